@@ -1,0 +1,139 @@
+// parex exec: run shell command lines as one parallel group.
+import { type Command, Option } from 'commander';
+
+import { runGroup } from '../../engine/run-group.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
+import { progressLine } from '../../report/progress.js';
+import { formatSummary } from '../../report/summary.js';
+import { groupExitCode } from '../exit-codes.js';
+import { countOption, secondsOption, textOption } from '../sources.js';
+import { stopOnSignals } from '../stop-on-signals.js';
+
+const HELP_AFTER = `
+Each COMMAND is one job, run by /bin/sh -c in its own process group, with
+stdin from /dev/null and stdout+stderr written to LOG_DIR/NAME.log.
+At its deadline a job's whole process group gets SIGTERM, and SIGKILL if
+anything of it is still alive after the grace; processes a job leaves behind
+when it exits are stopped the same way.
+
+Examples:
+  parex exec -- "sleep 2" "sleep 2" "sleep 2"
+  parex exec --names lint,test -j 2 --timeout 300 -- "npm run lint" "npm test"
+  parex exec --feature user_auth --group phase2 --log-dir prps/user_auth/logs -- "./a.sh" "./b.sh"
+
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed;
+2 usage or validation error (nothing spawned, nothing written);
+130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
+
+/** Adds the exec command to the program. */
+export function registerExec(program: Command): void {
+  program
+    .command('exec')
+    .summary('run shell commands in parallel as one group')
+    .description('Run each COMMAND as one job, all at once or at most --jobs at a time.')
+    .argument('<commands...>', 'shell command lines; put -- before them')
+    .addOption(
+      new Option('-j, --jobs <n>', 'at most N jobs at once; 0 runs all at once (default: 0)').env(
+        ENVIRONMENT.jobs,
+      ),
+    )
+    .option('--names <list>', 'comma-separated job names (default: job1,job2,...)')
+    .addOption(
+      new Option(
+        '--log-dir <dir>',
+        `logs and manifest.jsonl go here (default: ${DEFAULTS.runsDir}/RUN_ID)`,
+      ).env(ENVIRONMENT.logDir),
+    )
+    .addOption(
+      new Option('--feature <name>', 'feature recorded on every manifest line').env(
+        ENVIRONMENT.feature,
+      ),
+    )
+    .addOption(
+      new Option('--group <name>', 'group recorded on every manifest line').env(ENVIRONMENT.group),
+    )
+    .addOption(
+      new Option(
+        '--timeout <sec>',
+        `stop a job after SEC seconds; 0 = never (default: ${DEFAULTS.timeoutSec})`,
+      ).env(ENVIRONMENT.timeout),
+    )
+    .addOption(
+      new Option(
+        '--kill-after <sec>',
+        `grace between SIGTERM and SIGKILL (default: ${DEFAULTS.killAfterSec})`,
+      ).env(ENVIRONMENT.killAfter),
+    )
+    .addHelpText('after', HELP_AFTER)
+    .action(async (commands: string[], _options: unknown, command: Command) => {
+      process.exitCode = await execAction(commands, command);
+    });
+}
+
+async function execAction(commands: string[], command: Command): Promise<number> {
+  const names = parseNames(textOption(command, 'names'), commands.length);
+  const killAfterSec = secondsOption(
+    command,
+    'killAfter',
+    '--kill-after',
+    ENVIRONMENT.killAfter,
+    '0 sends SIGKILL right after SIGTERM',
+  );
+  const settings = {
+    jobs: commands.map((line, index) => ({
+      name: names[index] ?? `job${index + 1}`,
+      command: line,
+    })),
+    concurrency: countOption(command, 'jobs', '--jobs', ENVIRONMENT.jobs),
+    timeoutSec: secondsOption(
+      command,
+      'timeout',
+      '--timeout',
+      ENVIRONMENT.timeout,
+      '0 means no timeout',
+    ),
+    killAfterSec,
+    logDir: textOption(command, 'logDir'),
+    feature: textOption(command, 'feature') ?? null,
+    group: textOption(command, 'group') ?? null,
+  };
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const signals = stopOnSignals(write, killAfterSec ?? DEFAULTS.killAfterSec);
+  try {
+    const result = await runGroup({
+      ...withoutUndefined(settings),
+      signal: signals.cancel,
+      forceSignal: signals.force,
+      onEvent: (event) => {
+        const line = progressLine(event);
+        if (line !== null) write(line);
+      },
+    });
+    for (const line of formatSummary(result)) write(line);
+    return groupExitCode(result);
+  } finally {
+    signals.dispose();
+  }
+}
+
+function parseNames(list: string | undefined, count: number): string[] {
+  if (list === undefined) return [];
+  const names = list.split(',').map((name) => name.trim());
+  if (names.length !== count) {
+    throw new UsageError(
+      `--names gives ${names.length} name${names.length === 1 ? '' : 's'} for ${count} command${count === 1 ? '' : 's'}`,
+      'each command needs exactly one name, in the same order',
+      `give ${count} comma-separated names, e.g. --names ${Array.from({ length: count }, (_, i) => `job${i + 1}`).join(',')}`,
+    );
+  }
+  return names;
+}
+
+function withoutUndefined<T extends object>(
+  value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,27 @@
+// The library API of parex: the same engine as the CLI, returning results as data.
+
+export { KILLED_EXIT_CODE, TIMEOUT_EXIT_CODE } from './engine/classify.js';
+export { runGroup } from './engine/run-group.js';
+export { isUsageError, USAGE_EXIT_CODE, UsageError } from './errors.js';
+export type { EndEntry, ManifestEntry, StartEntry } from './journal/entries.js';
+export { MANIFEST_SCHEMA_VERSION } from './journal/entries.js';
+export { lastCompletions, readManifest } from './journal/reader.js';
+export type {
+  GroupEvent,
+  GroupResult,
+  JobResult,
+  JobSpan,
+  JobSpec,
+  JobStatus,
+  Outcome,
+  SpeedupFigures,
+  StopReason,
+} from './model.js';
+export { extractFeatureName } from './names/feature-name.js';
+export { resolveInside } from './names/inside-root.js';
+export { assertValidName, checkName, MAX_NAME_LENGTH, type NameProblem } from './names/validate.js';
+export { DEFAULTS, ENVIRONMENT } from './options/defaults.js';
+export type { GroupOptions } from './options/normalize.js';
+export { describeOutcome } from './report/outcome-words.js';
+export { computeSpeedup } from './report/speedup.js';
+export { formatSummary } from './report/summary.js';

@@ -1,0 +1,114 @@
+// The manifest's line formats, built from the engine's events. Field names are a contract:
+// the first five match the original tool's manifest so that existing jq scripts keep working.
+import type { JobResult } from '../model.js';
+
+/** Bumped whenever a field changes meaning or disappears. */
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+/** Fields on every line. */
+export interface CommonFields {
+  readonly schema_version: number;
+  readonly run_id: string;
+  readonly feature: string | null;
+  readonly group: string | null;
+}
+
+/** Written when a job's process has been spawned. */
+export interface StartEntry extends CommonFields {
+  readonly phase: string;
+  readonly status: 'started';
+  /** UTC, whole seconds, as the original wrote it. */
+  readonly timestamp: string;
+  readonly pid: number;
+  readonly command: string;
+  /** UTC with milliseconds. */
+  readonly started_at: string;
+  readonly log: string;
+}
+
+/** Written when a job and everything in its process group have ended. */
+export interface EndEntry extends CommonFields {
+  readonly phase: string;
+  readonly status: 'success' | 'failed';
+  readonly exit_code: number;
+  readonly duration_sec: number;
+  readonly timestamp: string;
+  readonly outcome: JobResult['outcome'];
+  readonly signal: string | null;
+  readonly duration_ms: number;
+  readonly started_at: string;
+  readonly ended_at: string;
+  readonly pid: number | null;
+  readonly log: string;
+  readonly stop_reason: JobResult['stopReason'];
+  readonly signals_sent: readonly string[];
+  readonly timeout_sec: number;
+  readonly kill_after_sec: number;
+  readonly reaped_leftovers: boolean;
+  readonly error: string | null;
+}
+
+/** Any line of the manifest. */
+export type ManifestEntry = StartEntry | EndEntry;
+
+/** The run-wide fields, taken once per run. */
+export interface RunContext {
+  readonly runId: string;
+  readonly feature: string | null;
+  readonly group: string | null;
+}
+
+/** The start line of a job. */
+export function startEntry(
+  context: RunContext,
+  job: { name: string; pid: number; command: string; startedAt: Date; logPath: string },
+): StartEntry {
+  return {
+    phase: job.name,
+    status: 'started',
+    timestamp: isoSeconds(job.startedAt),
+    ...common(context),
+    pid: job.pid,
+    command: job.command,
+    started_at: job.startedAt.toISOString(),
+    log: job.logPath,
+  };
+}
+
+/** The completion line of a job. */
+export function endEntry(context: RunContext, result: JobResult): EndEntry {
+  return {
+    phase: result.name,
+    status: result.outcome === 'success' ? 'success' : 'failed',
+    exit_code: result.exitCode,
+    duration_sec: Math.round(result.durationMs / 1000),
+    timestamp: isoSeconds(result.endedAt),
+    ...common(context),
+    outcome: result.outcome,
+    signal: result.signal,
+    duration_ms: result.durationMs,
+    started_at: result.startedAt.toISOString(),
+    ended_at: result.endedAt.toISOString(),
+    pid: result.pid,
+    log: result.logPath,
+    stop_reason: result.stopReason,
+    signals_sent: result.signalsSent,
+    timeout_sec: result.timeoutSec,
+    kill_after_sec: result.killAfterSec,
+    reaped_leftovers: result.reapedLeftovers,
+    error: result.errorMessage,
+  };
+}
+
+function common(context: RunContext): CommonFields {
+  return {
+    schema_version: MANIFEST_SCHEMA_VERSION,
+    run_id: context.runId,
+    feature: context.feature,
+    group: context.group,
+  };
+}
+
+function isoSeconds(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}

@@ -1,0 +1,29 @@
+// Every default of parex, in one place.
+
+/** Defaults used when neither a flag, an environment variable nor a library option says otherwise. */
+export const DEFAULTS = {
+  /** Seconds a job may run before it is stopped. */
+  timeoutSec: 600,
+  /** Seconds between one stop signal and the next (SIGTERM, then SIGKILL). */
+  killAfterSec: 5,
+  /** Jobs running at once; 0 means all of them. */
+  concurrency: 0,
+  /** Where runs without --log-dir keep their logs: RUNS_DIR/RUN_ID/. */
+  runsDir: '.parex/runs',
+  /** The signals of the stop ladder, in order; the last one cannot be ignored. */
+  stopSignals: ['SIGTERM', 'SIGKILL'] as readonly NodeJS.Signals[],
+  /** The shell that runs command lines. */
+  shell: '/bin/sh',
+  /** The manifest's file name inside the log directory. */
+  manifestName: 'manifest.jsonl',
+} as const;
+
+/** Environment variables read by the CLI for each setting (flag > environment > default). */
+export const ENVIRONMENT = {
+  jobs: 'PAREX_JOBS',
+  logDir: 'PAREX_LOG_DIR',
+  feature: 'PAREX_FEATURE',
+  group: 'PAREX_GROUP',
+  timeout: 'PAREX_TIMEOUT',
+  killAfter: 'PAREX_KILL_AFTER',
+} as const;

@@ -1,0 +1,192 @@
+// Library options in, a validated plan of the group out: every default and every check of a run.
+import path from 'node:path';
+
+import { UsageError } from '../errors.js';
+import type { GroupEvent, JobSpec } from '../model.js';
+import { resolveInside } from '../names/inside-root.js';
+import { assertValidName } from '../names/validate.js';
+import { DEFAULTS } from './defaults.js';
+import { validateConcurrency, validateSeconds } from './numbers.js';
+import { makeRunId } from './run-id.js';
+
+/** What a caller may ask of runGroup. */
+export interface GroupOptions {
+  /** The jobs: shell command lines (named job1..jobN) or full job specs. */
+  readonly jobs: readonly (JobSpec | string)[];
+  /** At most this many jobs at once; 0 (the default) runs them all at once. */
+  readonly concurrency?: number;
+  /** Seconds each job may run before it is stopped; 0 means no limit. Default 600. */
+  readonly timeoutSec?: number;
+  /** Seconds between one stop signal and the next. Default 5. */
+  readonly killAfterSec?: number;
+  /** Where logs and the manifest go. Default `.parex/runs/RUN_ID` under `cwd`. */
+  readonly logDir?: string;
+  /** Recorded on every manifest line. */
+  readonly feature?: string | null;
+  /** Recorded on every manifest line. */
+  readonly group?: string | null;
+  /** The run id recorded on every manifest line; made up when absent. */
+  readonly runId?: string;
+  /** The jobs' working directory. Default process.cwd(). */
+  readonly cwd?: string;
+  /** The jobs' environment. Default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Aborting it stops every running job the way a timeout does; queued jobs never start. */
+  readonly signal?: AbortSignal;
+  /** Aborting it skips what is left of the grace periods: SIGKILL at once. */
+  readonly forceSignal?: AbortSignal;
+  /** Told of every start, stop signal and end. */
+  readonly onEvent?: (event: GroupEvent) => void;
+}
+
+/** One job, ready to spawn. */
+export interface PlannedJob {
+  readonly name: string;
+  readonly argv: readonly [string, ...string[]];
+  readonly command: string;
+  readonly input: string | Uint8Array | null;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutSec: number;
+  readonly stopSignals: readonly NodeJS.Signals[];
+  readonly logPath: string;
+}
+
+/** A group, validated and with every default applied. */
+export interface GroupPlan {
+  readonly jobs: readonly PlannedJob[];
+  readonly concurrency: number;
+  readonly killAfterSec: number;
+  readonly logDir: string;
+  readonly manifestPath: string;
+  readonly feature: string | null;
+  readonly group: string | null;
+  readonly runId: string;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal | null;
+  readonly forceSignal: AbortSignal | null;
+  readonly onEvent: (event: GroupEvent) => void;
+}
+
+/** Applies the defaults and validates everything; throws a UsageError before anything happens. */
+export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
+  const {
+    jobs,
+    concurrency = DEFAULTS.concurrency,
+    timeoutSec = DEFAULTS.timeoutSec,
+    killAfterSec = DEFAULTS.killAfterSec,
+    feature = null,
+    group = null,
+    runId = makeRunId(),
+    cwd = process.cwd(),
+    env = process.env,
+    signal = null,
+    forceSignal = null,
+    onEvent = () => {},
+  } = options;
+  if (!Array.isArray(jobs) || jobs.length === 0) {
+    throw new UsageError(
+      'no jobs to run',
+      'a group needs at least one command',
+      'pass one or more commands, e.g. parex exec -- "sleep 1" "echo hi"',
+    );
+  }
+  validateSeconds(timeoutSec, 'the timeout', '0 means no timeout');
+  validateSeconds(killAfterSec, 'the kill-after grace', '0 sends SIGKILL right after SIGTERM');
+  const limit = validateConcurrency(concurrency, 'the number of jobs at once');
+  if (feature !== null) assertValidName(feature, 'feature name');
+  if (group !== null) assertValidName(group, 'group name');
+  assertValidName(runId, 'run id');
+  const logDir = path.resolve(cwd, options.logDir ?? path.join(DEFAULTS.runsDir, runId));
+  const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec));
+  rejectDuplicates(planned.map((job) => job.name));
+  return {
+    jobs: planned,
+    concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
+    killAfterSec,
+    logDir,
+    manifestPath: path.join(logDir, DEFAULTS.manifestName),
+    feature,
+    group,
+    runId,
+    cwd,
+    env,
+    signal,
+    forceSignal,
+    onEvent,
+  };
+}
+
+function planJob(
+  job: JobSpec | string,
+  index: number,
+  logDir: string,
+  groupTimeoutSec: number,
+): PlannedJob {
+  const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
+  const name = assertValidName(spec.name, 'job name');
+  const timeoutSec =
+    spec.timeoutSec === undefined
+      ? groupTimeoutSec
+      : validateSeconds(spec.timeoutSec, `the timeout of job ${name}`, '0 means no timeout');
+  return {
+    name,
+    ...commandOf(spec, name),
+    input: spec.input ?? null,
+    env: spec.env ?? {},
+    timeoutSec,
+    stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
+    logPath: resolveInside(logDir, `${name}.log`),
+  };
+}
+
+function commandOf(spec: JobSpec, name: string): Pick<PlannedJob, 'argv' | 'command'> {
+  if (typeof spec.command === 'string' && spec.argv === undefined) {
+    if (spec.command.trim() === '') {
+      throw new UsageError(
+        `job ${name} has an empty command`,
+        'an empty command line would run nothing and report success',
+        'give the command to run, e.g. "npm test"',
+      );
+    }
+    return { argv: [DEFAULTS.shell, '-c', spec.command], command: spec.command };
+  }
+  const [file, ...args] = spec.argv ?? [];
+  if (spec.command !== undefined || file === undefined || file === '') {
+    throw new UsageError(
+      `job ${name} needs exactly one of "command" (a shell line) and "argv" (a program and its arguments)`,
+      spec.command === undefined ? 'it has neither, or an empty argv' : 'it has both',
+      'keep one of the two',
+    );
+  }
+  return { argv: [file, ...args], command: [file, ...args].join(' ') };
+}
+
+function validateStopSignals(
+  signals: readonly NodeJS.Signals[],
+  name: string,
+): readonly NodeJS.Signals[] {
+  if (signals.length === 0 || signals.at(-1) !== 'SIGKILL') {
+    throw new UsageError(
+      `the stop signals of job ${name} must end with SIGKILL; got ${JSON.stringify(signals)}`,
+      'only SIGKILL cannot be ignored, so without it a stopped job could run forever',
+      'end the list with "SIGKILL", e.g. ["SIGTERM", "SIGKILL"]',
+    );
+  }
+  return signals;
+}
+
+function rejectDuplicates(names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) {
+      throw new UsageError(
+        `the job name ${JSON.stringify(name)} is used twice (names are compared ignoring case)`,
+        'each job writes its own log file NAME.log, so two jobs with one name would overwrite each other',
+        'give every job a different name (see --names)',
+      );
+    }
+    seen.add(key);
+  }
+}

@@ -1,0 +1,155 @@
+// One job's process from spawn to the end of its whole group: deadline, cancellation,
+// the stop ladder, and the reaping of anything it left behind.
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+import type { StopReason } from '../model.js';
+import { isGroupAlive } from './group.js';
+import { type SpawnFunction, spawnJob } from './spawn.js';
+import { climbStopLadder } from './terminate/ladder.js';
+
+/** Everything needed to run one process. */
+export interface ProcessRequest {
+  readonly argv: readonly [string, ...string[]];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly input: string | Uint8Array | null;
+  /** Truncated, then given to the process as stdout and stderr. */
+  readonly logPath: string;
+  /** 0 means no deadline. */
+  readonly timeoutMs: number;
+  readonly graceMs: number;
+  readonly stopSignals: readonly NodeJS.Signals[];
+  /** Aborting it stops the process the way a timeout does. */
+  readonly cancel: AbortSignal | null;
+  /** Aborting it skips the rest of the grace. */
+  readonly force: AbortSignal | null;
+  readonly onSpawn: (pid: number, startedAt: Date) => void;
+  readonly onSignal: (signal: NodeJS.Signals, reason: StopReason | 'leftovers') => void;
+  readonly spawnFunction?: SpawnFunction;
+}
+
+/** What happened to the process, before any interpretation. */
+export interface ProcessOutcome {
+  readonly pid: number | null;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  readonly durationMs: number;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set only when parex stopped the process with at least one signal. */
+  readonly stopReason: StopReason | null;
+  readonly signalsSent: readonly NodeJS.Signals[];
+  readonly reapedLeftovers: boolean;
+  /** Set when the process could not be started at all. */
+  readonly spawnError: NodeJS.ErrnoException | null;
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly at: number;
+}
+
+/** Runs one process and resolves when it and every process of its group are gone. */
+export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
+  const startedAt = new Date();
+  const startedMs = performance.now();
+  let child: ChildProcess;
+  try {
+    const logFd = openSync(request.logPath, 'w');
+    try {
+      child = spawnJob({ ...request, logFd }, request.spawnFunction);
+    } finally {
+      closeSync(logFd);
+    }
+  } catch (error) {
+    return failedToStart(startedAt, error as NodeJS.ErrnoException);
+  }
+  let exit: Exit | null = null;
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal, at: performance.now() };
+      resolve(exit);
+    });
+  });
+  const spawnError = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    child.once('spawn', () => resolve(null));
+    child.once('error', resolve);
+  });
+  if (spawnError !== null || child.pid === undefined) {
+    return failedToStart(startedAt, spawnError ?? new Error('no pid'));
+  }
+  child.on('error', () => {}); // later errors (a failed kill) are covered by the group checks
+  const pid = child.pid;
+  request.onSpawn(pid, startedAt);
+
+  let stopping: { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null = null;
+  const stop = (reason: StopReason) => {
+    if (stopping !== null || exit !== null) return;
+    const ladder = climbStopLadder({
+      pgid: pid,
+      signals: request.stopSignals,
+      graceMs: request.graceMs,
+      leaderExited: () => exit !== null,
+      force: request.force,
+      onSignal: (signal) => request.onSignal(signal, reason),
+    });
+    stopping = { reason, ladder };
+  };
+  const timer = request.timeoutMs > 0 ? setTimeout(() => stop('timeout'), request.timeoutMs) : null;
+  const onCancel = () => stop('cancel');
+  if (request.cancel?.aborted === true) onCancel();
+  else request.cancel?.addEventListener('abort', onCancel, { once: true });
+
+  const { code, signal, at } = await exited;
+  if (timer !== null) clearTimeout(timer);
+  request.cancel?.removeEventListener('abort', onCancel);
+
+  let signalsSent: NodeJS.Signals[] = [];
+  let stopReason: StopReason | null = null;
+  let reapedLeftovers = false;
+  const stopped = stopping as { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null;
+  if (stopped !== null) {
+    signalsSent = await stopped.ladder;
+    stopReason = signalsSent.length > 0 ? stopped.reason : null;
+  } else if (isGroupAlive(pid)) {
+    reapedLeftovers = true;
+    signalsSent = await climbStopLadder({
+      pgid: pid,
+      signals: request.stopSignals,
+      graceMs: request.graceMs,
+      leaderExited: () => true,
+      force: request.force,
+      onSignal: (sent) => request.onSignal(sent, 'leftovers'),
+    });
+  }
+  const durationMs = Math.max(0, Math.round(at - startedMs));
+  return {
+    pid,
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + durationMs),
+    durationMs,
+    exitCode: code,
+    signal,
+    stopReason,
+    signalsSent,
+    reapedLeftovers,
+    spawnError: null,
+  };
+}
+
+function failedToStart(startedAt: Date, error: NodeJS.ErrnoException): ProcessOutcome {
+  return {
+    pid: null,
+    startedAt,
+    endedAt: startedAt,
+    durationMs: 0,
+    exitCode: null,
+    signal: null,
+    stopReason: null,
+    signalsSent: [],
+    reapedLeftovers: false,
+    spawnError: error,
+  };
+}

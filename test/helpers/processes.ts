@@ -1,0 +1,36 @@
+// Finding test processes by a unique marker in their environment, to prove nothing survived.
+import { readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+
+/** A fresh marker value; put it in a job's environment as PAREX_TEST_MARKER. */
+export function newMarker(): string {
+  return `parex-test-${randomUUID()}`;
+}
+
+/** Pids of living (not zombie) processes whose environment holds `marker`. */
+export function livingWithMarker(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      if (state === 'Z' || state === 'X') continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker)) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked, or is not ours to read.
+    }
+  }
+  return found;
+}
+
+/** Kills processes left by a failed test so that they do not outlive the suite. */
+export function killMarked(marker: string): void {
+  for (const pid of livingWithMarker(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
