@@ -20,7 +20,7 @@ Full reference: docs/cli.md. Exit status: 0 success, 1 a job failed,
 export function buildProgram(): Command {
   const program = new Command('parex')
     .description(
-      'Run AI coding agents and shell commands in parallel groups, with hard timeouts that kill\n' +
+      'Run AI coding agents and shell commands in parallel groups, with hard timeouts that kill ' +
         'the whole process tree, one log per job, exact exit codes, a JSONL manifest and the speedup.',
     )
     .version(readVersion(), '-V, --version', 'print the version')
@@ -65,4 +65,9 @@ function readVersion(): string {
   return String(pkg.version);
 }
 
+// A closed stdout (parex name | head) ends the command quietly; a closed stderr never stops a run.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit();
+});
+process.stderr.on('error', () => {});
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 // Finding test processes by a unique marker in their environment, to prove nothing survived.
-import { readdirSync, readFileSync } from 'node:fs';
+
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** A fresh marker value; put it in a job's environment as PAREX_TEST_MARKER. */
 export function newMarker(): string {
@@ -16,7 +17,8 @@ export function livingWithMarker(marker: string): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
       if (state === 'Z' || state === 'X') continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker)) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker))
+        found.push(Number(entry));
     } catch {
       // The process ended while we looked, or is not ours to read.
     }

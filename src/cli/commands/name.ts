@@ -10,7 +10,7 @@ export function registerName(program: Command): void {
     .command('name')
     .summary('print the feature name of a path or name, or exit 2 if it is invalid')
     .description(
-      'Print the feature name of PATH-OR-NAME: its basename without one ".md" and without one\n' +
+      'Print the feature name of PATH-OR-NAME: its basename without one ".md" and without one ' +
         'leading "INITIAL_", validated like every name parex uses.',
     )
     .argument('<path-or-name>', 'e.g. prps/INITIAL_user_auth.md')

@@ -10,9 +10,9 @@ export function registerSelftest(program: Command): void {
     .command('selftest')
     .summary('check that parallelism, exit codes, timeouts and kills work on this host')
     .description(
-      'Run real jobs in a temporary directory (removed afterwards): three 2s jobs must take about\n' +
-        '2s; exit codes 0/1/0 must come back exactly; a job ignoring SIGTERM must be killed after\n' +
-        'the grace; a grandchild must be gone after a timeout; stdin must be /dev/null; the\n' +
+      'Run real jobs in a temporary directory (removed afterwards): three 2s jobs must take about ' +
+        '2s; exit codes 0/1/0 must come back exactly; a job ignoring SIGTERM must be killed after ' +
+        'the grace; a grandchild must be gone after a timeout; stdin must be /dev/null; the ' +
         'manifest must parse. Prints one line per check, then "N passed, N failed".',
     )
     .addHelpText('after', '\nExit status: 0 when every check passed, 1 otherwise.')

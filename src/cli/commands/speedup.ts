@@ -19,8 +19,8 @@ export function registerSpeedup(program: Command): void {
     .command('speedup')
     .summary('sum of job times, wall time and speedup of a run, from its manifest')
     .description(
-      'Read LOG_DIR/manifest.jsonl and print, over the last completion of each job (or of the\n' +
-        'NAMES given): the sum of their durations, the wall time from the first start to the last\n' +
+      'Read LOG_DIR/manifest.jsonl and print, over the last completion of each job (or of the ' +
+        'NAMES given): the sum of their durations, the wall time from the first start to the last ' +
         'end, and the speedup (sum / wall).',
     )
     .argument('[names...]', 'only these jobs (default: every job in the manifest)')
