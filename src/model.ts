@@ -2,7 +2,14 @@
 // Every other module imports its types from here; this module imports nothing of parex.
 
 /** How a job ended, as recorded in the manifest's `outcome` field. */
-export type Outcome = 'success' | 'failed' | 'timeout' | 'killed' | 'cancelled' | 'spawn_error';
+export type Outcome =
+  | 'success'
+  | 'failed'
+  | 'timeout'
+  | 'killed'
+  | 'cancelled'
+  | 'spawn_error'
+  | 'skipped';
 
 /** Why parex itself stopped a job's process group. */
 export type StopReason = 'timeout' | 'cancel';
@@ -23,6 +30,26 @@ export interface JobSpec {
   readonly timeoutSec?: number;
   /** Signals sent one after another when the job is stopped, the grace period apart. */
   readonly stopSignals?: readonly NodeJS.Signals[];
+  /** Names of jobs of the same group that must succeed before this one starts. */
+  readonly needs?: readonly string[];
+  /** The job's working directory; the group's when absent. */
+  readonly cwd?: string;
+  /** Which attempt at this job this is (1 for the first); recorded in the manifest. */
+  readonly attempt?: number;
+  /** Extra fields recorded on the job's start and completion lines. */
+  readonly manifestFields?: Readonly<Record<string, unknown>>;
+  /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
+  readonly evaluate?: (result: JobResult) => Promise<JobVerdict> | JobVerdict;
+}
+
+/** What a job's evaluate hook decided. */
+export interface JobVerdict {
+  /** Set to 'failed' to fail a job whose process succeeded (e.g. an agent that reported an error). */
+  readonly outcome?: 'failed';
+  /** Why, in words, e.g. "output missing: prps/x.md". */
+  readonly reason?: string;
+  /** Extra fields for the completion line (session id, tokens, ...). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Where a job is in its life; the timestamps live inside the state that has them. */
@@ -45,8 +72,8 @@ export interface JobResult {
   /** The command as shown to people: the shell line, or the argv joined with spaces. */
   readonly command: string;
   readonly outcome: Outcome;
-  /** The exit code, normalised: 124 timed out (TERM was enough), 137 killed after the grace, 128+n for signal n. */
-  readonly exitCode: number;
+  /** The exit code, normalised: 124 timed out (TERM was enough), 137 killed after the grace, 128+n for signal n; null when skipped. */
+  readonly exitCode: number | null;
   /** The signal that ended the main process, if one did. */
   readonly signal: NodeJS.Signals | null;
   readonly pid: number | null;
@@ -67,6 +94,12 @@ export interface JobResult {
   readonly reapedLeftovers: boolean;
   /** What went wrong when the job could not be started. */
   readonly errorMessage: string | null;
+  /** Why the job failed or was skipped, when the exit code alone does not say. */
+  readonly reason: string | null;
+  /** Which attempt at this job this was (1 for the first). */
+  readonly attempt: number;
+  /** Extra fields recorded on the job's lines: those of the spec, then those of its verdict. */
+  readonly details: Readonly<Record<string, unknown>>;
 }
 
 /** The result of one group of jobs. */
@@ -124,6 +157,8 @@ export type GroupEvent =
       readonly command: string;
       readonly startedAt: Date;
       readonly logPath: string;
+      readonly attempt: number;
+      readonly fields: Readonly<Record<string, unknown>>;
     }
   | {
       readonly type: 'job-signal';
@@ -133,4 +168,5 @@ export type GroupEvent =
       readonly reason: StopReason | 'leftovers';
     }
   | { readonly type: 'job-end'; readonly result: JobResult }
+  | { readonly type: 'job-skip'; readonly result: JobResult }
   | { readonly type: 'run-end'; readonly result: GroupResult };

@@ -1,16 +1,10 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
 import type { GroupEvent, GroupResult, JobResult } from '../model.js';
-import {
-  type GroupOptions,
-  type GroupPlan,
-  normalizeGroupOptions,
-  type PlannedJob,
-} from '../options/normalize.js';
-import { runProcess } from '../process/run-process.js';
+import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { computeSpeedup } from '../report/speedup.js';
-import { classify } from './classify.js';
 import { prepareLogDir } from './prepare-dir.js';
+import { runJob, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
@@ -34,10 +28,18 @@ export async function runGroup(
   const results = new Map<string, JobResult>();
   let notStarted: PlannedJob[];
   try {
-    notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, async (job) => {
-      const result = await runJob(job, plan, emit, spawnFunction);
-      results.set(job.name, result);
-      emit({ type: 'job-end', result });
+    notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
+      run: async (job) => {
+        const result = await runJob(job, plan, emit, spawnFunction);
+        results.set(job.name, result);
+        emit({ type: 'job-end', result });
+        return result.outcome === 'success';
+      },
+      skip: (job, need) => {
+        const result = skippedResult(job, plan, need);
+        results.set(job.name, result);
+        emit({ type: 'job-skip', result });
+      },
     });
   } finally {
     recorder.close();
@@ -58,66 +60,6 @@ export async function runGroup(
   };
   plan.onEvent({ type: 'run-end', result });
   return result;
-}
-
-async function runJob(
-  job: PlannedJob,
-  plan: GroupPlan,
-  emit: (event: GroupEvent) => void,
-  spawnFunction: SpawnFunction | undefined,
-): Promise<JobResult> {
-  let pid = 0;
-  const ran = await runProcess({
-    argv: job.argv,
-    cwd: plan.cwd,
-    env: { ...plan.env, ...job.env },
-    input: job.input,
-    logPath: job.logPath,
-    timeoutMs: Math.round(job.timeoutSec * 1000),
-    graceMs: Math.round(plan.killAfterSec * 1000),
-    stopSignals: job.stopSignals,
-    cancel: plan.signal,
-    force: plan.forceSignal,
-    onSpawn: (spawnedPid, startedAt) => {
-      pid = spawnedPid;
-      emit({
-        type: 'job-start',
-        name: job.name,
-        pid,
-        command: job.command,
-        startedAt,
-        logPath: job.logPath,
-      });
-    },
-    onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
-    ...(spawnFunction === undefined ? {} : { spawnFunction }),
-  });
-  const { outcome, exitCode } = classify(ran);
-  return {
-    name: job.name,
-    command: job.command,
-    outcome,
-    exitCode,
-    signal: ran.signal,
-    pid: ran.pid,
-    startedAt: ran.startedAt,
-    endedAt: ran.endedAt,
-    durationMs: ran.durationMs,
-    logPath: job.logPath,
-    stopReason: ran.stopReason,
-    signalsSent: ran.signalsSent,
-    timeoutSec: job.timeoutSec,
-    killAfterSec: plan.killAfterSec,
-    reapedLeftovers: ran.reapedLeftovers,
-    errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
-  };
-}
-
-function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): string {
-  const [file] = job.argv;
-  if (error.code === 'ENOENT') return `${file}: not found (or the working directory is missing)`;
-  if (error.code === 'EACCES') return `${file}: permission denied`;
-  return `${file}: ${error.message}`;
 }
 
 function signalOf(reason: unknown): NodeJS.Signals | null {

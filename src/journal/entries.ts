@@ -24,13 +24,14 @@ export interface StartEntry extends CommonFields {
   /** UTC with milliseconds. */
   readonly started_at: string;
   readonly log: string;
+  readonly attempt: number;
 }
 
 /** Written when a job and everything in its process group have ended. */
 export interface EndEntry extends CommonFields {
   readonly phase: string;
-  readonly status: 'success' | 'failed';
-  readonly exit_code: number;
+  readonly status: 'success' | 'failed' | 'skipped';
+  readonly exit_code: number | null;
   readonly duration_sec: number;
   readonly timestamp: string;
   readonly outcome: JobResult['outcome'];
@@ -46,6 +47,8 @@ export interface EndEntry extends CommonFields {
   readonly kill_after_sec: number;
   readonly reaped_leftovers: boolean;
   readonly error: string | null;
+  readonly reason: string | null;
+  readonly attempt: number;
 }
 
 /** Any line of the manifest. */
@@ -61,9 +64,17 @@ export interface RunContext {
 /** The start line of a job. */
 export function startEntry(
   context: RunContext,
-  job: { name: string; pid: number; command: string; startedAt: Date; logPath: string },
+  job: {
+    name: string;
+    pid: number;
+    command: string;
+    startedAt: Date;
+    logPath: string;
+    attempt: number;
+    fields: Readonly<Record<string, unknown>>;
+  },
 ): StartEntry {
-  return {
+  const entry: StartEntry = {
     phase: job.name,
     status: 'started',
     timestamp: isoSeconds(job.startedAt),
@@ -72,14 +83,16 @@ export function startEntry(
     command: job.command,
     started_at: job.startedAt.toISOString(),
     log: job.logPath,
+    attempt: job.attempt,
   };
+  return withExtras(entry, job.fields);
 }
 
 /** The completion line of a job. */
 export function endEntry(context: RunContext, result: JobResult): EndEntry {
-  return {
+  const entry: EndEntry = {
     phase: result.name,
-    status: result.outcome === 'success' ? 'success' : 'failed',
+    status: statusOf(result.outcome),
     exit_code: result.exitCode,
     duration_sec: Math.round(result.durationMs / 1000),
     timestamp: isoSeconds(result.endedAt),
@@ -97,7 +110,21 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     kill_after_sec: result.killAfterSec,
     reaped_leftovers: result.reapedLeftovers,
     error: result.errorMessage,
+    reason: result.reason,
+    attempt: result.attempt,
   };
+  return withExtras(entry, result.details);
+}
+
+function statusOf(outcome: JobResult['outcome']): EndEntry['status'] {
+  if (outcome === 'success') return 'success';
+  return outcome === 'skipped' ? 'skipped' : 'failed';
+}
+
+/** Adds extra fields after the fixed ones; an extra never replaces a fixed field. */
+function withExtras<T extends object>(entry: T, extras: Readonly<Record<string, unknown>>): T {
+  const added = Object.entries(extras).filter(([key]) => !(key in entry));
+  return added.length === 0 ? entry : { ...entry, ...Object.fromEntries(added) };
 }
 
 function common(context: RunContext): CommonFields {

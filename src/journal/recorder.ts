@@ -19,7 +19,9 @@ export class ManifestRecorder {
   /** Records the events that have a manifest line; ignores the rest. */
   record(event: GroupEvent): void {
     if (event.type === 'job-start') this.append(startEntry(this.context, event));
-    else if (event.type === 'job-end') this.append(endEntry(this.context, event.result));
+    else if (event.type === 'job-end' || event.type === 'job-skip') {
+      this.append(endEntry(this.context, event.result));
+    }
   }
 
   /** Closes the file. */

@@ -2,7 +2,8 @@
 import path from 'node:path';
 
 import { UsageError } from '../errors.js';
-import type { GroupEvent, JobSpec } from '../model.js';
+import { findCycle } from '../graph/topology.js';
+import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS } from './defaults.js';
@@ -49,6 +50,11 @@ export interface PlannedJob {
   readonly timeoutSec: number;
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly logPath: string;
+  readonly needs: readonly string[];
+  readonly cwd: string | null;
+  readonly attempt: number;
+  readonly manifestFields: Readonly<Record<string, unknown>>;
+  readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
 }
 
 /** A group, validated and with every default applied. */
@@ -100,6 +106,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   const logDir = path.resolve(cwd, options.logDir ?? path.join(DEFAULTS.runsDir, runId));
   const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec));
   rejectDuplicates(planned.map((job) => job.name));
+  checkNeeds(planned);
   return {
     jobs: planned,
     concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
@@ -137,7 +144,46 @@ function planJob(
     timeoutSec,
     stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
     logPath: resolveInside(logDir, `${name}.log`),
+    needs: spec.needs ?? [],
+    cwd: spec.cwd ?? null,
+    attempt: validateAttempt(spec.attempt ?? 1, name),
+    manifestFields: spec.manifestFields ?? {},
+    evaluate: spec.evaluate ?? null,
   };
+}
+
+function validateAttempt(attempt: number, name: string): number {
+  if (!Number.isInteger(attempt) || attempt < 1) {
+    throw new UsageError(
+      `the attempt number of job ${name} must be a whole number from 1; got ${attempt}`,
+      'attempts are counted from 1 in the manifest',
+      'leave it out for a first attempt',
+    );
+  }
+  return attempt;
+}
+
+function checkNeeds(jobs: readonly PlannedJob[]): void {
+  const names = new Set(jobs.map((job) => job.name));
+  for (const job of jobs) {
+    for (const need of job.needs) {
+      if (!names.has(need) || need === job.name) {
+        throw new UsageError(
+          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
+          'a job starts only after every job it needs has succeeded',
+          `name only other jobs of the group: ${[...names].filter((other) => other !== job.name).join(', ') || '(none)'}`,
+        );
+      }
+    }
+  }
+  const cycle = findCycle(jobs);
+  if (cycle !== null) {
+    throw new UsageError(
+      `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,
+      'no job of a cycle could ever start',
+      'remove one of those needs',
+    );
+  }
 }
 
 function commandOf(spec: JobSpec, name: string): Pick<PlannedJob, 'argv' | 'command'> {

@@ -28,10 +28,13 @@ export function describeOutcome(result: JobResult): string {
         : `CANCELLED (stopped with ${result.signalsSent.join(', ') || 'a signal'})`;
     case 'spawn_error':
       return `SPAWN ERROR (${result.errorMessage ?? 'could not start'})`;
+    case 'skipped':
+      return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
   }
 }
 
-function hint(exitCode: number): string {
+function hint(exitCode: number | null): string {
+  if (exitCode === null) return '';
   const text = EXIT_HINTS[exitCode];
   return text === undefined ? '' : `: ${text}`;
 }

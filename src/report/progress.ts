@@ -19,6 +19,8 @@ export function progressLine(event: GroupEvent): string | null {
       const pid = result.pid === null ? 'not started' : `pid ${result.pid}`;
       return `${PREFIX} finished ${result.name} (${pid}): ${describeOutcome(result)} in ${formatDuration(result.durationMs)}`;
     }
+    case 'job-skip':
+      return `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
     case 'run-end':
       return null;
   }

@@ -23,7 +23,12 @@ export function formatSummary(group: GroupResult): string[] {
   ];
   const failed = group.results.filter((result) => result.outcome !== 'success');
   if (failed.length > 0) {
-    const list = failed.map((result) => `${result.name} (exit ${result.exitCode})`).join(', ');
+    const list = failed
+      .map(
+        (result) =>
+          `${result.name} (${result.exitCode === null ? result.outcome : `exit ${result.exitCode}`})`,
+      )
+      .join(', ');
     lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}`);
   }
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);

@@ -38,6 +38,9 @@ function words(process: ProcessOutcome, extra: Partial<JobResult> = {}): string 
     killAfterSec: 5,
     reapedLeftovers: false,
     errorMessage: process.spawnError?.message ?? null,
+    reason: null,
+    attempt: 1,
+    details: {},
     ...extra,
   });
 }

@@ -43,6 +43,8 @@ test('lines start with the original tool fields, in its order, so grep and jq sc
     command: 'echo "$(x)"\n\\',
     startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 1, 250)),
     logPath: '/l/p.log',
+    attempt: 1,
+    fields: { agent: 'codex', phase: 'not-this' },
   });
   const line = JSON.stringify(start);
   assert.ok(
@@ -50,6 +52,12 @@ test('lines start with the original tool fields, in its order, so grep and jq sc
   );
   assert.deepEqual(JSON.parse(line), start);
   assert.equal(start.started_at, '2026-01-01T00:00:01.250Z');
+  assert.equal(
+    (start as unknown as Record<string, unknown>).agent,
+    'codex',
+    'extra fields are added',
+  );
+  assert.equal(start.phase, 'p"1', 'an extra field never replaces a fixed one');
 });
 
 test('completion lines carry status, exit code, whole and exact durations', () => {
@@ -70,6 +78,9 @@ test('completion lines carry status, exit code, whole and exact durations', () =
     killAfterSec: 1,
     reapedLeftovers: false,
     errorMessage: null,
+    reason: null,
+    attempt: 2,
+    details: { session_id: 's1' },
   });
   assert.ok(
     JSON.stringify(entry).startsWith(
@@ -78,6 +89,8 @@ test('completion lines carry status, exit code, whole and exact durations', () =
   );
   assert.equal(entry.duration_ms, 2600);
   assert.equal(entry.outcome, 'killed');
+  assert.equal(entry.attempt, 2);
+  assert.equal((entry as unknown as Record<string, unknown>).session_id, 's1');
 });
 
 test('the reader reports torn or foreign lines by number and keeps the rest', (t) => {

@@ -1,0 +1,116 @@
+// One job of a group: run its process, classify the ending, let the job's own verdict speak.
+import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
+import type { GroupPlan, PlannedJob } from '../options/normalize.js';
+import { runProcess } from '../process/run-process.js';
+import type { SpawnFunction } from '../process/spawn.js';
+import { classify } from './classify.js';
+
+/** Runs one planned job to the end of its process group and returns its result. */
+export async function runJob(
+  job: PlannedJob,
+  plan: GroupPlan,
+  emit: (event: GroupEvent) => void,
+  spawnFunction: SpawnFunction | undefined,
+): Promise<JobResult> {
+  let pid = 0;
+  const ran = await runProcess({
+    argv: job.argv,
+    cwd: job.cwd ?? plan.cwd,
+    env: { ...plan.env, ...job.env },
+    input: job.input,
+    logPath: job.logPath,
+    timeoutMs: Math.round(job.timeoutSec * 1000),
+    graceMs: Math.round(plan.killAfterSec * 1000),
+    stopSignals: job.stopSignals,
+    cancel: plan.signal,
+    force: plan.forceSignal,
+    onSpawn: (spawnedPid, startedAt) => {
+      pid = spawnedPid;
+      emit({
+        type: 'job-start',
+        name: job.name,
+        pid,
+        command: job.command,
+        startedAt,
+        logPath: job.logPath,
+        attempt: job.attempt,
+        fields: job.manifestFields,
+      });
+    },
+    onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
+    ...(spawnFunction === undefined ? {} : { spawnFunction }),
+  });
+  const { outcome, exitCode } = classify(ran);
+  const result: JobResult = {
+    name: job.name,
+    command: job.command,
+    outcome,
+    exitCode,
+    signal: ran.signal,
+    pid: ran.pid,
+    startedAt: ran.startedAt,
+    endedAt: ran.endedAt,
+    durationMs: ran.durationMs,
+    logPath: job.logPath,
+    stopReason: ran.stopReason,
+    signalsSent: ran.signalsSent,
+    timeoutSec: job.timeoutSec,
+    killAfterSec: plan.killAfterSec,
+    reapedLeftovers: ran.reapedLeftovers,
+    errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
+    reason: null,
+    attempt: job.attempt,
+    details: job.manifestFields,
+  };
+  return ran.pid === null ? result : applyVerdict(result, job);
+}
+
+/** The result of a job that never ran because a job it needs did not succeed. */
+export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): JobResult {
+  const now = new Date();
+  return {
+    name: job.name,
+    command: job.command,
+    outcome: 'skipped',
+    exitCode: null,
+    signal: null,
+    pid: null,
+    startedAt: now,
+    endedAt: now,
+    durationMs: 0,
+    logPath: job.logPath,
+    stopReason: null,
+    signalsSent: [],
+    timeoutSec: job.timeoutSec,
+    killAfterSec: plan.killAfterSec,
+    reapedLeftovers: false,
+    errorMessage: null,
+    reason: `needs ${need}, which did not succeed`,
+    attempt: job.attempt,
+    details: job.manifestFields,
+  };
+}
+
+async function applyVerdict(result: JobResult, job: PlannedJob): Promise<JobResult> {
+  if (job.evaluate === null) return result;
+  let verdict: JobVerdict;
+  try {
+    verdict = await job.evaluate(result);
+  } catch (error) {
+    verdict = { outcome: 'failed', reason: `could not check the job's result: ${String(error)}` };
+  }
+  const fails = verdict.outcome === 'failed' && result.outcome === 'success';
+  return {
+    ...result,
+    outcome: fails ? 'failed' : result.outcome,
+    reason: verdict.reason ?? result.reason,
+    details: { ...result.details, ...verdict.details },
+  };
+}
+
+function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): string {
+  const [file] = job.argv;
+  if (error.code === 'ENOENT') return `${file}: not found (or the working directory is missing)`;
+  if (error.code === 'EACCES') return `${file}: permission denied`;
+  return `${file}: ${error.message}`;
+}
