@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isUsageError } from '../errors.js';
 import { registerExec } from './commands/exec.js';
 import { registerName } from './commands/name.js';
+import { registerRun } from './commands/run.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerSpeedup } from './commands/speedup.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .addHelpText('after', HELP_AFTER);
   registerExec(program);
+  registerRun(program);
   registerSpeedup(program);
   registerName(program);
   registerSelftest(program);

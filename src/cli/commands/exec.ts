@@ -4,11 +4,9 @@ import { type Command, Option } from 'commander';
 import { runGroup } from '../../engine/run-group.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
-import { progressLine } from '../../report/progress.js';
-import { formatSummary } from '../../report/summary.js';
 import { groupExitCode } from '../exit-codes.js';
+import { printSummary, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
-import { stopOnSignals } from '../stop-on-signals.js';
 
 const HELP_AFTER = `
 Each COMMAND is one job, run by /bin/sh -c in its own process group, with
@@ -98,23 +96,11 @@ async function execAction(commands: string[], command: Command): Promise<number>
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,
   };
-  const write = (line: string) => process.stderr.write(`${line}\n`);
-  const signals = stopOnSignals(write, killAfterSec ?? DEFAULTS.killAfterSec);
-  try {
-    const result = await runGroup({
-      ...withoutUndefined(settings),
-      signal: signals.cancel,
-      forceSignal: signals.force,
-      onEvent: (event) => {
-        const line = progressLine(event);
-        if (line !== null) write(line);
-      },
-    });
-    for (const line of formatSummary(result)) write(line);
+  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, async (hooks) => {
+    const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
+    printSummary(result);
     return groupExitCode(result);
-  } finally {
-    signals.dispose();
-  }
+  });
 }
 
 function parseNames(list: string | undefined, count: number): string[] {

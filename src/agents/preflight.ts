@@ -1,0 +1,73 @@
+// Before anything launches: every agent a workflow needs is installed, and its version is known.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { UsageError } from '../errors.js';
+import type { AgentAdapter } from './types.js';
+
+/** An installed agent CLI. */
+export interface AgentBinary {
+  readonly path: string;
+  readonly version: string;
+}
+
+/** Finds `name` on PATH as an executable file; null when it is not there. */
+export function findOnPath(
+  name: string,
+  searchPath: string = process.env.PATH ?? '',
+): string | null {
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
+}
+
+/** Checks each adapter's binary and asks it its version; a UsageError naming what to install. */
+export async function preflightAgents(
+  adapters: readonly AgentAdapter[],
+  env: NodeJS.ProcessEnv,
+): Promise<Map<string, AgentBinary>> {
+  const found = new Map<string, AgentBinary>();
+  const missing = adapters.filter((adapter) => {
+    if (adapter.binary === null) return false;
+    return findOnPath(adapter.binary, env.PATH ?? '') === null;
+  });
+  if (missing.length > 0) {
+    const list = missing.map((adapter) => `${adapter.binary} (${adapter.install})`).join('; ');
+    throw new UsageError(
+      `the workflow needs ${missing.map((adapter) => adapter.binary).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not on PATH`,
+      'a phase cannot run without its agent, and parex checks before it launches anything',
+      `install: ${list}; or pick another agent (--agent, or "agent:" in the workflow)`,
+    );
+  }
+  for (const adapter of adapters) {
+    if (adapter.binary === null || found.has(adapter.binary)) continue;
+    const binary = findOnPath(adapter.binary, env.PATH ?? '') as string;
+    found.set(adapter.binary, { path: binary, version: await askVersion(binary, env) });
+  }
+  return found;
+}
+
+function askVersion(binary: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve) => {
+    const child = execFile(binary, ['--version'], { env, timeout: 15_000 }, (error, stdout) => {
+      const line = stdout.toString().trim().split('\n')[0] ?? '';
+      resolve(
+        error === null && line !== ''
+          ? line
+          : `unknown (--version failed: ${error?.message ?? 'no output'})`,
+      );
+    });
+    child.stdin?.end();
+  });
+}

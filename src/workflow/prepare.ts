@@ -1,0 +1,94 @@
+// From what a user typed to a planned run: the feature, the --var values, the workflow checked.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { AGENT_NAMES, type AgentName } from '../agents/types.js';
+import { UsageError } from '../errors.js';
+import { extractFeatureName } from '../names/feature-name.js';
+import { assertValidName } from '../names/validate.js';
+import { loadWorkflow } from './load.js';
+import { planWorkflow, type RunSettings, type WorkflowPlan } from './plan.js';
+import { isVariableName } from './template.js';
+import { BUILTIN_VARIABLES } from './variables.js';
+
+/** What a user asks of a workflow run, before checking. */
+export interface RunRequest {
+  readonly workflowFile: string;
+  readonly feature?: string | undefined;
+  readonly initial?: string | undefined;
+  /** KEY=VALUE strings. */
+  readonly vars?: readonly string[];
+  readonly agent?: string | undefined;
+  readonly timeoutSec?: number | undefined;
+  readonly killAfterSec?: number | undefined;
+  readonly concurrency?: number | undefined;
+  readonly attempt?: number;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Checks the request and the workflow and plans the run; throws one UsageError on any problem. */
+export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
+  const cwd = request.cwd ?? process.cwd();
+  const vars = parseVars(request.vars ?? []);
+  const agent = parseAgent(request.agent);
+  const initialPath = request.initial ?? null;
+  if (initialPath !== null && !existsSync(path.resolve(cwd, initialPath))) {
+    throw new UsageError(
+      `the initial file ${initialPath} does not exist`,
+      'the workflow reads the feature request from it (INITIAL_MD_PATH)',
+      'check the path, e.g. prps/INITIAL_user_auth.md',
+    );
+  }
+  const workflow = loadWorkflow(path.resolve(cwd, request.workflowFile), Object.keys(vars));
+  const feature =
+    request.feature !== undefined
+      ? assertValidName(request.feature, 'feature name')
+      : initialPath !== null
+        ? extractFeatureName(initialPath)
+        : assertValidName(workflow.name, 'feature name (the workflow name; pass --feature)');
+  const settings: RunSettings = {
+    feature,
+    initialPath,
+    vars,
+    agent,
+    timeoutSec: request.timeoutSec ?? null,
+    killAfterSec: request.killAfterSec ?? null,
+    concurrency: request.concurrency ?? null,
+    attempt: request.attempt ?? 1,
+    cwd,
+    env: request.env ?? process.env,
+  };
+  return planWorkflow(workflow, settings);
+}
+
+function parseVars(pairs: readonly string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    const key = equals < 0 ? pair : pair.slice(0, equals);
+    if (equals < 0 || !isVariableName(key) || BUILTIN_VARIABLES.includes(key)) {
+      throw new UsageError(
+        `--var ${JSON.stringify(pair)} is not KEY=VALUE with a usable KEY`,
+        equals < 0
+          ? 'a variable needs a value after "="'
+          : BUILTIN_VARIABLES.includes(key)
+            ? `${key} is set by parex itself`
+            : 'KEY must match [A-Za-z_][A-Za-z0-9_]* (it is also exported as an environment variable)',
+        'write it as --var TOPIC=auth',
+      );
+    }
+    vars[key] = pair.slice(equals + 1);
+  }
+  return vars;
+}
+
+function parseAgent(agent: string | undefined): AgentName | null {
+  if (agent === undefined) return null;
+  if ((AGENT_NAMES as readonly string[]).includes(agent)) return agent as AgentName;
+  throw new UsageError(
+    `unknown agent ${JSON.stringify(agent)}`,
+    `parex drives ${AGENT_NAMES.join(', ')}`,
+    'pass one of those to --agent',
+  );
+}

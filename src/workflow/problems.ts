@@ -1,0 +1,29 @@
+// Problems found in a workflow file, each with the file, line and column it is about.
+import { UsageError } from '../errors.js';
+
+/** One thing wrong with a workflow, at a place in a file. */
+export interface Problem {
+  readonly file: string;
+  /** 1-based; 0 when the problem is about the whole file. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/** `file:line:column: message`, the form editors and terminals link to. */
+export function formatProblem(problem: Problem): string {
+  const where =
+    problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+  return `${where}: ${problem.message}`;
+}
+
+/** Throws one UsageError listing every problem, when there are any. */
+export function throwIfProblems(problems: readonly Problem[], file: string): void {
+  if (problems.length === 0) return;
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  throw new UsageError(
+    `the workflow ${file} has ${count}:\n${problems.map((problem) => `  ${formatProblem(problem)}`).join('\n')}`,
+    'parex checks the whole workflow before it runs anything, so that no phase starts on a plan that cannot finish',
+    'fix each place listed (see docs/workflows.md for every key), then run again; --dry-run checks without running',
+  );
+}

@@ -1,0 +1,140 @@
+// Running a planned workflow: check the agents, reuse what --resume allows, then one group run
+// in which every phase starts as soon as the phases it needs have succeeded.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
+import type { AgentReport } from '../agents/types.js';
+import { runGroup } from '../engine/run-group.js';
+import type { GroupEvent, GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
+import { DEFAULTS } from '../options/defaults.js';
+import { checkOutputs } from './outputs.js';
+import type { PlannedPhase, WorkflowPlan } from './plan.js';
+import { findReusable, type ReusedPhase } from './resume.js';
+
+/** How to run a planned workflow. */
+export interface WorkflowRunOptions {
+  readonly resume: boolean;
+  readonly signal?: AbortSignal;
+  readonly forceSignal?: AbortSignal;
+  readonly onEvent?: (event: GroupEvent) => void;
+  /** Told which phases are reused, before anything runs. */
+  readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
+}
+
+/** A workflow run: the group's result, and the phases reused from earlier runs. */
+export interface WorkflowResult {
+  readonly group: GroupResult | null;
+  readonly reused: readonly ReusedPhase[];
+  readonly ok: boolean;
+}
+
+/** The longest final message kept in the manifest; the whole one stays in the log. */
+const FINAL_MESSAGE_LIMIT = 2000;
+
+/** Runs the plan; throws only UsageError (missing agent), before anything is spawned. */
+export async function runWorkflow(
+  plan: WorkflowPlan,
+  options: WorkflowRunOptions,
+): Promise<WorkflowResult> {
+  const { settings } = plan;
+  const binaries = await preflightAgents(
+    [...new Set(plan.phases.map((phase) => phase.adapter))],
+    settings.env,
+  );
+  const manifestPath = path.resolve(settings.cwd, plan.dirs.logs, DEFAULTS.manifestName);
+  const reusedMap = options.resume
+    ? findReusable(manifestPath, plan.phases, settings.cwd)
+    : new Map();
+  const reused = [...reusedMap.values()];
+  options.onReuse?.(reused);
+  const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
+  if (toRun.length === 0) return { group: null, reused, ok: true };
+  for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
+    mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
+  }
+  const group = await runGroup({
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
+    concurrency: plan.concurrency,
+    killAfterSec: plan.killAfterSec,
+    logDir: path.resolve(settings.cwd, plan.dirs.logs),
+    feature: plan.feature,
+    group: plan.workflow.name,
+    cwd: settings.cwd,
+    env: settings.env,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  });
+  return { group, reused, ok: group.ok };
+}
+
+function phaseJob(
+  plan: WorkflowPlan,
+  phase: PlannedPhase,
+  binaries: ReadonlyMap<string, AgentBinary>,
+  reused: ReadonlyMap<string, ReusedPhase>,
+): JobSpec {
+  const { invocation, adapter } = phase;
+  const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
+  const target = invocation.argv ?? null;
+  return {
+    name: phase.id,
+    ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),
+    ...(invocation.input === null ? {} : { input: invocation.input }),
+    env: phase.env,
+    timeoutSec: phase.timeoutSec,
+    stopSignals: invocation.stopSignals,
+    needs: phase.needs.filter((need) => !reused.has(need)),
+    attempt: plan.settings.attempt,
+    manifestFields: {
+      agent: phase.agent,
+      agent_version: binary?.version ?? null,
+      agent_path: binary?.path ?? null,
+      prompt_file: phase.promptFile,
+      prompt_sha256: phase.sha256,
+      prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
+      argv: target,
+      outputs_declared: phase.outputs,
+    },
+    evaluate: (result) => judgePhase(plan, phase, result),
+  };
+}
+
+async function judgePhase(
+  plan: WorkflowPlan,
+  phase: PlannedPhase,
+  result: JobResult,
+): Promise<JobVerdict> {
+  const report = await phase.adapter.interpret(result.logPath, result.exitCode, phase.invocation);
+  const outputs = checkOutputs(phase.outputs, plan.settings.cwd);
+  const missing = outputs.filter((output) => !output.ok);
+  const details = { ...reportFields(report), outputs, outputs_ok: missing.length === 0 };
+  if (result.outcome !== 'success') return { details };
+  if (!report.ok)
+    return { outcome: 'failed', reason: report.reason ?? 'the agent reported a failure', details };
+  if (missing.length > 0) {
+    return {
+      outcome: 'failed',
+      reason: missing.map((output) => `output missing: ${output.path}`).join('; '),
+      details,
+    };
+  }
+  return { details };
+}
+
+function reportFields(report: AgentReport): Record<string, unknown> {
+  const message = report.finalMessage;
+  return {
+    session_id: report.sessionId,
+    final_message:
+      message === null || message.length <= FINAL_MESSAGE_LIMIT
+        ? message
+        : `${message.slice(0, FINAL_MESSAGE_LIMIT)}…`,
+    input_tokens: report.inputTokens,
+    output_tokens: report.outputTokens,
+    cached_input_tokens: report.cachedInputTokens,
+    cost_usd: report.costUsd,
+    agent_ok: report.ok,
+  };
+}

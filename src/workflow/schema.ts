@@ -1,0 +1,65 @@
+// The shape of a workflow file (YAML or JSON). docs/workflows.md documents every key.
+import { z } from 'zod';
+
+import { AGENT_NAMES } from '../agents/types.js';
+
+const seconds = z.number().nonnegative().finite();
+const stringList = z.array(z.string().min(1));
+
+/** Options an agent phase may set, and the workflow's defaults may set for every phase. */
+const agentOptions = {
+  model: z.string().min(1).optional(),
+  profile: z.string().optional(),
+  sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
+  permission_mode: z
+    .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk'])
+    .optional(),
+  approval_mode: z.enum(['default', 'auto_edit', 'yolo', 'plan']).optional(),
+  allowed_tools: stringList.optional(),
+  max_turns: z.number().int().positive().optional(),
+};
+
+const phaseSchema = z.strictObject({
+  id: z.string(),
+  description: z.string().optional(),
+  needs: z.array(z.string()).optional(),
+  agent: z.enum(AGENT_NAMES).optional(),
+  prompt: z.string().min(1).optional(),
+  command: z.string().min(1).optional(),
+  argv: z.array(z.string()).min(1).optional(),
+  timeout: seconds.optional(),
+  outputs: stringList.optional(),
+  inputs: stringList.optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  ...agentOptions,
+});
+
+/** The whole file. */
+export const workflowSchema = z.strictObject({
+  version: z.literal(1).optional(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  defaults: z
+    .strictObject({
+      agent: z.enum(AGENT_NAMES).optional(),
+      timeout: seconds.optional(),
+      kill_after: seconds.optional(),
+      concurrency: z.number().int().nonnegative().optional(),
+      ...agentOptions,
+    })
+    .optional(),
+  dirs: z
+    .strictObject({
+      feature: z.string().min(1).optional(),
+      planning: z.string().min(1).optional(),
+      logs: z.string().min(1).optional(),
+    })
+    .optional(),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  phases: z.array(phaseSchema).min(1),
+});
+
+/** A workflow file as parsed. */
+export type WorkflowFile = z.infer<typeof workflowSchema>;
+/** One phase as parsed. */
+export type PhaseFile = z.infer<typeof phaseSchema>;
