@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isUsageError } from '../errors.js';
 import { registerExec } from './commands/exec.js';
 import { registerName } from './commands/name.js';
+import { registerPrp } from './commands/prp.js';
 import { registerRun } from './commands/run.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerSpeedup } from './commands/speedup.js';
@@ -35,14 +36,21 @@ export function buildProgram(): Command {
     .addHelpText('after', HELP_AFTER);
   registerExec(program);
   registerRun(program);
+  registerPrp(program);
   registerSpeedup(program);
   registerName(program);
   registerSelftest(program);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput(program.configureOutput());
-    command.showHelpAfterError(`(run 'parex ${command.name()} --help' for usage)`);
-  }
+  configureCommands(program, 'parex');
   return program;
+}
+
+function configureCommands(parent: Command, prefix: string): void {
+  for (const command of parent.commands) {
+    const name = `${prefix} ${command.name()}`;
+    command.exitOverride().configureOutput(parent.configureOutput());
+    command.showHelpAfterError(`(run '${name} --help' for usage)`);
+    configureCommands(command, name);
+  }
 }
 
 /** Runs the CLI with `argv` and returns the exit status. */

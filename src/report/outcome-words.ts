@@ -17,6 +17,7 @@ export function describeOutcome(result: JobResult): string {
     case 'failed':
       if (result.signal !== null)
         return `FAILED (killed by ${result.signal}, exit ${result.exitCode})`;
+      if (result.reason !== null) return `FAILED (${result.reason}; exit ${result.exitCode})`;
       return `FAILED (exit ${result.exitCode}${hint(result.exitCode)})`;
     case 'timeout':
       return `TIMEOUT (exceeded ${formatSeconds(result.timeoutSec)})`;

@@ -7,11 +7,12 @@ import { describeOutcome } from './outcome-words.js';
 export function formatSummary(group: GroupResult): string[] {
   const rows = [['JOB', 'OUTCOME', 'TIME', 'LOG']];
   for (const result of group.results) {
+    const ran = result.pid !== null;
     rows.push([
       result.name,
       describeOutcome(result),
-      formatDuration(result.durationMs),
-      displayPath(result.logPath),
+      ran ? formatDuration(result.durationMs) : '-',
+      ran ? displayPath(result.logPath) : '-',
     ]);
   }
   for (const name of group.notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);

@@ -102,6 +102,12 @@ function loadPhase(
     );
   }
   if (isCommand && phase.prompt !== undefined) at('prompt', 'a command phase has no prompt');
+  if (phase.min_score !== undefined && (phase.outputs ?? []).length === 0) {
+    at(
+      'min_score',
+      'min_score reads "Score: N/10" from the first output, and this phase has no outputs',
+    );
+  }
   let promptFile: string | null = null;
   let promptTemplate: string | null = null;
   if (phase.prompt !== undefined && !isCommand) {
@@ -232,7 +238,7 @@ function checkVariableNames(
 }
 
 function unknownVariable(name: string, known: ReadonlySet<string>): string {
-  return `unknown template variable \${${name}} (known: ${[...known].sort().join(', ')}; write $\${${name}} for a literal)`;
+  return `unknown template variable \${${name}} (known: ${[...known].filter(isVariableName).sort().join(', ')}; write $\${${name}} for a literal)`;
 }
 
 function describeIssue(issuePath: readonly PropertyKey[], message: string): string {

@@ -23,6 +23,8 @@ export interface RunSettings {
   readonly killAfterSec: number | null;
   readonly concurrency: number | null;
   readonly attempt: number;
+  /** Replaces the min_score of every phase that has one. */
+  readonly minScore: number | null;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -42,6 +44,8 @@ export interface PlannedPhase {
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** The least "Score: N/10" the first output must show; null for no score check. */
+  readonly minScore: number | null;
 }
 
 /** A whole run, planned. */
@@ -153,6 +157,7 @@ function planPhase(
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     env: { ...variables, ...declared.env },
+    minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
   };
 }
 

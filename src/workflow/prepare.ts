@@ -23,6 +23,7 @@ export interface RunRequest {
   readonly killAfterSec?: number | undefined;
   readonly concurrency?: number | undefined;
   readonly attempt?: number;
+  readonly minScore?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -56,6 +57,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     killAfterSec: request.killAfterSec ?? null,
     concurrency: request.concurrency ?? null,
     attempt: request.attempt ?? 1,
+    minScore: request.minScore ?? null,
     cwd,
     env: request.env ?? process.env,
   };

@@ -8,6 +8,7 @@ import type { AgentReport } from '../agents/types.js';
 import { runGroup } from '../engine/run-group.js';
 import type { GroupEvent, GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { scoreFile } from '../prp/score.js';
 import { checkOutputs } from './outputs.js';
 import type { PlannedPhase, WorkflowPlan } from './plan.js';
 import { findReusable, type ReusedPhase } from './resume.js';
@@ -109,18 +110,32 @@ async function judgePhase(
   const report = await phase.adapter.interpret(result.logPath, result.exitCode, phase.invocation);
   const outputs = checkOutputs(phase.outputs, plan.settings.cwd);
   const missing = outputs.filter((output) => !output.ok);
-  const details = { ...reportFields(report), outputs, outputs_ok: missing.length === 0 };
+  const score = phase.minScore === null ? null : scoreOf(phase, plan.settings.cwd);
+  const details = {
+    ...reportFields(report),
+    outputs,
+    outputs_ok: missing.length === 0,
+    ...(phase.minScore === null ? {} : { score, min_score: phase.minScore }),
+  };
   if (result.outcome !== 'success') return { details };
-  if (!report.ok)
+  if (!report.ok) {
     return { outcome: 'failed', reason: report.reason ?? 'the agent reported a failure', details };
+  }
   if (missing.length > 0) {
-    return {
-      outcome: 'failed',
-      reason: missing.map((output) => `output missing: ${output.path}`).join('; '),
-      details,
-    };
+    const reason = missing.map((output) => `output missing: ${output.path}`).join('; ');
+    return { outcome: 'failed', reason, details };
+  }
+  if (phase.minScore !== null && (score === null || score < phase.minScore)) {
+    const found = score === null ? 'no "Score: N/10" line' : `score ${score}/10`;
+    const reason = `${found} in ${phase.outputs[0]}, below ${phase.minScore}`;
+    return { outcome: 'failed', reason, details };
   }
   return { details };
+}
+
+function scoreOf(phase: PlannedPhase, cwd: string): number | null {
+  const [first] = phase.outputs;
+  return first === undefined ? null : scoreFile(path.resolve(cwd, first), 0).score;
 }
 
 function reportFields(report: AgentReport): Record<string, unknown> {

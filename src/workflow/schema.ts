@@ -31,6 +31,7 @@ const phaseSchema = z.strictObject({
   outputs: stringList.optional(),
   inputs: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
+  min_score: z.number().min(0).max(10).optional(),
   ...agentOptions,
 });
 

@@ -1,0 +1,138 @@
+// The PRP generator: the shipped five-phase workflow, then the quality gate, which re-runs the
+// assembly phase until the PRP scores at least the minimum or the regenerations run out.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { GroupEvent, GroupResult } from '../model.js';
+import { formatPlan } from '../workflow/dry-run.js';
+import type { WorkflowPlan } from '../workflow/plan.js';
+import { prepareWorkflowRun } from '../workflow/prepare.js';
+import { findReusable, type ReusedPhase } from '../workflow/resume.js';
+import { runWorkflow } from '../workflow/run-workflow.js';
+import { scoreFile } from './score.js';
+
+/** The workflow shipped with parex. */
+export const PRP_WORKFLOW = fileURLToPath(new URL('../../../workflows/prp.yaml', import.meta.url));
+/** The phase the quality gate re-runs. */
+const ASSEMBLY_PHASE = 'phase4';
+
+/** What `parex prp generate` is asked. */
+export interface GenerateRequest {
+  readonly initial: string;
+  readonly agent?: string | undefined;
+  readonly minScore: number;
+  /** How many times phase 4 may be re-run after its first attempt. */
+  readonly maxRegenerations: number;
+  readonly resume: boolean;
+  readonly timeoutSec?: number | undefined;
+  readonly concurrency?: number | undefined;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** One attempt at the PRP: the phase 4 outcome and the score it reached. */
+export interface PrpAttempt {
+  readonly attempt: number;
+  readonly score: number | null;
+  readonly group: GroupResult | null;
+}
+
+/** How the generation ended. */
+export interface GenerateResult {
+  readonly complete: boolean;
+  readonly prpPath: string;
+  readonly attempts: readonly PrpAttempt[];
+  readonly plan: WorkflowPlan;
+}
+
+/** Hooks from the CLI session. */
+export interface GenerateHooks {
+  readonly signal?: AbortSignal;
+  readonly forceSignal?: AbortSignal;
+  readonly onEvent?: (event: GroupEvent) => void;
+  readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
+  readonly print: (line: string) => void;
+}
+
+/** Plans the PRP run without running it (also validates everything). */
+export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): WorkflowPlan {
+  return prepareWorkflowRun({
+    workflowFile: PRP_WORKFLOW,
+    initial: request.initial,
+    agent: request.agent,
+    vars: [`MIN_SCORE=${request.minScore}`, `QUALITY_FEEDBACK=${feedback}`],
+    minScore: request.minScore,
+    timeoutSec: request.timeoutSec,
+    concurrency: request.concurrency,
+    attempt,
+    ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
+    ...(request.env === undefined ? {} : { env: request.env }),
+  });
+}
+
+/** The plan as text, with the phases --resume would reuse. */
+export function describePrpPlan(request: GenerateRequest): string[] {
+  const plan = planPrp(request);
+  const manifest = path.resolve(plan.settings.cwd, plan.dirs.logs, 'manifest.jsonl');
+  const reused = request.resume
+    ? findReusable(manifest, plan.phases, plan.settings.cwd)
+    : new Map();
+  return formatPlan(plan, reused);
+}
+
+/** Runs the workflow, then the quality gate; "complete" only when the PRP exists and passes. */
+export async function generatePrp(
+  request: GenerateRequest,
+  hooks: GenerateHooks,
+): Promise<GenerateResult> {
+  let plan = planPrp(request);
+  const prpPath = `prps/${plan.feature}.md`;
+  const attempts: PrpAttempt[] = [];
+  let resume = request.resume;
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await runWorkflow(plan, { resume, ...withoutPrint(hooks) });
+    const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
+    attempts.push({ attempt, score: verdict.score, group: result.group });
+    hooks.print(
+      `[parex] PRP attempt ${attempt}: ${verdict.score === null ? 'no score' : `score ${verdict.score}/10`} (minimum ${request.minScore})`,
+    );
+    if (result.ok && verdict.verdict === 'PASS') return { complete: true, prpPath, attempts, plan };
+    const retry = onlyAssemblyFailed(result.group) && attempt <= request.maxRegenerations;
+    if (!retry || hooks.signal?.aborted === true)
+      return { complete: false, prpPath, attempts, plan };
+    const feedback = feedbackFor(attempt, verdict.score, request.minScore, prpPath, result.group);
+    plan = planPrp(request, attempt + 1, feedback);
+    resume = true;
+  }
+}
+
+function onlyAssemblyFailed(group: GroupResult | null): boolean {
+  if (group === null || group.cancelledBy !== null) return false;
+  const failed = group.results.filter((result) => result.outcome !== 'success');
+  return (
+    failed.length === 1 && failed[0]?.name === ASSEMBLY_PHASE && failed[0].outcome === 'failed'
+  );
+}
+
+function feedbackFor(
+  attempt: number,
+  score: number | null,
+  min: number,
+  prpPath: string,
+  group: GroupResult | null,
+): string {
+  const reason = group?.results.find((result) => result.name === ASSEMBLY_PHASE)?.reason;
+  const scored = score === null ? 'had no "Score: N/10" line' : `scored ${score}/10`;
+  return [
+    `## Feedback on attempt ${attempt}`,
+    '',
+    `The PRP written by attempt ${attempt} (${prpPath}) ${scored}; the minimum is ${min}/10.${reason ? ` (${reason})` : ''}`,
+    'Read it, find what keeps it below the bar (missing context, vague tasks, no validation commands,',
+    'unaddressed gotchas), rewrite it to fix those, and score it again on its last line.',
+  ].join('\n');
+}
+
+function withoutPrint(hooks: GenerateHooks): Omit<GenerateHooks, 'print'> {
+  const { print: _print, ...rest } = hooks;
+  return rest;
+}

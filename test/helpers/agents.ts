@@ -1,0 +1,88 @@
+// Projects for workflow tests: fake agent CLIs on PATH, scripted per phase.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+
+import { FIXTURES } from './paths.js';
+import { tempDir } from './tmp.js';
+
+/** A project directory with the fake agents on PATH and a script per phase. */
+export interface AgentProject {
+  readonly dir: string;
+  readonly scripts: string;
+  readonly agentLog: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Sets the @fake directives a phase runs (optionally for one attempt only). */
+  script(phase: string, lines: readonly string[], attempt?: number): void;
+  /** Every invocation the fakes logged. */
+  invocations(): Record<string, unknown>[];
+}
+
+/** Makes a project; `files` are written into it first. */
+export function agentProject(t: TestContext, files: Record<string, string> = {}): AgentProject {
+  const dir = tempDir(t);
+  const scripts = path.join(dir, '.fake-scripts');
+  mkdirSync(scripts);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  const agentLog = path.join(dir, '.fake-agents.jsonl');
+  return {
+    dir,
+    scripts,
+    agentLog,
+    env: {
+      PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      FAKE_AGENT_SCRIPT_DIR: scripts,
+      FAKE_AGENT_LOG: agentLog,
+      FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',
+    },
+    script: (phase, lines, attempt) => {
+      const name = attempt === undefined ? `${phase}.txt` : `${phase}.attempt${attempt}.txt`;
+      writeFileSync(path.join(scripts, name), `${lines.join('\n')}\n`);
+    },
+    invocations: () => {
+      try {
+        return readFileSync(agentLog, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** Directives that write `file` with `lines`, as an agent would. */
+export function writes(file: string, ...lines: string[]): string[] {
+  return [`@fake write ${file}`, ...lines, '@fake end'];
+}
+
+/** Scripts every phase of the shipped PRP workflow to succeed, phase 4 with `score`. */
+export function scriptHappyPrp(project: AgentProject, feature: string, score = 9): void {
+  const planning = `prps/${feature}/planning`;
+  project.script(
+    'phase1',
+    writes(`${planning}/feature-analysis.md`, '# Feature analysis', 'Goal: login.'),
+  );
+  project.script('phase2a', [
+    '@fake sleep 1',
+    ...writes(`${planning}/codebase-patterns.md`, '# Patterns'),
+  ]);
+  project.script('phase2b', [
+    '@fake sleep 1',
+    ...writes(`${planning}/documentation-links.md`, '# Docs'),
+  ]);
+  project.script('phase2c', [
+    '@fake sleep 1',
+    ...writes(`prps/${feature}/examples/login.ts`, '// from src/auth.ts'),
+    ...writes(`${planning}/examples-to-include.md`, '# Examples'),
+  ]);
+  project.script('phase3', writes(`${planning}/gotchas.md`, '# Gotchas', '1. timing attacks'));
+  project.script(
+    'phase4',
+    writes(`prps/${feature}.md`, '# PRP: login', '', `**Score: ${score}/10**`),
+  );
+}
