@@ -14,6 +14,15 @@ import { registerSpeedup } from './commands/speedup.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const HELP_AFTER = `
+Quick start:
+  parex run examples/parallel-demo.yaml
+  parex exec --timeout 600 --kill-after 5 -- "cmd one" "cmd two" "cmd three"
+  parex prp generate prps/INITIAL_user_auth.md --agent codex
+
+Environment (parex exec; a flag beats its variable):
+  PAREX_JOBS  PAREX_LOG_DIR  PAREX_FEATURE  PAREX_GROUP
+  PAREX_TIMEOUT (default 600 s)  PAREX_KILL_AFTER (default 5 s)
+
 Run 'parex COMMAND --help' for a command's options and examples.
 Full reference: docs/cli.md. Exit status: 0 success, 1 a job failed,
 2 usage or validation error, 128+n stopped by signal n.`;
@@ -28,10 +37,6 @@ export function buildProgram(): Command {
     .version(readVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help')
     .helpCommand('help [command]', 'print help for a command')
-    .showHelpAfterError("(run 'parex --help' or 'parex COMMAND --help' for usage)")
-    .configureOutput({
-      outputError: (text, write) => write(`parex: ${text.replace(/^error: /, '')}`),
-    })
     .exitOverride()
     .addHelpText('after', HELP_AFTER);
   registerExec(program);
@@ -44,13 +49,25 @@ export function buildProgram(): Command {
   return program;
 }
 
-function configureCommands(parent: Command, prefix: string): void {
-  for (const command of parent.commands) {
-    const name = `${prefix} ${command.name()}`;
-    command.exitOverride().configureOutput(parent.configureOutput());
-    command.showHelpAfterError(`(run '${name} --help' for usage)`);
-    configureCommands(command, name);
-  }
+/** Gives every command the exit override and argument errors that say what, why and what to do. */
+function configureCommands(command: Command, name: string): void {
+  command.exitOverride().configureOutput({
+    outputError: (text, write) => write(argumentError(text, name)),
+  });
+  for (const sub of command.commands) configureCommands(sub, `${name} ${sub.name()}`);
+}
+
+function argumentError(text: string, name: string): string {
+  const what = text
+    .replace(/^error: /, '')
+    .trimEnd()
+    .replace(/\n/g, '\n  ');
+  return [
+    `parex: ${what}`,
+    `  why: the arguments do not match the usage of '${name}'`,
+    `  fix: run '${name} --help' for its usage, options and examples`,
+    '',
+  ].join('\n');
 }
 
 /** Runs the CLI with `argv` and returns the exit status. */

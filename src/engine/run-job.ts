@@ -19,7 +19,7 @@ export async function runJob(
     env: { ...plan.env, ...job.env },
     input: job.input,
     logPath: job.logPath,
-    timeoutMs: Math.round(job.timeoutSec * 1000),
+    timeoutMs: job.timeoutSec === 0 ? 0 : Math.max(1, Math.round(job.timeoutSec * 1000)),
     graceMs: Math.round(plan.killAfterSec * 1000),
     stopSignals: job.stopSignals,
     cancel: plan.signal,

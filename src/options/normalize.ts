@@ -103,6 +103,13 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   if (feature !== null) assertValidName(feature, 'feature name');
   if (group !== null) assertValidName(group, 'group name');
   assertValidName(runId, 'run id');
+  if (options.logDir !== undefined && options.logDir.trim() === '') {
+    throw new UsageError(
+      'the log directory is an empty string',
+      'an empty path would put every log and the manifest in the current directory',
+      'give a directory, or leave --log-dir (and PAREX_LOG_DIR) unset for .parex/runs/RUN_ID',
+    );
+  }
   const logDir = path.resolve(cwd, options.logDir ?? path.join(DEFAULTS.runsDir, runId));
   const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec));
   rejectDuplicates(planned.map((job) => job.name));

@@ -6,6 +6,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { StopReason } from '../model.js';
 import { isGroupAlive } from './group.js';
 import { type SpawnFunction, spawnJob } from './spawn.js';
+import { startDeadline } from './terminate/deadline.js';
 import { climbStopLadder } from './terminate/ladder.js';
 
 /** Everything needed to run one process. */
@@ -16,7 +17,7 @@ export interface ProcessRequest {
   readonly input: string | Uint8Array | null;
   /** Truncated, then given to the process as stdout and stderr. */
   readonly logPath: string;
-  /** 0 means no deadline. */
+  /** 0 means no deadline; any other value, however small or large, is one. */
   readonly timeoutMs: number;
   readonly graceMs: number;
   readonly stopSignals: readonly NodeJS.Signals[];
@@ -97,13 +98,14 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
     });
     stopping = { reason, ladder };
   };
-  const timer = request.timeoutMs > 0 ? setTimeout(() => stop('timeout'), request.timeoutMs) : null;
+  const cancelDeadline =
+    request.timeoutMs > 0 ? startDeadline(request.timeoutMs, () => stop('timeout')) : null;
   const onCancel = () => stop('cancel');
   if (request.cancel?.aborted === true) onCancel();
   else request.cancel?.addEventListener('abort', onCancel, { once: true });
 
   const { code, signal, at } = await exited;
-  if (timer !== null) clearTimeout(timer);
+  cancelDeadline?.();
   request.cancel?.removeEventListener('abort', onCancel);
 
   let signalsSent: NodeJS.Signals[] = [];

@@ -15,7 +15,7 @@ export function formatDuration(ms: number): string {
 
 /** A setting in seconds as the user wrote it: 600 → "600s", 1.5 → "1.5s". */
 export function formatSeconds(seconds: number): string {
-  return `${Number(seconds.toFixed(3))}s`;
+  return `${Number(seconds.toPrecision(6))}s`;
 }
 
 /** A path relative to the current directory when that is shorter, for display only. */
