@@ -22,6 +22,15 @@ export { resolveInside } from './names/inside-root.js';
 export { assertValidName, checkName, MAX_NAME_LENGTH, type NameProblem } from './names/validate.js';
 export { DEFAULTS, ENVIRONMENT } from './options/defaults.js';
 export type { GroupOptions } from './options/normalize.js';
+export { type GenerateRequest, type GenerateResult, generatePrp, planPrp } from './prp/generate.js';
+export { readScore, scoreFile } from './prp/score.js';
 export { describeOutcome } from './report/outcome-words.js';
 export { computeSpeedup } from './report/speedup.js';
 export { formatSummary } from './report/summary.js';
+export type { PlannedPhase, WorkflowPlan } from './workflow/plan.js';
+export { prepareWorkflowRun, type RunRequest } from './workflow/prepare.js';
+export {
+  runWorkflow,
+  type WorkflowResult,
+  type WorkflowRunOptions,
+} from './workflow/run-workflow.js';
