@@ -6,11 +6,15 @@ import { Command, CommanderError } from 'commander';
 
 import { isUsageError } from '../errors.js';
 import { registerExec } from './commands/exec.js';
+import { registerLogs } from './commands/logs.js';
 import { registerName } from './commands/name.js';
 import { registerPrp } from './commands/prp.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerSpeedup } from './commands/speedup.js';
+import { registerStatus } from './commands/status.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const HELP_AFTER = `
@@ -42,6 +46,10 @@ export function buildProgram(): Command {
   registerExec(program);
   registerRun(program);
   registerPrp(program);
+  registerStatus(program);
+  registerLogs(program);
+  registerRuns(program);
+  registerReport(program);
   registerSpeedup(program);
   registerName(program);
   registerSelftest(program);

@@ -96,6 +96,7 @@ function phaseJob(
       prompt_sha256: phase.sha256,
       prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
       argv: target,
+      needs: phase.needs,
       outputs_declared: phase.outputs,
     },
     evaluate: (result) => judgePhase(plan, phase, result),

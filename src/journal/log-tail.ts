@@ -1,0 +1,39 @@
+// The end of a job's log, made safe to print: no escape sequences, no invalid UTF-8.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
+
+/** How much of the end of a log is read at most. */
+const TAIL_BYTES = 64 * 1024;
+
+/** The last `count` non-empty lines of the file, cleaned for a terminal; [] if it cannot be read. */
+export function tailLines(file: string, count: number): string[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    const lines = cleanText(buffer.toString('utf8'))
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line !== '');
+    // The first line may have been cut by the read window; keep it only if the whole file was read.
+    return (length < size ? lines.slice(1) : lines).slice(-count);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Removes ANSI escape sequences, carriage-return redraws and other control characters. */
+export function cleanText(text: string): string {
+  return stripVTControlCharacters(text)
+    .split('\n')
+    .map((line) => line.slice(line.lastIndexOf('\r') + 1))
+    .join('\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+}

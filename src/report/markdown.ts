@@ -1,0 +1,75 @@
+// The report as Markdown: figures, stages, the critical path, every job, and the failures
+// with the last lines of their logs.
+import type { RunReport } from './analysis.js';
+import { formatDuration } from './format.js';
+import type { JobView } from './run-view.js';
+
+/** What the report is about, beyond the jobs themselves. */
+export interface ReportContext {
+  readonly title: string;
+  readonly logDir: string;
+  /** The last lines of each failed job's log. */
+  readonly tails: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The report as Markdown text. */
+export function formatMarkdown(report: RunReport, context: ReportContext): string {
+  const lines = [
+    `# ${context.title}`,
+    '',
+    `Log directory: \`${context.logDir}\``,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| wall time | ${formatDuration(report.wallMs)} |`,
+    `| sum of job times | ${formatDuration(report.sumMs)} |`,
+    `| speedup | ${report.speedup.toFixed(2)}x |`,
+    `| critical path | ${report.criticalPath.join(' → ') || '-'} (${formatDuration(report.criticalPathMs)}) |`,
+    `| slowest job | ${report.slowest ?? '-'} |`,
+    `| jobs | ${report.jobs.length}, ${report.failures.length} not successful |`,
+    ...(report.inputTokens === null
+      ? []
+      : [`| tokens | ${report.inputTokens} in, ${report.outputTokens ?? 0} out |`]),
+    ...(report.costUsd === null ? [] : [`| cost | $${report.costUsd.toFixed(4)} |`]),
+    '',
+    '## Stages',
+    '',
+    '| stage | jobs | wall | sum | speedup | efficiency | slowest |',
+    '|---|---|---|---|---|---|---|',
+    ...report.stages.map(
+      (stage) =>
+        `| ${stage.label} | ${stage.jobs.join(', ')} | ${formatDuration(stage.wallMs)} | ${formatDuration(stage.sumMs)} | ${stage.speedup.toFixed(2)}x | ${Math.round(stage.efficiency * 100)}% | ${stage.slowest ?? '-'} |`,
+    ),
+    '',
+    '## Jobs',
+    '',
+    '| job | state | exit | starts at | duration | attempts | tokens | cost |',
+    '|---|---|---|---|---|---|---|---|',
+    ...report.jobs.map((job) => jobRow(job, report.startedAt)),
+  ];
+  if (report.failures.length > 0) {
+    lines.push('', '## Failures');
+    for (const job of report.failures) {
+      lines.push(
+        '',
+        `### ${job.name}: ${job.state}${job.exitCode === null ? '' : `, exit ${job.exitCode}`}`,
+        '',
+      );
+      if (job.reason !== null) lines.push(job.reason, '');
+      const tail = context.tails[job.name] ?? [];
+      lines.push(...(tail.length === 0 ? ['(no output)'] : ['```', ...tail, '```']));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function jobRow(job: JobView, start: Date | null): string {
+  const offset =
+    job.startedAt === null || start === null
+      ? '-'
+      : `+${formatDuration(job.startedAt.getTime() - start.getTime())}`;
+  const tokens = job.inputTokens === null ? '-' : `${job.inputTokens} / ${job.outputTokens ?? 0}`;
+  const cost = job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`;
+  const duration = job.durationMs === null ? '-' : formatDuration(job.durationMs);
+  return `| ${job.name} | ${job.state} | ${job.exitCode ?? '-'} | ${offset} | ${duration} | ${job.attempts} | ${tokens} | ${cost} |`;
+}

@@ -1,0 +1,128 @@
+// What a manifest says about its jobs: the latest state of each, for status, runs and report.
+import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
+
+/** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */
+export type JobState =
+  | 'running'
+  | 'lost'
+  | 'success'
+  | 'failed'
+  | 'timeout'
+  | 'killed'
+  | 'cancelled'
+  | 'spawn_error'
+  | 'skipped';
+
+/** One job, from its latest lines. */
+export interface JobView {
+  readonly name: string;
+  readonly runId: string;
+  readonly state: JobState;
+  readonly exitCode: number | null;
+  readonly pid: number | null;
+  readonly startedAt: Date | null;
+  readonly endedAt: Date | null;
+  /** Spawn to exit; for a running job, spawn to now. */
+  readonly durationMs: number | null;
+  /** How many times the job was started, in every run of this manifest. */
+  readonly attempts: number;
+  readonly agent: string | null;
+  readonly needs: readonly string[];
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly costUsd: number | null;
+  readonly reason: string | null;
+  readonly logPath: string | null;
+  readonly group: string | null;
+}
+
+/** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
+export function viewJobs(
+  entries: readonly ManifestEntry[],
+  isAlive: (pid: number) => boolean,
+  now: Date = new Date(),
+): JobView[] {
+  const starts = new Map<string, StartEntry>();
+  const ends = new Map<string, EndEntry>();
+  const attempts = new Map<string, number>();
+  const order: string[] = [];
+  for (const entry of entries) {
+    if (!order.includes(entry.phase)) order.push(entry.phase);
+    if (entry.status === 'started') {
+      starts.set(entry.phase, entry);
+      ends.delete(entry.phase);
+      attempts.set(entry.phase, (attempts.get(entry.phase) ?? 0) + 1);
+    } else {
+      ends.set(entry.phase, entry);
+    }
+  }
+  return order.map((name) => {
+    const end = ends.get(name);
+    const start = starts.get(name);
+    return end === undefined
+      ? openJob(name, start as StartEntry, attempts.get(name) ?? 1, isAlive, now)
+      : closedJob(end, start, attempts.get(name) ?? 0);
+  });
+}
+
+function openJob(
+  name: string,
+  start: StartEntry,
+  attempts: number,
+  isAlive: (pid: number) => boolean,
+  now: Date,
+): JobView {
+  const startedAt = new Date(start.started_at ?? start.timestamp);
+  const alive = isAlive(start.pid);
+  return {
+    ...fields(start),
+    name,
+    runId: start.run_id,
+    state: alive ? 'running' : 'lost',
+    exitCode: null,
+    pid: start.pid,
+    startedAt,
+    endedAt: null,
+    durationMs: alive ? now.getTime() - startedAt.getTime() : null,
+    attempts,
+    reason: alive ? null : 'no completion line, and its process is gone (parex was killed?)',
+    logPath: start.log ?? null,
+    group: start.group ?? null,
+  };
+}
+
+function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: number): JobView {
+  const durationMs =
+    typeof end.duration_ms === 'number' ? end.duration_ms : (end.duration_sec ?? 0) * 1000;
+  const endedAt = new Date(end.ended_at ?? end.timestamp);
+  return {
+    ...fields(end),
+    name: end.phase,
+    runId: end.run_id,
+    state: (end.outcome ?? (end.status === 'success' ? 'success' : 'failed')) as JobState,
+    exitCode: end.exit_code ?? null,
+    pid: end.pid ?? start?.pid ?? null,
+    startedAt: end.started_at ? new Date(end.started_at) : new Date(endedAt.getTime() - durationMs),
+    endedAt,
+    durationMs: end.status === 'skipped' ? null : durationMs,
+    attempts,
+    reason: end.reason ?? null,
+    logPath: end.log ?? null,
+    group: end.group ?? null,
+  };
+}
+
+function fields(
+  entry: ManifestEntry,
+): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd'> {
+  const record = entry as unknown as Record<string, unknown>;
+  const number = (key: string) =>
+    typeof record[key] === 'number' ? (record[key] as number) : null;
+  return {
+    agent: typeof record.agent === 'string' ? record.agent : null,
+    needs: Array.isArray(record.needs) ? (record.needs as string[]) : [],
+    inputTokens: number('input_tokens'),
+    outputTokens: number('output_tokens'),
+    costUsd: number('cost_usd'),
+  };
+}

@@ -1,0 +1,70 @@
+// The table of `parex status`: one row per job, from the manifest.
+import { alignColumns, displayPath, formatDuration } from './format.js';
+import type { JobState, JobView } from './run-view.js';
+
+/** The word for each state, as the table shows it. */
+const STATE_WORDS: Readonly<Record<JobState, string>> = {
+  running: 'RUNNING',
+  lost: 'LOST',
+  success: 'SUCCESS',
+  failed: 'FAILED',
+  timeout: 'TIMEOUT',
+  killed: 'KILLED',
+  cancelled: 'CANCELLED',
+  spawn_error: 'SPAWN ERROR',
+  skipped: 'SKIPPED',
+};
+
+/** The status table as lines: a count line, then one row per job. */
+export function formatStatus(jobs: readonly JobView[], logDir: string): string[] {
+  const counts = new Map<string, number>();
+  for (const job of jobs)
+    counts.set(STATE_WORDS[job.state], (counts.get(STATE_WORDS[job.state]) ?? 0) + 1);
+  const summary = [...counts.entries()]
+    .map(([state, count]) => `${count} ${state.toLowerCase()}`)
+    .join(', ');
+  const runs = [...new Set(jobs.map((job) => job.runId))];
+  const rows = [['JOB', 'STATE', 'EXIT', 'TIME', 'ATTEMPTS', 'TOKENS', 'COST', 'LOG']];
+  for (const job of jobs) {
+    rows.push([
+      job.name,
+      STATE_WORDS[job.state],
+      job.exitCode === null ? '-' : String(job.exitCode),
+      job.durationMs === null ? '-' : formatDuration(job.durationMs),
+      String(job.attempts),
+      tokens(job),
+      job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`,
+      job.logPath === null || job.state === 'skipped' ? '-' : displayPath(job.logPath),
+    ]);
+  }
+  return [
+    `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
+    ...alignColumns(rows),
+  ];
+}
+
+/** A job as JSON for `parex status --json`. */
+export function statusJson(job: JobView): Record<string, unknown> {
+  return {
+    name: job.name,
+    run_id: job.runId,
+    state: job.state,
+    exit_code: job.exitCode,
+    pid: job.pid,
+    started_at: job.startedAt?.toISOString() ?? null,
+    ended_at: job.endedAt?.toISOString() ?? null,
+    duration_ms: job.durationMs,
+    attempts: job.attempts,
+    agent: job.agent,
+    input_tokens: job.inputTokens,
+    output_tokens: job.outputTokens,
+    cost_usd: job.costUsd,
+    reason: job.reason,
+    log: job.logPath,
+  };
+}
+
+function tokens(job: JobView): string {
+  if (job.inputTokens === null && job.outputTokens === null) return '-';
+  return `${job.inputTokens ?? 0} in / ${job.outputTokens ?? 0} out`;
+}
