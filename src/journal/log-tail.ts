@@ -35,5 +35,11 @@ export function cleanText(text: string): string {
     .split('\n')
     .map((line) => line.slice(line.lastIndexOf('\r') + 1))
     .join('\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+    .split('')
+    .filter((char) => !isControl(char.charCodeAt(0)))
+    .join('');
+}
+
+function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f;
 }
