@@ -148,6 +148,8 @@ export type GroupEvent =
       readonly runId: string;
       readonly logDir: string;
       readonly jobs: number;
+      /** The jobs' names, in the order given. */
+      readonly names: readonly string[];
       readonly concurrency: number;
     }
   | {
@@ -158,6 +160,8 @@ export type GroupEvent =
       readonly startedAt: Date;
       readonly logPath: string;
       readonly attempt: number;
+      /** The job's timeout in seconds (0 = none). */
+      readonly timeoutSec: number;
       readonly fields: Readonly<Record<string, unknown>>;
     }
   | {

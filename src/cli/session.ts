@@ -1,19 +1,35 @@
-// What every command that runs jobs shares: progress lines on stderr, the signal handlers,
-// and the summary at the end.
+// What every command that runs jobs shares: the signal handlers, the renderer that shows the
+// run (live view, plain lines, JSON or nothing), and the history of runs.
 import path from 'node:path';
+
+import type { Command } from 'commander';
 
 import { appendHistory } from '../journal/history.js';
 import type { GroupEvent, GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
-import { progressLine } from '../report/progress.js';
-import { formatSummary } from '../report/summary.js';
+import { colorEnabled, palette } from './live/colors.js';
+import {
+  jsonRenderer,
+  type OutputMode,
+  plainRenderer,
+  quietRenderer,
+  type Renderer,
+} from './live/renderer.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
-/** The hooks a run gets: cancellation on signals, and progress printing. */
+/** The hooks a run gets: cancellation on signals, events for the renderer, notes for the user. */
 export interface SessionHooks {
   readonly signal: AbortSignal;
   readonly forceSignal: AbortSignal;
   readonly onEvent: (event: GroupEvent) => void;
+  readonly note: (message: string) => void;
+}
+
+/** How a run ended: the group to summarise (if any), the exit status, and closing messages. */
+export interface SessionOutcome {
+  readonly group: GroupResult | null;
+  readonly exitCode: number;
+  readonly messages?: readonly string[];
 }
 
 /** Writes a line to stderr. */
@@ -21,29 +37,60 @@ export function printError(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Runs `body` with signal handling and progress lines installed, and removes them afterwards. */
-export async function withSession<T>(
+/** Adds --quiet and --json to a command that runs jobs. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-q, --quiet', 'print nothing but errors (the exit status tells the outcome)')
+    .option('--json', 'one JSON event per line on stdout instead of the progress display');
+}
+
+/** The output mode a command was given. */
+export function outputMode(command: Command): OutputMode {
+  return {
+    quiet: command.getOptionValue('quiet') === true,
+    json: command.getOptionValue('json') === true,
+  };
+}
+
+/** Runs `body` with signal handling and a renderer installed, and returns its exit status. */
+export async function withSession(
   graceSec: number,
-  body: (hooks: SessionHooks) => Promise<T>,
-): Promise<T> {
-  const signals = stopOnSignals(printError, graceSec);
+  mode: OutputMode,
+  body: (hooks: SessionHooks) => Promise<SessionOutcome>,
+): Promise<number> {
+  const renderer = await chooseRenderer(mode);
+  const signals = stopOnSignals((message) => renderer.note(message), graceSec);
+  let outcome: SessionOutcome | null = null;
   try {
-    return await body({
+    outcome = await body({
       signal: signals.cancel,
       forceSignal: signals.force,
       onEvent: (event) => {
-        if (event.type === 'run-start') recordRun(event.runId, event.logDir);
-        const line = progressLine(event);
-        if (line !== null) printError(line);
+        if (event.type === 'run-start') recordRun(event.runId, event.logDir, renderer);
+        renderer.onEvent(event);
       },
+      note: (message) => renderer.note(message),
     });
+    return outcome.exitCode;
   } finally {
     signals.dispose();
+    renderer.finish(outcome?.group ?? null);
+    for (const message of outcome?.messages ?? []) renderer.note(message);
   }
 }
 
+async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
+  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${line}\n`));
+  if (mode.quiet) return quietRenderer();
+  if (process.stderr.isTTY === true && process.env.TERM !== 'dumb') {
+    const { ttyRenderer } = await import('./live/tty.js');
+    return ttyRenderer(process.stderr);
+  }
+  return plainRenderer(printError, palette(colorEnabled(process.stderr)));
+}
+
 /** Adds the run to the history that `parex runs` and `parex status` read; never fails the run. */
-function recordRun(runId: string, logDir: string): void {
+function recordRun(runId: string, logDir: string, renderer: Renderer): void {
   try {
     appendHistory(path.resolve(DEFAULTS.runsDir), {
       run_id: runId,
@@ -52,13 +99,8 @@ function recordRun(runId: string, logDir: string): void {
       command: process.argv.slice(2),
     });
   } catch (error) {
-    printError(
+    renderer.note(
       `[parex] warning: could not record the run in ${DEFAULTS.runsDir}/history.jsonl (${String(error)})`,
     );
   }
-}
-
-/** Prints the end-of-run summary to stderr. */
-export function printSummary(result: GroupResult): void {
-  for (const line of formatSummary(result)) printError(line);
 }

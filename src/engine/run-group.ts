@@ -23,6 +23,7 @@ export async function runGroup(
     runId: plan.runId,
     logDir: plan.logDir,
     jobs: plan.jobs.length,
+    names: plan.jobs.map((job) => job.name),
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();

@@ -34,6 +34,7 @@ export async function runJob(
         startedAt,
         logPath: job.logPath,
         attempt: job.attempt,
+        timeoutSec: job.timeoutSec,
         fields: job.manifestFields,
       });
     },

@@ -5,8 +5,8 @@ import { stripVTControlCharacters } from 'node:util';
 /** How much of the end of a log is read at most. */
 const TAIL_BYTES = 64 * 1024;
 
-/** The last `count` non-empty lines of the file, cleaned for a terminal; [] if it cannot be read. */
-export function tailLines(file: string, count: number): string[] {
+/** The last `count` non-empty lines of the file (read from its last `maxBytes`), cleaned for a terminal. */
+export function tailLines(file: string, count: number, maxBytes: number = TAIL_BYTES): string[] {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -15,7 +15,7 @@ export function tailLines(file: string, count: number): string[] {
   }
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(size, TAIL_BYTES);
+    const length = Math.min(size, maxBytes);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
     const lines = cleanText(buffer.toString('utf8'))

@@ -5,7 +5,7 @@ import { runGroup } from '../../engine/run-group.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { groupExitCode } from '../exit-codes.js';
-import { printSummary, withSession } from '../session.js';
+import { addOutputOptions, outputMode, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 const HELP_AFTER = `
@@ -26,7 +26,7 @@ Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed;
 
 /** Adds the exec command to the program. */
 export function registerExec(program: Command): void {
-  program
+  const exec = program
     .command('exec')
     .summary('run shell commands in parallel as one group')
     .description('Run each COMMAND as one job, all at once or at most --jobs at a time.')
@@ -63,10 +63,10 @@ export function registerExec(program: Command): void {
         `grace between SIGTERM and SIGKILL (default: ${DEFAULTS.killAfterSec})`,
       ).env(ENVIRONMENT.killAfter),
     )
-    .addHelpText('after', HELP_AFTER)
-    .action(async (commands: string[], _options: unknown, command: Command) => {
-      process.exitCode = await execAction(commands, command);
-    });
+    .addHelpText('after', HELP_AFTER);
+  addOutputOptions(exec).action(async (commands: string[], _options: unknown, command: Command) => {
+    process.exitCode = await execAction(commands, command);
+  });
 }
 
 async function execAction(commands: string[], command: Command): Promise<number> {
@@ -96,10 +96,9 @@ async function execAction(commands: string[], command: Command): Promise<number>
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,
   };
-  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, async (hooks) => {
+  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
-    printSummary(result);
-    return groupExitCode(result);
+    return { group: result, exitCode: groupExitCode(result) };
   });
 }
 

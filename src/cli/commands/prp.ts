@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { printError, printSummary, withSession } from '../session.js';
+import { addOutputOptions, outputMode, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 /** Adds `prp generate` and `prp score` to the program. */
@@ -13,7 +13,7 @@ export function registerPrp(program: Command): void {
     .command('prp')
     .summary('generate a PRP for a feature, or score one')
     .description('The PRP (product requirements prompt) generator built on parex run.');
-  prp
+  const generate = prp
     .command('generate')
     .description(
       'Run the shipped five-phase PRP workflow for prps/INITIAL_<feature>.md (phase 1, then 2a/2b/2c in parallel, then 3, then 4), then the quality gate: the PRP must end with "Score: N/10" of at least --min-score, and phase 4 is re-run up to --max-regenerations times until it does.',
@@ -35,10 +35,12 @@ export function registerPrp(program: Command): void {
     .addHelpText(
       'after',
       '\nFiles: planning in prps/<feature>/planning/, logs and manifest in prps/<feature>/codex/logs/,\nthe PRP in prps/<feature>.md.\n\nExample:\n  parex prp generate prps/INITIAL_user_auth.md --agent claude\n\nExit status: 0 the PRP exists and passes; 1 a phase failed or the score stayed below the\nminimum; 2 invalid input or a missing agent (nothing ran); 130/143/129 interrupted.',
-    )
-    .action(async (initial: string, _options: unknown, command: Command) => {
+    );
+  addOutputOptions(generate).action(
+    async (initial: string, _options: unknown, command: Command) => {
       process.exitCode = await generateAction(initial, command);
-    });
+    },
+  );
   prp
     .command('score')
     .description(
@@ -78,30 +80,37 @@ async function generateAction(initial: string, command: Command): Promise<number
     for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
-  return withSession(DEFAULTS.killAfterSec, async (hooks) => {
+  return withSession(DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
     const result = await generatePrp(request, {
       ...hooks,
-      print: printError,
+      print: hooks.note,
       onReuse: (reused) => {
         for (const phase of reused)
-          printError(`[parex] reused   ${phase.id}: succeeded in run ${phase.runId}`);
+          hooks.note(`[parex] reused   ${phase.id}: succeeded in run ${phase.runId}`);
       },
     });
     const last = result.attempts.at(-1);
-    if (last?.group) printSummary(last.group);
+    const group = last?.group ?? null;
+    const attempts = `${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`;
     if (result.complete) {
-      printError(
-        `parex: PRP complete: ${result.prpPath} (score ${last?.score}/10 after ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'})`,
-      );
-      return EXIT_OK;
+      return {
+        group,
+        exitCode: EXIT_OK,
+        messages: [
+          `parex: PRP complete: ${result.prpPath} (score ${last?.score}/10 after ${attempts})`,
+        ],
+      };
     }
-    if (last?.group?.cancelledBy) return groupExitCode(last.group);
+    if (group?.cancelledBy) return { group, exitCode: groupExitCode(group) };
     const scored =
       last?.score === null || last === undefined ? 'no score' : `score ${last.score}/10`;
-    printError(
-      `parex: PRP incomplete: ${result.prpPath} has ${scored} (minimum ${request.minScore}) after ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}; see the summary above and the logs in ${result.plan.dirs.logs}`,
-    );
-    return EXIT_FAILED;
+    return {
+      group,
+      exitCode: EXIT_FAILED,
+      messages: [
+        `parex: PRP incomplete: ${result.prpPath} has ${scored} (minimum ${request.minScore}) after ${attempts}; see the summary above and the logs in ${result.plan.dirs.logs}`,
+      ],
+    };
   });
 }
 

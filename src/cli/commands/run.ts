@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { printError, printSummary, withSession } from '../session.js';
+import { addOutputOptions, outputMode, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 const HELP_AFTER = `
@@ -22,7 +22,7 @@ is not installed (nothing ran); 130/143/129 interrupted.`;
 
 /** Adds the run command to the program. */
 export function registerRun(program: Command): void {
-  program
+  const run = program
     .command('run')
     .summary('run a workflow of phases (agents or commands) for a feature')
     .description(
@@ -50,10 +50,12 @@ export function registerRun(program: Command): void {
     .option('-j, --jobs <n>', "at most N phases at once (default: the workflow's, else all)")
     .option('--timeout <sec>', "every phase's timeout, overriding the workflow")
     .option('--kill-after <sec>', 'grace between stop signals, overriding the workflow')
-    .addHelpText('after', HELP_AFTER)
-    .action(async (workflowFile: string, _options: unknown, command: Command) => {
+    .addHelpText('after', HELP_AFTER);
+  addOutputOptions(run).action(
+    async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
-    });
+    },
+  );
 }
 
 async function runAction(workflowFile: string, command: Command): Promise<number> {
@@ -85,24 +87,26 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     for (const line of formatPlan(plan, reused)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
-  return withSession(plan.killAfterSec, async (hooks) => {
+  return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
       ...hooks,
       onReuse: (reused) => {
         for (const phase of reused) {
-          printError(
+          hooks.note(
             `[parex] reused   ${phase.id}: succeeded in run ${phase.runId}, outputs present, prompt unchanged`,
           );
         }
       },
     });
     if (result.group === null) {
-      printError(`parex: every phase of ${plan.workflow.name} was reused; nothing to run`);
-      return EXIT_OK;
+      return {
+        group: null,
+        exitCode: EXIT_OK,
+        messages: [`parex: every phase of ${plan.workflow.name} was reused; nothing to run`],
+      };
     }
-    printSummary(result.group);
-    return groupExitCode(result.group);
+    return { group: result.group, exitCode: groupExitCode(result.group) };
   });
 }
 

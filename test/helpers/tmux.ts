@@ -1,0 +1,59 @@
+// A real terminal for tests: a private tmux server with a fixed-size window.
+import { execFileSync } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A tmux window running one shell command. */
+export interface Terminal {
+  /** The screen as text, one string per row; with `escapes`, keeping colour sequences. */
+  screen(escapes?: boolean): string;
+  /** Types keys, e.g. "C-c". */
+  keys(...keys: string[]): void;
+  /** Resolves once the screen contains `text`; rejects after `limitMs`. */
+  waitFor(text: string, limitMs?: number): Promise<string>;
+}
+
+/** Starts `command` (run by bash) in a new tmux server owned by this test; stopped after the test. */
+export function openTerminal(t: TestContext, command: string, columns = 100, rows = 30): Terminal {
+  const socket = `parex-test-${process.pid}-${Math.random().toString(16).slice(2)}`;
+  const tmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'main',
+    '-x',
+    String(columns),
+    '-y',
+    String(rows),
+    'bash',
+    '-c',
+    command,
+  );
+  t.after(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+  });
+  const screen = (escapes = false) =>
+    tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
+  return {
+    screen,
+    keys: (...keys) => {
+      tmux('send-keys', '-t', 'main', ...keys);
+    },
+    waitFor: async (text, limitMs = 30_000) => {
+      const deadline = Date.now() + limitMs;
+      for (;;) {
+        const shown = screen();
+        if (shown.includes(text)) return shown;
+        if (Date.now() > deadline)
+          throw new Error(`"${text}" never appeared; the screen shows:\n${shown}`);
+        await sleep(100);
+      }
+    },
+  };
+}
