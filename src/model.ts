@@ -9,10 +9,11 @@ export type Outcome =
   | 'killed'
   | 'cancelled'
   | 'spawn_error'
-  | 'skipped';
+  | 'skipped'
+  | 'stalled';
 
 /** Why parex itself stopped a job's process group. */
-export type StopReason = 'timeout' | 'cancel';
+export type StopReason = 'timeout' | 'cancel' | 'stall';
 
 /** One job to run: a shell command line, or an argv run without a shell. */
 export interface JobSpec {
@@ -28,6 +29,8 @@ export interface JobSpec {
   readonly env?: Readonly<Record<string, string>>;
   /** Seconds before the job is stopped; overrides the group's timeout (0 = none). */
   readonly timeoutSec?: number;
+  /** Seconds without output before the job is stopped as stalled; overrides the group's (0 = none). */
+  readonly idleTimeoutSec?: number;
   /** Signals sent one after another when the job is stopped, the grace period apart. */
   readonly stopSignals?: readonly NodeJS.Signals[];
   /** Names of jobs of the same group that must succeed before this one starts. */
@@ -88,6 +91,8 @@ export interface JobResult {
   readonly signalsSent: readonly NodeJS.Signals[];
   /** The seconds allowed before the job was stopped (0 = none). */
   readonly timeoutSec: number;
+  /** The seconds of silence allowed before the job was stopped as stalled (0 = none). */
+  readonly idleTimeoutSec: number;
   /** Grace between two stop signals, in seconds. */
   readonly killAfterSec: number;
   /** True when processes the job left behind in its group had to be stopped after it exited. */

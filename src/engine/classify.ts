@@ -20,6 +20,9 @@ export function classify(process: ProcessOutcome): { outcome: Outcome; exitCode:
       ? { outcome: 'killed', exitCode: KILLED_EXIT_CODE }
       : { outcome: 'timeout', exitCode: TIMEOUT_EXIT_CODE };
   }
+  if (process.stopReason === 'stall') {
+    return { outcome: 'stalled', exitCode: escalated ? KILLED_EXIT_CODE : TIMEOUT_EXIT_CODE };
+  }
   const exitCode =
     process.signal !== null ? signalExitCode(process.signal) : (process.exitCode ?? 1);
   if (process.stopReason === 'cancel') return { outcome: 'cancelled', exitCode };

@@ -4,9 +4,47 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { ManifestRecorder } from '../journal/recorder.js';
 import type { GroupPlan } from '../options/normalize.js';
+import { type LogDirLock, lockLogDir } from './lock.js';
 
-/** Creates the log directory if needed and opens its manifest; a UsageError if either is impossible. */
-export function prepareLogDir(plan: GroupPlan): ManifestRecorder {
+/** The log directory, ready: locked for this run, its manifest open. */
+export interface PreparedLogDir {
+  readonly recorder: ManifestRecorder;
+  /** Flushes and closes the manifest and releases the lock. */
+  close(): Promise<void>;
+}
+
+/** Creates the log directory, locks it and opens its manifest; a UsageError if any is impossible. */
+export function prepareLogDir(plan: GroupPlan): PreparedLogDir {
+  makeLogDir(plan);
+  const lock = takeLock(plan);
+  try {
+    const recorder = new ManifestRecorder(plan.manifestPath, plan, plan.redact);
+    return {
+      recorder,
+      close: async () => {
+        try {
+          await recorder.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw unwritable(plan.logDir, error as NodeJS.ErrnoException);
+  }
+}
+
+function takeLock(plan: GroupPlan): LogDirLock {
+  try {
+    return lockLogDir(plan.logDir, plan.runId, plan.force, plan.onWarning);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw unwritable(plan.logDir, error as NodeJS.ErrnoException);
+  }
+}
+
+function makeLogDir(plan: GroupPlan): void {
   const { logDir } = plan;
   try {
     if (existsAsNonDirectory(logDir)) {
@@ -18,18 +56,20 @@ export function prepareLogDir(plan: GroupPlan): ManifestRecorder {
     }
     mkdirSync(logDir, { recursive: true });
     accessSync(logDir, constants.W_OK);
-    return new ManifestRecorder(plan.manifestPath, plan);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new UsageError(
-      `cannot write to the log directory ${logDir} (${code ?? message})`,
-      'every job needs its log file there, and the manifest records the run',
-      code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
-        ? 'pick a writable --log-dir, or fix the permissions'
-        : 'check the path and the disk, or pick another --log-dir',
-    );
+    throw unwritable(logDir, error as NodeJS.ErrnoException);
   }
+}
+
+function unwritable(logDir: string, { code, message }: NodeJS.ErrnoException): UsageError {
+  return new UsageError(
+    `cannot write to the log directory ${logDir} (${code ?? message})`,
+    'every job needs its log file there, and the manifest records the run',
+    code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
+      ? 'pick a writable --log-dir, or fix the permissions'
+      : 'check the path and the disk, or pick another --log-dir',
+  );
 }
 
 function existsAsNonDirectory(target: string): boolean {

@@ -13,7 +13,8 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const plan = normalizeGroupOptions(options);
-  const recorder = prepareLogDir(plan);
+  const prepared = prepareLogDir(plan);
+  const { recorder } = prepared;
   const emit = (event: GroupEvent) => {
     recorder.record(event);
     plan.onEvent(event);
@@ -43,7 +44,7 @@ export async function runGroup(
       },
     });
   } finally {
-    recorder.close();
+    await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
   const cancelledBy = plan.signal?.aborted === true ? signalOf(plan.signal.reason) : null;

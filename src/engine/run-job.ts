@@ -19,7 +19,8 @@ export async function runJob(
     env: { ...plan.env, ...job.env },
     input: job.input,
     logPath: job.logPath,
-    timeoutMs: job.timeoutSec === 0 ? 0 : Math.max(1, Math.round(job.timeoutSec * 1000)),
+    timeoutMs: toMs(job.timeoutSec),
+    idleMs: toMs(job.idleTimeoutSec),
     graceMs: Math.round(plan.killAfterSec * 1000),
     stopSignals: job.stopSignals,
     cancel: plan.signal,
@@ -56,6 +57,7 @@ export async function runJob(
     stopReason: ran.stopReason,
     signalsSent: ran.signalsSent,
     timeoutSec: job.timeoutSec,
+    idleTimeoutSec: job.idleTimeoutSec,
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: ran.reapedLeftovers,
     errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
@@ -83,6 +85,7 @@ export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): J
     stopReason: null,
     signalsSent: [],
     timeoutSec: job.timeoutSec,
+    idleTimeoutSec: job.idleTimeoutSec,
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: false,
     errorMessage: null,
@@ -107,6 +110,11 @@ async function applyVerdict(result: JobResult, job: PlannedJob): Promise<JobResu
     reason: verdict.reason ?? result.reason,
     details: { ...result.details, ...verdict.details },
   };
+}
+
+/** Seconds to a timer's milliseconds: 0 stays "none", anything else is at least 1 ms. */
+function toMs(seconds: number): number {
+  return seconds === 0 ? 0 : Math.max(1, Math.round(seconds * 1000));
 }
 
 function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): string {

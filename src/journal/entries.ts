@@ -44,6 +44,7 @@ export interface EndEntry extends CommonFields {
   readonly stop_reason: JobResult['stopReason'];
   readonly signals_sent: readonly string[];
   readonly timeout_sec: number;
+  readonly idle_timeout_sec: number;
   readonly kill_after_sec: number;
   readonly reaped_leftovers: boolean;
   readonly error: string | null;
@@ -107,6 +108,7 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     stop_reason: result.stopReason,
     signals_sent: result.signalsSent,
     timeout_sec: result.timeoutSec,
+    idle_timeout_sec: result.idleTimeoutSec,
     kill_after_sec: result.killAfterSec,
     reaped_leftovers: result.reapedLeftovers,
     error: result.errorMessage,

@@ -4,6 +4,8 @@
 export const DEFAULTS = {
   /** Seconds a job may run before it is stopped. */
   timeoutSec: 600,
+  /** Seconds a job may print nothing before it is stopped as stalled; 0 means never. */
+  idleTimeoutSec: 0,
   /** Seconds between one stop signal and the next (SIGTERM, then SIGKILL). */
   killAfterSec: 5,
   /** Jobs running at once; 0 means all of them. */
@@ -14,6 +16,8 @@ export const DEFAULTS = {
   stopSignals: ['SIGTERM', 'SIGKILL'] as readonly NodeJS.Signals[],
   /** The shell that runs command lines. */
   shell: '/bin/sh',
+  /** Names of variables whose values are secrets, hidden in the manifest, status and report. */
+  secretPatterns: ['*_API_KEY', '*_TOKEN', '*_SECRET', '*_PASSWORD'] as readonly string[],
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
 } as const;
@@ -26,4 +30,5 @@ export const ENVIRONMENT = {
   group: 'PAREX_GROUP',
   timeout: 'PAREX_TIMEOUT',
   killAfter: 'PAREX_KILL_AFTER',
+  idleTimeout: 'PAREX_IDLE_TIMEOUT',
 } as const;

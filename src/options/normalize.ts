@@ -9,6 +9,7 @@ import { assertValidName } from '../names/validate.js';
 import { DEFAULTS } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
 import { makeRunId } from './run-id.js';
+import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
@@ -18,6 +19,8 @@ export interface GroupOptions {
   readonly concurrency?: number;
   /** Seconds each job may run before it is stopped; 0 means no limit. Default 600. */
   readonly timeoutSec?: number;
+  /** Seconds a job may print nothing before it is stopped as stalled; 0 (the default) means never. */
+  readonly idleTimeoutSec?: number;
   /** Seconds between one stop signal and the next. Default 5. */
   readonly killAfterSec?: number;
   /** Where logs and the manifest go. Default `.parex/runs/RUN_ID` under `cwd`. */
@@ -38,6 +41,14 @@ export interface GroupOptions {
   readonly forceSignal?: AbortSignal;
   /** Told of every start, stop signal and end. */
   readonly onEvent?: (event: GroupEvent) => void;
+  /** Run even if another live parex holds the log directory's lock. */
+  readonly force?: boolean;
+  /** Names (or patterns with "*") of variables removed from the jobs' environment. */
+  readonly unsetEnv?: readonly string[];
+  /** Patterns of variable names whose values are secrets, added to DEFAULTS.secretPatterns. */
+  readonly secretPatterns?: readonly string[];
+  /** Told of things the user should know that do not stop the run (a stale lock taken over). */
+  readonly onWarning?: (message: string) => void;
 }
 
 /** One job, ready to spawn. */
@@ -48,6 +59,7 @@ export interface PlannedJob {
   readonly input: string | Uint8Array | null;
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutSec: number;
+  readonly idleTimeoutSec: number;
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly logPath: string;
   readonly needs: readonly string[];
@@ -72,6 +84,10 @@ export interface GroupPlan {
   readonly signal: AbortSignal | null;
   readonly forceSignal: AbortSignal | null;
   readonly onEvent: (event: GroupEvent) => void;
+  readonly force: boolean;
+  readonly onWarning: (message: string) => void;
+  /** Hides the values of secret variables in what parex writes. */
+  readonly redact: <T>(value: T) => T;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -80,6 +96,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     jobs,
     concurrency = DEFAULTS.concurrency,
     timeoutSec = DEFAULTS.timeoutSec,
+    idleTimeoutSec = DEFAULTS.idleTimeoutSec,
     killAfterSec = DEFAULTS.killAfterSec,
     feature = null,
     group = null,
@@ -89,6 +106,10 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     signal = null,
     forceSignal = null,
     onEvent = () => {},
+    force = false,
+    onWarning = () => {},
+    unsetEnv = [],
+    secretPatterns = [],
   } = options;
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
@@ -98,6 +119,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     );
   }
   validateSeconds(timeoutSec, 'the timeout', '0 means no timeout');
+  validateSeconds(idleTimeoutSec, 'the idle timeout', '0 means a silent job is never stopped');
   validateSeconds(killAfterSec, 'the kill-after grace', '0 sends SIGKILL right after SIGTERM');
   const limit = validateConcurrency(concurrency, 'the number of jobs at once');
   if (feature !== null) assertValidName(feature, 'feature name');
@@ -111,7 +133,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     );
   }
   const logDir = path.resolve(cwd, options.logDir ?? path.join(DEFAULTS.runsDir, runId));
-  const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec));
+  const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec, idleTimeoutSec));
   rejectDuplicates(planned.map((job) => job.name));
   checkNeeds(planned);
   return {
@@ -124,10 +146,18 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     group,
     runId,
     cwd,
-    env,
+    env: withoutVariables(env, unsetEnv),
     signal,
     forceSignal,
     onEvent,
+    force,
+    onWarning,
+    redact: makeRedactor(
+      secretValues(Object.assign({}, env, ...planned.map((job) => job.env)), [
+        ...DEFAULTS.secretPatterns,
+        ...secretPatterns,
+      ]),
+    ),
   };
 }
 
@@ -136,6 +166,7 @@ function planJob(
   index: number,
   logDir: string,
   groupTimeoutSec: number,
+  groupIdleSec: number,
 ): PlannedJob {
   const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
   const name = assertValidName(spec.name, 'job name');
@@ -143,8 +174,13 @@ function planJob(
     spec.timeoutSec === undefined
       ? groupTimeoutSec
       : validateSeconds(spec.timeoutSec, `the timeout of job ${name}`, '0 means no timeout');
+  const idleTimeoutSec =
+    spec.idleTimeoutSec === undefined
+      ? groupIdleSec
+      : validateSeconds(spec.idleTimeoutSec, `the idle timeout of job ${name}`, '0 means never');
   return {
     name,
+    idleTimeoutSec,
     ...commandOf(spec, name),
     input: spec.input ?? null,
     env: spec.env ?? {},

@@ -60,6 +60,21 @@ function isDead(state: string): boolean {
   return state === 'Z' || state === 'X' || state === 'x';
 }
 
+/** The start time of process `pid` (clock ticks after boot), or null when it is gone or a zombie. */
+export function processStartTime(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3 of stat(5), starttime field 22.
+  if (isDead(fields[0] ?? '')) return null;
+  const start = Number(fields[19]);
+  return Number.isFinite(start) ? start : null;
+}
+
 /** True while process `pid` exists and is not a zombie. */
 export function isProcessAlive(pid: number): boolean {
   try {

@@ -7,6 +7,7 @@ import type { StopReason } from '../model.js';
 import { isGroupAlive } from './group.js';
 import { type SpawnFunction, spawnJob } from './spawn.js';
 import { startDeadline } from './terminate/deadline.js';
+import { watchIdle } from './terminate/idle.js';
 import { climbStopLadder } from './terminate/ladder.js';
 
 /** Everything needed to run one process. */
@@ -19,6 +20,8 @@ export interface ProcessRequest {
   readonly logPath: string;
   /** 0 means no deadline; any other value, however small or large, is one. */
   readonly timeoutMs: number;
+  /** Stop the process when its log has not grown for this long; 0 means never. */
+  readonly idleMs: number;
   readonly graceMs: number;
   readonly stopSignals: readonly NodeJS.Signals[];
   /** Aborting it stops the process the way a timeout does. */
@@ -100,12 +103,15 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   };
   const cancelDeadline =
     request.timeoutMs > 0 ? startDeadline(request.timeoutMs, () => stop('timeout')) : null;
+  const cancelIdle =
+    request.idleMs > 0 ? watchIdle(request.logPath, request.idleMs, () => stop('stall')) : null;
   const onCancel = () => stop('cancel');
   if (request.cancel?.aborted === true) onCancel();
   else request.cancel?.addEventListener('abort', onCancel, { once: true });
 
   const { code, signal, at } = await exited;
   cancelDeadline?.();
+  cancelIdle?.();
   request.cancel?.removeEventListener('abort', onCancel);
 
   let signalsSent: NodeJS.Signals[] = [];

@@ -3,12 +3,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { GroupEvent, GroupResult } from '../model.js';
+import type { GroupResult } from '../model.js';
 import { formatPlan } from '../workflow/dry-run.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
 import { prepareWorkflowRun } from '../workflow/prepare.js';
-import { findReusable, type ReusedPhase } from '../workflow/resume.js';
-import { runWorkflow } from '../workflow/run-workflow.js';
+import { findReusable } from '../workflow/resume.js';
+import { runWorkflow, type WorkflowRunOptions } from '../workflow/run-workflow.js';
 import { scoreFile } from './score.js';
 
 /** The workflow shipped with parex. */
@@ -45,12 +45,8 @@ export interface GenerateResult {
   readonly plan: WorkflowPlan;
 }
 
-/** Hooks from the CLI session. */
-export interface GenerateHooks {
-  readonly signal?: AbortSignal;
-  readonly forceSignal?: AbortSignal;
-  readonly onEvent?: (event: GroupEvent) => void;
-  readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
+/** Hooks from the CLI session: what a workflow run takes, and a way to print. */
+export interface GenerateHooks extends Omit<WorkflowRunOptions, 'resume'> {
   readonly print: (line: string) => void;
 }
 

@@ -29,6 +29,10 @@ export function describeOutcome(result: JobResult): string {
         : `CANCELLED (stopped with ${result.signalsSent.join(', ') || 'a signal'})`;
     case 'spawn_error':
       return `SPAWN ERROR (${result.errorMessage ?? 'could not start'})`;
+    case 'stalled':
+      return result.signalsSent.at(-1) === 'SIGKILL' && ignored !== ''
+        ? `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)}; SIGKILL after ${grace} grace; ignored ${ignored})`
+        : `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
   }

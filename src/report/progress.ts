@@ -1,5 +1,5 @@
 // The lines parex prints to stderr while a group runs: one when a job starts, one when it ends.
-import type { GroupEvent } from '../model.js';
+import type { GroupEvent, StopReason } from '../model.js';
 import { displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
 
@@ -26,8 +26,9 @@ export function progressLine(event: GroupEvent): string | null {
   }
 }
 
-function reasonText(reason: 'timeout' | 'cancel' | 'leftovers'): string {
+function reasonText(reason: StopReason | 'leftovers'): string {
   if (reason === 'timeout') return 'timeout';
+  if (reason === 'stall') return 'no output for too long';
   if (reason === 'cancel') return 'run cancelled';
   return 'it exited but left processes behind';
 }

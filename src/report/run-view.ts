@@ -11,7 +11,8 @@ export type JobState =
   | 'killed'
   | 'cancelled'
   | 'spawn_error'
-  | 'skipped';
+  | 'skipped'
+  | 'stalled';
 
 /** One job, from its latest lines. */
 export interface JobView {

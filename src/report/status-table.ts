@@ -13,6 +13,7 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   cancelled: 'CANCELLED',
   spawn_error: 'SPAWN ERROR',
   skipped: 'SKIPPED',
+  stalled: 'STALLED',
 };
 
 /** The status table as lines: a count line, then one row per job. */

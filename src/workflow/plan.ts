@@ -20,6 +20,7 @@ export interface RunSettings {
   readonly vars: Readonly<Record<string, string>>;
   readonly agent: AgentName | null;
   readonly timeoutSec: number | null;
+  readonly idleTimeoutSec: number | null;
   readonly killAfterSec: number | null;
   readonly concurrency: number | null;
   readonly attempt: number;
@@ -36,6 +37,7 @@ export interface PlannedPhase {
   readonly adapter: AgentAdapter;
   readonly needs: readonly string[];
   readonly timeoutSec: number;
+  readonly idleTimeoutSec: number;
   readonly prompt: string | null;
   readonly promptFile: string | null;
   /** sha256 of the rendered prompt, or of the command for command phases. */
@@ -150,6 +152,11 @@ function planPhase(
     adapter,
     needs: phase.needs,
     timeoutSec: settings.timeoutSec ?? declared.timeout ?? defaults.timeout ?? DEFAULTS.timeoutSec,
+    idleTimeoutSec:
+      settings.idleTimeoutSec ??
+      declared.idle_timeout ??
+      defaults.idle_timeout ??
+      DEFAULTS.idleTimeoutSec,
     prompt,
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),

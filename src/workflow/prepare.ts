@@ -20,6 +20,7 @@ export interface RunRequest {
   readonly vars?: readonly string[];
   readonly agent?: string | undefined;
   readonly timeoutSec?: number | undefined;
+  readonly idleTimeoutSec?: number | undefined;
   readonly killAfterSec?: number | undefined;
   readonly concurrency?: number | undefined;
   readonly attempt?: number;
@@ -54,6 +55,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     vars,
     agent,
     timeoutSec: request.timeoutSec ?? null,
+    idleTimeoutSec: request.idleTimeoutSec ?? null,
     killAfterSec: request.killAfterSec ?? null,
     concurrency: request.concurrency ?? null,
     attempt: request.attempt ?? 1,

@@ -6,19 +6,27 @@ import path from 'node:path';
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
 import type { AgentReport } from '../agents/types.js';
 import { runGroup } from '../engine/run-group.js';
-import type { GroupEvent, GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
+import type { GroupOptions } from '../options/normalize.js';
 import { scoreFile } from '../prp/score.js';
 import { checkOutputs } from './outputs.js';
 import type { PlannedPhase, WorkflowPlan } from './plan.js';
 import { findReusable, type ReusedPhase } from './resume.js';
 
+/** The group options a workflow run passes on to the engine as they are. */
+type PassedOn =
+  | 'signal'
+  | 'forceSignal'
+  | 'onEvent'
+  | 'onWarning'
+  | 'force'
+  | 'unsetEnv'
+  | 'secretPatterns';
+
 /** How to run a planned workflow. */
-export interface WorkflowRunOptions {
+export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
-  readonly signal?: AbortSignal;
-  readonly forceSignal?: AbortSignal;
-  readonly onEvent?: (event: GroupEvent) => void;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -54,7 +62,9 @@ export async function runWorkflow(
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
     mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
   }
+  const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
   const group = await runGroup({
+    ...passedOn,
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
     killAfterSec: plan.killAfterSec,
@@ -63,9 +73,6 @@ export async function runWorkflow(
     group: plan.workflow.name,
     cwd: settings.cwd,
     env: settings.env,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.forceSignal === undefined ? {} : { forceSignal: options.forceSignal }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
   });
   return { group, reused, ok: group.ok };
 }
@@ -85,6 +92,7 @@ function phaseJob(
     ...(invocation.input === null ? {} : { input: invocation.input }),
     env: phase.env,
     timeoutSec: phase.timeoutSec,
+    idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
     attempt: plan.settings.attempt,

@@ -28,6 +28,7 @@ const phaseSchema = z.strictObject({
   command: z.string().min(1).optional(),
   argv: z.array(z.string()).min(1).optional(),
   timeout: seconds.optional(),
+  idle_timeout: seconds.optional(),
   outputs: stringList.optional(),
   inputs: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
@@ -44,6 +45,7 @@ export const workflowSchema = z.strictObject({
     .strictObject({
       agent: z.enum(AGENT_NAMES).optional(),
       timeout: seconds.optional(),
+      idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
       ...agentOptions,

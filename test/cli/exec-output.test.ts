@@ -41,7 +41,7 @@ test('default log directory is .parex/runs/RUN_ID under the cwd, one log per job
   const runId = runIdOf(run.stderr);
   assert.match(runId, /^\d{8}-\d{6}-[0-9a-f]{4}$/);
   assert.deepEqual(readdirSync(dir), ['.parex']);
-  assert.deepEqual(readdirSync(path.join(dir, '.parex', 'runs')), [runId]);
+  assert.deepEqual(readdirSync(path.join(dir, '.parex', 'runs')).sort(), [runId, 'history.jsonl']);
   assertLogs(path.join(dir, '.parex', 'runs', runId));
   for (const line of manifestLines(path.join(dir, '.parex', 'runs', runId, 'manifest.jsonl'))) {
     assert.equal(line.run_id, runId);
@@ -57,7 +57,7 @@ test('--log-dir (relative to the cwd) holds the logs and the manifest', async (t
     env: parexEnv(marker),
   });
   assert.equal(run.code, 1, run.stderr);
-  assert.deepEqual(readdirSync(dir), ['nested']);
+  assert.deepEqual(readdirSync(dir).sort(), ['.parex', 'nested'], 'the logs, and the run history');
   assertLogs(path.join(dir, 'nested', 'logs'));
 });
 
@@ -70,7 +70,7 @@ test('PAREX_LOG_DIR sets the log directory', async (t) => {
     env: parexEnv(marker, { PAREX_LOG_DIR: 'from-env' }),
   });
   assert.equal(run.code, 1, run.stderr);
-  assert.deepEqual(readdirSync(dir), ['from-env']);
+  assert.deepEqual(readdirSync(dir).sort(), ['.parex', 'from-env']);
   assertLogs(path.join(dir, 'from-env'));
 });
 
@@ -85,6 +85,6 @@ test('--log-dir beats PAREX_LOG_DIR', async (t) => {
   });
   assert.equal(run.code, 1, run.stderr);
   assert.equal(existsSync(path.join(dir, 'from-env')), false);
-  assert.deepEqual(readdirSync(dir), []);
+  assert.deepEqual(readdirSync(dir), ['.parex'], 'only the run history');
   assertLogs(absolute);
 });

@@ -212,7 +212,7 @@ describe('exec validation: exit 2, nothing spawned, nothing written', { concurre
       env: parexEnv(null),
     });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(readdirSync(dir).sort(), ['job-ran', 'logs']);
+    assert.deepEqual(readdirSync(dir).sort(), ['.parex', 'job-ran', 'logs']);
     assert.deepEqual(readdirSync(path.join(dir, 'logs')).sort(), ['manifest.jsonl', `${name}.log`]);
   });
 });

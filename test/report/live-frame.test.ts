@@ -35,6 +35,7 @@ function result(
     stopReason: null,
     signalsSent: [],
     timeoutSec: 600,
+    idleTimeoutSec: 0,
     killAfterSec: 5,
     reapedLeftovers: false,
     errorMessage: null,

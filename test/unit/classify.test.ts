@@ -35,6 +35,7 @@ function words(process: ProcessOutcome, extra: Partial<JobResult> = {}): string 
     stopReason: process.stopReason,
     signalsSent: process.signalsSent,
     timeoutSec: 600,
+    idleTimeoutSec: 0,
     killAfterSec: 5,
     reapedLeftovers: false,
     errorMessage: process.spawnError?.message ?? null,

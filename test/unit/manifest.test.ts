@@ -75,6 +75,7 @@ test('completion lines carry status, exit code, whole and exact durations', () =
     stopReason: 'timeout',
     signalsSent: ['SIGTERM', 'SIGKILL'],
     timeoutSec: 1,
+    idleTimeoutSec: 0,
     killAfterSec: 1,
     reapedLeftovers: false,
     errorMessage: null,

@@ -59,6 +59,12 @@ export function registerExec(program: Command): void {
     )
     .addOption(
       new Option(
+        '--idle-timeout <sec>',
+        'stop a job that printed nothing for SEC seconds, as STALLED; 0 = never (default: 0)',
+      ).env(ENVIRONMENT.idleTimeout),
+    )
+    .addOption(
+      new Option(
         '--kill-after <sec>',
         `grace between SIGTERM and SIGKILL (default: ${DEFAULTS.killAfterSec})`,
       ).env(ENVIRONMENT.killAfter),
@@ -92,6 +98,13 @@ async function execAction(commands: string[], command: Command): Promise<number>
       '0 means no timeout',
     ),
     killAfterSec,
+    idleTimeoutSec: secondsOption(
+      command,
+      'idleTimeout',
+      '--idle-timeout',
+      ENVIRONMENT.idleTimeout,
+      '0 means a silent job is never stopped',
+    ),
     logDir: textOption(command, 'logDir'),
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,

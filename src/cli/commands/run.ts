@@ -50,6 +50,10 @@ export function registerRun(program: Command): void {
     .option('-j, --jobs <n>', "at most N phases at once (default: the workflow's, else all)")
     .option('--timeout <sec>', "every phase's timeout, overriding the workflow")
     .option('--kill-after <sec>', 'grace between stop signals, overriding the workflow')
+    .option(
+      '--idle-timeout <sec>',
+      'stop a phase silent for SEC seconds as stalled, overriding the workflow',
+    )
     .addHelpText('after', HELP_AFTER);
   addOutputOptions(run).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
@@ -78,6 +82,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
       '0 sends SIGKILL right after SIGTERM',
     ),
     concurrency: countOption(command, 'jobs', '--jobs', ''),
+    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
   });
   const resume = command.getOptionValue('resume') === true;
   if (command.getOptionValue('dryRun') === true) {

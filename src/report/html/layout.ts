@@ -6,6 +6,7 @@
 //
 //   the run's first start   = the job with the earliest started_at (skipped jobs aside)
 //   offsetMs                = started_at - first start;   durationMs = the bar's data-duration-ms
+//   extent                  = the latest bar end (offsetMs + durationMs), or the wall time if later
 //   axisMs                  = axisFor(extent).endMs       (data-axis-ms on the timeline)
 //   bar left   (page x)     = TRACK_LEFT + round(offsetMs / axisMs * TRACK_WIDTH)
 //   bar right  (page x)     = TRACK_LEFT + round((offsetMs + durationMs) / axisMs * TRACK_WIDTH),
@@ -50,11 +51,12 @@ export const BAR_INSET = (ROW_HEIGHT - BAR_HEIGHT) / 2;
 /** A bar is never narrower than this, so that a 5 ms job is still visible. */
 export const MIN_BAR_WIDTH = 3;
 
-/** The colour of each state's bars (skipped jobs have no bar). */
+/** The colour of each state's bars (skipped jobs have no bar); stalled: stopped for silence. */
 export const OUTCOME_COLOURS: Readonly<Record<Exclude<JobState, 'skipped'>, string>> = {
   success: '#2e9d46',
   failed: '#d93025',
   timeout: '#f28c18',
+  stalled: '#d6338a',
   killed: '#7a1111',
   cancelled: '#9aa0a6',
   lost: '#8e44ad',

@@ -39,6 +39,16 @@ export function formatCount(value: number): string {
   return String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A count in at most four characters or so: 950, 12.3k, 420k, 1.5M. */
+export function formatCompactCount(value: number): string {
+  const compact = (n: number, unit: string) =>
+    `${n < 100 ? Number(n.toFixed(1)) : Math.round(n)}${unit}`;
+  if (value >= 1e9) return compact(value / 1e9, 'G');
+  if (value >= 1e6) return compact(value / 1e6, 'M');
+  if (value >= 1e4) return compact(value / 1e3, 'k');
+  return formatCount(value);
+}
+
 /** Dollars with four decimals. */
 export function formatCost(usd: number): string {
   return `$${usd.toFixed(4)}`;

@@ -5,7 +5,15 @@ import { formatDuration } from '../format.js';
 import type { ReportContext } from '../markdown.js';
 import type { JobView } from '../run-view.js';
 import { OUTCOME_COLOURS } from './layout.js';
-import { esc, formatCost, formatCount, formatOffset, formatTokens, plainLine } from './markup.js';
+import {
+  esc,
+  formatCompactCount,
+  formatCost,
+  formatCount,
+  formatOffset,
+  formatTokens,
+  plainLine,
+} from './markup.js';
 
 /** The colour of a job's state (white for skipped jobs, which have no bar). */
 function colourOf(job: JobView): string {
@@ -37,8 +45,11 @@ export function renderFigures(report: RunReport): string {
     ),
   ];
   if (report.inputTokens !== null) {
-    const tokens = `${formatCount(report.inputTokens)} in / ${formatCount(report.outputTokens ?? 0)} out`;
-    cards.push(figure('tokens', tokens, 'tokens'));
+    const input = report.inputTokens;
+    const output = report.outputTokens ?? 0;
+    const tokens = `${formatCompactCount(input)} in / ${formatCompactCount(output)} out`;
+    const exact = `${formatCount(input)} in / ${formatCount(output)} out`;
+    cards.push(figure(`tokens (${exact})`, tokens, 'tokens'));
   }
   if (report.costUsd !== null) cards.push(figure('cost', formatCost(report.costUsd), 'cost'));
   return `<section class="figures">${cards.join('')}</section>`;
@@ -107,7 +118,9 @@ export function renderFailures(report: RunReport, context: ReportContext): strin
         ? '<p><em>(no output)</em></p>'
         : `<pre>${tail.map((line) => esc(plainLine(line))).join('\n')}</pre>`,
       '</div>',
-    ].join('\n');
+    ]
+      .filter((part) => part !== '')
+      .join('\n');
   });
   return ['<section class="block failures"><h2>Failures</h2>', ...items, '</section>'].join('\n');
 }

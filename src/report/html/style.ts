@@ -60,7 +60,7 @@ h2{font-size:17px;font-weight:600}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:4px 0 8px}
 th,td{border-bottom:1px solid #d8dee4;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.critical td:first-child{box-shadow:inset 4px 0 #e09b00;font-weight:600}
 .state i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
 .path{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;overflow-wrap:anywhere}

@@ -1,0 +1,93 @@
+// The @fake directives that end a run or change it: fail, api-error, exit, spawn-child, mistakes.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { tempDir } from '../helpers/tmp.js';
+import {
+  CLAUDE_STREAM,
+  CODEX,
+  GEMINI_STREAM,
+  jsonLines,
+  killGroup,
+  run,
+  sleep,
+  start,
+} from './helpers.js';
+
+test('@fake fail makes each agent report a failed run', async (t) => {
+  const cwd = tempDir(t);
+  const codex = await run('codex', [...CODEX, '@fake fail out of credits'], { cwd });
+  assert.equal(codex.code, 1);
+  assert.deepEqual(jsonLines(codex.stdout).at(-1), {
+    type: 'turn.failed',
+    error: { message: 'out of credits' },
+  });
+
+  const claude = await run('claude', [...CLAUDE_STREAM, '@fake fail tool crashed'], { cwd });
+  assert.equal(claude.code, 1);
+  const result = jsonLines(claude.stdout).at(-1);
+  assert.equal(result?.subtype, 'error_during_execution');
+  assert.equal(result?.is_error, true);
+  assert.deepEqual(result?.errors, ['tool crashed']);
+
+  const gemini = await run('gemini', [...GEMINI_STREAM, '-p', '@fake fail quota'], { cwd });
+  assert.equal(gemini.code, 1);
+  const events = jsonLines(gemini.stdout);
+  assert.equal(events.at(-2)?.type, 'error');
+  assert.equal(events.at(-1)?.type, 'result');
+  assert.equal(events.at(-1)?.status, 'error');
+});
+
+test('@fake api-error: claude says subtype success, is_error true and exits 0', async (t) => {
+  const cwd = tempDir(t);
+  const result = await run('claude', ['-p', '--output-format', 'json', '@fake api-error'], { cwd });
+  assert.equal(result.code, 0);
+  const message = JSON.parse(result.stdout);
+  assert.equal(message.subtype, 'success');
+  assert.equal(message.is_error, true);
+  assert.equal(message.api_error_status, 429);
+  const codex = await run('codex', [...CODEX, '@fake api-error'], { cwd });
+  assert.equal(codex.code, 97, 'api-error is claude-only: a bad directive elsewhere');
+});
+
+test('@fake exit N crashes with no terminal event; @fake exit-code N only changes the code', async (t) => {
+  const cwd = tempDir(t);
+  const crash = await run('codex', [...CODEX, '@fake exit 3'], { cwd });
+  assert.equal(crash.code, 3);
+  assert.ok(!jsonLines(crash.stdout).some((e) => String(e.type).startsWith('turn.completed')));
+  const claude = await run('claude', [...CLAUDE_STREAM, '@fake exit 143'], { cwd });
+  assert.equal(claude.code, 143);
+  assert.ok(!jsonLines(claude.stdout).some((m) => m.type === 'result'));
+  const coded = await run('gemini', [...GEMINI_STREAM, '-p', '@fake exit-code 5'], { cwd });
+  assert.equal(coded.code, 5);
+  assert.equal(jsonLines(coded.stdout).at(-1)?.status, 'success');
+});
+
+test('@fake spawn-child leaves a grandchild in the same process group', async (t) => {
+  const cwd = tempDir(t);
+  const started = start('codex', [...CODEX, '@fake spawn-child\n@fake hang'], { cwd });
+  const stderr = await started.waitFor('stderr', 'spawned child pid=');
+  const pid = Number(/spawned child pid=(\d+)/.exec(stderr)?.[1]);
+  const groupOf = (p: number) => {
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  };
+  assert.equal(groupOf(pid), started.child.pid);
+  killGroup(started.child);
+  await started.done;
+  let alive = true;
+  for (let i = 0; i < 100 && alive; i += 1) {
+    alive =
+      existsSync(`/proc/${pid}`) && !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    if (alive) await sleep(10);
+  }
+  assert.equal(alive, false, 'killing the group killed the grandchild');
+});
+
+test('a malformed directive exits 97 and names the problem', async (t) => {
+  const cwd = tempDir(t);
+  const result = await run('gemini', ['-p', '@fake write x.txt\nno end marker'], { cwd });
+  assert.equal(result.code, 97);
+  assert.match(result.stderr, /bad directive: line 1: "@fake write x.txt" has no "@fake end"/);
+});
