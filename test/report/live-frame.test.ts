@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 
 import type { GroupEvent, JobResult } from '../../src/model.js';
 import { cut, type Palette, renderFrame } from '../../src/report/live-frame.js';
@@ -134,7 +135,7 @@ test('every line is cut to the terminal width, and colour never counts against i
     bold: (text) => `\u001b[1m${text}\u001b[22m`,
   };
   for (const line of renderFrame(state, T0, 30, colored, () => '')) {
-    const visible = line.replace(/\u001b\[[0-9;]*m/g, '');
+    const visible = stripVTControlCharacters(line);
     assert.ok([...visible].length <= 30, visible);
   }
   assert.equal(cut('abcdef', 4), 'abc…');
