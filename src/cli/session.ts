@@ -25,10 +25,6 @@ export interface SessionHooks {
   readonly note: (message: string) => void;
   /** Warnings from the engine, shown like notes. */
   readonly onWarning: (message: string) => void;
-  /** --force: run even when another live parex holds the log directory. */
-  readonly force: boolean;
-  readonly unsetEnv: readonly string[];
-  readonly secretPatterns: readonly string[];
 }
 
 /** How a run ended: the group to summarise (if any), the exit status, and closing messages. */
@@ -47,24 +43,7 @@ export function printError(line: string): void {
 export function addOutputOptions(command: Command): Command {
   return command
     .option('-q, --quiet', 'print nothing but errors (the exit status tells the outcome)')
-    .option('--json', 'one JSON event per line on stdout instead of the progress display')
-    .option('--force', 'run even if another live parex holds the log directory (its lock)')
-    .option(
-      '--unset-env <name>',
-      "remove a variable (or NAME_* pattern) from the jobs' environment (repeatable)",
-      collect,
-      [] as string[],
-    )
-    .option(
-      '--secret-env <pattern>',
-      'also treat variables matching this as secrets (repeatable)',
-      collect,
-      [] as string[],
-    );
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+    .option('--json', 'one JSON event per line on stdout instead of the progress display');
 }
 
 /** The output mode a command was given. */
@@ -72,9 +51,6 @@ export function outputMode(command: Command): OutputMode {
   return {
     quiet: command.getOptionValue('quiet') === true,
     json: command.getOptionValue('json') === true,
-    force: command.getOptionValue('force') === true,
-    unsetEnv: (command.getOptionValue('unsetEnv') as string[] | undefined) ?? [],
-    secretPatterns: (command.getOptionValue('secretEnv') as string[] | undefined) ?? [],
   };
 }
 
@@ -97,9 +73,6 @@ export async function withSession(
       },
       note: (message) => renderer.note(message),
       onWarning: (message) => renderer.note(message),
-      force: mode.force === true,
-      unsetEnv: mode.unsetEnv ?? [],
-      secretPatterns: mode.secretPatterns ?? [],
     });
     return outcome.exitCode;
   } finally {

@@ -2,6 +2,8 @@
 // a second one skips the grace and kills at once.
 
 const HANDLED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** The longest grace after SIGHUP, so that every job is gone within 2 seconds of a hang-up. */
+const HANGUP_GRACE_SEC = 1;
 
 /** Signals for a run: `cancel` aborts on the first signal, `force` on the second; call `dispose` after. */
 export interface SignalControl {
@@ -16,10 +18,13 @@ export function stopOnSignals(notify: (message: string) => void, graceSec: numbe
   const force = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
     if (!cancel.signal.aborted) {
+      // A hang-up means the terminal is gone: no one is left to wait for a long grace.
+      const grace = signal === 'SIGHUP' ? Math.min(graceSec, HANGUP_GRACE_SEC) : graceSec;
       notify(
-        `[parex] ${signal} received: stopping every job (SIGTERM, then SIGKILL after ${graceSec}s); send it again to kill at once`,
+        `[parex] ${signal} received: stopping every job (SIGTERM, then SIGKILL after ${grace}s); send it again to kill at once`,
       );
       cancel.abort(signal);
+      if (grace < graceSec) setTimeout(() => force.abort(signal), grace * 1000).unref();
     } else if (!force.signal.aborted) {
       notify(`[parex] ${signal} received again: killing every job now`);
       force.abort(signal);

@@ -2,10 +2,15 @@
 import type { GroupEvent, GroupResult, JobResult } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import type { SpawnFunction } from '../process/spawn.js';
+import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
+import { startWatchdog } from '../process/watchdog.js';
 import { computeSpeedup } from '../report/speedup.js';
+import { runAttempts } from './attempts.js';
+import { EscapeeSweeper } from './escapees.js';
 import { prepareLogDir } from './prepare-dir.js';
-import { runJob, skippedResult } from './run-job.js';
+import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
+import { StartGate } from './start-gate.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
 export async function runGroup(
@@ -28,13 +33,21 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
+  const watchdog = startWatchdog(plan.runId);
+  const stagger = new StartGate(plan.staggerMs, plan.signal);
+  const sweeper = new EscapeeSweeper(Math.round(plan.killAfterSec * 1000), plan.onWarning);
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
-        const result = await runJob(job, plan, emit, spawnFunction);
+        const marker = EscapeeSweeper.marker(plan.runId, job.name);
+        await stagger.wait();
+        const result = await runAttempts(job, plan, emit, spawnFunction, {
+          [RUN_MARKER]: plan.runId,
+          [JOB_MARKER]: marker,
+        });
         results.set(job.name, result);
-        emit({ type: 'job-end', result });
+        sweeper.jobEnded(job.name, marker);
         return result.outcome === 'success';
       },
       skip: (job, need) => {
@@ -43,7 +56,9 @@ export async function runGroup(
         emit({ type: 'job-skip', result });
       },
     });
+    await sweeper.drain();
   } finally {
+    watchdog.release();
     await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);

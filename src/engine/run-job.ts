@@ -11,12 +11,13 @@ export async function runJob(
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
   spawnFunction: SpawnFunction | undefined,
+  markers: Readonly<Record<string, string>> = {},
 ): Promise<JobResult> {
   let pid = 0;
   const ran = await runProcess({
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
-    env: { ...plan.env, ...job.env },
+    env: { ...plan.env, ...job.env, ...markers },
     input: job.input,
     logPath: job.logPath,
     timeoutMs: toMs(job.timeoutSec),

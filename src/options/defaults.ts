@@ -18,6 +18,12 @@ export const DEFAULTS = {
   shell: '/bin/sh',
   /** Names of variables whose values are secrets, hidden in the manifest, status and report. */
   secretPatterns: ['*_API_KEY', '*_TOKEN', '*_SECRET', '*_PASSWORD'] as readonly string[],
+  /** Retries of a job whose failure looks transient; 0 means none. */
+  retries: 0,
+  /** Seconds before the first retry; each next retry waits twice as long. */
+  retryDelaySec: 2,
+  /** Milliseconds between two job starts; 0 starts them together. */
+  staggerMs: 0,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
 } as const;
@@ -31,4 +37,6 @@ export const ENVIRONMENT = {
   timeout: 'PAREX_TIMEOUT',
   killAfter: 'PAREX_KILL_AFTER',
   idleTimeout: 'PAREX_IDLE_TIMEOUT',
+  retries: 'PAREX_RETRIES',
+  stagger: 'PAREX_STAGGER',
 } as const;

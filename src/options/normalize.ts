@@ -47,6 +47,12 @@ export interface GroupOptions {
   readonly unsetEnv?: readonly string[];
   /** Patterns of variable names whose values are secrets, added to DEFAULTS.secretPatterns. */
   readonly secretPatterns?: readonly string[];
+  /** Retries of a job whose failure looks transient (429, overloaded, ...). Default 0. */
+  readonly retries?: number;
+  /** The first retry's wait in seconds; each next one waits twice as long. Default 2. */
+  readonly retryDelaySec?: number;
+  /** Milliseconds between two job starts. Default 0. */
+  readonly staggerMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
 }
@@ -88,6 +94,9 @@ export interface GroupPlan {
   readonly onWarning: (message: string) => void;
   /** Hides the values of secret variables in what parex writes. */
   readonly redact: <T>(value: T) => T;
+  readonly retries: number;
+  readonly retryDelaySec: number;
+  readonly staggerMs: number;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -110,7 +119,13 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     onWarning = () => {},
     unsetEnv = [],
     secretPatterns = [],
+    retries = DEFAULTS.retries,
+    retryDelaySec = DEFAULTS.retryDelaySec,
+    staggerMs = DEFAULTS.staggerMs,
   } = options;
+  validateConcurrency(retries, 'the number of retries');
+  validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
+  validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -158,6 +173,9 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
         ...secretPatterns,
       ]),
     ),
+    retries,
+    retryDelaySec,
+    staggerMs,
   };
 }
 

@@ -16,6 +16,9 @@ import { findReusable, type ReusedPhase } from './resume.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
 type PassedOn =
+  | 'retries'
+  | 'retryDelaySec'
+  | 'staggerMs'
   | 'signal'
   | 'forceSignal'
   | 'onEvent'

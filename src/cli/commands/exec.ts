@@ -5,6 +5,7 @@ import { runGroup } from '../../engine/run-group.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { groupExitCode } from '../exit-codes.js';
+import { addRunOptions, readRunOptions } from '../run-options.js';
 import { addOutputOptions, outputMode, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -70,9 +71,11 @@ export function registerExec(program: Command): void {
       ).env(ENVIRONMENT.killAfter),
     )
     .addHelpText('after', HELP_AFTER);
-  addOutputOptions(exec).action(async (commands: string[], _options: unknown, command: Command) => {
-    process.exitCode = await execAction(commands, command);
-  });
+  addRunOptions(addOutputOptions(exec)).action(
+    async (commands: string[], _options: unknown, command: Command) => {
+      process.exitCode = await execAction(commands, command);
+    },
+  );
 }
 
 async function execAction(commands: string[], command: Command): Promise<number> {
@@ -105,6 +108,7 @@ async function execAction(commands: string[], command: Command): Promise<number>
       ENVIRONMENT.idleTimeout,
       '0 means a silent job is never stopped',
     ),
+    ...readRunOptions(command),
     logDir: textOption(command, 'logDir'),
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,

@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { addRunOptions, readRunOptions } from '../run-options.js';
 import { addOutputOptions, outputMode, withSession } from '../session.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -55,7 +56,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addOutputOptions(run).action(
+  addRunOptions(addOutputOptions(run)).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -85,6 +86,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
   });
   const resume = command.getOptionValue('resume') === true;
+  const runOptions = readRunOptions(command);
   if (command.getOptionValue('dryRun') === true) {
     const { default: path } = await import('node:path');
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
@@ -95,6 +97,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
+      ...runOptions,
       ...hooks,
       onReuse: (reused) => {
         for (const phase of reused) {

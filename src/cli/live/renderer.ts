@@ -18,10 +18,6 @@ export interface Renderer {
 export interface OutputMode {
   readonly quiet: boolean;
   readonly json: boolean;
-  /** --force, --unset-env, --secret-env: not about output, but given with it to every command that runs jobs. */
-  readonly force?: boolean;
-  readonly unsetEnv?: readonly string[];
-  readonly secretPatterns?: readonly string[];
 }
 
 /** Plain lines on stderr, one per event, then the summary: for pipes, CI and logs. */

@@ -1,0 +1,77 @@
+// The options of every command that runs jobs (exec, run, prp generate) that are not about
+// time limits or output: the lock, the environment, retries and staggered starts.
+import { type Command, Option } from 'commander';
+
+import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
+import type { GroupOptions } from '../options/normalize.js';
+import { countOption, secondsOption } from './sources.js';
+
+/** The group options these flags set. */
+export type RunOptions = Pick<
+  GroupOptions,
+  'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs'
+>;
+
+/** Adds the flags to a command. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--force', 'run even if another live parex holds the log directory (its lock)')
+    .option(
+      '--unset-env <name>',
+      "remove a variable (or a NAME_* pattern) from the jobs' environment (repeatable)",
+      collect,
+      [] as string[],
+    )
+    .option(
+      '--secret-env <pattern>',
+      `also hide the values of variables matching this (default: ${DEFAULTS.secretPatterns.join(', ')}) (repeatable)`,
+      collect,
+      [] as string[],
+    )
+    .addOption(
+      new Option(
+        '--retries <n>',
+        'retry a job whose failure looks transient (429, overloaded, ...) up to N times (default: 0)',
+      ).env(ENVIRONMENT.retries),
+    )
+    .option(
+      '--retry-delay <sec>',
+      `wait before the first retry, doubled for each next one (default: ${DEFAULTS.retryDelaySec})`,
+    )
+    .addOption(
+      new Option('--stagger <ms>', 'start jobs at least MS milliseconds apart (default: 0)').env(
+        ENVIRONMENT.stagger,
+      ),
+    );
+}
+
+/** Reads the flags, validated. */
+export function readRunOptions(command: Command): RunOptions {
+  const retries = countOption(command, 'retries', '--retries', ENVIRONMENT.retries);
+  const retryDelaySec = secondsOption(
+    command,
+    'retryDelay',
+    '--retry-delay',
+    '',
+    '0 retries at once',
+  );
+  const staggerMs = secondsOption(
+    command,
+    'stagger',
+    '--stagger',
+    ENVIRONMENT.stagger,
+    '0 starts jobs together',
+  );
+  return {
+    force: command.getOptionValue('force') === true,
+    unsetEnv: (command.getOptionValue('unsetEnv') as string[] | undefined) ?? [],
+    secretPatterns: (command.getOptionValue('secretEnv') as string[] | undefined) ?? [],
+    ...(retries === undefined ? {} : { retries }),
+    ...(retryDelaySec === undefined ? {} : { retryDelaySec }),
+    ...(staggerMs === undefined ? {} : { staggerMs }),
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
