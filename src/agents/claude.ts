@@ -1,7 +1,7 @@
 // Claude Code: `claude -p --output-format stream-json --verbose`, the prompt on stdin.
 // Success needs exit 0 AND a final result event with is_error false: Claude can exit 0 on an API error.
 import { pickNumber, pickString, readEvents } from './events.js';
-import { type AgentAdapter, EMPTY_REPORT } from './types.js';
+import { type AgentAdapter, EMPTY_REPORT, stdinInvocation } from './types.js';
 
 /** Runs phases with `claude -p`. */
 export const claudeAdapter: AgentAdapter = {
@@ -21,13 +21,7 @@ export const claudeAdapter: AgentAdapter = {
     if (request.allowedTools.length > 0)
       argv.push('--allowedTools', request.allowedTools.join(','));
     if (request.maxTurns !== null) argv.push('--max-turns', String(request.maxTurns));
-    return {
-      argv,
-      command: null,
-      input: request.prompt ?? '',
-      stopSignals: ['SIGTERM', 'SIGKILL'],
-      lastMessageFile: null,
-    };
+    return stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
   },
   interpret: async (logPath, exitCode) => {
     let sessionId: string | null = null;

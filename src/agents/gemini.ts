@@ -1,7 +1,7 @@
 // Gemini CLI: `gemini [--approval-mode MODE] -o stream-json -p ...`, the prompt on stdin.
 // Gemini exits 0 when signalled, so a run parex stopped is judged by parex, not by the exit code.
 import { pick, pickNumber, pickString, readEvents } from './events.js';
-import { type AgentAdapter, EMPTY_REPORT } from './types.js';
+import { type AgentAdapter, EMPTY_REPORT, stdinInvocation } from './types.js';
 
 /** The -p text; Gemini puts what it reads on stdin (the prompt) before it. */
 export const GEMINI_PROMPT_FLAG_TEXT = 'Carry out the task given above.';
@@ -16,13 +16,7 @@ export const geminiAdapter: AgentAdapter = {
     if (request.approvalMode) argv.push('--approval-mode', request.approvalMode);
     if (request.model) argv.push('-m', request.model);
     argv.push('-o', 'stream-json', '-p', GEMINI_PROMPT_FLAG_TEXT);
-    return {
-      argv,
-      command: null,
-      input: request.prompt ?? '',
-      stopSignals: ['SIGTERM', 'SIGKILL'],
-      lastMessageFile: null,
-    };
+    return stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
   },
   interpret: async (logPath, exitCode) => {
     let sessionId: string | null = null;

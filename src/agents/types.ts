@@ -66,6 +66,15 @@ export interface AgentAdapter {
   ): Promise<AgentReport>;
 }
 
+/** The invocation of an agent that reads its prompt on stdin and has no side files. */
+export function stdinInvocation(
+  argv: readonly [string, ...string[]],
+  prompt: string | null,
+  stopSignals: readonly NodeJS.Signals[],
+): AgentInvocation {
+  return { argv, command: null, input: prompt ?? '', stopSignals, lastMessageFile: null };
+}
+
 /** A report with nothing known, to fill in. */
 export const EMPTY_REPORT: AgentReport = {
   ok: true,

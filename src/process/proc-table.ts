@@ -43,7 +43,8 @@ export function readCommandLine(pid: number): string[] {
   }
 }
 
-function readRow(pid: string): ProcessRow | null {
+/** The fields of /proc/PID/stat after the command name (state first), or null when it is gone. */
+function readStat(pid: string): string[] | null {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -51,7 +52,12 @@ function readRow(pid: string): ProcessRow | null {
     return null;
   }
   // The command name sits in parentheses and may itself contain spaces or parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function readRow(pid: string): ProcessRow | null {
+  const fields = readStat(pid);
+  if (fields === null) return null;
   const [state = '', ppid = '', pgid = ''] = fields;
   return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), state };
 }
@@ -62,15 +68,9 @@ function isDead(state: string): boolean {
 
 /** The start time of process `pid` (clock ticks after boot), or null when it is gone or a zombie. */
 export function processStartTime(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = readStat(String(pid));
   // After the command name: state is field 3 of stat(5), starttime field 22.
-  if (isDead(fields[0] ?? '')) return null;
+  if (fields === null || isDead(fields[0] ?? '')) return null;
   const start = Number(fields[19]);
   return Number.isFinite(start) ? start : null;
 }

@@ -1,18 +1,9 @@
 // What a manifest says about its jobs: the latest state of each, for status, runs and report.
 import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
+import type { Outcome } from '../model.js';
 
 /** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */
-export type JobState =
-  | 'running'
-  | 'lost'
-  | 'success'
-  | 'failed'
-  | 'timeout'
-  | 'killed'
-  | 'cancelled'
-  | 'spawn_error'
-  | 'skipped'
-  | 'stalled';
+export type JobState = Outcome | 'running' | 'lost';
 
 /** One job, from its latest lines. */
 export interface JobView {
