@@ -121,3 +121,25 @@ test('the live view is coloured on a terminal, and NO_COLOR turns the colour off
     assert.equal(escapes, coloured, `${env}\n${screen}`);
   }
 });
+
+test('the live view follows a terminal resize: every line fits the new width', async (t) => {
+  const dir = tempDir(t);
+  const name = 'a_rather_long_job_name_for_the_test';
+  const term = openTerminal(
+    t,
+    `cd ${dir} && node ${CLI_PATH} exec --names ${name} -- 'while true; do echo "$(date +%s%N) some output that is long enough to be cut by a narrow terminal"; sleep 0.1; done'`,
+    120,
+    20,
+  );
+  await term.waitFor('some output');
+  term.resize(50, 20);
+  // Wait for frames drawn at the new width.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const screen = term.screen();
+  // Drawn for 50 columns, the job's line is cut by parex itself: 49 characters ending in "…".
+  // A frame drawn for the old width would instead be wrapped by the terminal, uncut.
+  const jobLine = screen.split('\n').findLast((line) => line.includes('a_rather_long'));
+  assert.ok(jobLine?.trimEnd().endsWith('…'), `not cut for the new width:\n${screen}`);
+  assert.equal([...(jobLine ?? '').trimEnd()].length, 49, screen);
+  term.keys('C-c');
+});

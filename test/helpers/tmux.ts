@@ -9,6 +9,8 @@ export interface Terminal {
   screen(escapes?: boolean): string;
   /** Types keys, e.g. "C-c". */
   keys(...keys: string[]): void;
+  /** Changes the window's size, as a user dragging the terminal would. */
+  resize(columns: number, rows: number): void;
   /** Resolves once the screen contains `text`; rejects after `limitMs`. */
   waitFor(text: string, limitMs?: number): Promise<string>;
 }
@@ -44,6 +46,9 @@ export function openTerminal(t: TestContext, command: string, columns = 100, row
     screen,
     keys: (...keys) => {
       tmux('send-keys', '-t', 'main', ...keys);
+    },
+    resize: (width, height) => {
+      tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height));
     },
     waitFor: async (text, limitMs = 30_000) => {
       const deadline = Date.now() + limitMs;
