@@ -15,6 +15,7 @@ import {
   quietRenderer,
   type Renderer,
 } from './live/renderer.js';
+import { environmentRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** The hooks a run gets: cancellation on signals, events for the renderer, notes for the user. */
@@ -83,7 +84,10 @@ export async function withSession(
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${line}\n`));
+  if (mode.json) {
+    const redact = environmentRedactor();
+    return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
+  }
   if (mode.quiet) return quietRenderer();
   if (process.stderr.isTTY === true && process.env.TERM !== 'dumb') {
     const { ttyRenderer } = await import('./live/tty.js');
@@ -99,7 +103,7 @@ function recordRun(runId: string, logDir: string, renderer: Renderer): void {
       run_id: runId,
       log_dir: logDir,
       started_at: new Date().toISOString(),
-      command: process.argv.slice(2),
+      command: environmentRedactor()(process.argv.slice(2)),
     });
   } catch (error) {
     renderer.note(

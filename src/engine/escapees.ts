@@ -15,6 +15,7 @@ export class EscapeeSweeper {
   constructor(
     private readonly graceMs: number,
     private readonly warn: (message: string) => void,
+    private readonly force: AbortSignal | null = null,
   ) {}
 
   /** The marker value of a job: a job's processes carry PAREX_JOB_ID=<marker>. */
@@ -45,7 +46,7 @@ export class EscapeeSweeper {
     const batch = this.pending;
     this.pending = new Map();
     if (batch.size === 0) return;
-    const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs);
+    const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
     for (const [marker, count] of found) {
       this.warn(
         `[parex] job ${batch.get(marker)} left ${count} process${count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them`,

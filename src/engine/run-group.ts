@@ -35,7 +35,11 @@ export async function runGroup(
   const results = new Map<string, JobResult>();
   const watchdog = startWatchdog(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
-  const sweeper = new EscapeeSweeper(Math.round(plan.killAfterSec * 1000), plan.onWarning);
+  const sweeper = new EscapeeSweeper(
+    Math.round(plan.killAfterSec * 1000),
+    plan.onWarning,
+    plan.forceSignal,
+  );
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {

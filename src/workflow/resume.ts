@@ -25,17 +25,18 @@ export function findReusable(
 ): Map<string, ReusedPhase> {
   const reused = new Map<string, ReusedPhase>();
   if (!existsSync(manifestPath)) return reused;
-  const last = new Map<string, EndEntry>();
-  for (const entry of readManifest(manifestPath).entries)
-    if (isEndEntry(entry)) last.set(entry.phase, entry);
+  // A start line after a phase's last completion (a run killed mid-phase) makes it unfinished.
+  const last = new Map<string, EndEntry | null>();
+  for (const entry of readManifest(manifestPath).entries) {
+    last.set(entry.phase, isEndEntry(entry) ? entry : null);
+  }
   const byId = new Map(phases.map((phase) => [phase.id, phase]));
   const ordered = waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs })))
     .flat()
     .flatMap((id) => byId.get(id) ?? []);
   for (const phase of ordered) {
-    const entry = last.get(phase.id) as (EndEntry & { prompt_sha256?: unknown }) | undefined;
-    if (entry === undefined || entry.status !== 'success' || entry.prompt_sha256 !== phase.sha256)
-      continue;
+    const entry = last.get(phase.id) as (EndEntry & { prompt_sha256?: unknown }) | null | undefined;
+    if (!entry || entry.status !== 'success' || entry.prompt_sha256 !== phase.sha256) continue;
     if (!checkOutputs(phase.outputs, cwd).every((output) => output.ok)) continue;
     if (!phase.needs.every((need) => reused.has(need))) continue;
     reused.set(phase.id, {

@@ -10,6 +10,7 @@ import { renderHtml } from '../../report/html.js';
 import { formatMarkdown, type ReportContext } from '../../report/markdown.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { loadJobs } from '../load-jobs.js';
+import { environmentRedactor } from '../redact.js';
 import { resolveRun } from '../run-source.js';
 import { textOption } from '../sources.js';
 
@@ -37,6 +38,7 @@ export function registerReport(program: Command): void {
       const source = resolveRun(run, textOption(command, 'logDir'));
       const jobs = loadJobs(source, textOption(command, 'run') ?? source.runId);
       const report = analyseRun(jobs);
+      const redact = environmentRedactor();
       const runs = [...new Set(jobs.map((job) => job.runId))];
       const context: ReportContext = {
         title: `parex report: ${runs.length === 1 ? `run ${runs[0]}` : `${runs.length} runs`}${jobs[0]?.group ? ` (${jobs[0].group})` : ''}`,
@@ -44,7 +46,7 @@ export function registerReport(program: Command): void {
         tails: Object.fromEntries(
           report.failures.map((job) => [
             job.name,
-            job.logPath === null ? [] : tailLines(job.logPath, TAIL_LINES),
+            job.logPath === null ? [] : redact(tailLines(job.logPath, TAIL_LINES)),
           ]),
         ),
       };

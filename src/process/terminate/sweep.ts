@@ -39,18 +39,22 @@ export function findMarked(name: string, values: ReadonlySet<string>): Map<strin
   return found;
 }
 
-/** Stops every marked process: SIGTERM, then SIGKILL after `graceMs`; returns how many there were per value. */
+/**
+ * Stops every marked process: SIGTERM, then SIGKILL after `graceMs` (at once when `force` is
+ * aborted); returns how many there were per value.
+ */
 export async function sweepMarked(
   name: string,
   values: ReadonlySet<string>,
   graceMs: number,
+  force: AbortSignal | null = null,
 ): Promise<Map<string, number>> {
   const found = findMarked(name, values);
   const pids = [...found.values()].flat();
   if (pids.length === 0) return new Map();
   signalAll(pids, 'SIGTERM');
   const gone = () => pids.every((pid) => !isProcessAlive(pid));
-  if (!(await waitUntil(gone, graceMs))) signalAll(pids, 'SIGKILL');
+  if (!(await waitUntil(gone, graceMs, force))) signalAll(pids, 'SIGKILL');
   return new Map([...found.entries()].map(([value, list]) => [value, list.length]));
 }
 

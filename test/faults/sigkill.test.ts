@@ -1,0 +1,108 @@
+// parex itself killed with SIGKILL mid-run: its watchdog stops every job (one that ignores
+// SIGTERM, one that escaped into a session of its own, short jobs ending around the kill) within
+// 2.5 s; the manifest has only whole lines; `parex status` calls the unfinished jobs lost.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { endLines, parexEnv, runIdOf, startCli, waitForStderrCount } from '../helpers/exec.js';
+import {
+  statusJson,
+  waitForMarked,
+  waitUntilNoneMarked,
+  waitUntilWatchdogGone,
+  wholeManifest,
+} from '../helpers/faults.js';
+import { killMarked, newMarker } from '../helpers/processes.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const LONG = ['plain', 'stubborn', 'escaper'];
+const SHORT = Array.from({ length: 20 }, (_, i) => `short${String(i + 1).padStart(2, '0')}`);
+
+test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished jobs are lost', async (t) => {
+  const dir = tempDir(t);
+  const marker = newMarker();
+  t.after(() => killMarked(marker));
+  const commands = [
+    'sleep 30',
+    // Ignored signals stay ignored across exec, so sleep ignores SIGTERM too.
+    "trap '' TERM; sleep 30",
+    // A child in a session (and process group) of its own: killing the group misses it.
+    'setsid sleep 31 & sleep 30',
+    // Jobs ending around the moment of the kill, so that parex is busy writing lines then.
+    ...SHORT.map((_, i) => `sleep 0.${(i % 9) + 1}; echo done`),
+  ];
+  const { child, done } = startCli(
+    ['exec', '--names', [...LONG, ...SHORT].join(','), '--log-dir', 'logs', '--', ...commands],
+    { cwd: dir, env: parexEnv(marker) },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer | string) => {
+    stderr += chunk.toString();
+  });
+  await waitForStderrCount(child, '[parex] started ', commands.length);
+  // The escaper's setsid child must exist before the kill, or the test proves nothing.
+  await waitForMarked(marker, 1, 'sleep 31');
+  await sleep(250);
+  const runId = runIdOf(stderr);
+  const killedAt = performance.now();
+  child.kill('SIGKILL');
+  const run = await done;
+  assert.equal(run.signal, 'SIGKILL');
+
+  const tookMs = await waitUntilNoneMarked(marker, 2500);
+  t.diagnostic(
+    `every marked process gone ${Math.round(performance.now() - killedAt)} ms after the kill (${Math.round(tookMs)} ms after parex was reaped)`,
+  );
+  assert.ok(performance.now() - killedAt < 2500, 'took longer than 2.5 s');
+  await waitUntilWatchdogGone(runId);
+
+  const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
+  const starts = lines.filter((line) => line.status === 'started');
+  assert.equal(starts.length, commands.length, 'every job had started before the kill');
+  const ended = new Set(endLines(lines).map((line) => line.phase));
+  for (const name of LONG) assert.ok(!ended.has(name), `${name} cannot have ended`);
+  for (const line of endLines(lines)) assert.equal(line.outcome, 'success', JSON.stringify(line));
+
+  const jobs = await statusJson(dir, 'logs');
+  assert.equal(jobs.length, commands.length);
+  for (const job of jobs) {
+    const name = String(job.name);
+    assert.equal(job.run_id, runId);
+    assert.equal(job.state, ended.has(name) ? 'success' : 'lost', JSON.stringify(job));
+  }
+  // The lock of the dead run is left behind: the next run must take it over (see resume tests).
+  assert.ok(existsSync(path.join(dir, 'logs', '.parex.lock')));
+});
+
+test('SIGKILL of parex while a job escaped with setsid and ignores SIGTERM: the watchdog kills it', async (t) => {
+  const dir = tempDir(t);
+  const marker = newMarker();
+  t.after(() => killMarked(marker));
+  const { child, done } = startCli(
+    [
+      'exec',
+      '--names',
+      'deep',
+      '--log-dir',
+      'logs',
+      '--',
+      `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`,
+    ],
+    { cwd: dir, env: parexEnv(marker) },
+  );
+  await waitForStderrCount(child, '[parex] started ', 1);
+  await waitForMarked(marker, 1, 'sleep 30');
+  const killedAt = performance.now();
+  child.kill('SIGKILL');
+  await done;
+  await waitUntilNoneMarked(marker, 2500);
+  assert.ok(performance.now() - killedAt < 2500);
+  const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
+  assert.deepEqual(
+    lines.map((line) => [line.phase, line.status]),
+    [['deep', 'started']],
+  );
+});

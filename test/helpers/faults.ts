@@ -1,0 +1,188 @@
+// Helpers of the fault-injection suite: proving that nothing survived a run (by marker, and the
+// run's watchdog by its command line), that the manifest has only whole lines, and reading what
+// `parex status` says about a run.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { runCli } from './cli.js';
+import type { Line } from './exec.js';
+import { livingWithMarker } from './processes.js';
+
+/** The pids and command lines of `pids`, for failure messages. */
+export function describePids(pids: readonly number[]): string {
+  return pids.map((pid) => `${pid}: ${commandLine(pid) || '(gone)'}`).join('\n');
+}
+
+/**
+ * Waits until no living process carries `marker`; resolves with how long that took (ms) and
+ * fails, naming the survivors, after `limitMs`.
+ */
+export async function waitUntilNoneMarked(marker: string, limitMs: number): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const alive = livingWithMarker(marker);
+    const elapsed = performance.now() - started;
+    if (alive.length === 0) return elapsed;
+    if (elapsed > limitMs)
+      assert.fail(
+        `still alive ${Math.round(elapsed)} ms later (limit ${limitMs} ms):\n${describePids(alive)}`,
+      );
+    await sleep(25);
+  }
+}
+
+/** The command line of `pid`, its arguments joined with spaces; empty once it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Waits until at least `count` living processes carry `marker` (only those whose command line
+ * is exactly `command`, e.g. "sleep 30", when given); fails after `limitMs`.
+ */
+export async function waitForMarked(
+  marker: string,
+  count: number,
+  command: string | null = null,
+  limitMs = 10_000,
+): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const alive = livingWithMarker(marker);
+    if (alive.filter((pid) => command === null || commandLine(pid) === command).length >= count)
+      return;
+    if (performance.now() > deadline)
+      assert.fail(
+        `fewer than ${count} marked processes running "${command}":\n${describePids(alive)}`,
+      );
+    await sleep(20);
+  }
+}
+
+/** Fails unless no process carries `marker` right now, naming the survivors. */
+export function assertNoneMarked(marker: string): void {
+  const alive = livingWithMarker(marker);
+  assert.deepEqual(alive, [], `orphaned processes:\n${describePids(alive)}`);
+}
+
+/** Living processes whose command line names the watchdog of run `runId`. */
+export function watchdogsOf(runId: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+      if (state === 'Z' || state === 'X') continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes('parex-watchdog') && args.includes(runId)) found.push(Number(entry));
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** Waits until the watchdog of `runId` is gone; fails after `limitMs`. */
+export async function waitUntilWatchdogGone(runId: string, limitMs = 3000): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const alive = watchdogsOf(runId);
+    if (alive.length === 0) return;
+    if (performance.now() > deadline)
+      assert.fail(`the watchdog of run ${runId} is still alive:\n${describePids(alive)}`);
+    await sleep(25);
+  }
+}
+
+/**
+ * Reads a manifest and fails unless it is whole: it ends with a newline, and every line is a
+ * JSON object with a phase and a status. Returns the parsed lines.
+ */
+export function wholeManifest(file: string): Line[] {
+  const raw = readFileSync(file, 'utf8');
+  assert.ok(raw.length > 0, `${file} is empty`);
+  assert.ok(
+    raw.endsWith('\n'),
+    `${file} ends with a torn line: ${JSON.stringify(raw.slice(-200))}`,
+  );
+  return raw
+    .slice(0, -1)
+    .split('\n')
+    .map((line, index) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        assert.fail(`line ${index + 1} of ${file} is not JSON: ${JSON.stringify(line)}`);
+      }
+      assert.ok(
+        typeof value === 'object' && value !== null && !Array.isArray(value),
+        `line ${index + 1} is not an object: ${line}`,
+      );
+      const record = value as Line;
+      assert.equal(typeof record.phase, 'string', `line ${index + 1} has no phase: ${line}`);
+      assert.equal(typeof record.status, 'string', `line ${index + 1} has no status: ${line}`);
+      return record;
+    });
+}
+
+/** `parex status --log-dir LOG_DIR --json`, parsed (one object per job); fails unless it exits 0. */
+export async function statusJson(
+  cwd: string,
+  logDir: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Line[]> {
+  const run = await runCli(['status', '--log-dir', logDir, '--json'], { cwd, env });
+  assert.equal(run.code, 0, run.stderr);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Line);
+}
+
+/** The pid of a process that has ended (and been reaped). */
+export function deadPid(): number {
+  const done = spawnSync('/bin/true');
+  assert.ok(done.pid !== undefined && done.pid > 0, 'could not start /bin/true');
+  return done.pid;
+}
+
+/** The start time of `pid` in clock ticks since boot (field 22 of /proc/PID/stat). */
+export function startTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the command name start at field 3 (state); field 22 is at index 19.
+  return Number(fields[19]);
+}
+
+/** Writes a workflow file (lines joined) into `dir` and returns its name. */
+export function writeWorkflow(dir: string, lines: readonly string[], name = 'flow.yaml'): string {
+  writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
+  return name;
+}
+
+/** Runs chattr with `args`; true when it worked. */
+export function chattr(...args: string[]): boolean {
+  const done = spawnSync('chattr', args, { stdio: 'ignore' });
+  return done.status === 0;
+}
+
+/** Whether `chattr +i` works in `parent` (it needs root and a file system that supports it). */
+export function immutableWorks(parent: string): boolean {
+  const probe = mkdtempSync(path.join(parent, 'chattr-probe-'));
+  try {
+    if (!chattr('+i', probe)) return false;
+    chattr('-i', probe);
+    return true;
+  } finally {
+    rmdirSync(probe);
+  }
+}
