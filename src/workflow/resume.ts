@@ -36,7 +36,7 @@ export function findReusable(
     .flatMap((id) => byId.get(id) ?? []);
   for (const phase of ordered) {
     const entry = last.get(phase.id) as (EndEntry & { prompt_sha256?: unknown }) | null | undefined;
-    if (!entry || entry.status !== 'success' || entry.prompt_sha256 !== phase.sha256) continue;
+    if (entry?.status !== 'success' || entry.prompt_sha256 !== phase.sha256) continue;
     if (!checkOutputs(phase.outputs, cwd).every((output) => output.ok)) continue;
     if (!phase.needs.every((need) => reused.has(need))) continue;
     reused.set(phase.id, {
