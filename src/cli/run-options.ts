@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 
 import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
+import type { OutputMode } from './live/renderer.js';
 import { countOption, secondsOption } from './sources.js';
 
 /** The group options these flags set. */
@@ -11,6 +12,21 @@ export type RunOptions = Pick<
   GroupOptions,
   'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs'
 >;
+
+/** Adds --quiet and --json to a command that runs jobs. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-q, --quiet', 'print nothing but errors (the exit status tells the outcome)')
+    .option('--json', 'one JSON event per line on stdout instead of the progress display');
+}
+
+/** The output mode a command was given. */
+export function outputMode(command: Command): OutputMode {
+  return {
+    quiet: command.getOptionValue('quiet') === true,
+    json: command.getOptionValue('json') === true,
+  };
+}
 
 /** Adds the flags to a command. */
 export function addRunOptions(command: Command): Command {

@@ -2,8 +2,6 @@
 // run (live view, plain lines, JSON or nothing), and the history of runs.
 import path from 'node:path';
 
-import type { Command } from 'commander';
-
 import { appendHistory } from '../journal/history.js';
 import type { GroupEvent, GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
@@ -38,21 +36,6 @@ export interface SessionOutcome {
 /** Writes a line to stderr. */
 export function printError(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-/** Adds --quiet and --json to a command that runs jobs. */
-export function addOutputOptions(command: Command): Command {
-  return command
-    .option('-q, --quiet', 'print nothing but errors (the exit status tells the outcome)')
-    .option('--json', 'one JSON event per line on stdout instead of the progress display');
-}
-
-/** The output mode a command was given. */
-export function outputMode(command: Command): OutputMode {
-  return {
-    quiet: command.getOptionValue('quiet') === true,
-    json: command.getOptionValue('json') === true,
-  };
 }
 
 /** Runs `body` with signal handling and a renderer installed, and returns its exit status. */

@@ -1,12 +1,10 @@
 // parex exec: run shell command lines as one parallel group.
 import { type Command, Option } from 'commander';
 
-import { runGroup } from '../../engine/run-group.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { groupExitCode } from '../exit-codes.js';
-import { addRunOptions, readRunOptions } from '../run-options.js';
-import { addOutputOptions, outputMode, withSession } from '../session.js';
+import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 const HELP_AFTER = `
@@ -113,6 +111,8 @@ async function execAction(commands: string[], command: Command): Promise<number>
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,
   };
+  const { withSession } = await import('../session.js');
+  const { runGroup } = await import('../../engine/run-group.js');
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
     return { group: result, exitCode: groupExitCode(result) };

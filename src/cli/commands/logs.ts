@@ -1,17 +1,4 @@
-// parex logs: print one job's log, or follow it until the job ends.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { Command } from 'commander';
-
-import { UsageError } from '../../errors.js';
-import { EXIT_OK } from '../exit-codes.js';
-import { loadJobs } from '../load-jobs.js';
-import { type RunSource, resolveRun } from '../run-source.js';
-import { textOption } from '../sources.js';
-
-/** How often a followed log is checked for new output. */
-const FOLLOW_INTERVAL_MS = 200;
 
 /** Adds the logs command to the program. */
 export function registerLogs(program: Command): void {
@@ -30,57 +17,7 @@ export function registerLogs(program: Command): void {
       '\nExamples:\n  parex logs phase2a -f\n  parex logs job3 --log-dir .parex/runs/20261125-133837-886c\n\nExit status: 0 printed; 2 no such run or job.',
     )
     .action(async (name: string, run: string | undefined, _options: unknown, command: Command) => {
-      const source = resolveRun(run, textOption(command, 'logDir'));
-      const logPath = findLog(source, name);
-      let offset = printFrom(logPath, 0);
-      if (command.getOptionValue('follow') === true) {
-        while (isRunning(source, name)) {
-          await sleep(FOLLOW_INTERVAL_MS);
-          offset = printFrom(logPath, offset);
-        }
-        printFrom(logPath, offset);
-      }
-      process.exitCode = EXIT_OK;
+      const { logsAction } = await import('../actions/logs.js');
+      await logsAction(name, run, _options, command);
     });
-}
-
-function findLog(source: RunSource, name: string): string {
-  const jobs = loadJobs(source);
-  const job = jobs.find((candidate) => candidate.name === name);
-  if (job?.logPath) return job.logPath;
-  throw new UsageError(
-    `no job ${JSON.stringify(name)} in ${source.manifestPath}`,
-    'logs are found through the manifest of the run',
-    `name one of: ${jobs.map((candidate) => candidate.name).join(', ') || '(no job started yet)'}`,
-  );
-}
-
-function isRunning(source: RunSource, name: string): boolean {
-  return loadJobs(source).some((job) => job.name === name && job.state === 'running');
-}
-
-/** Copies the log from `offset` to stdout and returns the new offset. */
-function printFrom(logPath: string, offset: number): number {
-  let size: number;
-  try {
-    size = statSync(logPath).size;
-  } catch {
-    return offset;
-  }
-  const start = size < offset ? 0 : offset; // truncated: a new attempt started
-  if (size === start) return start;
-  const fd = openSync(logPath, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    let position = start;
-    while (position < size) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
-      if (read === 0) break;
-      process.stdout.write(buffer.subarray(0, read));
-      position += read;
-    }
-    return position;
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -4,8 +4,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { addRunOptions, readRunOptions } from '../run-options.js';
-import { addOutputOptions, outputMode, withSession } from '../session.js';
+import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 /** Adds `prp generate` and `prp score` to the program. */
@@ -82,6 +81,7 @@ async function generateAction(initial: string, command: Command): Promise<number
     for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
+  const { withSession } = await import('../session.js');
   return withSession(DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,

@@ -2,8 +2,7 @@
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { addRunOptions, readRunOptions } from '../run-options.js';
-import { addOutputOptions, outputMode, withSession } from '../session.js';
+import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
 const HELP_AFTER = `
@@ -94,6 +93,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     for (const line of formatPlan(plan, reused)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
+  const { withSession } = await import('../session.js');
   return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,

@@ -1,9 +1,6 @@
 // parex selftest: prove this host's process semantics before trusting parex with real jobs.
 import type { Command } from 'commander';
 
-import { runSelftest } from '../../selftest/run-selftest.js';
-import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-
 /** Adds the selftest command to the program. */
 export function registerSelftest(program: Command): void {
   program
@@ -17,7 +14,7 @@ export function registerSelftest(program: Command): void {
     )
     .addHelpText('after', '\nExit status: 0 when every check passed, 1 otherwise.')
     .action(async () => {
-      const results = await runSelftest((line) => process.stdout.write(`${line}\n`));
-      process.exitCode = results.every((result) => result.passed) ? EXIT_OK : EXIT_FAILED;
+      const { selftestAction } = await import('../actions/selftest.js');
+      await selftestAction();
     });
 }

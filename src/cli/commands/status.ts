@@ -1,12 +1,6 @@
 // parex status: the jobs of a run, from its manifest; during a run, from another terminal, or after.
 import type { Command } from 'commander';
 
-import { formatStatus, statusJson } from '../../report/status-table.js';
-import { EXIT_OK } from '../exit-codes.js';
-import { loadJobs } from '../load-jobs.js';
-import { resolveRun } from '../run-source.js';
-import { textOption } from '../sources.js';
-
 /** Adds the status command to the program. */
 export function registerStatus(program: Command): void {
   program
@@ -23,14 +17,8 @@ export function registerStatus(program: Command): void {
       'after',
       '\nExamples:\n  parex status\n  parex status --log-dir prps/user_auth/codex/logs --json | jq .state\n\nExit status: 0 shown; 2 no such run.',
     )
-    .action((run: string | undefined, _options: unknown, command: Command) => {
-      const source = resolveRun(run, textOption(command, 'logDir'));
-      const jobs = loadJobs(source, textOption(command, 'run') ?? source.runId);
-      const lines =
-        command.getOptionValue('json') === true
-          ? jobs.map((job) => JSON.stringify(statusJson(job)))
-          : formatStatus(jobs, source.logDir);
-      for (const line of lines) process.stdout.write(`${line}\n`);
-      process.exitCode = EXIT_OK;
+    .action(async (run: string | undefined, _options: unknown, command: Command) => {
+      const { statusAction } = await import('../actions/status.js');
+      await statusAction(run, _options, command);
     });
 }

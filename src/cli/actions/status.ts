@@ -1,0 +1,24 @@
+// The action of `parex status`, loaded only when the command runs.
+import type { Command } from 'commander';
+
+import { formatStatus, statusJson } from '../../report/status-table.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { loadJobs } from '../load-jobs.js';
+import { resolveRun } from '../run-source.js';
+import { textOption } from '../sources.js';
+
+/** Runs `parex status`. */
+export async function statusAction(
+  run: string | undefined,
+  _options: unknown,
+  command: Command,
+): Promise<void> {
+  const source = resolveRun(run, textOption(command, 'logDir'));
+  const jobs = loadJobs(source, textOption(command, 'run') ?? source.runId);
+  const lines =
+    command.getOptionValue('json') === true
+      ? jobs.map((job) => JSON.stringify(statusJson(job)))
+      : formatStatus(jobs, source.logDir);
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  process.exitCode = EXIT_OK;
+}
