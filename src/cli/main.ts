@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // The parex command: parse the arguments, run the command, map errors to exit statuses.
-import { readFileSync } from 'node:fs';
-
 import { Command, CommanderError } from 'commander';
 
 import { isUsageError } from '../errors.js';
+import { packageInfo } from '../package-root.js';
 import { registerExec } from './commands/exec.js';
 import { registerLogs } from './commands/logs.js';
 import { registerName } from './commands/name.js';
@@ -38,7 +37,7 @@ export function buildProgram(): Command {
       'Run AI coding agents and shell commands in parallel groups, with hard timeouts that kill ' +
         'the whole process tree, one log per job, exact exit codes, a JSONL manifest and the speedup.',
     )
-    .version(readVersion(), '-V, --version', 'print the version')
+    .version(packageInfo().version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help')
     .helpCommand('help [command]', 'print help for a command')
     .exitOverride()
@@ -93,11 +92,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-}
-
-function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-  return String(pkg.version);
 }
 
 // A closed stdout (parex name | head) ends the command quietly; a closed stderr never stops a run.

@@ -1,9 +1,9 @@
 // The PRP generator: the shipped five-phase workflow, then the quality gate, which re-runs the
 // assembly phase until the PRP scores at least the minimum or the regenerations run out.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { GroupResult } from '../model.js';
+import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
 import { prepareWorkflowRun } from '../workflow/prepare.js';
@@ -12,7 +12,7 @@ import { runWorkflow, type WorkflowRunOptions } from '../workflow/run-workflow.j
 import { scoreFile } from './score.js';
 
 /** The workflow shipped with parex. */
-export const PRP_WORKFLOW = fileURLToPath(new URL('../../../workflows/prp.yaml', import.meta.url));
+export const PRP_WORKFLOW = path.join(packageInfo().root, 'workflows', 'prp.yaml');
 /** The phase the quality gate re-runs. */
 const ASSEMBLY_PHASE = 'phase4';
 
