@@ -1,5 +1,7 @@
 // The scheduler: a fixed number of slots over jobs that may need others. A job starts, in the
 // order given, once every job it needs has succeeded; it is skipped once one of them has not.
+// Each pump looks only past the jobs already taken, so a group of 10,000 jobs without needs
+// costs the same per job as a group of 1,000.
 
 /** What the scheduler needs of a job. */
 export interface SchedulableJob {
@@ -22,54 +24,56 @@ export function runInSlots<T extends SchedulableJob>(
   cancel: AbortSignal | null,
   hooks: SchedulerHooks<T>,
 ): Promise<T[]> {
-  const pending = [...jobs];
+  const limit = Math.max(1, slots);
   const succeeded = new Map<string, boolean>();
+  const taken: boolean[] = jobs.map(() => false);
+  let head = 0;
   let running = 0;
   return new Promise((resolve) => {
     const finish = () => {
       cancel?.removeEventListener('abort', pump);
-      resolve(pending.splice(0));
+      resolve(jobs.filter((_, index) => !taken[index]));
     };
+    const settle = (job: T, ok: boolean) => {
+      running -= 1;
+      succeeded.set(job.name, ok);
+      if (!ok) skipBlocked();
+      pump();
+    };
+    function skipBlocked(): void {
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (let index = head; index < jobs.length; index += 1) {
+          const job = jobs[index] as T;
+          if (taken[index] || job.needs.length === 0) continue;
+          const failed = job.needs.find((need) => succeeded.get(need) === false);
+          if (failed === undefined) continue;
+          taken[index] = true;
+          succeeded.set(job.name, false);
+          hooks.skip(job, failed);
+          changed = true;
+        }
+      }
+    }
     function pump(): void {
       if (cancel?.aborted === true) {
         if (running === 0) finish();
         return;
       }
-      skipBlocked(pending, succeeded, hooks.skip);
-      for (const job of [...pending]) {
-        if (running >= Math.max(1, slots)) break;
-        if (!job.needs.every((need) => succeeded.get(need) === true)) continue;
-        pending.splice(pending.indexOf(job), 1);
+      while (head < jobs.length && taken[head]) head += 1;
+      for (let index = head; index < jobs.length && running < limit; index += 1) {
+        const job = jobs[index] as T;
+        if (taken[index] || !job.needs.every((need) => succeeded.get(need) === true)) continue;
+        taken[index] = true;
         running += 1;
-        const settle = (ok: boolean) => {
-          running -= 1;
-          succeeded.set(job.name, ok);
-          pump();
-        };
-        hooks.run(job).then(settle, () => settle(false));
+        hooks.run(job).then(
+          (ok) => settle(job, ok),
+          () => settle(job, false),
+        );
       }
       if (running === 0) finish();
     }
     cancel?.addEventListener('abort', pump);
     pump();
   });
-}
-
-function skipBlocked<T extends SchedulableJob>(
-  pending: T[],
-  marks: Map<string, boolean>,
-  skip: (job: T, need: string) => void,
-): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const job of [...pending]) {
-      const failed = job.needs.find((need) => marks.get(need) === false);
-      if (failed === undefined) continue;
-      pending.splice(pending.indexOf(job), 1);
-      marks.set(job.name, false);
-      skip(job, failed);
-      changed = true;
-    }
-  }
 }

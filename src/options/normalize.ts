@@ -161,7 +161,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     group,
     runId,
     cwd,
-    env: withoutVariables(env, unsetEnv),
+    env: { ...withoutVariables(env, unsetEnv) },
     signal,
     forceSignal,
     onEvent,
