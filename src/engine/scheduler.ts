@@ -37,7 +37,8 @@ export function runInSlots<T extends SchedulableJob>(
     const settle = (job: T, ok: boolean) => {
       running -= 1;
       succeeded.set(job.name, ok);
-      if (!ok) skipBlocked();
+      // Once cancelled, nothing more is skipped or started: what is left is "not started".
+      if (!ok && cancel?.aborted !== true) skipBlocked();
       pump();
     };
     function skipBlocked(): void {

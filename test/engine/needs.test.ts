@@ -111,3 +111,26 @@ test("a job's verdict can fail a process that exited 0, and adds fields to its c
   assert.equal(end?.agent, 'claude');
   assert.equal(end?.attempt, 2);
 });
+
+test('after a cancel, the dependents of cancelled jobs are "not started", not skipped', async (t) => {
+  const dir = tempDir(t);
+  const controller = new AbortController();
+  const result = await runGroup({
+    jobs: [
+      { name: 'first', command: 'sleep 30' },
+      { name: 'second', command: 'true', needs: ['first'] },
+    ],
+    logDir: dir,
+    killAfterSec: 1,
+    signal: controller.signal,
+    onEvent: (event) => {
+      if (event.type === 'job-start') controller.abort('SIGINT');
+    },
+  });
+  assert.deepEqual(
+    result.results.map((job) => [job.name, job.outcome]),
+    [['first', 'cancelled']],
+  );
+  assert.deepEqual(result.notStarted, ['second']);
+  assert.ok(manifestLines(result.manifestPath).every((line) => line.status !== 'skipped'));
+});
