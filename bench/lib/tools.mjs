@@ -19,7 +19,7 @@ export const TOOL_LABELS = {
 export const TOOL_NOTES = {
   parex: '`parex exec -j N --log-dir DIR [--timeout T --kill-after G] -- CMD...` (N arguments)',
   minimal:
-    '[bench/min-runner.mjs](min-runner.mjs): `spawn("/bin/sh", ["-c", CMD])` with the log fd as stdout+stderr, N at a time, nothing else',
+    '[bench/min-runner.mjs](../min-runner.mjs): `spawn("/bin/sh", ["-c", CMD])` with the log fd as stdout+stderr, N at a time, nothing else',
   xargs: '`xargs -0 -P N -n 1 sh -c \'{ CMD; } > "$1" 2>&1\' sh` fed the log paths on stdin',
   parallel:
     "`parallel --will-cite -j N '{ CMD ; } > DIR/job{}.log 2>&1'` fed 1..n on stdin (per-job redirection rather than --results, which splits stdout and stderr into two files); PARALLEL_SHELL=/bin/sh",
