@@ -10,8 +10,8 @@ import {
   endLines,
   onlyLineOf,
   parexEnv,
-  peakRssBytes,
   startCli,
+  withPeakRss,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { killMarked, newMarker } from '../helpers/processes.js';
@@ -30,22 +30,12 @@ test('200 MB of output: log is exact and parex peak RSS stays under 150 MB', asy
   );
   const pid = child.pid;
   assert.ok(pid !== undefined);
-  const readings: number[] = [];
-  const poll = setInterval(() => {
-    const peak = peakRssBytes(pid);
-    if (peak !== null) readings.push(peak);
-  }, 20);
-  let run: Awaited<typeof done>;
-  try {
-    run = await done;
-  } finally {
-    clearInterval(poll);
-  }
+  const { run, peak } = await withPeakRss(pid, done);
 
   assert.equal(run.code, 0, run.stderr);
   assertNothingAlive(marker);
-  assert.ok(readings.length > 0, 'no VmHWM reading of the parex process');
-  const last = readings.at(-1) ?? Number.POSITIVE_INFINITY;
+  assert.ok(peak !== null, 'no VmHWM reading of the parex process');
+  const last = peak;
   assert.ok(last < RSS_LIMIT, `parex peak RSS ${(last / 1024 / 1024).toFixed(1)} MB`);
   assert.equal(statSync(path.join(dir, 'logs', 'big.log')).size, BYTES);
   const end = onlyLineOf(endLines(manifestLines(path.join(dir, 'logs', 'manifest.jsonl'))), 'big');

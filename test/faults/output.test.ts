@@ -7,7 +7,7 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { runCli } from '../helpers/cli.js';
-import { endLines, onlyLineOf, parexEnv, peakRssBytes, startCli } from '../helpers/exec.js';
+import { endLines, onlyLineOf, parexEnv, startCli, withPeakRss } from '../helpers/exec.js';
 import { assertNoneMarked, statusJson, wholeManifest } from '../helpers/faults.js';
 import { killMarked, newMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -46,21 +46,12 @@ test('300 MB at full speed: the log is complete and parex peak RSS stays under 1
   );
   const pid = child.pid;
   assert.ok(pid !== undefined);
-  const readings: number[] = [];
-  const poll = setInterval(() => {
-    const peak = peakRssBytes(pid);
-    if (peak !== null) readings.push(peak);
-  }, 20);
-  let run: Awaited<typeof done>;
-  try {
-    run = await done;
-  } finally {
-    clearInterval(poll);
-  }
+  const measured = await withPeakRss(pid, done);
+  const { run } = measured;
 
   assert.equal(run.code, 0, run.stderr);
   assertNoneMarked(marker);
-  const peak = readings.at(-1) ?? Number.POSITIVE_INFINITY;
+  const peak = measured.peak ?? Number.POSITIVE_INFINITY;
   t.diagnostic(`parex peak RSS ${(peak / 1024 / 1024).toFixed(1)} MB`);
   assert.ok(peak < RSS_LIMIT, `parex peak RSS ${(peak / 1024 / 1024).toFixed(1)} MB`);
   const log = path.join(dir, 'logs', 'flood.log');

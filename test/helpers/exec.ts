@@ -148,6 +148,25 @@ export function maxOverlap(intervals: readonly Interval[]): number {
 }
 
 /** The peak resident set size (VmHWM) of process `pid` in bytes, or null once it is gone. */
+/**
+ * Waits for `done` while reading the peak RSS of process `pid` every 20 ms; resolves with the
+ * run and the last reading (null when none was taken).
+ */
+export async function withPeakRss<T>(
+  pid: number,
+  done: Promise<T>,
+): Promise<{ run: T; peak: number | null }> {
+  let peak: number | null = null;
+  const poll = setInterval(() => {
+    peak = peakRssBytes(pid) ?? peak;
+  }, 20);
+  try {
+    return { run: await done, peak };
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 export function peakRssBytes(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
