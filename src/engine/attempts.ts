@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
-import type { SpawnFunction } from '../process/spawn.js';
+import type { Launcher } from '../process/launcher.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
@@ -14,14 +14,14 @@ export async function runAttempts(
   job: PlannedJob,
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
-  spawnFunction: SpawnFunction | undefined,
+  launcher: Launcher,
   markers: Readonly<Record<string, string>>,
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
-    const result = await runJob({ ...job, attempt, logPath }, plan, emit, spawnFunction, markers);
+    const result = await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers);
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true) {
       emit({ type: 'job-end', result });

@@ -1,6 +1,7 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
 import type { GroupEvent, GroupResult, JobResult } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
+import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { startWatchdog } from '../process/watchdog.js';
@@ -34,6 +35,10 @@ export async function runGroup(
   });
   const results = new Map<string, JobResult>();
   const watchdog = startWatchdog(plan.runId);
+  const launcher =
+    spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
+      ? directLauncher(spawnFunction)
+      : forkServerLauncher();
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
@@ -46,7 +51,7 @@ export async function runGroup(
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const result = await runAttempts(job, plan, emit, spawnFunction, {
+        const result = await runAttempts(job, plan, emit, launcher, {
           [RUN_MARKER]: plan.runId,
           [JOB_MARKER]: marker,
         });
@@ -62,6 +67,7 @@ export async function runGroup(
     });
     await sweeper.drain();
   } finally {
+    launcher.close();
     watchdog.release();
     await prepared.close();
   }

@@ -1,8 +1,8 @@
 // One job of a group: run its process, classify the ending, let the job's own verdict speak.
 import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
+import type { Launcher } from '../process/launcher.js';
 import { runProcess } from '../process/run-process.js';
-import type { SpawnFunction } from '../process/spawn.js';
 import { classify } from './classify.js';
 
 /** Runs one planned job to the end of its process group and returns its result. */
@@ -10,7 +10,7 @@ export async function runJob(
   job: PlannedJob,
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
-  spawnFunction: SpawnFunction | undefined,
+  launcher: Launcher,
   markers: Readonly<Record<string, string>> = {},
 ): Promise<JobResult> {
   let pid = 0;
@@ -41,7 +41,7 @@ export async function runJob(
       });
     },
     onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
-    ...(spawnFunction === undefined ? {} : { spawnFunction }),
+    launcher,
   });
   const { outcome, exitCode } = classify(ran);
   const result: JobResult = {
@@ -120,7 +120,16 @@ function toMs(seconds: number): number {
 
 function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): string {
   const [file] = job.argv;
+  // The fork server says which step failed; Node's spawn reports every step as the program's.
+  if (error.syscall === 'chdir') return `working directory ${error.path}: ${errorWords(error)}`;
+  if (error.syscall === 'open') return `log file ${error.path}: ${errorWords(error)}`;
   if (error.code === 'ENOENT') return `${file}: not found (or the working directory is missing)`;
   if (error.code === 'EACCES') return `${file}: permission denied`;
   return `${file}: ${error.message}`;
+}
+
+function errorWords(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'not found';
+  if (error.code === 'EACCES') return 'permission denied';
+  return error.code ?? error.message;
 }

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   staggerMs: 0,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
+  /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
+  forkServer: true,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */
@@ -39,4 +41,6 @@ export const ENVIRONMENT = {
   idleTimeout: 'PAREX_IDLE_TIMEOUT',
   retries: 'PAREX_RETRIES',
   stagger: 'PAREX_STAGGER',
+  /** 0 starts every job with Node's spawn instead of the fork server. */
+  forkServer: 'PAREX_FORK_SERVER',
 } as const;

@@ -6,7 +6,7 @@ import { findCycle } from '../graph/topology.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
 import { makeRunId } from './run-id.js';
 import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
@@ -55,6 +55,9 @@ export interface GroupOptions {
   readonly staggerMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
+  /** Start jobs that read no input through the fork server (needs perl). Default true, or false
+   * when PAREX_FORK_SERVER=0. */
+  readonly forkServer?: boolean;
 }
 
 /** One job, ready to spawn. */
@@ -97,6 +100,7 @@ export interface GroupPlan {
   readonly retries: number;
   readonly retryDelaySec: number;
   readonly staggerMs: number;
+  readonly forkServer: boolean;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -122,6 +126,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries = DEFAULTS.retries,
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
+    forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
@@ -176,6 +181,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries,
     retryDelaySec,
     staggerMs,
+    forkServer,
   };
 }
 

@@ -1,11 +1,9 @@
 // One job's process from spawn to the end of its whole group: deadline, cancellation,
 // the stop ladder, and the reaping of anything it left behind.
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-
 import type { StopReason } from '../model.js';
 import { isGroupAlive } from './group.js';
-import { type SpawnFunction, spawnJob } from './spawn.js';
+import { directLauncher, type Launcher } from './launcher.js';
+import type { JobChild } from './spawn.js';
 import { startDeadline } from './terminate/deadline.js';
 import { watchIdle } from './terminate/idle.js';
 import { climbStopLadder } from './terminate/ladder.js';
@@ -30,7 +28,8 @@ export interface ProcessRequest {
   readonly force: AbortSignal | null;
   readonly onSpawn: (pid: number, startedAt: Date) => void;
   readonly onSignal: (signal: NodeJS.Signals, reason: StopReason | 'leftovers') => void;
-  readonly spawnFunction?: SpawnFunction;
+  /** Starts the process; Node's spawn when absent. */
+  readonly launcher?: Launcher;
 }
 
 /** What happened to the process, before any interpretation. */
@@ -55,18 +54,15 @@ interface Exit {
   readonly at: number;
 }
 
+const DIRECT = directLauncher();
+
 /** Runs one process and resolves when it and every process of its group are gone. */
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   const startedAt = new Date();
   const startedMs = performance.now();
-  let child: ChildProcess;
+  let child: JobChild;
   try {
-    const logFd = openSync(request.logPath, 'w');
-    try {
-      child = spawnJob({ ...request, logFd }, request.spawnFunction);
-    } finally {
-      closeSync(logFd);
-    }
+    child = (request.launcher ?? DIRECT).launch(request);
   } catch (error) {
     return failedToStart(startedAt, error as NodeJS.ErrnoException);
   }

@@ -1,32 +1,49 @@
-// Starting a job: its own session and process group, stdin from /dev/null (or a prompt, then EOF),
-// stdout and stderr straight into its log file, which the child writes itself.
+// Starting a job with Node's spawn: its own session and process group, stdin from /dev/null (or a
+// prompt, then EOF), stdout and stderr straight into its log file, which the child writes itself.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+
+import type { LaunchRequest } from './fork-server/protocol.js';
 
 /** The spawn function; a parameter so that tests can put another in its place. */
 export type SpawnFunction = typeof spawn;
 
 /** What a job is started with. */
-export interface SpawnRequest {
-  readonly argv: readonly [string, ...string[]];
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  /** The open log file; the child gets it as stdout and stderr. */
-  readonly logFd: number;
+export interface JobLaunch extends LaunchRequest {
   /** Written to stdin, which is then closed; null gives the job /dev/null as stdin. */
   readonly input: string | Uint8Array | null;
 }
 
+/** A started job, as much of a ChildProcess as parex uses (the fork server's children too). */
+export interface JobChild {
+  readonly pid?: number | undefined;
+  once(
+    event: 'exit',
+    listener: (code: number | null, signal: NodeJS.Signals | null) => void,
+  ): unknown;
+  once(event: 'spawn', listener: () => void): unknown;
+  once(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** Truncates the job's log, then spawns the job with the log as its stdout and stderr. */
+export function spawnWithLog(request: JobLaunch, spawnFunction: SpawnFunction = spawn): JobChild {
+  const logFd = openSync(request.logPath, 'w');
+  try {
+    return spawnJob(request, logFd, spawnFunction);
+  } finally {
+    closeSync(logFd);
+  }
+}
+
 /** Spawns a job as the leader of a new process group, so the group can be signalled as one. */
-export function spawnJob(
-  request: SpawnRequest,
-  spawnFunction: SpawnFunction = spawn,
-): ChildProcess {
+function spawnJob(request: JobLaunch, logFd: number, spawnFunction: SpawnFunction): ChildProcess {
   const [file, ...args] = request.argv;
   const child = spawnFunction(file, args, {
     cwd: request.cwd,
     env: request.env,
     detached: true,
-    stdio: [request.input === null ? 'ignore' : 'pipe', request.logFd, request.logFd],
+    stdio: [request.input === null ? 'ignore' : 'pipe', logFd, logFd],
   });
   if (request.input !== null && child.stdin !== null) {
     // A job that exits without reading its input closes the pipe early; that is not an error of ours.

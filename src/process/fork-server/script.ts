@@ -1,0 +1,79 @@
+// The fork server's program, in Perl (part of every Debian and most Linux systems): a process of
+// a few MB that forks and execs jobs for parex, so that the fork happens in a small process and
+// parex never waits for an exec. Protocol (see protocol.ts): requests on stdin, one reply line
+// per event on stdout. It loads no module (POSIX alone would triple its start-up): WNOHANG is 1
+// and EINTR is 4 on Linux, and each job leads a process group of its own (setpgrp) inside the
+// server's session, which has no terminal.
+
+/** The Perl source run with `perl -e`. */
+export const FORK_SERVER_SCRIPT = String.raw`
+use strict;
+$| = 1;
+my (%job_of, %status_of);
+my $buffer = '';
+$SIG{CHLD} = sub {};
+sub reply { print join(' ', @_), "\n" }
+sub launch {
+  my ($id, $cwd, $log, $argc, @rest) = split /\0/, $_[0], -1;
+  my @argv = splice @rest, 0, $argc;
+  pipe(my $status_r, my $status_w) or return reply('E', $id, 'pipe', $! + 0);
+  my $pid = fork;
+  return reply('E', $id, 'fork', $! + 0) unless defined $pid;
+  if ($pid == 0) {
+    close $status_r;
+    $SIG{CHLD} = 'DEFAULT';
+    setpgrp(0, 0);
+    my $stage = 'chdir';
+    if (chdir $cwd) {
+      $stage = 'open';
+      if (open(STDIN, '<', '/dev/null') && open(STDOUT, '>', $log) && open(STDERR, '>&', \*STDOUT)) {
+        $stage = 'exec';
+        %ENV = map { split /=/, $_, 2 } @rest;
+        exec { $argv[0] } @argv;
+      }
+    }
+    syswrite $status_w, "$stage " . ($! + 0);
+    exit 127;
+  }
+  close $status_w;
+  $job_of{$pid} = $id;
+  $status_of{$pid} = $status_r;
+}
+sub confirm {
+  my ($pid) = @_;
+  my $status_r = delete $status_of{$pid};
+  my $failure = '';
+  sysread $status_r, $failure, 64;
+  close $status_r;
+  if ($failure eq '') { reply('S', $job_of{$pid}, $pid) }
+  else { reply('E', $job_of{$pid}, split(/ /, $failure)) }
+}
+sub reap {
+  while ((my $pid = waitpid(-1, 1)) > 0) {
+    my $status = $?;
+    confirm($pid) if exists $status_of{$pid};
+    my $id = delete $job_of{$pid};
+    reply('X', $id, $pid, $status) if defined $id;
+  }
+}
+while (1) {
+  reap();
+  my $rin = '';
+  vec($rin, 0, 1) = 1;
+  vec($rin, fileno $status_of{$_}, 1) = 1 for keys %status_of;
+  my $rout;
+  my $ready = select($rout = $rin, undef, undef, %job_of ? 0.02 : undef);
+  next if $ready <= 0;
+  for my $pid (keys %status_of) { confirm($pid) if vec($rout, fileno $status_of{$pid}, 1) }
+  next unless vec($rout, 0, 1);
+  my $got = sysread STDIN, $buffer, 65536, length $buffer;
+  if (!defined $got) { next if $! == 4; last }
+  last if $got == 0;
+  while ($buffer =~ /^(\d+)\n/ && length($buffer) >= length($1) + 1 + $1) {
+    my $head = length($1) + 1;
+    my $size = $1;
+    launch(substr($buffer, $head, $size));
+    substr($buffer, 0, $head + $size) = '';
+  }
+}
+`;

@@ -1,0 +1,176 @@
+// A running fork server: one small Perl process that starts jobs for parex and reports when
+// each one started and how it ended.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import path from 'node:path';
+
+import { decodeReply, encodeRequest, type LaunchRequest, type Reply } from './protocol.js';
+import { FORK_SERVER_SCRIPT } from './script.js';
+
+/** A job started by the fork server; emits 'spawn', 'error' and 'exit' as a ChildProcess does. */
+export class ServedChild extends EventEmitter {
+  pid: number | undefined = undefined;
+  /** How its start went, once the server said; told in launch order (see ForkServer#flush). */
+  start: { readonly pid: number } | { readonly error: Error } | null = null;
+  /** True once 'spawn' or 'error' was emitted. */
+  told = false;
+  /** An end that came before the start could be told. */
+  end: readonly [number | null, NodeJS.Signals | null] | null = null;
+  constructor(readonly request: LaunchRequest) {
+    super();
+  }
+}
+
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** Starts jobs through one Perl process; `start` returns null when there is no perl to run. */
+export class ForkServer {
+  readonly #server: ChildProcess;
+  readonly #children = new Map<number, ServedChild>();
+  /** Launched children whose start is not told yet, oldest first. */
+  readonly #untold: ServedChild[] = [];
+  #nextId = 1;
+  #partialLine = '';
+  #lastStderr = '';
+  #goneBecause: string | null = null;
+
+  /** Starts the server, or returns null when no `perl` is on PATH. */
+  static start(pathVariable = process.env.PATH ?? ''): ForkServer | null {
+    const perl = findExecutable('perl', pathVariable);
+    return perl === null ? null : new ForkServer(perl);
+  }
+
+  private constructor(perl: string) {
+    this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT], {
+      detached: true, // its own session: Ctrl-C and hang-ups go to parex, which decides
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {},
+    });
+    this.#server.on('error', (error) => this.#fail(`it could not start: ${error.message}`));
+    this.#server.on('exit', (code, signal) =>
+      this.#fail(`it exited (${signal ?? `exit ${code}`})`),
+    );
+    this.#server.stdin?.on('error', () => {}); // its end is reported by 'exit'
+    this.#server.stdout?.setEncoding('utf8').on('data', (chunk: string) => this.#read(chunk));
+    this.#server.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      this.#lastStderr = (this.#lastStderr + chunk).slice(-500);
+    });
+    this.#hold(false);
+  }
+
+  /** Asks the server to start a job; throws a TypeError for a field with a NUL byte. */
+  launch(request: LaunchRequest): ServedChild {
+    const child = new ServedChild(request);
+    if (this.#goneBecause !== null) {
+      process.nextTick(() => child.emit('error', new Error(this.#goneBecause ?? '')));
+      return child;
+    }
+    const id = this.#nextId++;
+    this.#server.stdin?.write(encodeRequest(id, request));
+    this.#children.set(id, child);
+    this.#untold.push(child);
+    this.#hold(true);
+    return child;
+  }
+
+  /** Lets the server exit once every job it started has been reported. */
+  close(): void {
+    this.#server.stdin?.end();
+  }
+
+  #read(chunk: string): void {
+    const lines = (this.#partialLine + chunk).split('\n');
+    this.#partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      const reply = decodeReply(line);
+      if (reply !== null) this.#deliver(reply);
+    }
+  }
+
+  #deliver(reply: Reply): void {
+    const child = this.#children.get(reply.id);
+    if (child === undefined) return;
+    if (reply.kind === 'started') child.start = { pid: reply.pid };
+    else {
+      this.#children.delete(reply.id);
+      this.#hold(this.#children.size > 0);
+      if (reply.kind === 'failed') child.start = { error: launchError(child.request, reply) };
+      else if (!child.told) child.end = [reply.code, reply.signal];
+      else child.emit('exit', reply.code, reply.signal);
+    }
+    this.#flush();
+  }
+
+  /** Tells starts in launch order, so that start lines keep the order of the jobs. */
+  #flush(): void {
+    for (let child = this.#untold[0]; child?.start != null; child = this.#untold[0]) {
+      this.#untold.shift();
+      child.told = true;
+      if ('error' in child.start) {
+        child.emit('error', child.start.error);
+        continue;
+      }
+      child.pid = child.start.pid;
+      child.emit('spawn');
+      if (child.end !== null) child.emit('exit', ...child.end);
+    }
+  }
+
+  #fail(why: string): void {
+    if (this.#goneBecause !== null) return;
+    const stderr = this.#lastStderr.trim();
+    this.#goneBecause = `the fork server is gone: ${why}${stderr === '' ? '' : `: ${stderr}`}`;
+    const gone = new Error(this.#goneBecause);
+    const running = [...this.#children.values()].filter((child) => child.told);
+    for (const child of this.#untold) {
+      if (child.start === null) child.start = { error: gone };
+      else child.end ??= [null, null]; // started, but its end will never be known
+    }
+    this.#children.clear();
+    this.#flush();
+    for (const child of running) child.emit('exit', null, null);
+  }
+
+  /** Keeps parex's event loop alive while jobs are out, and only then. */
+  #hold(jobsOut: boolean): void {
+    const { stdin, stdout, stderr } = this.#server;
+    for (const handle of [this.#server, stdin, stdout, stderr] as (
+      | Socket
+      | ChildProcess
+      | null
+    )[]) {
+      if (jobsOut) handle?.ref();
+      else handle?.unref();
+    }
+  }
+}
+
+function launchError(request: LaunchRequest, reply: Reply & { kind: 'failed' }): Error {
+  const code = ERRNO_NAMES.get(reply.errno) ?? `errno ${reply.errno}`;
+  const [file] = request.argv;
+  const target =
+    reply.stage === 'chdir' ? request.cwd : reply.stage === 'open' ? request.logPath : file;
+  const syscall = reply.stage === 'exec' ? `spawn ${file}` : reply.stage;
+  return Object.assign(new Error(`${syscall} ${target} ${code}`), {
+    code,
+    errno: -reply.errno,
+    syscall,
+    path: target,
+    spawnargs: request.argv.slice(1),
+  });
+}
+
+function findExecutable(name: string, pathVariable: string): string | null {
+  for (const dir of pathVariable.split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  return null;
+}
