@@ -30,8 +30,22 @@ Run 'parex COMMAND --help' for a command's options and examples.
 Full reference: docs/cli.md. Exit status: 0 success, 1 a job failed,
 2 usage or validation error, 128+n stopped by signal n.`;
 
-/** Builds the program with every command registered. */
-export function buildProgram(): Command {
+/** Every command, in the order of the help, with the function that registers it. */
+const COMMANDS: Readonly<Record<string, (program: Command) => void>> = {
+  exec: registerExec,
+  run: registerRun,
+  prp: registerPrp,
+  status: registerStatus,
+  logs: registerLogs,
+  runs: registerRuns,
+  report: registerReport,
+  speedup: registerSpeedup,
+  name: registerName,
+  selftest: registerSelftest,
+};
+
+/** Builds the program: only `commandName` when it names a command (a faster start), else all. */
+export function buildProgram(commandName?: string): Command {
   const program = new Command('parex')
     .description(
       'Run AI coding agents and shell commands in parallel groups, with hard timeouts that kill ' +
@@ -42,16 +56,11 @@ export function buildProgram(): Command {
     .helpCommand('help [command]', 'print help for a command')
     .exitOverride()
     .addHelpText('after', HELP_AFTER);
-  registerExec(program);
-  registerRun(program);
-  registerPrp(program);
-  registerStatus(program);
-  registerLogs(program);
-  registerRuns(program);
-  registerReport(program);
-  registerSpeedup(program);
-  registerName(program);
-  registerSelftest(program);
+  const only =
+    commandName !== undefined && Object.hasOwn(COMMANDS, commandName)
+      ? COMMANDS[commandName]
+      : undefined;
+  for (const register of only === undefined ? Object.values(COMMANDS) : [only]) register(program);
   configureCommands(program, 'parex');
   return program;
 }
@@ -80,7 +89,7 @@ function argumentError(text: string, name: string): string {
 /** Runs the CLI with `argv` and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await buildProgram(argv[0]).parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {

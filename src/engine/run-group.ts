@@ -34,11 +34,12 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  const watchdog = startWatchdog(plan.runId);
+  // The fork server first: perl starts up while parex starts the watchdog.
   const launcher =
     spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
       ? directLauncher(spawnFunction)
       : forkServerLauncher();
+  const watchdog = startWatchdog(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),

@@ -3,10 +3,19 @@ import type { GroupResult } from '../model.js';
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
 
-/** The end-of-run summary as lines of text. */
-export function formatSummary(group: GroupResult): string[] {
+/** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
+export const SUMMARY_MAX_ROWS = 40;
+/** The failed jobs named on the "failed:" line at most. */
+const MAX_NAMED_FAILURES = 20;
+
+/** The end-of-run summary as lines of text; every job up to `maxRows` jobs, else the others. */
+export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): string[] {
   const rows = [['JOB', 'OUTCOME', 'TIME', 'LOG']];
-  for (const result of group.results) {
+  const short = group.results.length + group.notStarted.length > maxRows;
+  const shown = short
+    ? group.results.filter((result) => result.outcome !== 'success').slice(0, maxRows)
+    : group.results;
+  for (const result of shown) {
     const ran = result.pid !== null;
     rows.push([
       result.name,
@@ -15,22 +24,31 @@ export function formatSummary(group: GroupResult): string[] {
       ran ? displayPath(result.logPath) : '-',
     ]);
   }
-  for (const name of group.notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);
+  const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
+  for (const name of notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);
   const { speedup } = group;
+  const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
   const lines = [
     `parex: summary of run ${group.runId}${labels(group)}`,
     ...alignColumns(rows).map((row) => `  ${row}`),
+    ...(hidden === 0
+      ? []
+      : [
+          `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${countSucceeded(group)} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
+        ]),
     `  wall time ${formatDuration(speedup.wallMs)}, sum of job times ${formatDuration(speedup.sumMs)}, speedup ${speedup.speedup.toFixed(2)}x`,
   ];
   const failed = group.results.filter((result) => result.outcome !== 'success');
   if (failed.length > 0) {
     const list = failed
+      .slice(0, MAX_NAMED_FAILURES)
       .map(
         (result) =>
           `${result.name} (${result.exitCode === null ? result.outcome : `exit ${result.exitCode}`})`,
       )
       .join(', ');
-    lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}`);
+    const more = failed.length > MAX_NAMED_FAILURES ? ', ...' : '';
+    lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}${more}`);
   }
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
   lines.push(`  manifest: ${displayPath(group.manifestPath)}`);
@@ -43,4 +61,8 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+function countSucceeded(group: GroupResult): number {
+  return group.results.filter((result) => result.outcome === 'success').length;
 }

@@ -238,3 +238,28 @@ test('processes a successful job leaves behind are stopped, and the job still su
   assert.equal(onlyLineOf(ends, 'plain').reaped_leftovers, false);
   assert.equal(readFileSync(path.join(dir, 'logs', 'leaver.log'), 'utf8'), 'left\n');
 });
+
+test('a group of more than 40 jobs gets a short summary: the jobs that did not succeed, then a count', async (t) => {
+  const dir = tempDir(t);
+  const commands = Array.from({ length: 45 }, (_, index) =>
+    index % 2 === 1 ? `exit ${index}` : 'true',
+  );
+  const run = await runCli(['exec', '-j', '8', '--log-dir', 'logs', '--', ...commands], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const summary = run.stderr.slice(run.stderr.indexOf('parex: summary of run'));
+  const rows = summary.split('\n').filter((line) => /^ {2}job\d+ /.test(line));
+  assert.deepEqual(
+    rows.map((row) => row.trim().split(/\s+/)[0]),
+    Array.from({ length: 22 }, (_, index) => `job${2 * index + 2}`),
+    'only the 22 failed jobs, in job order',
+  );
+  assert.match(
+    summary,
+    /\.\.\. 23 more jobs \(23 succeeded\): 'parex status logs' lists every job/,
+  );
+  assert.match(summary, /failed: 22 of 45: job2 \(exit 1\), .*job40 \(exit 39\), \.\.\.\n/);
+  assert.doesNotMatch(summary, /job42 \(exit 41\)/, 'at most 20 failures named');
+});
