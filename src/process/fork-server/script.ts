@@ -62,6 +62,8 @@ while (1) {
   vec($rin, 0, 1) = 1;
   vec($rin, fileno $status_of{$_}, 1) = 1 for keys %status_of;
   my $rout;
+  # Perl runs signal handlers between statements, so a SIGCHLD that lands just before select
+  # would not interrupt it: while jobs run, select wakes at least every 20 ms to reap.
   my $ready = select($rout = $rin, undef, undef, %job_of ? 0.02 : undef);
   next if $ready <= 0;
   for my $pid (keys %status_of) { confirm($pid) if vec($rout, fileno $status_of{$pid}, 1) }
