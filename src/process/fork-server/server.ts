@@ -122,7 +122,9 @@ export class ForkServer {
   #fail(why: string): void {
     if (this.#goneBecause !== null) return;
     const stderr = this.#lastStderr.trim();
-    this.#goneBecause = `the fork server is gone: ${why}${stderr === '' ? '' : `: ${stderr}`}`;
+    this.#goneBecause =
+      `the fork server is gone: ${why}${stderr === '' ? '' : `: ${stderr}`}` +
+      ' (PAREX_FORK_SERVER=0 starts jobs without it)';
     const gone = new Error(this.#goneBecause);
     const running = [...this.#children.values()].filter((child) => child.told);
     for (const child of this.#untold) {
