@@ -2,7 +2,7 @@
 // the stop ladder, and the reaping of anything it left behind.
 import type { StopReason } from '../model.js';
 import { isGroupAlive } from './group.js';
-import { directLauncher, type Launcher } from './launcher.js';
+import type { Launcher } from './launcher.js';
 import type { JobChild } from './spawn.js';
 import { startDeadline } from './terminate/deadline.js';
 import { watchIdle } from './terminate/idle.js';
@@ -28,8 +28,8 @@ export interface ProcessRequest {
   readonly force: AbortSignal | null;
   readonly onSpawn: (pid: number, startedAt: Date) => void;
   readonly onSignal: (signal: NodeJS.Signals, reason: StopReason | 'leftovers') => void;
-  /** Starts the process; Node's spawn when absent. */
-  readonly launcher?: Launcher;
+  /** Starts the process: the fork server or Node's spawn (src/process/launcher.ts). */
+  readonly launcher: Launcher;
 }
 
 /** What happened to the process, before any interpretation. */
@@ -54,15 +54,13 @@ interface Exit {
   readonly at: number;
 }
 
-const DIRECT = directLauncher();
-
 /** Runs one process and resolves when it and every process of its group are gone. */
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   const startedAt = new Date();
   const startedMs = performance.now();
   let child: JobChild;
   try {
-    child = (request.launcher ?? DIRECT).launch(request);
+    child = request.launcher.launch(request);
   } catch (error) {
     return failedToStart(startedAt, error as NodeJS.ErrnoException);
   }

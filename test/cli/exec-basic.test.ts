@@ -20,13 +20,12 @@ import {
   text,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('exit codes 0/3/0: exit 1, outcome words, summary and a complete manifest', async (t) => {
   const dir = realpathSync(tempDir(t));
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const commands: Record<string, string> = { a: 'exit 0', b: 'exit 3', c: 'true' };
 
   const run = await runCli(['exec', '--names', 'a,b,c', '--', 'exit 0', 'exit 3', 'true'], {
@@ -105,8 +104,7 @@ test('--feature and --group (or PAREX_FEATURE and PAREX_GROUP) are on every mani
     ['environment', [], { PAREX_FEATURE: 'f', PAREX_GROUP: 'g' }],
   ] as const) {
     const dir = tempDir(t);
-    const marker = newMarker();
-    t.after(() => killMarked(marker));
+    const marker = killedAfter(t);
     const run = await runCli(
       ['exec', ...args, '--log-dir', 'logs', '--', 'exit 0', 'exit 1', 'echo hi'],
       { cwd: dir, env: parexEnv(marker, env) },
@@ -125,8 +123,7 @@ test('--feature and --group (or PAREX_FEATURE and PAREX_GROUP) are on every mani
 
 test('durations are per process, not from the start of the group', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   // The long job comes first: a tool that waits for its jobs in order (as the original did)
   // would only see the short job end after the long one and report 1.5 s for both.
   const run = await runCli(
@@ -149,8 +146,7 @@ test('durations are per process, not from the start of the group', async (t) => 
 
 test('stdin is /dev/null: cat and read see EOF at once', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     [
       'exec',
@@ -182,8 +178,7 @@ test('stdin is /dev/null: cat and read see EOF at once', async (t) => {
 
 test('a missing command exits 127 and says "command not found"', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     ['exec', '--names', 'missing', '--log-dir', 'logs', '--', 'nosuchcommand_xyz'],
     { cwd: dir, env: parexEnv(marker) },
@@ -204,8 +199,7 @@ test('a missing command exits 127 and says "command not found"', async (t) => {
 
 test('processes a successful job leaves behind are stopped, and the job still succeeds', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const startedAt = performance.now();
   const run = await runCli(
     [

@@ -16,7 +16,7 @@ import {
   text,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const JOBS = 50;
@@ -32,8 +32,7 @@ test(`${JOBS} jobs with -j ${LIMIT} run at most ${LIMIT} (and at least 2) at onc
   const dir = tempDir(t);
   const marks = path.join(dir, 'marks');
   mkdirSync(marks);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const names = Array.from({ length: JOBS }, (_, i) => `j${String(i + 1).padStart(2, '0')}`);
   const commands = names.map((name) => {
     const file = path.join(marks, `${name}.txt`);

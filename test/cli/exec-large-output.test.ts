@@ -14,7 +14,7 @@ import {
   withPeakRss,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const BYTES = 200_000_000;
@@ -22,8 +22,7 @@ const RSS_LIMIT = 150 * 1024 * 1024;
 
 test('200 MB of output: log is exact and parex peak RSS stays under 150 MB', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     ['exec', '--names', 'big', '--log-dir', 'logs', '--', `head -c ${BYTES} /dev/zero`],
     { cwd: dir, env: parexEnv(marker) },

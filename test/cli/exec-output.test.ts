@@ -8,7 +8,7 @@ import test from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv, runIdOf, startLines } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const JOBS = [
@@ -34,8 +34,7 @@ function assertLogs(logDir: string): void {
 
 test('default log directory is .parex/runs/RUN_ID under the cwd, one log per job', async (t) => {
   const dir = realpathSync(tempDir(t));
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(['exec', ...JOBS], { cwd: dir, env: parexEnv(marker) });
   assert.equal(run.code, 1, run.stderr);
   const runId = runIdOf(run.stderr);
@@ -50,8 +49,7 @@ test('default log directory is .parex/runs/RUN_ID under the cwd, one log per job
 
 test('--log-dir (relative to the cwd) holds the logs and the manifest', async (t) => {
   const dir = realpathSync(tempDir(t));
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(['exec', '--log-dir', 'nested/logs', ...JOBS], {
     cwd: dir,
     env: parexEnv(marker),
@@ -63,8 +61,7 @@ test('--log-dir (relative to the cwd) holds the logs and the manifest', async (t
 
 test('PAREX_LOG_DIR sets the log directory', async (t) => {
   const dir = realpathSync(tempDir(t));
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(['exec', ...JOBS], {
     cwd: dir,
     env: parexEnv(marker, { PAREX_LOG_DIR: 'from-env' }),
@@ -77,8 +74,7 @@ test('PAREX_LOG_DIR sets the log directory', async (t) => {
 test('--log-dir beats PAREX_LOG_DIR', async (t) => {
   const dir = realpathSync(tempDir(t));
   const absolute = path.join(realpathSync(tempDir(t)), 'flag-logs');
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(['exec', '--log-dir', absolute, ...JOBS], {
     cwd: dir,
     env: parexEnv(marker, { PAREX_LOG_DIR: 'from-env' }),

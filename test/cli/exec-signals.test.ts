@@ -16,7 +16,7 @@ import {
   waitForStderrCount,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const STARTED = '[parex] started ';
@@ -28,8 +28,7 @@ for (const [signal, code] of [
 ] as const) {
   test(`${signal} to parex cancels every job, kills the stubborn one, exits ${code}`, async (t) => {
     const dir = tempDir(t);
-    const marker = newMarker();
-    t.after(() => killMarked(marker));
+    const marker = killedAfter(t);
     const { child, done } = startCli(
       [
         'exec',
@@ -81,8 +80,7 @@ for (const [signal, code] of [
 
 test('a second SIGINT during the grace kills at once', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',
@@ -121,8 +119,7 @@ test('a second SIGINT during the grace kills at once', async (t) => {
 
 test('SIGINT with -j 1: the queued job never starts', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',

@@ -14,13 +14,12 @@ import {
   startLines,
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('--timeout 0.5 --kill-after 0.5 stops every job and its whole process group on time', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const startedAt = performance.now();
   const run = await runCli(
     [
@@ -84,8 +83,7 @@ test('--timeout 0.5 --kill-after 0.5 stops every job and its whole process group
 });
 
 test('--timeout beats PAREX_TIMEOUT; PAREX_TIMEOUT alone applies', async (t) => {
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const env = parexEnv(marker, { PAREX_TIMEOUT: '0.3', PAREX_KILL_AFTER: '0.5' });
 
   const flagDir = tempDir(t);
@@ -122,8 +120,7 @@ test('--timeout beats PAREX_TIMEOUT; PAREX_TIMEOUT alone applies', async (t) => 
 
 test('a timeout too long for a JavaScript timer still means "later", not "now"', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     ['exec', '--names', 'nap', '--timeout', '9999999', '--log-dir', 'logs', '--', 'sleep 0.3'],
     { cwd: dir, env: parexEnv(marker) },
@@ -135,8 +132,7 @@ test('a timeout too long for a JavaScript timer still means "later", not "now"',
 
 test('a tiny positive timeout is a deadline, not "no timeout"', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     ['exec', '--timeout', '0.0004', '--kill-after', '0.5', '--', 'sleep 5'],
     {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { runCli } from '../helpers/cli.js';
 import { CLI_PATH } from '../helpers/paths.js';
-import { killMarked, livingWithMarker, newMarker } from '../helpers/processes.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 import { openTerminal } from '../helpers/tmux.js';
 
@@ -54,8 +54,7 @@ test('on a terminal the live view redraws in place and leaves one final frame an
 
 test('Ctrl-C on a terminal stops every job, and leaves a clean screen with the summary', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const term = openTerminal(
     t,
     `cd ${dir} && PAREX_TEST_MARKER=${marker} node ${CLI_PATH} exec --kill-after 0.5 -- 'sleep 30' "trap '' TERM; echo stubborn; sleep 30"; echo EXIT=$?; sleep 60`,

@@ -7,7 +7,7 @@ import test from 'node:test';
 
 import { runCli } from '../helpers/cli.js';
 import { assertNothingAlive, parexEnv } from '../helpers/exec.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** The value column of the row `label` in speedup's output. */
@@ -26,8 +26,7 @@ function seconds(value: string): number {
 
 test('speedup of 3 x sleep 1: sum, wall, speedup, --target and job names', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const env = parexEnv(marker);
   const exec = await runCli(['exec', '--log-dir', 'logs', '--', 'sleep 1', 'sleep 1', 'sleep 1'], {
     cwd: dir,

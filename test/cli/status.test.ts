@@ -4,13 +4,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { runCli, waitForStderr } from '../helpers/cli.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('parex status shows a run in progress from another process, then its end', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   let during: Awaited<ReturnType<typeof runCli>> | null = null;
   const run = await runCli(
     ['exec', '--names', 'quick,slow', '--log-dir', 'logs', '--', 'exit 2', 'echo going; sleep 2'],

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { runGroup } from '../../src/index.js';
 import { ForkServer } from '../../src/process/fork-server/server.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, livingWithMarker, newMarker } from '../helpers/processes.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitForText } from '../helpers/wait.js';
 
@@ -32,8 +32,7 @@ async function parentOf(
   options: { forkServer?: boolean; input?: string },
 ): Promise<{ parent: string; leadsGroup: boolean; stdin: string; env: string }> {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const cancel = new AbortController();
   const pending = runGroup({
     jobs: [
@@ -139,8 +138,7 @@ test('through the fork server: a missing program or directory, or a log that can
 
 test('a fork server that dies mid-run: the running job fails, its group is stopped, later jobs cannot start', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const pending = runGroup({
     jobs: ['echo "pid=$$"; sleep 30', 'true'],
     concurrency: 1,

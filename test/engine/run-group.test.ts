@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { type GroupEvent, runGroup, UsageError } from '../../src/index.js';
 import type { SpawnFunction } from '../../src/process/spawn.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { killMarked, livingWithMarker, newMarker } from '../helpers/processes.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitForText } from '../helpers/wait.js';
 
@@ -110,8 +110,7 @@ test('a custom stop ladder starts with its first signal (SIGINT for agents that 
 
 test('aborting the signal stops running jobs and leaves queued ones unstarted', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const controller = new AbortController();
   const pending = runGroup({
     jobs: ['sleep 30', 'sleep 30', 'sleep 30', 'sleep 30'],

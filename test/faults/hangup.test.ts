@@ -11,13 +11,12 @@ import {
   waitUntilNoneMarked,
   wholeManifest,
 } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter, killMarked } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('SIGHUP with --kill-after 20 and a TERM-ignoring job: exit 129, every job gone within 2 s', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',
@@ -59,8 +58,7 @@ test('SIGHUP with --kill-after 20 and a TERM-ignoring job: exit 129, every job g
 
 test('SIGHUP with --kill-after 20: a setsid escapee that ignores SIGTERM is gone within 2 s too', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',

@@ -7,13 +7,12 @@ import test from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, num, onlyLineOf, parexEnv } from '../helpers/exec.js';
 import { assertNoneMarked, statusJson, wholeManifest } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('--idle-timeout 0.5: silent jobs are stalled, a chatty one succeeds', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const started = performance.now();
   const run = await runCli(
     [

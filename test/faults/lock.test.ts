@@ -15,13 +15,12 @@ import {
   waitUntilNoneMarked,
   wholeManifest,
 } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('a second run on a busy log directory exits 2 naming the pid; with --force it runs', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const first = startCli(
     ['exec', '--names', 'holder', '--kill-after', '0.5', '--log-dir', 'logs', '--', 'sleep 30'],
     { cwd: dir, env: parexEnv(marker) },
@@ -109,8 +108,7 @@ const STALE: readonly [string, (dir: string) => string, RegExp][] = [
 for (const [what, contents, warning] of STALE) {
   test(`a stale lock with ${what} is taken over with a warning`, async (t) => {
     const dir = tempDir(t);
-    const marker = newMarker();
-    t.after(() => killMarked(marker));
+    const marker = killedAfter(t);
     mkdirSync(path.join(dir, 'logs'));
     writeFileSync(path.join(dir, 'logs', '.parex.lock'), contents(dir));
     const run = await runCli(['exec', '--log-dir', 'logs', '--', 'echo ran'], {

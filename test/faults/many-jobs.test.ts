@@ -15,7 +15,7 @@ import {
   text,
 } from '../helpers/exec.js';
 import { assertNoneMarked, waitUntilWatchdogGone, wholeManifest } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const JOBS = 200;
@@ -25,8 +25,7 @@ const ROUNDING_MS = 2;
 
 test(`${JOBS} jobs at -j ${LIMIT}: one start and one end line each, at most ${LIMIT} at once`, async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const names = Array.from({ length: JOBS }, (_, i) => `n${String(i + 1).padStart(3, '0')}`);
   const commands = names.map((_, i) => `sleep 0.0${i % 10}; echo ${i}`);
   const run = await runCli(

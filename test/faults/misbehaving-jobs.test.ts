@@ -9,13 +9,12 @@ import test from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, num, onlyLineOf, parexEnv, runIdOf } from '../helpers/exec.js';
 import { assertNoneMarked, waitUntilWatchdogGone, wholeManifest } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('a job that starts a setsid daemon succeeds; the daemon is swept, with a warning', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const started = performance.now();
   const run = await runCli(
     [
@@ -55,8 +54,7 @@ test('a job that starts a setsid daemon succeeds; the daemon is swept, with a wa
 
 test('a job that closes stdout and stderr early and keeps running is waited for, or timed out', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     [
       'exec',
@@ -95,8 +93,7 @@ test('a job that closes stdout and stderr early and keeps running is waited for,
 
 test('a job that exits while its grandchild holds the output ends at once; the grandchild is reaped', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const started = performance.now();
   const run = await runCli(
     [

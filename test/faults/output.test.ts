@@ -9,7 +9,7 @@ import test from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv, startCli, withPeakRss } from '../helpers/exec.js';
 import { assertNoneMarked, statusJson, wholeManifest } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const BYTES = 300_000_000;
@@ -30,8 +30,7 @@ function readSlice(file: string, position: number, length: number): Buffer {
 
 test('300 MB at full speed: the log is complete and parex peak RSS stays under 150 MB', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',
@@ -73,8 +72,7 @@ test('300 MB at full speed: the log is complete and parex peak RSS stays under 1
 
 test('binary and invalid UTF-8 output: exact bytes in the log; manifest, status, report, --json work', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   // Bytes that are not UTF-8, a NUL, a lone continuation byte and a terminal escape sequence.
   const nasty = "printf '\\377\\376\\033[2J\\000 broken \\303\\050 \\200 end'";
   const run = await runCli(

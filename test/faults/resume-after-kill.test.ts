@@ -16,7 +16,7 @@ import {
   wholeManifest,
   writeWorkflow,
 } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Phases b and c hang until the file "go" exists; c ignores SIGTERM. */
@@ -49,8 +49,7 @@ async function killMidRun(dir: string, marker: string, started: number): Promise
 
 test('SIGKILL mid-workflow, then --resume: lost phases run again, the stale lock is taken over', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   writeWorkflow(dir, FLOW);
   await killMidRun(dir, marker, 3);
 
@@ -98,8 +97,7 @@ test('SIGKILL mid-workflow, then --resume: lost phases run again, the stale lock
 
 test('a phase lost in the latest run is not reused by --resume, even if it succeeded before', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   // b writes its output in two steps; killed between them, it leaves a half-written file.
   writeWorkflow(dir, [
     'name: flow',

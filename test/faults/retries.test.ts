@@ -14,7 +14,7 @@ import {
   waitUntilWatchdogGone,
   wholeManifest,
 } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Fails with "429 Too Many Requests" until its `count`-th run. */
@@ -27,8 +27,7 @@ const ms = (line: Line, key: string) => Date.parse(text(line, key));
 
 test('--retries 3: a 429 is retried with doubling backoff; exit 2 and plain failures are not', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     [
       'exec',
@@ -135,8 +134,7 @@ test('--retries 3: a 429 is retried with doubling backoff; exit 2 and plain fail
 
 test('--stagger 300: three jobs start at least ~250 ms apart', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(
     ['exec', '--stagger', '300', '--log-dir', 'logs', '--', 'sleep 0.1', 'sleep 0.1', 'sleep 0.1'],
     { cwd: dir, env: parexEnv(marker) },

@@ -9,7 +9,7 @@ import test from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv, startLines } from '../helpers/exec.js';
 import { assertNoneMarked, wholeManifest, writeWorkflow } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SECRETS = {
@@ -44,8 +44,7 @@ async function shown(dir: string, logDir: string, env: NodeJS.ProcessEnv): Promi
 
 test('secret values in command lines never reach the manifest, status or report; --unset-env works', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const env = parexEnv(marker, { ...SECRETS, PLAIN_VAR: 'visible-value' });
   const run = await runCli(
     [
@@ -88,8 +87,7 @@ test('secret values in command lines never reach the manifest, status or report;
 
 test('a workflow phase whose env holds a secret: its value is hidden too', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   writeWorkflow(dir, [
     'name: flow',
     'defaults: { agent: command, timeout: 30 }',
@@ -113,8 +111,7 @@ test('a workflow phase whose env holds a secret: its value is hidden too', async
 
 test('a failing job that prints a secret: the report does not show it in the log tail', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const env = parexEnv(marker, SECRETS);
   const run = await runCli(
     [
@@ -136,8 +133,7 @@ test('a failing job that prints a secret: the report does not show it in the log
 
 test('secret values in command lines stay out of the run history, `parex runs` and --json events', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const env = parexEnv(marker, SECRETS);
   const run = await runCli(['exec', '--json', '--', `echo ${SECRETS.MY_API_KEY}`], {
     cwd: dir,

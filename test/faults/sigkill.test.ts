@@ -15,7 +15,7 @@ import {
   waitUntilWatchdogGone,
   wholeManifest,
 } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const LONG = ['plain', 'stubborn', 'escaper'];
@@ -23,8 +23,7 @@ const SHORT = Array.from({ length: 20 }, (_, i) => `short${String(i + 1).padStar
 
 test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished jobs are lost', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const commands = [
     'sleep 30',
     // Ignored signals stay ignored across exec, so sleep ignores SIGTERM too.
@@ -79,8 +78,7 @@ test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished
 
 test('SIGKILL of parex while a job escaped with setsid and ignores SIGTERM: the watchdog kills it', async (t) => {
   const dir = tempDir(t);
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const { child, done } = startCli(
     [
       'exec',

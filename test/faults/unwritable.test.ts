@@ -10,13 +10,12 @@ import test, { type TestContext } from 'node:test';
 import { type CliRun, runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
 import { assertNoneMarked, chattr, immutableWorks } from '../helpers/faults.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Runs a job that would create `ran` in `dir`, logging to `logDir`. */
 async function tryRun(t: TestContext, dir: string, logDir: string): Promise<CliRun> {
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const run = await runCli(['exec', '--log-dir', logDir, '--', 'touch ran; sleep 5'], {
     cwd: dir,
     env: parexEnv(marker),
@@ -102,8 +101,7 @@ test('an immutable manifest (chattr +i) from an earlier run: exit 2, nothing spa
     t.skip('chattr +i does not work here (not root, or a file system without it)');
     return;
   }
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const first = await runCli(['exec', '--log-dir', 'logs', '--', 'echo first'], {
     cwd: dir,
     env: parexEnv(marker),

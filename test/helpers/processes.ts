@@ -26,6 +26,13 @@ export function livingWithMarker(marker: string): number[] {
   return found;
 }
 
+/** A fresh marker whose processes are killed when the test ends, whatever its outcome. */
+export function killedAfter(t: { after: (fn: () => void) => void }): string {
+  const marker = newMarker();
+  t.after(() => killMarked(marker));
+  return marker;
+}
+
 /** Kills processes left by a failed test so that they do not outlive the suite. */
 export function killMarked(marker: string): void {
   for (const pid of livingWithMarker(marker)) {

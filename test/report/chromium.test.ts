@@ -33,7 +33,7 @@ import {
   type Rgb,
   toHex,
 } from '../helpers/png.js';
-import { killMarked, newMarker } from '../helpers/processes.js';
+import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const WIDTH = 1400;
@@ -52,8 +52,7 @@ const EXPECTED: ReadonlyArray<{ name: string; outcome: 'success' | 'failed' | 'k
 test('the HTML report in headless Chromium: each bar where the manifest says, in its outcome colour', async (t) => {
   requireChromium();
   const dir = realpathSync(tempDir(t, 'parex-chromium-'));
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
 
   const run = await runCli(
     [

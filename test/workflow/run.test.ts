@@ -7,7 +7,7 @@ import { agentProject, writes } from '../helpers/agents.js';
 import { runCli, waitForStderr } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import { killMarked, livingWithMarker, newMarker } from '../helpers/processes.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 
 const LOGS = '.parex/features/feat/logs';
 
@@ -39,8 +39,7 @@ test('the offline example runs three phases at once after the first, then the re
 });
 
 test('a codex phase timing out mid-graph is interrupted with SIGINT first; its dependents are skipped', async (t) => {
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const project = agentProject(t, {
     'p.md': 'Phase ${PHASE_NAME} of ${FEATURE_NAME}\n',
     'flow.yaml': flow(
@@ -213,8 +212,7 @@ test('an invalid workflow exits 2 with file:line:column and creates nothing', as
 });
 
 test('Ctrl-C during a workflow stops every phase, writes their lines and exits 130', async (t) => {
-  const marker = newMarker();
-  t.after(() => killMarked(marker));
+  const marker = killedAfter(t);
   const project = agentProject(t, {
     'flow.yaml': flow(
       'defaults: { agent: command, kill_after: 1 }',

@@ -12,11 +12,10 @@ import { FORK_SERVER_SCRIPT } from './script.js';
 
 /** A job started by the fork server; emits 'spawn', 'error' and 'exit' as a ChildProcess does. */
 export class ServedChild extends EventEmitter {
+  /** Set when 'spawn' is emitted. */
   pid: number | undefined = undefined;
   /** How its start went, once the server said; told in launch order (see ForkServer#flush). */
   start: { readonly pid: number } | { readonly error: Error } | null = null;
-  /** True once 'spawn' or 'error' was emitted. */
-  told = false;
   /** An end that came before the start could be told. */
   end: readonly [number | null, NodeJS.Signals | null] | null = null;
   constructor(readonly request: LaunchRequest) {
@@ -98,7 +97,7 @@ export class ForkServer {
       this.#children.delete(reply.id);
       this.#hold(this.#children.size > 0);
       if (reply.kind === 'failed') child.start = { error: launchError(child.request, reply) };
-      else if (!child.told) child.end = [reply.code, reply.signal];
+      else if (child.pid === undefined) child.end = [reply.code, reply.signal];
       else child.emit('exit', reply.code, reply.signal);
     }
     this.#flush();
@@ -108,7 +107,6 @@ export class ForkServer {
   #flush(): void {
     for (let child = this.#untold[0]; child?.start != null; child = this.#untold[0]) {
       this.#untold.shift();
-      child.told = true;
       if ('error' in child.start) {
         child.emit('error', child.start.error);
         continue;
@@ -126,7 +124,7 @@ export class ForkServer {
       `the fork server is gone: ${why}${stderr === '' ? '' : `: ${stderr}`}` +
       ' (PAREX_FORK_SERVER=0 starts jobs without it)';
     const gone = new Error(this.#goneBecause);
-    const running = [...this.#children.values()].filter((child) => child.told);
+    const running = [...this.#children.values()].filter((child) => child.pid !== undefined);
     for (const child of this.#untold) {
       if (child.start === null) child.start = { error: gone };
       else child.end ??= [null, null]; // started, but its end will never be known
