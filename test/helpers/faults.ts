@@ -3,13 +3,13 @@
 // `parex status` says about a run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runCli } from './cli.js';
 import type { Line } from './exec.js';
-import { livingWithMarker } from './processes.js';
+import { livingWhere, livingWithMarker } from './processes.js';
 
 /** The pids and command lines of `pids`, for failure messages. */
 export function describePids(pids: readonly number[]): string {
@@ -74,20 +74,10 @@ export function assertNoneMarked(marker: string): void {
 
 /** Living processes whose command line names the watchdog of run `runId`. */
 export function watchdogsOf(runId: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-      if (state === 'Z' || state === 'X') continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes('parex-watchdog') && args.includes(runId)) found.push(Number(entry));
-    } catch {
-      // Ended while we looked.
-    }
-  }
-  return found;
+  return livingWhere((pid) => {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.includes('parex-watchdog') && args.includes(runId);
+  });
 }
 
 /** Waits until the watchdog of `runId` is gone; fails after `limitMs`. */

@@ -8,8 +8,8 @@ export function newMarker(): string {
   return `parex-test-${randomUUID()}`;
 }
 
-/** Pids of living (not zombie) processes whose environment holds `marker`. */
-export function livingWithMarker(marker: string): number[] {
+/** Pids of living (not zombie) processes for which `matches(pid)` holds. */
+export function livingWhere(matches: (pid: string) => boolean): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(entry)) continue;
@@ -17,13 +17,17 @@ export function livingWithMarker(marker: string): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
       if (state === 'Z' || state === 'X') continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').includes(marker))
-        found.push(Number(entry));
+      if (matches(entry)) found.push(Number(entry));
     } catch {
       // The process ended while we looked, or is not ours to read.
     }
   }
   return found;
+}
+
+/** Pids of living (not zombie) processes whose environment holds `marker`. */
+export function livingWithMarker(marker: string): number[] {
+  return livingWhere((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker));
 }
 
 /** A fresh marker whose processes are killed when the test ends, whatever its outcome. */

@@ -9,9 +9,8 @@ import { displayPath } from '../../report/format.js';
 import { renderHtml } from '../../report/html.js';
 import { formatMarkdown, type ReportContext } from '../../report/markdown.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { loadJobs } from '../load-jobs.js';
+import { loadCommandRun } from '../load-jobs.js';
 import { environmentRedactor } from '../redact.js';
-import { resolveRun } from '../run-source.js';
 import { textOption } from '../sources.js';
 
 /** Lines of a failed job's log shown in the report. */
@@ -23,8 +22,7 @@ export async function reportAction(
   _options: unknown,
   command: Command,
 ): Promise<void> {
-  const source = resolveRun(run, textOption(command, 'logDir'));
-  const jobs = loadJobs(source, textOption(command, 'run') ?? source.runId);
+  const { source, jobs } = loadCommandRun(run, command);
   const report = analyseRun(jobs);
   const redact = environmentRedactor();
   const runs = [...new Set(jobs.map((job) => job.runId))];

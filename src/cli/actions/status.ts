@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 
 import { formatStatus, statusJson } from '../../report/status-table.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { loadJobs } from '../load-jobs.js';
-import { resolveRun } from '../run-source.js';
-import { textOption } from '../sources.js';
+import { loadCommandRun } from '../load-jobs.js';
 
 /** Runs `parex status`. */
 export async function statusAction(
@@ -13,8 +11,7 @@ export async function statusAction(
   _options: unknown,
   command: Command,
 ): Promise<void> {
-  const source = resolveRun(run, textOption(command, 'logDir'));
-  const jobs = loadJobs(source, textOption(command, 'run') ?? source.runId);
+  const { source, jobs } = loadCommandRun(run, command);
   const lines =
     command.getOptionValue('json') === true
       ? jobs.map((job) => JSON.stringify(statusJson(job)))
