@@ -12,7 +12,10 @@ Each COMMAND is one job, run by /bin/sh -c in its own process group, with
 stdin from /dev/null and stdout+stderr written to LOG_DIR/NAME.log.
 At its deadline a job's whole process group gets SIGTERM, and SIGKILL if
 anything of it is still alive after the grace; processes a job leaves behind
-when it exits are stopped the same way.
+when it exits are stopped the same way. Jobs are started by a small perl
+process (the fork server) when perl is on PATH; PAREX_FORK_SERVER=0 starts
+them with Node's spawn instead. More than 40 jobs: the summary lists only the
+jobs that did not succeed.
 
 Examples:
   parex exec -- "sleep 2" "sleep 2" "sleep 2"
