@@ -1,18 +1,83 @@
-// Bundles the CLI into dist/bin/ (one entry file plus chunks that load only when a command
-// needs them), so that start-up reads a few files instead of a hundred modules.
+// Bundles the CLI into dist/bin/ (run after tsc: it reads the command names from dist/src/):
+// - bundles/NAME-HASH.cjs: one self-contained CommonJS file per command, and all-HASH.cjs with
+//   every command (for --help and unknown commands), so that a start reads one file and
+//   compiles none of the other commands' code. CommonJS, because Node's ES module loader costs
+//   start-up time and its wrappers of Node's own modules load what they never use. The content
+//   hash in the name ties each code cache (NAME-HASH.cjs.cache) to its exact source.
+// - parex.cjs: the executable (src/cli/bin.ts), which runs one of them.
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { parex: 'src/cli/main.ts' },
-  outdir: 'dist/bin',
+import { COMMAND_NAMES } from '../dist/src/cli/command-names.js';
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  // Dependencies written as CommonJS call require(); ES modules need it defined.
-  banner: {
-    js: "import { createRequire as parexCreateRequire } from 'node:module';\nconst require = parexCreateRequire(import.meta.url);",
+  outExtension: { '.js': '.cjs' },
+  // package-root.ts finds package.json from its own URL.
+  define: { 'import.meta.url': 'parexModuleUrl' },
+  banner: { js: "const parexModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/** The entry of one command's bundle: the program with that command alone. */
+const commandEntry = {
+  name: 'parex-command',
+  setup(builder) {
+    builder.onResolve({ filter: /^parex-command:/ }, (args) => ({
+      path: args.path.slice('parex-command:'.length),
+      namespace: 'parex-command',
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'parex-command' }, ({ path: name }) => {
+      const register = `register${name[0].toUpperCase()}${name.slice(1)}`;
+      return {
+        contents: [
+          `import { ${register} } from './commands/${name}.js';`,
+          "import { runCli } from './program.js';",
+          `void runCli({ ${name}: ${register} });`,
+        ].join('\n'),
+        resolveDir: 'src/cli',
+        loader: 'ts',
+      };
+    });
   },
+};
+
+rmSync('dist/bin', { recursive: true, force: true });
+const bundles = await build({
+  ...common,
+  entryPoints: {
+    ...Object.fromEntries(COMMAND_NAMES.map((name) => [name, `parex-command:${name}`])),
+    all: 'src/cli/main.ts',
+  },
+  outdir: 'dist/bin/bundles',
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  plugins: [commandEntry],
+});
+// The bundles run inside vm.Script (src/cli/code-cache.ts), which has no import(): esbuild
+// inlines the import() of a bundled module but keeps that of a Node module.
+for (const file of Object.keys(bundles.metafile.outputs)) {
+  if (/(?<![\w.$])import\(\s*["'`\w]/.test(readFileSync(file, 'utf8'))) {
+    throw new Error(
+      `${file} calls import(), which a bundle cannot: import Node's modules statically`,
+    );
+  }
+}
+const fileOf = Object.fromEntries(
+  Object.entries(bundles.metafile.outputs).map(([file, output]) => [
+    output.entryPoint?.startsWith('parex-command:')
+      ? output.entryPoint.slice('parex-command:'.length)
+      : 'all',
+    path.basename(file),
+  ]),
+);
+await build({
+  ...common,
+  entryPoints: { parex: 'src/cli/bin.ts' },
+  outdir: 'dist/bin',
+  define: { ...common.define, PAREX_BUNDLES: JSON.stringify(fileOf) },
 });

@@ -1,4 +1,6 @@
 // parex prp: the built-in PRP generator and its quality score.
+import { existsSync } from 'node:fs';
+
 import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
@@ -50,7 +52,6 @@ export function registerPrp(program: Command): void {
     .option('--min <n>', 'least score that passes (default: 8)')
     .addHelpText('after', '\nExit status: 0 PASS; 1 FAIL or NO_SCORE; 2 the file cannot be read.')
     .action(async (file: string, _options: unknown, command: Command) => {
-      const { existsSync } = await import('node:fs');
       const { formatVerdict, scoreFile } = await import('../../prp/score.js');
       if (!existsSync(file)) {
         throw new UsageError(

@@ -1,4 +1,6 @@
 // parex run: run a declared workflow of phases for a feature.
+import path from 'node:path';
+
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
@@ -87,7 +89,6 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const resume = command.getOptionValue('resume') === true;
   const runOptions = readRunOptions(command);
   if (command.getOptionValue('dryRun') === true) {
-    const { default: path } = await import('node:path');
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
     const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
     for (const line of formatPlan(plan, reused)) process.stdout.write(`${line}\n`);

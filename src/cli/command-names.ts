@@ -1,0 +1,19 @@
+// The names of parex's commands, apart from their code, so that the executable can choose a
+// command's bundle without loading any command.
+
+/** Every command, in the order of the help. */
+export const COMMAND_NAMES = [
+  'exec',
+  'run',
+  'prp',
+  'status',
+  'logs',
+  'runs',
+  'report',
+  'speedup',
+  'name',
+  'selftest',
+] as const;
+
+/** The name of one command. */
+export type CommandName = (typeof COMMAND_NAMES)[number];
