@@ -1,6 +1,6 @@
 // One run per log directory: LOG_DIR/.parex.lock names the parex process that owns it. A lock
 // whose process is gone (checked by pid and start time, so a reused pid does not count) is stale.
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 import { UsageError } from '../errors.js';
@@ -56,7 +56,7 @@ export function lockLogDir(
         ? `[parex] warning: --force: taking the log directory ${logDir} from parex pid ${holder.pid}, which is still running`
         : `[parex] warning: taking over a stale lock in ${logDir} (its parex${holder === null ? '' : ` pid ${holder.pid}`} is gone)`,
     );
-    rmSync(file, { force: true });
+    removeLock(file);
   }
   throw new UsageError(
     `cannot lock the log directory ${logDir}`,
@@ -82,6 +82,14 @@ function isAlive(holder: LockContents): boolean {
 
 function releaseIfMine(file: string, mine: LockContents): void {
   const holder = readLock(file);
-  if (holder !== null && holder.pid === mine.pid && holder.start === mine.start)
-    rmSync(file, { force: true });
+  if (holder !== null && holder.pid === mine.pid && holder.start === mine.start) removeLock(file);
+}
+
+/** Removes a lock file that may already be gone (unlinkSync: rmSync loads more of Node). */
+function removeLock(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

@@ -1,6 +1,7 @@
 // --stagger: job starts spaced at least a fixed time apart, against agents' races on shared
 // state at start-up (a locked sqlite database, a rewritten config file).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { monotonicMs } from '../process/clock.js';
 
 /** Lets one start through at a time, `spacingMs` after the previous one. */
 export class StartGate {
@@ -14,7 +15,7 @@ export class StartGate {
   /** Resolves when the caller may start (at once when there is no spacing or on cancel). */
   async wait(): Promise<void> {
     if (this.spacingMs <= 0) return;
-    const now = performance.now();
+    const now = monotonicMs();
     const at = Math.max(now, this.next);
     this.next = at + this.spacingMs;
     if (at > now) {

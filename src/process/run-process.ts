@@ -1,6 +1,7 @@
 // One job's process from spawn to the end of its whole group: deadline, cancellation,
 // the stop ladder, and the reaping of anything it left behind.
 import type { StopReason } from '../model.js';
+import { monotonicMs } from './clock.js';
 import { isGroupAlive } from './group.js';
 import type { Launcher } from './launcher.js';
 import type { JobChild } from './spawn.js';
@@ -57,7 +58,7 @@ interface Exit {
 /** Runs one process and resolves when it and every process of its group are gone. */
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   const startedAt = new Date();
-  const startedMs = performance.now();
+  const startedMs = monotonicMs();
   let child: JobChild;
   try {
     child = request.launcher.launch(request);
@@ -67,7 +68,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   let exit: Exit | null = null;
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
-      exit = { code, signal, at: performance.now() };
+      exit = { code, signal, at: monotonicMs() };
       resolve(exit);
     });
   });

@@ -1,6 +1,6 @@
 // The sweep: processes that left their job's process group (setsid, double fork) but still carry
 // the job's marker in their environment are found in /proc and stopped like the group would be.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 import { isProcessAlive } from '../proc-table.js';
 import { waitUntil } from './wait-until.js';
@@ -19,24 +19,54 @@ export function findMarked(name: string, values: ReadonlySet<string>): Map<strin
   } catch {
     return found;
   }
-  const prefix = `${name}=`;
+  const prefix = Buffer.from(`\0${name}=`, 'latin1');
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
-    } catch {
-      continue;
-    }
-    const at = environ.indexOf(prefix);
-    if (at < 0 || (at > 0 && environ[at - 1] !== '\0')) continue;
-    const end = environ.indexOf('\0', at);
-    const value = environ.slice(at + prefix.length, end < 0 ? undefined : end);
-    if (values.has(value) && isProcessAlive(pid))
+    const value = markerValue(readEnviron(entry), prefix);
+    if (value !== null && values.has(value) && isProcessAlive(pid))
       found.set(value, [...(found.get(value) ?? []), pid]);
   }
   return found;
+}
+
+let environBuffer = Buffer.alloc(64 * 1024);
+
+/** A process's environment behind a NUL (so that every variable follows one), or an empty
+ * buffer when it cannot be read; read into one reused buffer, the sweep's hot path. */
+function readEnviron(entry: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(`/proc/${entry}/environ`, 'r');
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    environBuffer[0] = 0;
+    let length = 1;
+    for (;;) {
+      if (length === environBuffer.length) {
+        const bigger = Buffer.alloc(environBuffer.length * 2);
+        environBuffer.copy(bigger);
+        environBuffer = bigger;
+      }
+      const got = readSync(fd, environBuffer, length, environBuffer.length - length, null);
+      if (got === 0) return environBuffer.subarray(0, length);
+      length += got;
+    }
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function markerValue(environ: Buffer, prefix: Buffer): string | null {
+  const at = environ.indexOf(prefix);
+  if (at < 0) return null;
+  const start = at + prefix.length;
+  const end = environ.indexOf(0, start);
+  return environ.toString('latin1', start, end < 0 ? environ.length : end);
 }
 
 /**

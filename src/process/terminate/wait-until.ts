@@ -1,5 +1,6 @@
 // Polling for conditions that have no event, such as "every process of a group is gone".
 import { setTimeout as sleep } from 'node:timers/promises';
+import { monotonicMs } from '../clock.js';
 
 /** How often conditions are polled, in milliseconds. */
 export const POLL_INTERVAL_MS = 10;
@@ -10,9 +11,9 @@ export async function waitUntil(
   limitMs: number,
   abort: AbortSignal | null = null,
 ): Promise<boolean> {
-  const deadline = performance.now() + limitMs;
+  const deadline = monotonicMs() + limitMs;
   while (!condition()) {
-    const left = deadline - performance.now();
+    const left = deadline - monotonicMs();
     if (left <= 0 || abort?.aborted === true) return false;
     await sleep(Math.min(POLL_INTERVAL_MS, left));
   }
