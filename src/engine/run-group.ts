@@ -34,12 +34,12 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  // The fork server first: perl starts up while parex starts the watchdog.
+  // The fork server is also the run's watchdog; without it, a shell process is.
   const launcher =
     spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
       ? directLauncher(spawnFunction)
-      : forkServerLauncher();
-  const watchdog = startWatchdog(plan.runId);
+      : forkServerLauncher(plan.runId);
+  const watchdog = launcher.watchesRun ? null : startWatchdog(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
@@ -69,7 +69,7 @@ export async function runGroup(
     await sweeper.drain();
   } finally {
     launcher.close();
-    watchdog.release();
+    watchdog?.release();
     await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);

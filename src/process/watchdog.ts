@@ -1,6 +1,7 @@
-// The watchdog: a tiny shell process per run that outlives parex. If parex dies without saying
-// "done" (SIGKILL, a crash), its pipe closes, and the watchdog stops every process that carries
-// the run's marker: SIGTERM, then SIGKILL a second later.
+// The watchdog of a run without a fork server (which is a watchdog too, see fork-server/script.ts):
+// a tiny shell process that outlives parex. If parex dies without saying "done" (SIGKILL, a
+// crash), its pipe closes, and the watchdog stops every process that carries the run's marker:
+// SIGTERM, then SIGKILL a second later.
 import { type ChildProcess, spawn } from 'node:child_process';
 
 import { RUN_MARKER } from './terminate/sweep.js';

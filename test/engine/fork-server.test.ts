@@ -165,5 +165,5 @@ test('a fork server that dies mid-run: the running job fails, its group is stopp
 });
 
 test('ForkServer.start returns null when there is no perl on PATH', () => {
-  assert.equal(ForkServer.start('/nonexistent-dir'), null);
+  assert.equal(ForkServer.start('20261125-000000-0000', '/nonexistent-dir'), null);
 });

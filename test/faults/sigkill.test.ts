@@ -2,7 +2,7 @@
 // SIGTERM, one that escaped into a session of its own, short jobs ending around the kill) within
 // 2.5 s; the manifest has only whole lines; `parex status` calls the unfinished jobs lost.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,7 @@ import {
   waitForMarked,
   waitUntilNoneMarked,
   waitUntilWatchdogGone,
+  watchdogsOf,
   wholeManifest,
 } from '../helpers/faults.js';
 import { killedAfter } from '../helpers/processes.js';
@@ -76,31 +77,47 @@ test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished
   assert.ok(existsSync(path.join(dir, 'logs', '.parex.lock')));
 });
 
-test('SIGKILL of parex while a job escaped with setsid and ignores SIGTERM: the watchdog kills it', async (t) => {
-  const dir = tempDir(t);
-  const marker = killedAfter(t);
-  const { child, done } = startCli(
-    [
-      'exec',
-      '--names',
-      'deep',
-      '--log-dir',
-      'logs',
-      '--',
-      `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`,
-    ],
-    { cwd: dir, env: parexEnv(marker) },
-  );
-  await waitForStderrCount(child, '[parex] started ', 1);
-  await waitForMarked(marker, 1, 'sleep 30');
-  const killedAt = performance.now();
-  child.kill('SIGKILL');
-  await done;
-  await waitUntilNoneMarked(marker, 2500);
-  assert.ok(performance.now() - killedAt < 2500);
-  const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
-  assert.deepEqual(
-    lines.map((line) => [line.phase, line.status]),
-    [['deep', 'started']],
-  );
-});
+for (const watchdog of [
+  { kind: 'the fork server', program: 'perl', env: {} as Record<string, string> },
+  { kind: 'the shell watchdog', program: 'sh', env: { PAREX_FORK_SERVER: '0' } },
+]) {
+  test(`SIGKILL of parex while a job escaped with setsid and ignores SIGTERM: ${watchdog.kind} kills it`, async (t) => {
+    const dir = tempDir(t);
+    const marker = killedAfter(t);
+    const { child, done } = startCli(
+      [
+        'exec',
+        '--names',
+        'deep',
+        '--log-dir',
+        'logs',
+        '--',
+        `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`,
+      ],
+      { cwd: dir, env: parexEnv(marker, watchdog.env) },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer | string) => {
+      stderr += chunk.toString();
+    });
+    await waitForStderrCount(child, '[parex] started ', 1);
+    await waitForMarked(marker, 1, 'sleep 30');
+    const watchdogs = watchdogsOf(runIdOf(stderr));
+    assert.equal(watchdogs.length, 1, 'one watchdog per run');
+    assert.equal(
+      path.basename(readFileSync(`/proc/${watchdogs[0]}/cmdline`, 'utf8').split('\0')[0] ?? ''),
+      watchdog.program,
+    );
+    const killedAt = performance.now();
+    child.kill('SIGKILL');
+    await done;
+    await waitUntilNoneMarked(marker, 2500);
+    assert.ok(performance.now() - killedAt < 2500);
+    await waitUntilWatchdogGone(runIdOf(stderr));
+    const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
+    assert.deepEqual(
+      lines.map((line) => [line.phase, line.status]),
+      [['deep', 'started']],
+    );
+  });
+}

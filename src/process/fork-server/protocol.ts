@@ -1,5 +1,7 @@
 // The fork server's protocol. A request is "<byte length>\n" and then NUL-separated fields:
 // id, cwd, log path, argv length, argv..., then the environment as NAME=value.
+// An empty request ("0\n") says the run is over: the server then exits when its input ends,
+// and if the input ends without it, parex died (see script.ts).
 // A reply is one line: "S id pid" (exec succeeded), "E id stage errno" (chdir, open or exec
 // failed; the child never ran), "X id pid wait-status" (the process ended).
 import { constants } from 'node:os';
@@ -22,6 +24,9 @@ export type Reply =
       readonly code: number | null;
       readonly signal: NodeJS.Signals | null;
     };
+
+/** The request that says the run is over. */
+export const FINISHED_REQUEST = '0\n';
 
 /** Encodes a request; throws a TypeError, as spawn does, when a field holds a NUL byte. */
 export function encodeRequest(id: number, request: LaunchRequest): string {

@@ -4,6 +4,10 @@
 // per event on stdout. It loads no module (POSIX alone would triple its start-up): WNOHANG is 1
 // and EINTR is 4 on Linux, and each job leads a process group of its own (setpgrp) inside the
 // server's session, which has no terminal.
+// It is also the run's watchdog (argv: -- parex-watchdog RUN_ID): when its input ends without the
+// empty request that says the run is over, parex died, and it stops the run's processes (every
+// job's group, and every process whose environment has PAREX_RUN_ID=RUN_ID): SIGTERM, then
+// SIGKILL a second later.
 
 /** The Perl source run with `perl -e`. */
 export const FORK_SERVER_SCRIPT = String.raw`
@@ -11,7 +15,10 @@ use strict;
 $| = 1;
 my (%job_of, %status_of);
 my $buffer = '';
+my $finished = 0;
+my $run_marker = "PAREX_RUN_ID=$ARGV[1]";
 $SIG{CHLD} = sub {};
+$SIG{PIPE} = 'IGNORE'; # replies to a parex that died must not end the watchdog
 sub reply { print join(' ', @_), "\n" }
 sub launch {
   my ($id, $cwd, $log, $argc, @rest) = split /\0/, $_[0], -1;
@@ -22,6 +29,7 @@ sub launch {
   if ($pid == 0) {
     close $status_r;
     $SIG{CHLD} = 'DEFAULT';
+    $SIG{PIPE} = 'DEFAULT'; # an ignored signal would stay ignored in the job
     setpgrp(0, 0);
     my $stage = 'chdir';
     if (chdir $cwd) {
@@ -56,6 +64,24 @@ sub reap {
     reply('X', $id, $pid, $status) if defined $id;
   }
 }
+sub marked {
+  my @found;
+  opendir(my $proc, '/proc') or return;
+  for my $pid (grep { /^\d+$/ && $_ != $$ } readdir $proc) {
+    open(my $environ, '<', "/proc/$pid/environ") or next;
+    local $/;
+    my $text = <$environ>;
+    push @found, $pid if defined $text && index("\0$text", "\0$run_marker\0") >= 0;
+  }
+  return @found;
+}
+sub stop_run {
+  for my $signal ('TERM', 'KILL') {
+    kill $signal, map { -$_ } keys %job_of;
+    kill $signal, marked();
+    select(undef, undef, undef, 1) if $signal eq 'TERM';
+  }
+}
 while (1) {
   reap();
   my $rin = '';
@@ -74,8 +100,9 @@ while (1) {
   while ($buffer =~ /^(\d+)\n/ && length($buffer) >= length($1) + 1 + $1) {
     my $head = length($1) + 1;
     my $size = $1;
-    launch(substr($buffer, $head, $size));
+    if ($size == 0) { $finished = 1 } else { launch(substr($buffer, $head, $size)) }
     substr($buffer, 0, $head + $size) = '';
   }
 }
+stop_run() unless $finished;
 `;

@@ -7,7 +7,13 @@ import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import path from 'node:path';
 
-import { decodeReply, encodeRequest, type LaunchRequest, type Reply } from './protocol.js';
+import {
+  decodeReply,
+  encodeRequest,
+  FINISHED_REQUEST,
+  type LaunchRequest,
+  type Reply,
+} from './protocol.js';
 import { FORK_SERVER_SCRIPT } from './script.js';
 
 /** A job started by the fork server; emits 'spawn', 'error' and 'exit' as a ChildProcess does. */
@@ -36,14 +42,17 @@ export class ForkServer {
   #lastStderr = '';
   #goneBecause: string | null = null;
 
-  /** Starts the server, or returns null when no `perl` is on PATH. */
-  static start(pathVariable = process.env.PATH ?? ''): ForkServer | null {
+  /**
+   * Starts the server, also the watchdog of run `runId`, or returns null when no `perl` is on
+   * PATH.
+   */
+  static start(runId: string, pathVariable = process.env.PATH ?? ''): ForkServer | null {
     const perl = findExecutable('perl', pathVariable);
-    return perl === null ? null : new ForkServer(perl);
+    return perl === null ? null : new ForkServer(perl, runId);
   }
 
-  private constructor(perl: string) {
-    this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT], {
+  private constructor(perl: string, runId: string) {
+    this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT, '--', 'parex-watchdog', runId], {
       detached: true, // its own session: Ctrl-C and hang-ups go to parex, which decides
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {},
@@ -75,9 +84,9 @@ export class ForkServer {
     return child;
   }
 
-  /** Lets the server exit once every job it started has been reported. */
+  /** Tells the server the run is over, so that it exits without stopping anything. */
   close(): void {
-    this.#server.stdin?.end();
+    this.#server.stdin?.end(FINISHED_REQUEST);
   }
 
   #read(chunk: string): void {
