@@ -59,7 +59,8 @@ const bundles = await build({
   plugins: [commandEntry],
 });
 // The bundles run inside vm.Script (src/cli/code-cache.ts), which has no import(): esbuild
-// inlines the import() of a bundled module but keeps that of a Node module.
+// inlines the import() of a bundled module but keeps that of a Node module. (A coarse check:
+// import(/* comment */ x) would pass it.)
 for (const file of Object.keys(bundles.metafile.outputs)) {
   if (/(?<![\w.$])import\(\s*["'`\w]/.test(readFileSync(file, 'utf8'))) {
     throw new Error(
@@ -67,11 +68,11 @@ for (const file of Object.keys(bundles.metafile.outputs)) {
     );
   }
 }
+const commandOf = (entryPoint) =>
+  entryPoint === 'src/cli/main.ts' ? 'all' : entryPoint.replace(/^parex-command:/, '');
 const fileOf = Object.fromEntries(
   Object.entries(bundles.metafile.outputs).map(([file, output]) => [
-    output.entryPoint?.startsWith('parex-command:')
-      ? output.entryPoint.slice('parex-command:'.length)
-      : 'all',
+    commandOf(output.entryPoint ?? ''),
     path.basename(file),
   ]),
 );

@@ -17,6 +17,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${packageInfo().version}\n`);
 } else {
   const command = COMMAND_NAMES.find((name) => name === argv[0]) ?? 'all';
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  runWithCodeCache(path.join(here, 'bundles', PAREX_BUNDLES[command] ?? ''));
+  const bundle = PAREX_BUNDLES[command];
+  if (bundle === undefined) {
+    throw new Error(`parex is not built completely: no bundle of '${command}' (run npm run build)`);
+  }
+  runWithCodeCache(path.join(path.dirname(fileURLToPath(import.meta.url)), 'bundles', bundle));
 }

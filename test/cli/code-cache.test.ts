@@ -13,6 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import test, { type TestContext } from 'node:test';
 
@@ -56,10 +57,12 @@ test('every command has a self-contained bundle whose name carries a content has
       `${command}: ${names.join(', ')}`,
     );
   }
-  // Self-contained: no bundle requires a file of its own (only Node's modules).
+  // Self-contained: a bundle requires Node's own modules only.
   for (const file of names) {
     const source = readFileSync(path.join(bundles, file), 'utf8');
-    assert.doesNotMatch(source, /require\(["']\.\.?\//, file);
+    for (const [, required = ''] of source.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
+      assert.ok(isBuiltin(required), `${file} requires ${required}`);
+    }
   }
 });
 
@@ -85,14 +88,25 @@ test('the code cache is written after the first run, then used without being rew
   );
 });
 
+test('a usage error (exit status 2) writes no code cache: it compiled little of a run', (t) => {
+  const { bin, bundles } = installCopy(t);
+  const result = run(bin, ['name', 'a;b']);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /invalid feature name/);
+  assert.deepEqual(
+    readdirSync(bundles).filter((file) => file.endsWith('.cache')),
+    [],
+  );
+});
+
 test('a corrupt code cache is refused by V8 and replaced; the command runs as usual', (t) => {
   const { bin, bundles } = installCopy(t);
   const cache = `${bundleOf(bundles, 'name')}.cache`;
   const garbage = Buffer.alloc(4096, 0x5a);
   writeFileSync(cache, garbage);
-  const result = run(bin, ['name', 'a;b']);
-  assert.equal(result.status, 2, result.stderr);
-  assert.match(result.stderr, /invalid feature name/);
+  const result = run(bin, ['name', 'prps/INITIAL_user_auth.md']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'user_auth\n');
   assert.notDeepEqual(readFileSync(cache), garbage, 'the corrupt cache was replaced');
 });
 
@@ -127,6 +141,8 @@ test('--version is answered by the executable; --help and unknown commands run t
     assert.equal(result.status, 0);
     assert.equal(result.stdout, `${version}\n`);
   }
+  const caches = () => readdirSync(bundles).filter((file) => file.endsWith('.cache'));
+  assert.deepEqual(caches(), [], '--version runs no bundle');
   const help = run(bin, ['--help']);
   assert.equal(help.status, 0);
   for (const command of ['exec', 'run', 'prp', 'status', 'selftest']) {

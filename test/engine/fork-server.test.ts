@@ -1,13 +1,18 @@
 // The fork server (src/process/fork-server/): jobs that read no input are forked by one small perl
 // process. Real jobs, real /proc: who their parent is, their process group, stdin, environment,
-// exact endings, failures to start, start lines in job order, and the server dying mid-run.
+// exact endings, failures to start, start lines in job order, the server dying mid-run, and the
+// server as the run's watchdog (see also test/faults/sigkill.test.ts).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runGroup } from '../../src/index.js';
 import { ForkServer } from '../../src/process/fork-server/server.js';
+import { waitUntilWatchdogGone, watchdogsOf } from '../helpers/faults.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -166,4 +171,29 @@ test('a fork server that dies mid-run: the running job fails, its group is stopp
 
 test('ForkServer.start returns null when there is no perl on PATH', () => {
   assert.equal(ForkServer.start('20261125-000000-0000', '/nonexistent-dir'), null);
+});
+
+test('a fork server told that the run is over exits and stops nothing, not even a process carrying the run id', async (t) => {
+  const dir = tempDir(t);
+  const marker = killedAfter(t);
+  const runId = `20261125-000000-${process.pid.toString(16).slice(-4)}`;
+  const bystander = spawn('sleep', ['30'], {
+    env: { ...process.env, PAREX_RUN_ID: runId, PAREX_TEST_MARKER: marker },
+    stdio: 'ignore',
+  });
+  const server = ForkServer.start(runId);
+  assert.ok(server !== null);
+  assert.equal(watchdogsOf(runId).length, 1, 'the server is the watchdog of the run');
+  const job = server.launch({
+    argv: ['/bin/sh', '-c', 'exit 0'],
+    cwd: dir,
+    env: { PATH: '/usr/bin:/bin' },
+    logPath: path.join(dir, 'job.log'),
+  });
+  assert.deepEqual(await once(job, 'exit'), [0, null]);
+  server.close();
+  await waitUntilWatchdogGone(runId);
+  await sleep(300);
+  assert.equal(bystander.exitCode, null, 'the process carrying the run id still runs');
+  assert.equal(bystander.signalCode, null);
 });

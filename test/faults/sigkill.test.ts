@@ -16,7 +16,7 @@ import {
   watchdogsOf,
   wholeManifest,
 } from '../helpers/faults.js';
-import { killedAfter } from '../helpers/processes.js';
+import { killedAfter, livingWhere } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const LONG = ['plain', 'stubborn', 'escaper'];
@@ -78,21 +78,39 @@ test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished
 });
 
 for (const watchdog of [
-  { kind: 'the fork server', program: 'perl', env: {} as Record<string, string> },
-  { kind: 'the shell watchdog', program: 'sh', env: { PAREX_FORK_SERVER: '0' } },
+  { kind: 'the fork server', program: 'perl', env: {} as Record<string, string>, groups: true },
+  { kind: 'the shell watchdog', program: 'sh', env: { PAREX_FORK_SERVER: '0' }, groups: false },
 ]) {
-  test(`SIGKILL of parex while a job escaped with setsid and ignores SIGTERM: ${watchdog.kind} kills it`, async (t) => {
+  test(`SIGKILL of parex: ${watchdog.kind} stops an escaped job that ignores SIGTERM, after a grace of 1 s`, async (t) => {
     const dir = tempDir(t);
     const marker = killedAfter(t);
+    const cleaned = path.join(dir, 'cleaned.txt');
+    const jobs: [string, string][] = [
+      ['deep', `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`],
+      ['plain', 'sleep 30'],
+      // Cleans up for 0.5 s after SIGTERM: the grace must not be cut short by the end of the
+      // job below, 0.1 s after SIGTERM.
+      ['tidy', `trap 'sleep 0.5; echo cleaned > ${cleaned}; exit 0' TERM; sleep 30 & wait`],
+      ['quick', `trap 'sleep 0.1; exit 0' TERM; sleep 30 & wait`],
+    ];
+    // Only the fork server stops whole groups: this one has no marker, but stays in its group.
+    if (watchdog.groups) jobs.push(['unmarked', 'env -i /bin/sleep 37.25']);
+    const unmarked = () =>
+      livingWhere(
+        (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === '/bin/sleep\x0037.25\0',
+      );
+    t.after(() => {
+      for (const pid of unmarked()) process.kill(pid, 'SIGKILL');
+    });
     const { child, done } = startCli(
       [
         'exec',
         '--names',
-        'deep',
+        jobs.map(([name]) => name).join(','),
         '--log-dir',
         'logs',
         '--',
-        `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`,
+        ...jobs.map(([, command]) => command),
       ],
       { cwd: dir, env: parexEnv(marker, watchdog.env) },
     );
@@ -100,8 +118,10 @@ for (const watchdog of [
     child.stderr?.on('data', (chunk: Buffer | string) => {
       stderr += chunk.toString();
     });
-    await waitForStderrCount(child, '[parex] started ', 1);
-    await waitForMarked(marker, 1, 'sleep 30');
+    await waitForStderrCount(child, '[parex] started ', jobs.length);
+    // Every job's `sleep 30` runs: the escaper's is in its own session, and the traps are set.
+    await waitForMarked(marker, 4, 'sleep 30');
+    if (watchdog.groups) assert.equal(unmarked().length, 1);
     const watchdogs = watchdogsOf(runIdOf(stderr));
     assert.equal(watchdogs.length, 1, 'one watchdog per run');
     assert.equal(
@@ -114,10 +134,12 @@ for (const watchdog of [
     await waitUntilNoneMarked(marker, 2500);
     assert.ok(performance.now() - killedAt < 2500);
     await waitUntilWatchdogGone(runIdOf(stderr));
+    assert.deepEqual(unmarked(), [], 'the unmarked process in a job group is gone');
+    assert.equal(readFileSync(cleaned, 'utf8'), 'cleaned\n', 'the job had its grace');
     const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
     assert.deepEqual(
       lines.map((line) => [line.phase, line.status]),
-      [['deep', 'started']],
+      jobs.map(([name]) => [name, 'started']),
     );
   });
 }

@@ -4,10 +4,10 @@
 // per event on stdout. It loads no module (POSIX alone would triple its start-up): WNOHANG is 1
 // and EINTR is 4 on Linux, and each job leads a process group of its own (setpgrp) inside the
 // server's session, which has no terminal.
-// It is also the run's watchdog (argv: -- parex-watchdog RUN_ID): when its input ends without the
-// empty request that says the run is over, parex died, and it stops the run's processes (every
-// job's group, and every process whose environment has PAREX_RUN_ID=RUN_ID): SIGTERM, then
-// SIGKILL a second later.
+// It is also the run's watchdog (argv: -- parex-watchdog RUN_ID MARKER_NAME): when its input ends
+// without the empty request that says the run is over, parex died, and it stops the run's
+// processes (the group of every job it started, and every process whose environment has
+// MARKER_NAME=RUN_ID): SIGTERM, then SIGKILL a second later.
 
 /** The Perl source run with `perl -e`. */
 export const FORK_SERVER_SCRIPT = String.raw`
@@ -16,7 +16,7 @@ $| = 1;
 my (%job_of, %status_of);
 my $buffer = '';
 my $finished = 0;
-my $run_marker = "PAREX_RUN_ID=$ARGV[1]";
+my $run_marker = "$ARGV[2]=$ARGV[1]";
 $SIG{CHLD} = sub {};
 $SIG{PIPE} = 'IGNORE'; # replies to a parex that died must not end the watchdog
 sub reply { print join(' ', @_), "\n" }
@@ -76,6 +76,9 @@ sub marked {
   return @found;
 }
 sub stop_run {
+  # Without a handler, the jobs' deaths cannot cut the grace short by interrupting select; and
+  # unlike 'IGNORE', the default leaves them unreaped, so that no group id is reused.
+  $SIG{CHLD} = 'DEFAULT';
   for my $signal ('TERM', 'KILL') {
     kill $signal, map { -$_ } keys %job_of;
     kill $signal, marked();

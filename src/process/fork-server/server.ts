@@ -6,7 +6,7 @@ import { accessSync, constants as fsConstants } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import path from 'node:path';
-
+import { RUN_MARKER } from '../terminate/sweep.js';
 import {
   decodeReply,
   encodeRequest,
@@ -52,7 +52,8 @@ export class ForkServer {
   }
 
   private constructor(perl: string, runId: string) {
-    this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT, '--', 'parex-watchdog', runId], {
+    const watchdogArgs = ['parex-watchdog', runId, RUN_MARKER];
+    this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT, '--', ...watchdogArgs], {
       detached: true, // its own session: Ctrl-C and hang-ups go to parex, which decides
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {},
