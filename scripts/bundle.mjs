@@ -4,8 +4,10 @@
 //   compiles none of the other commands' code. CommonJS, because Node's ES module loader costs
 //   start-up time and its wrappers of Node's own modules load what they never use. The content
 //   hash in the name ties each code cache (NAME-HASH.cjs.cache) to its exact source.
-// - parex.cjs: the executable (src/cli/bin.ts), which runs one of them.
-import { readFileSync, rmSync } from 'node:fs';
+// - parex.cjs: the executable (src/cli/bin.ts), which runs one of them;
+// - parex.js: the executable's former name, still the target of older links (an npx cache of
+//   this checkout), which runs parex.cjs.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -82,3 +84,13 @@ await build({
   outdir: 'dist/bin',
   define: { ...common.define, PAREX_BUNDLES: JSON.stringify(fileOf) },
 });
+writeFileSync(
+  'dist/bin/parex.js',
+  [
+    '#!/usr/bin/env node',
+    '// The former name of the executable, for links made before it became parex.cjs.',
+    "import { createRequire } from 'node:module';",
+    "createRequire(import.meta.url)('./parex.cjs');",
+    '',
+  ].join('\n'),
+);

@@ -36,7 +36,9 @@ export async function snapshotParex(workDir) {
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
   say('parex is not built: dist/ is missing or its CLI does not run');
-  say('build it first: npx tsc -p . && node scripts/chmod-bin.mjs (or npm run build)');
+  say(
+    'build it first: npm run build (or npx tsc -p . && node scripts/bundle.mjs && node scripts/chmod-bin.mjs)',
+  );
   process.exit(2);
 }
 

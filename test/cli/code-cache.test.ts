@@ -154,3 +154,14 @@ test('--version is answered by the executable; --help and unknown commands run t
   assert.match(unknown.stderr, /Did you mean exec\?/);
   assert.ok(statSync(`${bundleOf(bundles, 'all')}.cache`).isFile());
 });
+
+test('the former name of the executable, dist/bin/parex.js, still runs parex (older links point to it)', (t) => {
+  const { bin } = installCopy(t);
+  const former = path.join(path.dirname(bin), 'parex.js');
+  const result = run(former, ['name', 'prps/INITIAL_user_auth.md']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, 'user_auth\n');
+  const usage = run(former, ['exec']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /missing required argument 'commands'/);
+});
