@@ -89,10 +89,10 @@ for (const watchdog of [
       ['deep', `setsid sh -c "trap '' TERM; sleep 30" & echo ready; wait`],
       ['plain', 'sleep 30'],
       // Cleans up for 0.3 s after SIGTERM: the grace must not be cut short by the end of the
-      // job below, 0.05 s after SIGTERM.
+      // job below, 0.05 s after SIGTERM. A second SIGTERM would write "term" again.
       [
         'tidy',
-        `trap 'echo term > ${cleaned}; sleep 0.3; echo cleaned >> ${cleaned}; exit 0' TERM; sleep 30 & wait`,
+        `trap 'echo term >> ${cleaned}; sleep 0.3; echo cleaned >> ${cleaned}; exit 0' TERM; sleep 30 & wait`,
       ],
       ['quick', `trap 'sleep 0.05; exit 0' TERM; sleep 30 & wait`],
     ];

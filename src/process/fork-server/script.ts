@@ -64,14 +64,19 @@ sub reap {
     reply('X', $id, $pid, $status) if defined $id;
   }
 }
-sub marked {
+# The run's marked processes outside the jobs' groups (those get their signal as a group, and a
+# second SIGTERM could run a job's trap twice).
+sub marked_outside_groups {
   my @found;
   opendir(my $proc, '/proc') or return;
   for my $pid (grep { /^\d+$/ && $_ != $$ } readdir $proc) {
     open(my $environ, '<', "/proc/$pid/environ") or next;
     local $/;
     my $text = <$environ>;
-    push @found, $pid if defined $text && index("\0$text", "\0$run_marker\0") >= 0;
+    next unless defined $text && index("\0$text", "\0$run_marker\0") >= 0;
+    open(my $stat, '<', "/proc/$pid/stat") or next;
+    my ($group) = <$stat> =~ /\)\s+\S+\s+\d+\s+(\d+)/;
+    push @found, $pid unless defined $group && exists $job_of{$group};
   }
   return @found;
 }
@@ -81,7 +86,7 @@ sub stop_run {
   $SIG{CHLD} = 'DEFAULT';
   for my $signal ('TERM', 'KILL') {
     kill $signal, map { -$_ } keys %job_of;
-    kill $signal, marked();
+    kill $signal, marked_outside_groups();
     select(undef, undef, undef, 1) if $signal eq 'TERM';
   }
 }
