@@ -4,7 +4,6 @@ import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../op
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
-import { startWatchdog } from '../process/watchdog.js';
 import { computeSpeedup } from '../report/speedup.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
@@ -34,12 +33,11 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  // The fork server is also the run's watchdog; without it, a shell process is.
+  // Also the run's watchdog: the fork server, or a shell process when there is none.
   const launcher =
     spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
-      ? directLauncher(spawnFunction)
+      ? directLauncher(plan.runId, spawnFunction)
       : forkServerLauncher(plan.runId);
-  const watchdog = launcher.watchesRun ? null : startWatchdog(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
@@ -69,7 +67,6 @@ export async function runGroup(
     await sweeper.drain();
   } finally {
     launcher.close();
-    watchdog?.release();
     await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);

@@ -1,36 +1,68 @@
-// How a job's process is started: through the fork server when parex has nothing to write to the
-// job's stdin (the fork then happens in a small process and parex never waits for an exec),
-// otherwise with Node's spawn.
+// How a job's process is started, and who stops the run's processes if parex dies. Jobs that
+// read no input go through the fork server (the fork happens in a small process and parex never
+// waits for an exec), which is also the run's watchdog; jobs with input, and every job when there
+// is no perl or no fork server is wanted, are spawned by Node, and their process groups are
+// handed to the watchdog: the fork server when there is one, else a small shell process.
 import { ForkServer } from './fork-server/server.js';
 import { type JobChild, type JobLaunch, type SpawnFunction, spawnWithLog } from './spawn.js';
+import { startWatchdog } from './watchdog.js';
 
-/** Starts jobs for one group; `close` lets its fork server, if any, exit. */
+/** Starts the jobs of one run and watches over them; `close` says the run ended normally. */
 export interface Launcher {
   launch(request: JobLaunch): JobChild;
+  /** Says that the whole process group of a job from `launch` is gone. */
+  ended(child: JobChild): void;
   close(): void;
-  /** Whether it stops the run's processes if parex dies (the fork server does), so that the
-   * run needs no other watchdog. */
-  readonly watchesRun: boolean;
 }
 
-/** A launcher with Node's spawn only (or the one given, in tests). */
-export function directLauncher(spawnFunction?: SpawnFunction): Launcher {
+/** What stops the groups parex spawned itself if parex dies. */
+interface GroupWatcher {
+  watch(pgid: number): void;
+  forget(pgid: number): void;
+}
+
+/** A launcher with Node's spawn only (or the one given, in tests), and a shell watchdog. */
+export function directLauncher(runId: string, spawnFunction?: SpawnFunction): Launcher {
+  const watchdog = startWatchdog(runId);
+  const spawned = spawnedGroups(watchdog);
   return {
-    launch: (request) => spawnWithLog(request, spawnFunction),
-    close: () => {},
-    watchesRun: false,
+    launch: (request) => spawned.add(spawnWithLog(request, spawnFunction)),
+    ended: (child) => spawned.ended(child),
+    close: () => watchdog.release(),
   };
 }
 
 /** A launcher whose fork server (also the watchdog of run `runId`) starts now, so that its
- * start-up is not any job's; Node's spawn for jobs with input, and for every job when there is
- * no perl. */
+ * start-up is not any job's; Node's spawn for jobs with input. Without perl, a direct launcher. */
 export function forkServerLauncher(runId: string): Launcher {
   const server = ForkServer.start(runId);
+  if (server === null) return directLauncher(runId);
+  const spawned = spawnedGroups({
+    watch: (pgid) => server.watchGroup(pgid),
+    forget: (pgid) => server.forgetGroup(pgid),
+  });
   return {
     launch: (request) =>
-      request.input === null && server !== null ? server.launch(request) : spawnWithLog(request),
-    close: () => server?.close(),
-    watchesRun: server !== null,
+      request.input === null ? server.launch(request) : spawned.add(spawnWithLog(request)),
+    ended: (child) => spawned.ended(child),
+    close: () => server.close(),
+  };
+}
+
+/** The groups of the jobs Node spawned, watched from their start until `ended`. */
+function spawnedGroups(watcher: GroupWatcher) {
+  const watched = new Set<number>();
+  return {
+    add(child: JobChild): JobChild {
+      child.once('spawn', () => {
+        if (child.pid === undefined) return;
+        watched.add(child.pid);
+        watcher.watch(child.pid);
+      });
+      return child;
+    },
+    ended(child: JobChild): void {
+      if (child.pid !== undefined && watched.delete(child.pid)) watcher.forget(child.pid);
+    },
   };
 }

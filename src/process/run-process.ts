@@ -127,6 +127,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
       onSignal: (sent) => request.onSignal(sent, 'leftovers'),
     });
   }
+  request.launcher.ended(child);
   const durationMs = Math.max(0, Math.round(at - startedMs));
   return {
     pid,

@@ -2,6 +2,8 @@
 // SIGTERM, one that escaped into a session of its own, short jobs ending around the kill) within
 // 2.5 s; the manifest has only whole lines; `parex status` calls the unfinished jobs lost.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
@@ -16,6 +18,7 @@ import {
   watchdogsOf,
   wholeManifest,
 } from '../helpers/faults.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { killedAfter, livingWhere } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -148,4 +151,57 @@ for (const watchdog of [
       jobs.map(([name]) => [name, 'started']),
     );
   });
+}
+
+for (const variant of [
+  { kind: 'the shell watchdog', withPlainJob: false, program: 'sh' },
+  { kind: 'the fork server', withPlainJob: true, program: 'perl' },
+]) {
+  test(`SIGKILL of parex: ${variant.kind} stops the whole group of a job Node spawned (it has input), unmarked processes too`, async (t) => {
+    const dir = tempDir(t);
+    const marker = killedAfter(t);
+    const runId = `20261125-000000-${variant.withPlainJob ? 'f' : 's'}${process.pid.toString(16).slice(-3)}`;
+    // Like an agent: reads its prompt, then starts a child without parex's marker (as agents do
+    // for MCP servers with a clean environment) that stays in its process group.
+    const jobs: { name: string; command: string; input?: string }[] = [
+      { name: 'agent', command: 'cat > /dev/null; env -i /bin/sleep 38.5 & wait', input: 'prompt' },
+    ];
+    if (variant.withPlainJob) jobs.push({ name: 'plain', command: 'sleep 30' });
+    const unmarked = () =>
+      livingWhere((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === '/bin/sleep\x0038.5\0');
+    t.after(() => {
+      for (const pid of unmarked()) process.kill(pid, 'SIGKILL');
+    });
+    const script = [
+      `import { runGroup } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/src/index.js'))};`,
+      `await runGroup(${JSON.stringify({ jobs, runId, logDir: path.join(dir, 'logs') })});`,
+    ].join('\n');
+    const parex = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...parexEnv(marker) },
+      stdio: 'ignore',
+    });
+    const exited = once(parex, 'exit');
+    await waitUntil(() => unmarked().length === 1 && watchdogsOf(runId).length === 1, 10_000);
+    const [watchdog] = watchdogsOf(runId);
+    const program = readFileSync(`/proc/${watchdog}/cmdline`, 'utf8').split('\0')[0] ?? '';
+    assert.equal(path.basename(program), variant.program);
+    const killedAt = performance.now();
+    parex.kill('SIGKILL');
+    await exited;
+    await waitUntil(() => unmarked().length === 0, 2500);
+    t.diagnostic(
+      `the unmarked child was gone ${Math.round(performance.now() - killedAt)} ms after the kill`,
+    );
+    await waitUntilNoneMarked(marker, 2500);
+    await waitUntilWatchdogGone(runId);
+  });
+}
+
+/** Polls `condition` every 20 ms; fails after `limitMs`. */
+async function waitUntil(condition: () => boolean, limitMs: number): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!condition()) {
+    assert.ok(performance.now() < deadline, `not within ${limitMs} ms`);
+    await sleep(20);
+  }
 }

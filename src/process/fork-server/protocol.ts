@@ -1,7 +1,8 @@
 // The fork server's protocol. A request is "<byte length>\n" and then NUL-separated fields:
 // id, cwd, log path, argv length, argv..., then the environment as NAME=value.
 // An empty request ("0\n") says the run is over: the server then exits when its input ends,
-// and if the input ends without it, parex died (see script.ts).
+// and if the input ends without it, parex died (see script.ts). "w<pgid>" and "f<pgid>" ask it
+// to watch, or to forget, the group of a job parex spawned itself.
 // A reply is one line: "S id pid" (exec succeeded), "E id stage errno" (chdir, open or exec
 // failed; the child never ran), "X id pid wait-status" (the process ended).
 import { constants } from 'node:os';
@@ -27,6 +28,12 @@ export type Reply =
 
 /** The request that says the run is over. */
 export const FINISHED_REQUEST = '0\n';
+
+/** Encodes a request to watch (`w`) or forget (`f`) a process group. */
+export function encodeGroupRequest(kind: 'w' | 'f', pgid: number): string {
+  const body = `${kind}${pgid}`;
+  return `${body.length}\n${body}`;
+}
 
 /** Encodes a request; throws a TypeError, as spawn does, when a field holds a NUL byte. */
 export function encodeRequest(id: number, request: LaunchRequest): string {

@@ -6,14 +6,14 @@
 // server's session, which has no terminal.
 // It is also the run's watchdog (argv: -- parex-watchdog RUN_ID MARKER_NAME): when its input ends
 // without the empty request that says the run is over, parex died, and it stops the run's
-// processes (the group of every job it started, and every process whose environment has
-// MARKER_NAME=RUN_ID): SIGTERM, then SIGKILL a second later.
+// processes (the group of every job it started or was told to watch, and every other process
+// whose environment has MARKER_NAME=RUN_ID): SIGTERM, then SIGKILL a second later.
 
 /** The Perl source run with `perl -e`. */
 export const FORK_SERVER_SCRIPT = String.raw`
 use strict;
 $| = 1;
-my (%job_of, %status_of);
+my (%job_of, %status_of, %watched);
 my $buffer = '';
 my $finished = 0;
 my $run_marker = "$ARGV[2]=$ARGV[1]";
@@ -76,7 +76,7 @@ sub marked_outside_groups {
     next unless defined $text && index("\0$text", "\0$run_marker\0") >= 0;
     open(my $stat, '<', "/proc/$pid/stat") or next;
     my ($group) = <$stat> =~ /\)\s+\S+\s+\d+\s+(\d+)/;
-    push @found, $pid unless defined $group && exists $job_of{$group};
+    push @found, $pid unless defined $group && (exists $job_of{$group} || $watched{$group});
   }
   return @found;
 }
@@ -85,7 +85,7 @@ sub stop_run {
   # unlike 'IGNORE', the default leaves them unreaped, so that no group id is reused.
   $SIG{CHLD} = 'DEFAULT';
   for my $signal ('TERM', 'KILL') {
-    kill $signal, map { -$_ } keys %job_of;
+    kill $signal, map { -$_ } keys %job_of, keys %watched;
     kill $signal, marked_outside_groups();
     select(undef, undef, undef, 1) if $signal eq 'TERM';
   }
@@ -108,7 +108,11 @@ while (1) {
   while ($buffer =~ /^(\d+)\n/ && length($buffer) >= length($1) + 1 + $1) {
     my $head = length($1) + 1;
     my $size = $1;
-    if ($size == 0) { $finished = 1 } else { launch(substr($buffer, $head, $size)) }
+    my $body = substr($buffer, $head, $size);
+    if ($size == 0) { $finished = 1 }
+    elsif ($body =~ /^w(\d+)$/) { $watched{$1} = 1 }
+    elsif ($body =~ /^f(\d+)$/) { delete $watched{$1} }
+    else { launch($body) }
     substr($buffer, 0, $head + $size) = '';
   }
 }

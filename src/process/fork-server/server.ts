@@ -9,6 +9,7 @@ import path from 'node:path';
 import { RUN_MARKER } from '../terminate/sweep.js';
 import {
   decodeReply,
+  encodeGroupRequest,
   encodeRequest,
   FINISHED_REQUEST,
   type LaunchRequest,
@@ -83,6 +84,16 @@ export class ForkServer {
     this.#untold.push(child);
     this.#hold(true);
     return child;
+  }
+
+  /** Has the server stop process group `pgid` too if parex dies (a job parex spawned). */
+  watchGroup(pgid: number): void {
+    if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('w', pgid));
+  }
+
+  /** Undoes watchGroup once that group is gone. */
+  forgetGroup(pgid: number): void {
+    if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('f', pgid));
   }
 
   /** Tells the server the run is over, so that it exits without stopping anything. */
