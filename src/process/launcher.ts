@@ -10,7 +10,8 @@ import { startWatchdog } from './watchdog.js';
 /** Starts the jobs of one run and watches over them; `close` says the run ended normally. */
 export interface Launcher {
   launch(request: JobLaunch): JobChild;
-  /** Says that the whole process group of a job from `launch` is gone. */
+  /** Says that parex is done with the process group of a job from `launch` (it is gone, or
+   * could not be stopped), so that the watchdog no longer stops it. */
   ended(child: JobChild): void;
   close(): void;
 }
@@ -41,10 +42,19 @@ export function forkServerLauncher(runId: string): Launcher {
     watch: (pgid) => server.watchGroup(pgid),
     forget: (pgid) => server.forgetGroup(pgid),
   });
+  // The server watches the groups of its own jobs from their start until parex is done.
+  const served = new WeakSet<JobChild>();
   return {
-    launch: (request) =>
-      request.input === null ? server.launch(request) : spawned.add(spawnWithLog(request)),
-    ended: (child) => spawned.ended(child),
+    launch: (request) => {
+      if (request.input !== null) return spawned.add(spawnWithLog(request));
+      const child = server.launch(request);
+      served.add(child);
+      return child;
+    },
+    ended: (child) => {
+      if (!served.has(child)) spawned.ended(child);
+      else if (child.pid !== undefined) server.forgetGroup(child.pid);
+    },
     close: () => server.close(),
   };
 }

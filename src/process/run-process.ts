@@ -81,66 +81,70 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   }
   child.on('error', () => {}); // later errors (a failed kill) are covered by the group checks
   const pid = child.pid;
-  request.onSpawn(pid, startedAt);
+  // Whatever happens below, the watchdog must not keep watching a group parex is done with.
+  try {
+    request.onSpawn(pid, startedAt);
 
-  let stopping: { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null = null;
-  const stop = (reason: StopReason) => {
-    if (stopping !== null || exit !== null) return;
-    const ladder = climbStopLadder({
-      pgid: pid,
-      signals: request.stopSignals,
-      graceMs: request.graceMs,
-      leaderExited: () => exit !== null,
-      force: request.force,
-      onSignal: (signal) => request.onSignal(signal, reason),
-    });
-    stopping = { reason, ladder };
-  };
-  const cancelDeadline =
-    request.timeoutMs > 0 ? startDeadline(request.timeoutMs, () => stop('timeout')) : null;
-  const cancelIdle =
-    request.idleMs > 0 ? watchIdle(request.logPath, request.idleMs, () => stop('stall')) : null;
-  const onCancel = () => stop('cancel');
-  if (request.cancel?.aborted === true) onCancel();
-  else request.cancel?.addEventListener('abort', onCancel, { once: true });
+    let stopping: { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null = null;
+    const stop = (reason: StopReason) => {
+      if (stopping !== null || exit !== null) return;
+      const ladder = climbStopLadder({
+        pgid: pid,
+        signals: request.stopSignals,
+        graceMs: request.graceMs,
+        leaderExited: () => exit !== null,
+        force: request.force,
+        onSignal: (signal) => request.onSignal(signal, reason),
+      });
+      stopping = { reason, ladder };
+    };
+    const cancelDeadline =
+      request.timeoutMs > 0 ? startDeadline(request.timeoutMs, () => stop('timeout')) : null;
+    const cancelIdle =
+      request.idleMs > 0 ? watchIdle(request.logPath, request.idleMs, () => stop('stall')) : null;
+    const onCancel = () => stop('cancel');
+    if (request.cancel?.aborted === true) onCancel();
+    else request.cancel?.addEventListener('abort', onCancel, { once: true });
 
-  const { code, signal, at } = await exited;
-  cancelDeadline?.();
-  cancelIdle?.();
-  request.cancel?.removeEventListener('abort', onCancel);
+    const { code, signal, at } = await exited;
+    cancelDeadline?.();
+    cancelIdle?.();
+    request.cancel?.removeEventListener('abort', onCancel);
 
-  let signalsSent: NodeJS.Signals[] = [];
-  let stopReason: StopReason | null = null;
-  let reapedLeftovers = false;
-  const stopped = stopping as { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null;
-  if (stopped !== null) {
-    signalsSent = await stopped.ladder;
-    stopReason = signalsSent.length > 0 ? stopped.reason : null;
-  } else if (isGroupAlive(pid)) {
-    reapedLeftovers = true;
-    signalsSent = await climbStopLadder({
-      pgid: pid,
-      signals: request.stopSignals,
-      graceMs: request.graceMs,
-      leaderExited: () => true,
-      force: request.force,
-      onSignal: (sent) => request.onSignal(sent, 'leftovers'),
-    });
+    let signalsSent: NodeJS.Signals[] = [];
+    let stopReason: StopReason | null = null;
+    let reapedLeftovers = false;
+    const stopped = stopping as { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null;
+    if (stopped !== null) {
+      signalsSent = await stopped.ladder;
+      stopReason = signalsSent.length > 0 ? stopped.reason : null;
+    } else if (isGroupAlive(pid)) {
+      reapedLeftovers = true;
+      signalsSent = await climbStopLadder({
+        pgid: pid,
+        signals: request.stopSignals,
+        graceMs: request.graceMs,
+        leaderExited: () => true,
+        force: request.force,
+        onSignal: (sent) => request.onSignal(sent, 'leftovers'),
+      });
+    }
+    const durationMs = Math.max(0, Math.round(at - startedMs));
+    return {
+      pid,
+      startedAt,
+      endedAt: new Date(startedAt.getTime() + durationMs),
+      durationMs,
+      exitCode: code,
+      signal,
+      stopReason,
+      signalsSent,
+      reapedLeftovers,
+      spawnError: null,
+    };
+  } finally {
+    request.launcher.ended(child);
   }
-  request.launcher.ended(child);
-  const durationMs = Math.max(0, Math.round(at - startedMs));
-  return {
-    pid,
-    startedAt,
-    endedAt: new Date(startedAt.getTime() + durationMs),
-    durationMs,
-    exitCode: code,
-    signal,
-    stopReason,
-    signalsSent,
-    reapedLeftovers,
-    spawnError: null,
-  };
 }
 
 function failedToStart(startedAt: Date, error: NodeJS.ErrnoException): ProcessOutcome {

@@ -22,6 +22,7 @@ outside() {
   for pid in $(marked); do
     read -r stat < /proc/$pid/stat 2>/dev/null || continue
     set -- \${stat##*) }
+    [ -n "$3" ] || { echo "$pid"; continue; }
     case " $groups " in *" $3 "*) ;; *) echo "$pid" ;; esac
   done
 }

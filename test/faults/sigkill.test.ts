@@ -81,8 +81,8 @@ test('SIGKILL of parex: every job is gone within 2.5 s, no torn line, unfinished
 });
 
 for (const watchdog of [
-  { kind: 'the fork server', program: 'perl', env: {} as Record<string, string>, groups: true },
-  { kind: 'the shell watchdog', program: 'sh', env: { PAREX_FORK_SERVER: '0' }, groups: false },
+  { kind: 'the fork server', program: 'perl', env: {} as Record<string, string> },
+  { kind: 'the shell watchdog', program: 'sh', env: { PAREX_FORK_SERVER: '0' } },
 ]) {
   test(`SIGKILL of parex: ${watchdog.kind} stops an escaped job that ignores SIGTERM, after a grace of 1 s`, async (t) => {
     const dir = tempDir(t);
@@ -99,8 +99,8 @@ for (const watchdog of [
       ],
       ['quick', `trap 'sleep 0.05; exit 0' TERM; sleep 30 & wait`],
     ];
-    // Only the fork server stops whole groups: this one has no marker, but stays in its group.
-    if (watchdog.groups) jobs.push(['unmarked', 'env -i /bin/sleep 37.25']);
+    // No marker, but in its job's group, which the watchdog stops as a whole.
+    jobs.push(['unmarked', 'env -i /bin/sleep 37.25']);
     const unmarked = () =>
       livingWhere(
         (pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8') === '/bin/sleep\x0037.25\0',
@@ -127,7 +127,7 @@ for (const watchdog of [
     await waitForStderrCount(child, '[parex] started ', jobs.length);
     // Every job's `sleep 30` runs: the escaper's is in its own session, and the traps are set.
     await waitForMarked(marker, 4, 'sleep 30');
-    if (watchdog.groups) assert.equal(unmarked().length, 1);
+    assert.equal(unmarked().length, 1);
     const watchdogs = watchdogsOf(runIdOf(stderr));
     assert.equal(watchdogs.length, 1, 'one watchdog per run');
     assert.equal(

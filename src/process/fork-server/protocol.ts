@@ -1,8 +1,9 @@
 // The fork server's protocol. A request is "<byte length>\n" and then NUL-separated fields:
 // id, cwd, log path, argv length, argv..., then the environment as NAME=value.
 // An empty request ("0\n") says the run is over: the server then exits when its input ends,
-// and if the input ends without it, parex died (see script.ts). "w<pgid>" and "f<pgid>" ask it
-// to watch, or to forget, the group of a job parex spawned itself.
+// and if the input ends without it, parex died (see script.ts). "w<pgid>" asks it to watch the
+// group of a job parex spawned itself (it watches those of its own jobs from their start), and
+// "f<pgid>" to forget a group parex is done with.
 // A reply is one line: "S id pid" (exec succeeded), "E id stage errno" (chdir, open or exec
 // failed; the child never ran), "X id pid wait-status" (the process ended).
 import { constants } from 'node:os';

@@ -6,8 +6,9 @@
 // server's session, which has no terminal.
 // It is also the run's watchdog (argv: -- parex-watchdog RUN_ID MARKER_NAME): when its input ends
 // without the empty request that says the run is over, parex died, and it stops the run's
-// processes (the group of every job it started or was told to watch, and every other process
-// whose environment has MARKER_NAME=RUN_ID): SIGTERM, then SIGKILL a second later.
+// processes (every group it watches: those of the jobs it started and those parex hands it,
+// until parex is done with them; and every other process whose environment has
+// MARKER_NAME=RUN_ID): SIGTERM, then SIGKILL a second later.
 
 /** The Perl source run with `perl -e`. */
 export const FORK_SERVER_SCRIPT = String.raw`
@@ -53,7 +54,8 @@ sub confirm {
   my $failure = '';
   sysread $status_r, $failure, 64;
   close $status_r;
-  if ($failure eq '') { reply('S', $job_of{$pid}, $pid) }
+  # Watched until parex is done with the group (it may still be stopping what the job left).
+  if ($failure eq '') { $watched{$pid} = 1; reply('S', $job_of{$pid}, $pid) }
   else { reply('E', $job_of{$pid}, split(/ /, $failure)) }
 }
 sub reap {
@@ -75,17 +77,18 @@ sub marked_outside_groups {
     my $text = <$environ>;
     next unless defined $text && index("\0$text", "\0$run_marker\0") >= 0;
     open(my $stat, '<', "/proc/$pid/stat") or next;
-    my ($group) = <$stat> =~ /\)\s+\S+\s+\d+\s+(\d+)/;
+    my ($group) = <$stat> =~ /^.*\)\s+\S+\s+\d+\s+(\d+)/s;
     push @found, $pid unless defined $group && (exists $job_of{$group} || $watched{$group});
   }
   return @found;
 }
 sub stop_run {
   # Without a handler, the jobs' deaths cannot cut the grace short by interrupting select; and
-  # unlike 'IGNORE', the default leaves them unreaped, so that no group id is reused.
+  # unlike 'IGNORE', the default leaves them unreaped, so that their group ids stay taken.
   $SIG{CHLD} = 'DEFAULT';
+  my %groups = map { $_ => 1 } keys %job_of, keys %watched;
   for my $signal ('TERM', 'KILL') {
-    kill $signal, map { -$_ } keys %job_of, keys %watched;
+    kill $signal, map { -$_ } keys %groups;
     kill $signal, marked_outside_groups();
     select(undef, undef, undef, 1) if $signal eq 'TERM';
   }

@@ -91,7 +91,7 @@ export class ForkServer {
     if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('w', pgid));
   }
 
-  /** Undoes watchGroup once that group is gone. */
+  /** Stops watching a group parex is done with (one of its jobs, or one from watchGroup). */
   forgetGroup(pgid: number): void {
     if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('f', pgid));
   }
