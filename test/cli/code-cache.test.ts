@@ -3,7 +3,8 @@
 // cache is written after the first run, then used and left alone; a corrupt cache is replaced,
 // and one that cannot be written never breaks a run.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   copyFileSync,
   cpSync,
@@ -164,4 +165,32 @@ test('the former name of the executable, dist/bin/parex.js, still runs parex (ol
   const usage = run(former, ['exec']);
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /missing required argument 'commands'/);
+});
+
+test('first runs at the same time all succeed and leave one whole cache, no partial file', async (t) => {
+  const { bin, bundles } = installCopy(t);
+  const runs = Array.from({ length: 4 }, () => {
+    const child = spawn(process.execPath, [bin, 'name', 'prps/INITIAL_user_auth.md'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    return once(child, 'exit').then(([code]) => ({ code, stdout }));
+  });
+  for (const result of await Promise.all(runs)) {
+    assert.deepEqual(result, { code: 0, stdout: 'user_auth\n' });
+  }
+  const files = readdirSync(bundles).filter((file) => file.startsWith('name-'));
+  assert.equal(files.filter((file) => file.endsWith('.cache')).length, 1, files.join(', '));
+  assert.deepEqual(
+    files.filter((file) => file.endsWith('.partial')),
+    [],
+  );
+  // The cache left behind is one V8 accepts: the next run does not write it again.
+  const cache = `${bundleOf(bundles, 'name')}.cache`;
+  const before = statSync(cache);
+  assert.equal(run(bin, ['name', 'x_y']).stdout, 'x_y\n');
+  assert.equal(statSync(cache).mtimeMs, before.mtimeMs);
 });
