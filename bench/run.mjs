@@ -125,22 +125,12 @@ try {
       .map((v) => v.toFixed(2))
       .join(' '),
   };
-  const report = renderReport({
-    machine,
-    settings,
-    workloads,
-    medians,
-    startup,
-    targets,
-    warnings,
-  });
+  const results = { machine, settings, workloads, samples, medians, startup, targets, warnings };
+  const report = renderReport(results);
   mkdirSync(RESULTS, { recursive: true });
   const name = smoke ? 'smoke' : 'latest';
   writeFileSync(path.join(RESULTS, `${name}.md`), report);
-  writeFileSync(
-    path.join(RESULTS, `${name}.json`),
-    `${JSON.stringify({ machine, settings, workloads, samples, medians, startup, targets, warnings }, null, 1)}\n`,
-  );
+  writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 1)}\n`);
   process.stdout.write(report);
   say(`written to ${path.relative(process.cwd(), path.join(RESULTS, `${name}.md`))} (and .json)`);
 } finally {

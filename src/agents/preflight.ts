@@ -1,35 +1,14 @@
 // Before anything launches: every agent a workflow needs is installed, and its version is known.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
-import path from 'node:path';
 
 import { UsageError } from '../errors.js';
+import { findOnPath } from '../process/find-on-path.js';
 import type { AgentAdapter } from './types.js';
 
 /** An installed agent CLI. */
 export interface AgentBinary {
   readonly path: string;
   readonly version: string;
-}
-
-/** Finds `name` on PATH as an executable file; null when it is not there. */
-export function findOnPath(
-  name: string,
-  searchPath: string = process.env.PATH ?? '',
-): string | null {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // Not here.
-    }
-  }
-  return null;
 }
 
 /** Checks each adapter's binary and asks it its version; a UsageError naming what to install. */

@@ -1,10 +1,9 @@
 // Reading a run's jobs for status, logs, runs and report.
-
 import type { Command } from 'commander';
+
 import { readManifest } from '../journal/reader.js';
 import { isProcessAlive } from '../process/proc-table.js';
 import { type JobView, viewJobs } from '../report/run-view.js';
-
 import { type RunSource, resolveRun } from './run-source.js';
 import { textOption } from './sources.js';
 

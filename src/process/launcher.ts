@@ -16,7 +16,7 @@ export interface Launcher {
   close(): void;
 }
 
-/** What stops the groups parex spawned itself if parex dies. */
+/** What stops the groups parex spawned itself if parex dies: the fork server or the watchdog. */
 interface GroupWatcher {
   watch(pgid: number): void;
   forget(pgid: number): void;
@@ -25,10 +25,9 @@ interface GroupWatcher {
 /** A launcher with Node's spawn only (or the one given, in tests), and a shell watchdog. */
 export function directLauncher(runId: string, spawnFunction?: SpawnFunction): Launcher {
   const watchdog = startWatchdog(runId);
-  const spawned = spawnedGroups(watchdog);
   return {
-    launch: (request) => spawned.add(spawnWithLog(request, spawnFunction)),
-    ended: (child) => spawned.ended(child),
+    launch: (request) => watchedFromSpawn(spawnWithLog(request, spawnFunction), watchdog),
+    ended: (child) => forgetGroup(child, watchdog),
     close: () => watchdog.release(),
   };
 }
@@ -38,41 +37,24 @@ export function directLauncher(runId: string, spawnFunction?: SpawnFunction): La
 export function forkServerLauncher(runId: string): Launcher {
   const server = ForkServer.start(runId);
   if (server === null) return directLauncher(runId);
-  const spawned = spawnedGroups({
-    watch: (pgid) => server.watchGroup(pgid),
-    forget: (pgid) => server.forgetGroup(pgid),
-  });
-  // The server watches the groups of its own jobs from their start until parex is done.
-  const served = new WeakSet<JobChild>();
   return {
-    launch: (request) => {
-      if (request.input !== null) return spawned.add(spawnWithLog(request));
-      const child = server.launch(request);
-      served.add(child);
-      return child;
-    },
-    ended: (child) => {
-      if (!served.has(child)) spawned.ended(child);
-      else if (child.pid !== undefined) server.forgetGroup(child.pid);
-    },
+    // The server watches the groups of its own jobs from their start.
+    launch: (request) =>
+      request.input === null
+        ? server.launch(request)
+        : watchedFromSpawn(spawnWithLog(request), server),
+    ended: (child) => forgetGroup(child, server),
     close: () => server.close(),
   };
 }
 
-/** The groups of the jobs Node spawned, watched from their start until `ended`. */
-function spawnedGroups(watcher: GroupWatcher) {
-  const watched = new Set<number>();
-  return {
-    add(child: JobChild): JobChild {
-      child.once('spawn', () => {
-        if (child.pid === undefined) return;
-        watched.add(child.pid);
-        watcher.watch(child.pid);
-      });
-      return child;
-    },
-    ended(child: JobChild): void {
-      if (child.pid !== undefined && watched.delete(child.pid)) watcher.forget(child.pid);
-    },
-  };
+function watchedFromSpawn(child: JobChild, watcher: GroupWatcher): JobChild {
+  child.once('spawn', () => {
+    if (child.pid !== undefined) watcher.watch(child.pid);
+  });
+  return child;
+}
+
+function forgetGroup(child: JobChild, watcher: GroupWatcher): void {
+  if (child.pid !== undefined) watcher.forget(child.pid);
 }

@@ -11,10 +11,9 @@ const MAX_NAMED_FAILURES = 20;
 /** The end-of-run summary as lines of text; every job up to `maxRows` jobs, else the others. */
 export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): string[] {
   const rows = [['JOB', 'OUTCOME', 'TIME', 'LOG']];
+  const failed = group.results.filter((result) => result.outcome !== 'success');
   const short = group.results.length + group.notStarted.length > maxRows;
-  const shown = short
-    ? group.results.filter((result) => result.outcome !== 'success').slice(0, maxRows)
-    : group.results;
+  const shown = short ? failed.slice(0, maxRows) : group.results;
   for (const result of shown) {
     const ran = result.pid !== null;
     rows.push([
@@ -34,11 +33,10 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     ...(hidden === 0
       ? []
       : [
-          `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${countSucceeded(group)} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
+          `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${group.results.length - failed.length} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
         ]),
     `  wall time ${formatDuration(speedup.wallMs)}, sum of job times ${formatDuration(speedup.sumMs)}, speedup ${speedup.speedup.toFixed(2)}x`,
   ];
-  const failed = group.results.filter((result) => result.outcome !== 'success');
   if (failed.length > 0) {
     const list = failed
       .slice(0, MAX_NAMED_FAILURES)
@@ -61,8 +59,4 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
-}
-
-function countSucceeded(group: GroupResult): number {
-  return group.results.filter((result) => result.outcome === 'success').length;
 }

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
+import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { groupExitCode } from '../exit-codes.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
@@ -14,7 +15,7 @@ At its deadline a job's whole process group gets SIGTERM, and SIGKILL if
 anything of it is still alive after the grace; processes a job leaves behind
 when it exits are stopped the same way. Jobs are started by a small perl
 process (the fork server) when perl is on PATH; PAREX_FORK_SERVER=0 starts
-them with Node's spawn instead. More than 40 jobs: the summary lists only the
+them with Node's spawn instead. More than ${SUMMARY_MAX_ROWS} jobs: the summary lists only the
 jobs that did not succeed.
 
 Examples:

@@ -2,10 +2,10 @@
 // each one started and how it ended.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { accessSync, constants as fsConstants } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import path from 'node:path';
+
+import { findOnPath } from '../find-on-path.js';
 import { RUN_MARKER } from '../terminate/sweep.js';
 import {
   decodeReply,
@@ -48,7 +48,7 @@ export class ForkServer {
    * PATH.
    */
   static start(runId: string, pathVariable = process.env.PATH ?? ''): ForkServer | null {
-    const perl = findExecutable('perl', pathVariable);
+    const perl = findOnPath('perl', pathVariable);
     return perl === null ? null : new ForkServer(perl, runId);
   }
 
@@ -87,12 +87,12 @@ export class ForkServer {
   }
 
   /** Has the server stop process group `pgid` too if parex dies (a job parex spawned). */
-  watchGroup(pgid: number): void {
+  watch(pgid: number): void {
     if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('w', pgid));
   }
 
-  /** Stops watching a group parex is done with (one of its jobs, or one from watchGroup). */
-  forgetGroup(pgid: number): void {
+  /** Stops watching a group parex is done with (one of its jobs, or one from `watch`). */
+  forget(pgid: number): void {
     if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('f', pgid));
   }
 
@@ -182,16 +182,4 @@ function launchError(request: LaunchRequest, reply: Reply & { kind: 'failed' }):
     path: target,
     spawnargs: request.argv.slice(1),
   });
-}
-
-function findExecutable(name: string, pathVariable: string): string | null {
-  for (const dir of pathVariable.split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return null;
 }
