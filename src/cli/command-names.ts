@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'speedup',
   'name',
   'selftest',
+  'worker',
 ] as const;
 
 /** The name of one command. */

@@ -1,6 +1,7 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
 
+import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
@@ -58,6 +59,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
+  readonly executor?: ExecutorFactory;
 }
 
 /** One job, ready to spawn. */
@@ -73,6 +76,9 @@ export interface PlannedJob {
   readonly logPath: string;
   readonly needs: readonly string[];
   readonly cwd: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly runsOn: readonly string[];
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
@@ -213,6 +219,9 @@ function planJob(
     logPath: resolveInside(logDir, `${name}.log`),
     needs: spec.needs ?? [],
     cwd: spec.cwd ?? null,
+    inputs: spec.inputs ?? [],
+    outputs: spec.outputs ?? [],
+    runsOn: spec.runsOn ?? [],
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? {},
     evaluate: spec.evaluate ?? null,

@@ -25,7 +25,8 @@ type PassedOn =
   | 'onWarning'
   | 'force'
   | 'unsetEnv'
-  | 'secretPatterns';
+  | 'secretPatterns'
+  | 'executor';
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -98,6 +99,9 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    inputs: phase.inputs,
+    outputs: phase.outputs,
+    runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     manifestFields: {
       agent: phase.agent,

@@ -1,0 +1,281 @@
+// The coordinator's executor: each attempt the engine asks for becomes a BullMQ job in the
+// queue of its tag, and the engine gets back what the worker reports, so the manifest, the logs
+// and the history are written here only, as in a local run. Lost workers (BullMQ's stalled
+// check), a silent worker (the backstop deadline), cancels and a lost Redis end in a true record.
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Queue, QueueEvents } from 'bullmq';
+
+import type { ExecutorFactory, JobExecutor } from '../engine/executor.js';
+import type { GroupPlan, PlannedJob } from '../options/normalize.js';
+import { matchesPattern } from '../options/secrets.js';
+import { openClient, probeRedis, redisOptions } from './connection.js';
+import { packFiles } from './files.js';
+import { Heartbeat } from './heartbeat.js';
+import { LogReader } from './log-reader.js';
+import { loadBullmq } from './modules.js';
+import {
+  bullJobId,
+  CANCEL_CHANNEL,
+  DEFAULT_TAG,
+  type JobPayload,
+  PROTOCOL_VERSION,
+  QUEUE_PREFIX,
+  runKeys,
+} from './protocol.js';
+import type { RedisAddress } from './redis-url.js';
+import { RemoteAttempt } from './remote-attempt.js';
+import { BACKSTOP_MARGIN_MS } from './timing.js';
+import { splitKey } from './worker-watch.js';
+
+/** How long closing waits for Redis. */
+const CLOSE_WAIT_MS = 2000;
+
+/** How a run uses the pool. */
+export interface PoolSettings {
+  readonly redis: RedisAddress;
+  /** Patterns of variables of this environment that jobs get (their values travel in payloads). */
+  readonly passEnv: readonly string[];
+}
+
+/** The executor factory of a pooled run. */
+export function poolExecutor(settings: PoolSettings): ExecutorFactory {
+  return async (plan) => {
+    await probeRedis(settings.redis, `parex with --redis ${settings.redis.shown}`);
+    return new Coordinator(settings, plan, await Heartbeat.claim(settings.redis, plan));
+  };
+}
+
+class Coordinator implements JobExecutor {
+  private readonly client;
+  private readonly keys;
+  private readonly attempts = new Map<string, RemoteAttempt>();
+  private readonly byJobId = new Map<string, RemoteAttempt>();
+  private readonly queueOf = new Map<string, Queue>();
+  private readonly queues = new Map<string, Promise<{ queue: Queue; events: QueueEvents }>>();
+  private readonly reader: LogReader;
+
+  constructor(
+    private readonly settings: PoolSettings,
+    private readonly plan: GroupPlan,
+    private readonly heartbeat: Heartbeat,
+  ) {
+    const warn = () => {};
+    this.client = openClient(settings.redis, `parex:${plan.runId}`, warn);
+    this.keys = runKeys(plan.runId);
+    this.reader = new LogReader(
+      openClient(settings.redis, `parex:${plan.runId}:reader`, warn),
+      this.client,
+      this.keys.events,
+      (key) => this.attempts.get(key),
+    );
+    heartbeat.onGiveUp((why) => {
+      for (const attempt of this.attempts.values()) attempt.lose(why);
+    });
+    plan.signal?.addEventListener('abort', () => this.cancelRun(false), { once: true });
+    plan.forceSignal?.addEventListener('abort', () => this.cancelRun(true), { once: true });
+  }
+
+  async execute(job: PlannedJob, request: Parameters<JobExecutor['execute']>[1]) {
+    const key = `${job.name}.${job.attempt}`;
+    const jobId = bullJobId(this.plan.runId, job.name, job.attempt);
+    const cwd = request.cwd;
+    const relative = path.relative(this.plan.cwd, cwd);
+    const filesRoot = relative.startsWith('..') || path.isAbsolute(relative) ? this.plan.cwd : cwd;
+    const attempt = new RemoteAttempt(
+      key,
+      jobId,
+      this.keys.jobStream(job.name, job.attempt),
+      request,
+      filesRoot,
+      process.pid,
+    );
+    const inputs = packFiles(filesRoot, job.inputs, 'input');
+    if ('error' in inputs) {
+      return { kind: 'ran' as const, ...failedToSend(inputs.error) };
+    }
+    const payload: JobPayload = {
+      v: PROTOCOL_VERSION,
+      run: this.plan.runId,
+      name: job.name,
+      attempt: job.attempt,
+      coordinator: { host: hostname(), pid: process.pid },
+      argv: job.argv,
+      input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
+      env: { ...this.passedEnv(), ...job.env },
+      cwd: filesRoot === cwd ? relative : '',
+      timeoutMs: request.timeoutMs,
+      idleMs: request.idleMs,
+      graceMs: request.graceMs,
+      stopSignals: request.stopSignals,
+      inputs: inputs.files,
+      outputs: job.outputs,
+    };
+    this.attempts.set(key, attempt);
+    this.byJobId.set(jobId, attempt);
+    const onCancel = () => void this.cancelAttempt(attempt, false);
+    request.cancel?.addEventListener('abort', onCancel, { once: true });
+    const backstop = this.backstop(attempt, request);
+    try {
+      const { queue } = await this.queueFor(job.runsOn);
+      this.queueOf.set(jobId, queue);
+      attempt.queued();
+      await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
+      if (request.cancel?.aborted === true) onCancel();
+      return await attempt.done;
+    } finally {
+      clearInterval(backstop);
+      request.cancel?.removeEventListener('abort', onCancel);
+      this.reader.forget(attempt);
+      this.attempts.delete(key);
+      this.byJobId.delete(jobId);
+      this.queueOf.delete(jobId);
+      if (attempt.taken !== null) void this.client.del(attempt.stream).catch(() => {});
+    }
+  }
+
+  jobEnded(): void {}
+
+  async close(): Promise<void> {
+    await this.reader.stop();
+    await this.heartbeat.release();
+    // Closing waits for Redis; one that is gone must not keep the run from ending.
+    const closing = [...this.queues.values()].map(async (entry) => {
+      const { queue, events } = await entry;
+      await Promise.allSettled([events.close(), queue.close()]);
+    });
+    await Promise.race([Promise.allSettled(closing), sleep(CLOSE_WAIT_MS, null, { ref: false })]);
+    this.client.disconnect();
+  }
+
+  /** The queue of a job's tags: the one of its tags with the least work per worker. */
+  private async queueFor(tags: readonly string[]) {
+    const candidates = tags.length === 0 ? [DEFAULT_TAG] : tags;
+    if (candidates.length === 1) return this.queue(candidates[0] as string);
+    let best: { load: number; entry: Awaited<ReturnType<Coordinator['queue']>> } | null = null;
+    for (const tag of candidates) {
+      const entry = await this.queue(tag);
+      const workers = await entry.queue.getWorkersCount();
+      const waiting = await entry.queue.count();
+      const load = workers === 0 ? Number.POSITIVE_INFINITY : waiting / workers;
+      if (best === null || load < best.load) best = { load, entry };
+    }
+    return (best as NonNullable<typeof best>).entry;
+  }
+
+  private queue(tag: string) {
+    let entry = this.queues.get(tag);
+    if (entry === undefined) {
+      entry = this.openQueue(tag);
+      this.queues.set(tag, entry);
+    }
+    return entry;
+  }
+
+  private async openQueue(tag: string) {
+    const { Queue, QueueEvents } = loadBullmq();
+    const name = `parex:${this.plan.runId}:${tag}`;
+    const queue = new Queue(tag, {
+      connection: redisOptions(this.settings.redis, name),
+      prefix: QUEUE_PREFIX,
+    });
+    queue.on('error', () => {});
+    const events = new QueueEvents(tag, {
+      connection: redisOptions(this.settings.redis, `${name}:events`),
+      prefix: QUEUE_PREFIX,
+    });
+    events.on('error', () => {});
+    // A job of a worker that died: BullMQ's stalled check found its lock gone.
+    events.on('stalled', ({ jobId }) => {
+      const attempt = this.byJobId.get(jobId);
+      attempt?.lose(`worker ${attempt.taken?.worker ?? '(unknown)'} lost`);
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      const attempt = this.byJobId.get(jobId);
+      // Its stream may still be on its way; only an attempt still open after that is lost.
+      setTimeout(
+        () =>
+          attempt?.lose(
+            `failed on worker ${attempt.taken?.worker ?? '(unknown)'}: ${failedReason}`,
+          ),
+        3000,
+      ).unref();
+    });
+    await events.waitUntilReady();
+    return { queue, events };
+  }
+
+  /** Gives up on an attempt that has not ended within its timeout, grace and a margin. */
+  private backstop(attempt: RemoteAttempt, request: Parameters<JobExecutor['execute']>[1]) {
+    if (request.timeoutMs === 0) return undefined;
+    const limit =
+      request.timeoutMs + request.graceMs * request.stopSignals.length + BACKSTOP_MARGIN_MS;
+    const timer = setInterval(() => {
+      const taken = attempt.taken;
+      if (taken === null || Date.now() - taken.at < limit) return;
+      void this.cancelAttempt(attempt, true);
+      attempt.lose(
+        `no end from worker ${taken.worker} within the timeout, the grace and ${BACKSTOP_MARGIN_MS / 1000}s`,
+      );
+    }, 1000);
+    return timer;
+  }
+
+  private async cancelAttempt(attempt: RemoteAttempt, force: boolean): Promise<void> {
+    try {
+      const queue = this.queueOf.get(attempt.jobId);
+      if (attempt.taken === null && queue !== undefined) {
+        if ((await queue.remove(attempt.jobId)) === 1) return attempt.removed();
+      }
+      await this.client.set(
+        this.keys.jobCancel(...splitKey(attempt.key)),
+        force ? 'force' : 'cancel',
+        'EX',
+        3600,
+      );
+      await this.client.publish(
+        CANCEL_CHANNEL,
+        JSON.stringify({ run: this.plan.runId, job: attempt.key, force }),
+      );
+    } catch {}
+  }
+
+  private cancelRun(force: boolean): void {
+    void this.client
+      .set(this.keys.cancel, force ? 'force' : 'cancel', 'EX', 3600)
+      .then(() =>
+        this.client.publish(CANCEL_CHANNEL, JSON.stringify({ run: this.plan.runId, force })),
+      )
+      .catch(() => {});
+  }
+
+  private passedEnv(): Record<string, string> {
+    const passed: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.plan.env)) {
+      if (
+        value !== undefined &&
+        this.settings.passEnv.some((pattern) => matchesPattern(name, pattern))
+      )
+        passed[name] = value;
+    }
+    return passed;
+  }
+}
+
+function failedToSend(message: string) {
+  const now = new Date();
+  return {
+    pid: null,
+    startedAt: now,
+    endedAt: now,
+    durationMs: 0,
+    exitCode: null,
+    signal: null,
+    stopReason: null,
+    signalsSent: [],
+    reapedLeftovers: false,
+    spawnError: Object.assign(new Error(message), { code: 'EFBIG' }),
+  };
+}

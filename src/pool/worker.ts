@@ -1,0 +1,137 @@
+// `parex worker`: joins the pool. One BullMQ worker per queue it serves (its tags and
+// "default"), all sharing its --concurrency, its fork server (also the watchdog of every job it
+// runs) and its escapee sweeper. SIGTERM (or SIGINT): no new jobs; running ones get their grace
+// to finish, then are stopped and handed back; a second signal stops them at once.
+import { hostname } from 'node:os';
+
+import type { Worker } from 'bullmq';
+
+import { EscapeeSweeper } from '../engine/escapees.js';
+import { directLauncher, forkServerLauncher } from '../process/launcher.js';
+import { openClient, probeRedis, redisOptions } from './connection.js';
+import { loadBullmq } from './modules.js';
+import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
+import type { RedisAddress } from './redis-url.js';
+import { runRemoteJob, type WorkerContext } from './run-remote.js';
+import { RunningJobs } from './running-jobs.js';
+import { lockDurationMs, stalledIntervalMs } from './timing.js';
+import { type KeptLog, watchRuns } from './worker-watch.js';
+
+/** What `parex worker` was asked. */
+export interface WorkerOptions {
+  readonly redis: RedisAddress;
+  readonly concurrency: number;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly workdir: string;
+  readonly forkServer: boolean;
+  /** The grace a running job gets to finish when the worker shuts down. */
+  readonly graceMs: number;
+  readonly print: (line: string) => void;
+}
+
+/** Runs the worker until SIGTERM or SIGINT; resolves with its exit status. */
+export async function runWorker(options: WorkerOptions): Promise<number> {
+  await probeRedis(options.redis, 'parex worker');
+  const { print } = options;
+  const id = `worker-${options.name}-${process.pid}`;
+  const onError = (error: Error) => print(`[parex] redis: ${error.message} (reconnecting)`);
+  const client = openClient(options.redis, `parex:${options.name}`, onError);
+  const subscriber = openClient(options.redis, `parex:${options.name}:cancels`, onError);
+  const launcher = options.forkServer ? forkServerLauncher(id) : directLauncher(id);
+  const jobs = new RunningJobs();
+  const kept = new Set<KeptLog>();
+  const context: WorkerContext = {
+    name: options.name,
+    host: hostname(),
+    id,
+    workdir: options.workdir,
+    client,
+    launcher,
+    sweeper: new EscapeeSweeper(options.graceMs, print),
+    jobs,
+    kept,
+    hidden: ['PAREX_REDIS'],
+    print,
+  };
+  const stopWatching = watchRuns(client, subscriber, jobs, kept, print);
+  const queues = [...new Set([...options.tags, DEFAULT_TAG])];
+  const workers = queues.map((queue) => startQueueWorker(queue, options, context, () => balance()));
+  // The queues share the worker's slots: each may take only what the others leave free.
+  const balance = () => {
+    const total = workers.reduce((sum, worker) => sum + running(worker), 0);
+    for (const worker of workers) {
+      worker.concurrency = Math.max(1, options.concurrency - total + running(worker));
+    }
+  };
+  print(
+    `[parex] worker ${options.name} on ${context.host}: ${options.concurrency} at once, queues ${queues.join(', ')}, in ${options.workdir}, Redis ${options.redis.shown}`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  print(
+    `[parex] ${signal}: taking no new jobs; ${jobs.size} running get ${options.graceMs / 1000}s to finish`,
+  );
+  const again = () => {
+    print('[parex] stopping every job now');
+    jobs.handBackAll(`worker ${options.name} shut down`, true);
+  };
+  process.once('SIGTERM', again);
+  process.once('SIGINT', again);
+  const handBack = setTimeout(() => {
+    if (jobs.size > 0) print(`[parex] stopping ${jobs.size} job(s) and handing them back`);
+    jobs.handBackAll(`worker ${options.name} shut down`, false);
+  }, options.graceMs);
+  await Promise.all(workers.map((worker) => worker.close()));
+  clearTimeout(handBack);
+  stopWatching();
+  await context.sweeper.drain();
+  launcher.close();
+  client.disconnect();
+  subscriber.disconnect();
+  print(`[parex] worker ${options.name} stopped`);
+  return 0;
+}
+
+const activeCounts = new WeakMap<Worker, number>();
+
+function running(worker: Worker): number {
+  return activeCounts.get(worker) ?? 0;
+}
+
+function startQueueWorker(
+  queue: string,
+  options: WorkerOptions,
+  context: WorkerContext,
+  balance: () => void,
+): Worker {
+  const { Worker } = loadBullmq();
+  const worker: Worker = new Worker(
+    queue,
+    // Three parameters, so that BullMQ hands over the job's AbortSignal.
+    async (job, _token, signal) => {
+      activeCounts.set(worker, running(worker) + 1);
+      balance();
+      try {
+        await runRemoteJob(context, job.data, signal);
+      } finally {
+        activeCounts.set(worker, running(worker) - 1);
+        balance();
+      }
+    },
+    {
+      connection: redisOptions(options.redis, `parex:${options.name}:${queue}`),
+      prefix: QUEUE_PREFIX,
+      concurrency: options.concurrency,
+      name: options.name,
+      lockDuration: lockDurationMs(),
+      stalledInterval: stalledIntervalMs(),
+      // A stalled job is not run again by BullMQ: its coordinator records it lost and retries.
+      maxStalledCount: 0,
+    },
+  );
+  worker.on('error', (error) => context.print(`[parex] queue ${queue}: ${error.message}`));
+  return worker;
+}
