@@ -8,9 +8,12 @@ import { rmSync } from 'node:fs';
 import type { RedisClient } from './modules.js';
 import { CANCEL_CHANNEL, type CancelMessage, runKeys } from './protocol.js';
 import type { RunningJobs } from './running-jobs.js';
+import { HEARTBEAT_TTL_MS } from './timing.js';
 
 /** How often the keys are checked. */
 export const WATCH_INTERVAL_MS = 2000;
+/** How long Redis may be unreachable before a worker stops its jobs. */
+const REDIS_LOST_MS = HEARTBEAT_TTL_MS + 5000;
 
 /** A worker's log copy, kept until its coordinator has written it. */
 export interface KeptLog {
@@ -37,7 +40,19 @@ export function watchRuns(
     jobs.stop(message.run, message.job ?? null, message.force, 'cancelled by its coordinator');
   });
   let checking = false;
+  let downSince: number | null = null;
   const timer = setInterval(() => {
+    // No coordinator can hear of a job while Redis is gone: after the heartbeat's TTL and a
+    // margin, the jobs stop as they would for a dead coordinator.
+    if (client.status !== 'ready') {
+      downSince ??= Date.now();
+      if (Date.now() - downSince >= REDIS_LOST_MS && jobs.size > 0) {
+        print('[parex] Redis unreachable: stopping every job (no coordinator can hear of them)');
+        for (const [run] of jobs.runs()) jobs.stop(run, null, false, 'Redis unreachable');
+      }
+    } else {
+      downSince = null;
+    }
     if (checking) return;
     checking = true;
     check(client, jobs, kept, print)

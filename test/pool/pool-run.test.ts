@@ -1,0 +1,276 @@
+// A pooled run end to end: a real redis-server, three `parex worker`s each with its own
+// --workdir, and coordinators (parex exec|run --redis) in a directory of their own.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { runCli } from '../helpers/cli.js';
+import { endLines, parexEnv, startLines, text } from '../helpers/exec.js';
+import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
+import {
+  freePort,
+  startRedis,
+  startWorker,
+  type TestRedis,
+  type TestWorker,
+} from '../helpers/pool.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let redis: TestRedis;
+let workers: TestWorker[] = [];
+let root: string;
+
+before(async () => {
+  redis = await startRedis();
+  root = (await import('node:fs')).mkdtempSync(
+    path.join((await import('node:os')).tmpdir(), 'parex-pool-'),
+  );
+  workers = await Promise.all(
+    ['w1', 'w2', 'w3'].map((name) => startWorker(redis.url, name, root, ['--concurrency', '4'])),
+  );
+});
+
+after(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await redis.stop();
+  (await import('node:fs')).rmSync(root, { recursive: true, force: true });
+});
+
+test('30 jobs across 3 workers: all run, the manifest is complete, each line names its worker', async (t) => {
+  const dir = tempDir(t);
+  const commands = Array.from(
+    { length: 30 },
+    (_, i) => `sleep 0.3; echo "job ${i + 1} on $PAREX_WORKER_PROBE"; pwd`,
+  );
+  const run = await runCli(['exec', '--redis', redis.url, '--log-dir', 'logs', '--', ...commands], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
+  assert.equal(startLines(lines).length, 30);
+  const ends = endLines(lines);
+  assert.equal(ends.length, 30);
+  const used = new Set<string>();
+  for (const end of ends) {
+    assert.equal(end.outcome, 'success');
+    const worker = end.worker as { name: string; host: string };
+    assert.ok(['w1', 'w2', 'w3'].includes(worker.name), JSON.stringify(end));
+    assert.equal(typeof worker.host, 'string');
+    assert.equal(typeof end.queue_ms, 'number');
+    used.add(worker.name);
+    // The log came back whole, and the job ran in its worker's --workdir.
+    const n = text(end, 'phase').slice(3);
+    assert.equal(
+      readFileSync(text(end, 'log'), 'utf8'),
+      `job ${n} on \n${path.join(root, worker.name)}\n`,
+    );
+  }
+  assert.deepEqual([...used].sort(), ['w1', 'w2', 'w3'], 'every worker ran jobs');
+  // The coordinator is the only writer: no worker wrote a manifest.
+  for (const worker of workers) assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
+});
+
+test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the coordinator', async (t) => {
+  const dir = tempDir(t);
+  const marker = killedAfter(t);
+  const run = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'PAREX_TEST_MARKER',
+      '--timeout',
+      '1',
+      '--kill-after',
+      '1',
+      '--log-dir',
+      'logs',
+      '--',
+      'sleep 60 & sleep 61 & echo started; wait',
+    ],
+    { cwd: dir, env: parexEnv(marker), limitMs: 30_000 },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'timeout');
+  assert.equal(end?.exit_code, 124);
+  assert.deepEqual(end?.signals_sent, ['SIGTERM']);
+  assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'started\n');
+  assert.deepEqual(livingWithMarker(marker), [], 'the job left processes on its worker');
+});
+
+test('a large log streams back byte-exact, with flat memory on both sides', async (t) => {
+  const dir = tempDir(t);
+  const megabytes = 200;
+  // Lines of different lengths, so that chunk borders fall everywhere.
+  const job = `i=0; while [ $i -lt ${megabytes} ]; do head -c 1048576 /dev/zero | tr '\\0' "$(printf '%x' $((i % 16)))"; i=$((i+1)); done`;
+  const peaks = { coordinator: 0, worker: 0 };
+  const poll = setInterval(() => {
+    for (const worker of workers) peaks.worker = Math.max(peaks.worker, rss(worker.child.pid));
+  }, 50);
+  let coordinatorPid = 0;
+  const pollCoordinator = setInterval(() => {
+    peaks.coordinator = Math.max(peaks.coordinator, rss(coordinatorPid));
+  }, 50);
+  const run = await runCli(['exec', '--redis', redis.url, '--log-dir', 'logs', '--', job], {
+    cwd: dir,
+    env: parexEnv(null),
+    limitMs: 120_000,
+    onSpawn: (child) => {
+      coordinatorPid = child.pid ?? 0;
+    },
+  });
+  clearInterval(poll);
+  clearInterval(pollCoordinator);
+  assert.equal(run.code, 0, run.stderr);
+  const log = readFileSync(path.join(dir, 'logs', 'job1.log'));
+  assert.equal(log.length, megabytes * 1048576);
+  for (let i = 0; i < megabytes; i += 1) {
+    const digit = (i % 16).toString(16).charCodeAt(0);
+    assert.equal(log[i * 1048576], digit);
+    assert.equal(log[i * 1048576 + 1048575], digit);
+  }
+  assert.equal(log.indexOf(0), -1);
+  t.diagnostic(
+    `peak RSS: coordinator ${peaks.coordinator >> 20} MiB, workers ${peaks.worker >> 20} MiB`,
+  );
+  assert.ok(peaks.coordinator < 150 * 1048576, `coordinator peak ${peaks.coordinator >> 20} MiB`);
+  assert.ok(peaks.worker < 150 * 1048576, `worker peak ${peaks.worker >> 20} MiB`);
+});
+
+test('declared inputs go to the worker and outputs come back; over 32 MiB is a clear failure', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'in.txt'), 'hello pool\n');
+  writeWorkflow(dir, [
+    'name: files',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - id: upper',
+    '    command: mkdir -p out && tr a-z A-Z < in.txt > out/result.txt',
+    '    inputs: [in.txt]',
+    '    outputs: [out/result.txt]',
+    '  - id: huge',
+    '    command: head -c 33554433 /dev/zero > big.bin',
+    '    outputs: [big.bin]',
+  ]);
+  const run = await runCli(['run', 'flow.yaml', '--redis', redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(readFileSync(path.join(dir, 'out', 'result.txt'), 'utf8'), 'HELLO POOL\n');
+  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  const upper = ends.find((line) => line.phase === 'upper');
+  const huge = ends.find((line) => line.phase === 'huge');
+  assert.equal(upper?.outcome, 'success');
+  assert.equal(huge?.outcome, 'failed');
+  assert.match(String(huge?.reason), /outputs are larger than 32 MiB/);
+  assert.equal(existsSync(path.join(dir, 'big.bin')), false);
+});
+
+test('secrets stay home unless --pass-env names them; passed ones are still redacted', async (t) => {
+  const dir = tempDir(t);
+  const env = parexEnv(null, { DEPLOY_API_KEY: 'sekrit-value-123', PLAIN_SETTING: 'plain' });
+  const quiet = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--log-dir',
+      'a',
+      '--',
+      'echo "[$DEPLOY_API_KEY][$PLAIN_SETTING]"',
+    ],
+    { cwd: dir, env },
+  );
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(readFileSync(path.join(dir, 'a', 'job1.log'), 'utf8'), '[][]\n');
+  const passed = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'DEPLOY_*',
+      '--log-dir',
+      'b',
+      '--',
+      'echo "[$DEPLOY_API_KEY]"',
+    ],
+    { cwd: dir, env },
+  );
+  assert.equal(passed.code, 0, passed.stderr);
+  assert.equal(readFileSync(path.join(dir, 'b', 'job1.log'), 'utf8'), '[sekrit-value-123]\n');
+  assert.doesNotMatch(readFileSync(path.join(dir, 'b', 'manifest.jsonl'), 'utf8'), /sekrit/);
+});
+
+test('Redis not running: exit 2 with what, why and fix; nothing written', async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const run = await runCli(
+    ['exec', '--redis', `redis://:pw-hidden@127.0.0.1:${port}`, '--', 'true'],
+    {
+      cwd: dir,
+      env: parexEnv(null),
+    },
+  );
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1:${port}`),
+  );
+  assert.match(run.stderr, /why: .*needs Redis/);
+  assert.match(run.stderr, /fix: /);
+  assert.doesNotMatch(run.stderr, /pw-hidden/);
+  assert.equal(existsSync(path.join(dir, '.parex')), false);
+  const bad = await runCli(['exec', '--redis', 'http://x', '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a Redis URL/);
+});
+
+test('a worker refuses a payload of a newer protocol version, clearly', async () => {
+  const { Queue } = await import('bullmq');
+  const queue = new Queue('default', {
+    connection: { host: '127.0.0.1', port: redis.port },
+    prefix: 'parex',
+  });
+  await queue.add(
+    'future',
+    { v: 99, run: 'future-run', name: 'future', attempt: 1, argv: ['true'] },
+    {
+      jobId: 'future-run.future.1',
+      removeOnComplete: true,
+    },
+  );
+  await queue.close();
+  const deadline = Date.now() + 10_000;
+  const seen = () => workers.some((worker) => worker.output().includes('pool protocol version 99'));
+  while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const line = workers
+    .map((w) => w.output())
+    .join('')
+    .split('\n')
+    .find((l) => l.includes('version 99'));
+  assert.match(
+    String(line),
+    /refused a job: the job uses pool protocol version 99, newer than this worker's 1: upgrade parex on the worker/,
+  );
+});
+
+function rss(pid: number | undefined): number {
+  if (pid === undefined || pid === 0) return 0;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(match?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
