@@ -4,34 +4,28 @@
 // check), a silent worker (the backstop deadline), cancels and a lost Redis end in a true record.
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 
 import type { ExecutorFactory, JobExecutor } from '../engine/executor.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { matchesPattern } from '../options/secrets.js';
-import { openClient, probeRedis, redisOptions } from './connection.js';
+import { openClient, probeRedis } from './connection.js';
 import { packFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
 import { LogReader } from './log-reader.js';
-import { loadBullmq } from './modules.js';
+import { PoolQueues } from './pool-queues.js';
 import {
   bullJobId,
   CANCEL_CHANNEL,
-  DEFAULT_TAG,
   type JobPayload,
   PROTOCOL_VERSION,
-  QUEUE_PREFIX,
   runKeys,
 } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { RemoteAttempt } from './remote-attempt.js';
 import { BACKSTOP_MARGIN_MS } from './timing.js';
 import { splitKey } from './worker-watch.js';
-
-/** How long closing waits for Redis. */
-const CLOSE_WAIT_MS = 2000;
 
 /** How a run uses the pool. */
 export interface PoolSettings {
@@ -54,7 +48,7 @@ class Coordinator implements JobExecutor {
   private readonly attempts = new Map<string, RemoteAttempt>();
   private readonly byJobId = new Map<string, RemoteAttempt>();
   private readonly queueOf = new Map<string, Queue>();
-  private readonly queues = new Map<string, Promise<{ queue: Queue; events: QueueEvents }>>();
+  private readonly queues: PoolQueues;
   private readonly reader: LogReader;
 
   constructor(
@@ -71,6 +65,10 @@ class Coordinator implements JobExecutor {
       this.keys.events,
       (key) => this.attempts.get(key),
     );
+    this.queues = new PoolQueues(settings.redis, `parex:${plan.runId}`, (jobId, why) => {
+      const attempt = this.byJobId.get(jobId);
+      attempt?.lose(why(attempt.taken?.worker ?? '(unknown)'));
+    });
     heartbeat.onGiveUp((why) => {
       for (const attempt of this.attempts.values()) attempt.lose(why);
     });
@@ -118,12 +116,19 @@ class Coordinator implements JobExecutor {
     const onCancel = () => void this.cancelAttempt(attempt, false);
     request.cancel?.addEventListener('abort', onCancel, { once: true });
     const backstop = this.backstop(attempt, request);
-    try {
-      const { queue } = await this.queueFor(job.runsOn);
+    const sending = (async () => {
+      const queue = await this.queues.queueFor(job.runsOn);
       this.queueOf.set(jobId, queue);
       attempt.queued();
       await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
       if (request.cancel?.aborted === true) onCancel();
+    })();
+    // Sending waits for Redis while it is away; the attempt may end first (Redis given up on).
+    sending.catch((error: Error) =>
+      attempt.lose(`could not send the job to the pool: ${error.message}`),
+    );
+    if (this.heartbeat.lostReason !== null) attempt.lose(this.heartbeat.lostReason);
+    try {
       return await attempt.done;
     } finally {
       clearInterval(backstop);
@@ -141,70 +146,8 @@ class Coordinator implements JobExecutor {
   async close(): Promise<void> {
     await this.reader.stop();
     await this.heartbeat.release();
-    // Closing waits for Redis; one that is gone must not keep the run from ending.
-    const closing = [...this.queues.values()].map(async (entry) => {
-      const { queue, events } = await entry;
-      await Promise.allSettled([events.close(), queue.close()]);
-    });
-    await Promise.race([Promise.allSettled(closing), sleep(CLOSE_WAIT_MS, null, { ref: false })]);
+    await this.queues.close();
     this.client.disconnect();
-  }
-
-  /** The queue of a job's tags: the one of its tags with the least work per worker. */
-  private async queueFor(tags: readonly string[]) {
-    const candidates = tags.length === 0 ? [DEFAULT_TAG] : tags;
-    if (candidates.length === 1) return this.queue(candidates[0] as string);
-    let best: { load: number; entry: Awaited<ReturnType<Coordinator['queue']>> } | null = null;
-    for (const tag of candidates) {
-      const entry = await this.queue(tag);
-      const workers = await entry.queue.getWorkersCount();
-      const waiting = await entry.queue.count();
-      const load = workers === 0 ? Number.POSITIVE_INFINITY : waiting / workers;
-      if (best === null || load < best.load) best = { load, entry };
-    }
-    return (best as NonNullable<typeof best>).entry;
-  }
-
-  private queue(tag: string) {
-    let entry = this.queues.get(tag);
-    if (entry === undefined) {
-      entry = this.openQueue(tag);
-      this.queues.set(tag, entry);
-    }
-    return entry;
-  }
-
-  private async openQueue(tag: string) {
-    const { Queue, QueueEvents } = loadBullmq();
-    const name = `parex:${this.plan.runId}:${tag}`;
-    const queue = new Queue(tag, {
-      connection: redisOptions(this.settings.redis, name),
-      prefix: QUEUE_PREFIX,
-    });
-    queue.on('error', () => {});
-    const events = new QueueEvents(tag, {
-      connection: redisOptions(this.settings.redis, `${name}:events`),
-      prefix: QUEUE_PREFIX,
-    });
-    events.on('error', () => {});
-    // A job of a worker that died: BullMQ's stalled check found its lock gone.
-    events.on('stalled', ({ jobId }) => {
-      const attempt = this.byJobId.get(jobId);
-      attempt?.lose(`worker ${attempt.taken?.worker ?? '(unknown)'} lost`);
-    });
-    events.on('failed', ({ jobId, failedReason }) => {
-      const attempt = this.byJobId.get(jobId);
-      // Its stream may still be on its way; only an attempt still open after that is lost.
-      setTimeout(
-        () =>
-          attempt?.lose(
-            `failed on worker ${attempt.taken?.worker ?? '(unknown)'}: ${failedReason}`,
-          ),
-        3000,
-      ).unref();
-    });
-    await events.waitUntilReady();
-    return { queue, events };
   }
 
   /** Gives up on an attempt that has not ended within its timeout, grace and a margin. */

@@ -15,7 +15,8 @@ export class Heartbeat {
   private readonly timer: NodeJS.Timeout;
   private downSince: number | null = null;
   private giveUp: ((why: string) => void) | null = null;
-  private gaveUp = false;
+  /** Why the run gave up on Redis, once it has. */
+  lostReason: string | null = null;
 
   private constructor(
     private readonly client: RedisClient,
@@ -65,9 +66,9 @@ export class Heartbeat {
     }
     this.downSince ??= Date.now();
     const waited = Date.now() - this.downSince;
-    if (!this.gaveUp && waited >= redisWaitMs()) {
-      this.gaveUp = true;
-      this.giveUp?.(`Redis at ${this.shown} unreachable for ${Math.round(waited / 1000)}s`);
+    if (this.lostReason === null && waited >= redisWaitMs()) {
+      this.lostReason = `Redis at ${this.shown} unreachable for ${Math.round(waited / 1000)}s`;
+      this.giveUp?.(this.lostReason);
     }
   }
 }

@@ -11,6 +11,8 @@ import type { Entry, RemoteAttempt } from './remote-attempt.js';
 const COUNT = 128;
 /** How long one XREAD blocks; only closing waits for it. */
 const BLOCK_MS = 1000;
+/** How long stopping waits for the last XREAD. */
+const STOP_WAIT_MS = 1500;
 
 type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
@@ -40,7 +42,8 @@ export class LogReader {
   async stop(): Promise<void> {
     this.stopped = true;
     this.reader.disconnect();
-    await this.loop;
+    // ioredis leaves a command unsettled when it is disconnected while reconnecting.
+    await Promise.race([this.loop, sleep(STOP_WAIT_MS, null, { ref: false })]);
   }
 
   private async run(): Promise<void> {

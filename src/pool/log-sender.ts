@@ -10,6 +10,8 @@ import { CHUNK_BYTES } from './protocol.js';
 
 /** Entries (of CHUNK_BYTES at most) the coordinator may be behind before reading pauses. */
 export const WINDOW_ENTRIES = 64;
+/** Chunks read and sent in one round trip. */
+const BATCH_CHUNKS = 16;
 /** How often a quiet log is looked at again. */
 const POLL_MS = 20;
 
@@ -39,13 +41,13 @@ export class LogSender {
 
   private async run(): Promise<void> {
     let file: FileHandle | null = null;
-    const buffer = Buffer.alloc(CHUNK_BYTES);
+    const buffer = Buffer.alloc(CHUNK_BYTES * BATCH_CHUNKS);
     try {
       for (;;) {
         file ??= await openIfPresent(this.logPath);
         const finishing = this.done;
         const { bytesRead } =
-          file === null ? { bytesRead: 0 } : await file.read(buffer, 0, CHUNK_BYTES, this.sent);
+          file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.sent);
         if (bytesRead > 0) {
           await this.send(buffer.subarray(0, bytesRead));
           continue;
@@ -62,16 +64,18 @@ export class LogSender {
     }
   }
 
-  private async send(chunk: Buffer): Promise<void> {
-    const replies = await this.client
-      .pipeline()
-      .xadd(this.stream, '*', 't', 'log', 'd', chunk)
-      .xlen(this.stream)
-      .exec();
+  /** Sends `data` as entries of at most CHUNK_BYTES, in one round trip, then waits while the
+   * coordinator is more than the window behind. */
+  private async send(data: Buffer): Promise<void> {
+    const pipeline = this.client.pipeline();
+    for (let start = 0; start < data.length; start += CHUNK_BYTES) {
+      pipeline.xadd(this.stream, '*', 't', 'log', 'd', data.subarray(start, start + CHUNK_BYTES));
+    }
+    const replies = await pipeline.xlen(this.stream).exec();
     const failed = replies?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
-    this.sent += chunk.length;
-    let behind = Number(replies?.[1]?.[1] ?? 0);
+    this.sent += data.length;
+    let behind = Number(replies?.at(-1)?.[1] ?? 0);
     while (behind > WINDOW_ENTRIES) {
       await sleep(POLL_MS / 2);
       behind = await this.client.xlen(this.stream);

@@ -3,6 +3,7 @@
 // runs) and its escapee sweeper. SIGTERM (or SIGINT): no new jobs; running ones get their grace
 // to finish, then are stopped and handed back; a second signal stops them at once.
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Worker } from 'bullmq';
 
@@ -16,6 +17,9 @@ import { runRemoteJob, type WorkerContext } from './run-remote.js';
 import { RunningJobs } from './running-jobs.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
+
+/** How long shutting down waits for Redis beyond the jobs' grace. */
+const CLOSE_WAIT_MS = 5000;
 
 /** What `parex worker` was asked. */
 export interface WorkerOptions {
@@ -35,8 +39,17 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   await probeRedis(options.redis, 'parex worker');
   const { print } = options;
   const id = `worker-${options.name}-${process.pid}`;
-  const onError = (error: Error) => print(`[parex] redis: ${error.message} (reconnecting)`);
+  // One line per outage, not one per reconnection attempt.
+  let down = false;
+  const onError = (error: Error) => {
+    if (!down) print(`[parex] Redis: ${error.message}; reconnecting with backoff`);
+    down = true;
+  };
   const client = openClient(options.redis, `parex:${options.name}`, onError);
+  client.on('ready', () => {
+    if (down) print('[parex] Redis: reconnected');
+    down = false;
+  });
   const subscriber = openClient(options.redis, `parex:${options.name}:cancels`, onError);
   const launcher = options.forkServer ? forkServerLauncher(id) : directLauncher(id);
   const jobs = new RunningJobs();
@@ -84,14 +97,22 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (jobs.size > 0) print(`[parex] stopping ${jobs.size} job(s) and handing them back`);
     jobs.handBackAll(`worker ${options.name} shut down`, false);
   }, options.graceMs);
-  await Promise.all(workers.map((worker) => worker.close()));
+  // BullMQ waits for Redis to close; one that is gone must not keep the worker alive.
+  const closed = Promise.all(workers.map((worker) => worker.close()));
+  await Promise.race([closed, sleep(2 * options.graceMs + CLOSE_WAIT_MS, null, { ref: false })]);
   clearTimeout(handBack);
+  await Promise.race([
+    Promise.allSettled(workers.map((worker) => worker.close(true))),
+    sleep(CLOSE_WAIT_MS, null, { ref: false }),
+  ]);
   stopWatching();
   await context.sweeper.drain();
   launcher.close();
   client.disconnect();
   subscriber.disconnect();
   print(`[parex] worker ${options.name} stopped`);
+  // Connections BullMQ could not close (Redis gone) would keep the process alive.
+  setTimeout(() => process.exit(), CLOSE_WAIT_MS).unref();
   return 0;
 }
 
@@ -132,6 +153,10 @@ function startQueueWorker(
       maxStalledCount: 0,
     },
   );
-  worker.on('error', (error) => context.print(`[parex] queue ${queue}: ${error.message}`));
+  // Connection errors are told once by the worker's own client; the queue's others are news.
+  worker.on('error', (error) => {
+    if (!/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed/.test(error.message))
+      context.print(`[parex] queue ${queue}: ${error.message}`);
+  });
   return worker;
 }
