@@ -164,7 +164,7 @@ test('SIGKILL of a worker mid-job: its processes stop, the attempt is lost, anot
   assert.equal(ends[0]?.reason, `worker ${victim.name} lost`);
   assert.equal(ends[0]?.exit_code, null);
   const survivor = pool.find((one) => one !== victim);
-  assert.deepEqual((ends[1] ?? {}).worker, { name: survivor?.name, host: hostname() });
+  assert.deepEqual(ends[1]?.worker, { name: survivor?.name, host: hostname() });
   assert.equal(readFileSync(text(ends[1] ?? {}, 'log'), 'utf8'), 'finished\n');
   await survivor?.stop();
 });
