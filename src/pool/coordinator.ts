@@ -109,7 +109,7 @@ class Coordinator implements JobExecutor {
       graceMs: request.graceMs,
       stopSignals: request.stopSignals,
       inputs: inputs.files,
-      outputs: job.outputs,
+      outputs: relativeInside(filesRoot, job.outputs),
     };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);
@@ -205,6 +205,13 @@ class Coordinator implements JobExecutor {
     }
     return passed;
   }
+}
+
+/** `paths` relative to `root`, leaving out those outside it (they cannot travel). */
+function relativeInside(root: string, paths: readonly string[]): string[] {
+  return paths
+    .map((file) => path.relative(root, path.resolve(root, file)))
+    .filter((file) => !file.startsWith('..') && !path.isAbsolute(file));
 }
 
 function failedToSend(message: string) {

@@ -74,6 +74,11 @@ export async function runRemoteJob(
   mkdirSync(cwd, { recursive: true });
   const unpacked = unpackFiles(cwd, payload.inputs);
   if (unpacked !== null) return tell({ refused: unpacked });
+  // As on the coordinator, the directories the job writes its outputs into exist.
+  for (const output of payload.outputs) {
+    const full = inside(cwd, output);
+    if (full !== null) mkdirSync(path.dirname(full), { recursive: true });
+  }
   const logDir = path.join(context.workdir, '.parex', 'worker-logs', payload.run);
   mkdirSync(logDir, { recursive: true });
   const logPath = path.join(logDir, `${payload.name}.attempt${payload.attempt}.log`);

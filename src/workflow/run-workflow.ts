@@ -100,7 +100,11 @@ function phaseJob(
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
     inputs: phase.inputs,
-    outputs: phase.outputs,
+    // What travels back from a pool's worker: the declared outputs and the agent's side files.
+    outputs:
+      invocation.lastMessageFile === null
+        ? phase.outputs
+        : [...phase.outputs, invocation.lastMessageFile],
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     manifestFields: {

@@ -5,9 +5,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { endLines, parexEnv, startLines, text } from '../helpers/exec.js';
 import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
+import { FIXTURES } from '../helpers/paths.js';
 import {
   freePort,
   startRedis,
@@ -28,7 +30,12 @@ before(async () => {
     path.join((await import('node:os')).tmpdir(), 'parex-pool-'),
   );
   workers = await Promise.all(
-    ['w1', 'w2', 'w3'].map((name) => startWorker(redis.url, name, root, ['--concurrency', '4'])),
+    // The fake agent CLIs are installed on every worker.
+    ['w1', 'w2', 'w3'].map((name) =>
+      startWorker(redis.url, name, root, ['--concurrency', '4'], {
+        PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      }),
+    ),
   );
 });
 
@@ -263,6 +270,31 @@ test('a worker refuses a payload of a newer protocol version, clearly', async ()
     String(line),
     /refused a job: the job uses pool protocol version 99, newer than this worker's 1: upgrade parex on the worker/,
   );
+});
+
+test('prp generate --redis: the agents run on the workers, their files travel, the PRP passes here', async (t) => {
+  const project = agentProject(t, {
+    'prps/INITIAL_user_auth.md': '# Feature: user auth\n\nEmail and password login.\n',
+  });
+  scriptHappyPrp(project, 'user_auth', 9);
+  const run = await runCli(
+    ['prp', 'generate', 'prps/INITIAL_user_auth.md', '--redis', redis.url, '--pass-env', 'FAKE_*'],
+    { cwd: project.dir, env: { ...parexEnv(null), ...project.env }, limitMs: 90_000 },
+  );
+  const logs = path.join(project.dir, 'prps/user_auth/codex/logs');
+  assert.equal(run.code, 0, `${run.stderr}${readFileSync(path.join(logs, 'phase1.log'), 'utf8')}`);
+  assert.match(run.stderr, /PRP complete: prps\/user_auth\.md \(score 9\/10 after 1 attempt\)/);
+  assert.ok(existsSync(path.join(project.dir, 'prps/user_auth/examples/login.ts')));
+  const ends = endLines(
+    wholeManifest(path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl')),
+  );
+  assert.equal(ends.length, 6);
+  for (const end of ends) {
+    assert.equal(end.outcome, 'success', JSON.stringify(end));
+    assert.equal(end.agent_ok, true);
+    assert.match(String(end.session_id), /^[0-9a-f-]{36}$/);
+    assert.ok(['w1', 'w2', 'w3'].includes((end.worker as { name: string }).name));
+  }
 });
 
 function rss(pid: number | undefined): number {
