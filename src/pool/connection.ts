@@ -44,12 +44,16 @@ export async function probeRedis(address: RedisAddress, who: string): Promise<vo
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => {});
+  // The cause (WRONGPASS, ECONNREFUSED) comes as an event; the rejection says only "closed".
+  let cause: Error | null = null;
+  client.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw unreachable(address, who, error as Error);
+    throw unreachable(address, who, cause ?? (error as Error));
   } finally {
     client.disconnect();
   }

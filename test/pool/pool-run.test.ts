@@ -297,6 +297,47 @@ test('prp generate --redis: the agents run on the workers, their files travel, t
   }
 });
 
+test('an ACL user limited to the pool’s keys, with its password in the URL, runs the pool', async (t) => {
+  const dir = tempDir(t);
+  const { Redis } = await import('ioredis');
+  const admin = new Redis({ port: redis.port });
+  // The user docs/distributed.md recommends.
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'pooluser',
+    'on',
+    '>pool-secret-pw',
+    '~parex:*',
+    '~parex-run:*',
+    '&parex-cancel',
+    '+@all',
+    '-@admin',
+    '-@dangerous',
+    '+info',
+    '+client|setname',
+    '+client|list',
+  );
+  admin.disconnect();
+  const url = `redis://pooluser:pool-secret-pw@127.0.0.1:${redis.port}`;
+  const acl = await startWorker(url, 'acl1', root, ['--concurrency', '2']);
+  t.after(() => acl.stop());
+  assert.match(acl.output(), /Redis redis:\/\/pooluser:\*\*\*@127\.0\.0\.1/);
+  assert.doesNotMatch(acl.output(), /pool-secret-pw/);
+  const run = await runCli(['exec', '--log-dir', 'logs', '--', 'echo acl', 'sleep 0.5; echo two'], {
+    cwd: dir,
+    env: parexEnv(null, { PAREX_REDIS: url }),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /pool-secret-pw/);
+  const wrong = await runCli(['exec', '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null, { PAREX_REDIS: url.replace('pool-secret-pw', 'wrong-pw') }),
+  });
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /fix: check the user and password/);
+});
+
 function rss(pid: number | undefined): number {
   if (pid === undefined || pid === 0) return 0;
   try {
