@@ -113,15 +113,13 @@ class Coordinator implements JobExecutor {
     };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);
-    const onCancel = () => void this.cancelAttempt(attempt, false);
-    request.cancel?.addEventListener('abort', onCancel, { once: true });
     const backstop = this.backstop(attempt, request);
     const sending = (async () => {
       const queue = await this.queues.queueFor(job.runsOn);
       this.queueOf.set(jobId, queue);
       attempt.queued();
       await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
-      if (request.cancel?.aborted === true) onCancel();
+      if (this.plan.signal?.aborted === true) void this.cancelAttempt(attempt, false);
     })();
     // Sending waits for Redis while it is away; the attempt may end first (Redis given up on).
     sending.catch((error: Error) =>
@@ -132,7 +130,6 @@ class Coordinator implements JobExecutor {
       return await attempt.done;
     } finally {
       clearInterval(backstop);
-      request.cancel?.removeEventListener('abort', onCancel);
       this.reader.forget(attempt);
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
@@ -185,7 +182,12 @@ class Coordinator implements JobExecutor {
     } catch {}
   }
 
+  /** Cancels the run: queued jobs leave the queue, every worker stops the running ones. One
+   * listener for the run, not one per job. */
   private cancelRun(force: boolean): void {
+    for (const attempt of this.attempts.values()) {
+      if (!force && attempt.taken === null) void this.cancelAttempt(attempt, false);
+    }
     void this.client
       .set(this.keys.cancel, force ? 'force' : 'cancel', 'EX', 3600)
       .then(() =>

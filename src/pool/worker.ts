@@ -74,7 +74,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const balance = () => {
     const total = workers.reduce((sum, worker) => sum + running(worker), 0);
     for (const worker of workers) {
-      worker.concurrency = Math.max(1, options.concurrency - total + running(worker));
+      const share = Math.max(1, options.concurrency - total + running(worker));
+      if (worker.concurrency !== share) worker.concurrency = share;
     }
   };
   print(
