@@ -10,6 +10,7 @@ import type { Queue } from 'bullmq';
 import type { ExecutorFactory, JobExecutor } from '../engine/executor.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { matchesPattern } from '../options/secrets.js';
+import { failedToStart } from '../process/run-process.js';
 import { openClient, probeRedis } from './connection.js';
 import { packFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
@@ -92,7 +93,8 @@ class Coordinator implements JobExecutor {
     );
     const inputs = packFiles(filesRoot, job.inputs, 'input');
     if ('error' in inputs) {
-      return { kind: 'ran' as const, ...failedToSend(inputs.error) };
+      const error = Object.assign(new Error(inputs.error), { code: 'EFBIG' });
+      return { kind: 'ran' as const, ...failedToStart(new Date(), error) };
     }
     const payload: JobPayload = {
       v: PROTOCOL_VERSION,
@@ -214,20 +216,4 @@ function relativeInside(root: string, paths: readonly string[]): string[] {
   return paths
     .map((file) => path.relative(root, path.resolve(root, file)))
     .filter((file) => !file.startsWith('..') && !path.isAbsolute(file));
-}
-
-function failedToSend(message: string) {
-  const now = new Date();
-  return {
-    pid: null,
-    startedAt: now,
-    endedAt: now,
-    durationMs: 0,
-    exitCode: null,
-    signal: null,
-    stopReason: null,
-    signalsSent: [],
-    reapedLeftovers: false,
-    spawnError: Object.assign(new Error(message), { code: 'EFBIG' }),
-  };
 }

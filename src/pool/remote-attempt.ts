@@ -5,6 +5,7 @@ import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
 import type { StopReason } from '../model.js';
+import { failedToStart } from '../process/run-process.js';
 import { unpackFiles } from './files.js';
 import type { RemoteOutcome } from './protocol.js';
 
@@ -94,7 +95,7 @@ export class RemoteAttempt {
     const at = this.started?.at ?? new Date();
     this.settle({
       kind: 'ran',
-      ...this.blank(at),
+      ...failedToStart(at, null),
       pid: this.started?.pid ?? null,
       durationMs: Date.now() - at.getTime(),
       endedAt: new Date(),
@@ -114,7 +115,7 @@ export class RemoteAttempt {
       return;
     }
     const at = this.started?.at ?? new Date();
-    const base = { kind: 'ran' as const, ...this.blank(at), fields: this.fields() };
+    const base = { kind: 'ran' as const, ...failedToStart(at, null), fields: this.fields() };
     if (remote.refused !== undefined) {
       const error = Object.assign(
         new Error(`worker ${this.taken?.worker} refused the job: ${remote.refused}`),
@@ -149,21 +150,6 @@ export class RemoteAttempt {
         ? { failure: `the log arrived incomplete: ${this.written} of ${remote.logBytes} bytes` }
         : {}),
     });
-  }
-
-  private blank(at: Date) {
-    return {
-      pid: null,
-      startedAt: at,
-      endedAt: at,
-      durationMs: 0,
-      exitCode: null,
-      signal: null,
-      stopReason: null,
-      signalsSent: [],
-      reapedLeftovers: false,
-      spawnError: null,
-    };
   }
 
   private fields(): Record<string, unknown> {
