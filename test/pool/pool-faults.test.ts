@@ -169,6 +169,61 @@ test('SIGKILL of a worker mid-job: its processes stop, the attempt is lost, anot
   await survivor?.stop();
 });
 
+test('SIGTERM of a worker mid-job: no new jobs, the job stopped after the grace and run elsewhere', async (t) => {
+  const dir = tempDir(t);
+  const marker = killedAfter(t);
+  const leaving = await startWorker(
+    redis.url,
+    'g1',
+    root,
+    ['--concurrency', '1', '--kill-after', '1'],
+    FAST_STALLS,
+  );
+  started.push(leaving);
+  const once = path.join(dir, 'once');
+  const { child, done } = startCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'PAREX_TEST_MARKER',
+      '--retries',
+      '1',
+      '--retry-delay',
+      '0',
+      '--log-dir',
+      'logs',
+      '--',
+      `if [ -e ${once} ]; then echo again; else touch ${once}; sleep 30; fi`,
+    ],
+    { cwd: dir, env: parexEnv(marker), limitMs: 60_000 },
+  );
+  await waitForStderrCount(child, '[parex] started ', 1);
+  await waitForMarked(marker, 1, 'sleep 30');
+  const staying = await worker('g2', 1);
+  const stoppedAt = performance.now();
+  const code = await leaving.stop();
+  t.diagnostic(
+    `the worker exited ${Math.round(performance.now() - stoppedAt)} ms after SIGTERM (grace 1 s)`,
+  );
+  assert.equal(code, 0, leaving.output());
+  assert.match(leaving.output(), /SIGTERM: taking no new jobs/);
+  await jobsGone(marker, child.pid, 1000);
+  const run = await done;
+  assert.equal(run.code, 0, run.stderr);
+  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.deepEqual(
+    ends.map((end) => [end.attempt, end.outcome, (end.worker as { name: string }).name]),
+    [
+      [1, 'lost', 'g1'],
+      [2, 'success', 'g2'],
+    ],
+  );
+  assert.equal(ends[0]?.reason, 'worker g1 shut down');
+  await staying.stop();
+});
+
 test('SIGKILL of the coordinator: workers stop its jobs within 15 s; --resume reruns exactly those', async (t) => {
   const dir = tempDir(t);
   const marker = killedAfter(t);
