@@ -66,10 +66,15 @@ class Coordinator implements JobExecutor {
       this.keys.events,
       (key) => this.attempts.get(key),
     );
-    this.queues = new PoolQueues(settings.redis, `parex:${plan.runId}`, (jobId, why) => {
-      const attempt = this.byJobId.get(jobId);
-      attempt?.lose(why(attempt.taken?.worker ?? '(unknown)'));
-    });
+    this.queues = new PoolQueues(
+      settings.redis,
+      `parex:${plan.runId}`,
+      (jobId, why) => {
+        const attempt = this.byJobId.get(jobId);
+        attempt?.lose(why(attempt.taken?.worker ?? '(unknown)'));
+      },
+      plan.onWarning,
+    );
     heartbeat.onGiveUp((why) => {
       for (const attempt of this.attempts.values()) attempt.lose(why);
     });

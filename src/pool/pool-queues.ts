@@ -27,6 +27,7 @@ export class PoolQueues {
     private readonly address: RedisAddress,
     private readonly connectionName: string,
     private readonly onLost: LostHandler,
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** The queue for a job's tags: the one of them with the least work per worker. */
@@ -85,6 +86,11 @@ export class PoolQueues {
     });
     // Events are read from now on: the queue is used only once its reader is ready.
     await events.waitUntilReady();
+    if ((await queue.getWorkersCount()) === 0) {
+      this.warn(
+        `[parex] no worker serves the queue "${tag}" yet: its jobs wait until one does (parex worker --redis URL${tag === DEFAULT_TAG ? '' : ` --tags ${tag}`})`,
+      );
+    }
     return queue;
   }
 }

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
-import { runCli } from '../helpers/cli.js';
-import { endLines, parexEnv, startLines, text } from '../helpers/exec.js';
+import { runCli, waitForStderr } from '../helpers/cli.js';
+import { endLines, parexEnv, startCli, startLines, text } from '../helpers/exec.js';
 import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
 import { FIXTURES } from '../helpers/paths.js';
 import {
@@ -336,6 +336,34 @@ test('an ACL user limited to the pool’s keys, with its password in the URL, ru
   });
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /fix: check the user and password/);
+});
+
+test('runs_on: a phase goes to the queue of its tag, served only by workers with that tag', async (t) => {
+  const dir = tempDir(t);
+  writeWorkflow(dir, [
+    'name: tags',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - { id: anywhere, command: "echo any" }',
+    '  - { id: on_gpu, command: "echo gpu", runs_on: [gpu] }',
+  ]);
+  const { child, done } = startCli(['run', 'flow.yaml', '--redis', redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  // No worker has the tag yet: the run says so, and the phase waits for one.
+  await waitForStderr(child, 'no worker serves the queue "gpu" yet');
+  const gpu = await startWorker(redis.url, 'gpu1', root, ['--tags', 'gpu', '--concurrency', '1']);
+  t.after(() => gpu.stop());
+  assert.match(gpu.output(), /queues gpu, default/);
+  const run = await done;
+  assert.equal(run.code, 0, run.stderr);
+  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'))).filter(
+    (end) => end.outcome === 'success',
+  );
+  const onGpu = ends.find((end) => end.phase === 'on_gpu');
+  assert.equal((onGpu?.worker as { name: string }).name, 'gpu1');
 });
 
 function rss(pid: number | undefined): number {
