@@ -1,7 +1,8 @@
 // A pooled run end to end: a real redis-server, three `parex worker`s each with its own
 // --workdir, and coordinators (parex exec|run --redis) in a directory of their own.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -26,9 +27,7 @@ let root: string;
 
 before(async () => {
   redis = await startRedis();
-  root = (await import('node:fs')).mkdtempSync(
-    path.join((await import('node:os')).tmpdir(), 'parex-pool-'),
-  );
+  root = mkdtempSync(path.join(tmpdir(), 'parex-pool-'));
   workers = await Promise.all(
     // The fake agent CLIs are installed on every worker.
     ['w1', 'w2', 'w3'].map((name) =>
@@ -42,7 +41,7 @@ before(async () => {
 after(async () => {
   await Promise.all(workers.map((worker) => worker.stop()));
   await redis.stop();
-  (await import('node:fs')).rmSync(root, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
 });
 
 test('30 jobs across 3 workers: all run, the manifest is complete, each line names its worker', async (t) => {
@@ -363,7 +362,7 @@ test('runs_on: a phase goes to the queue of its tag, served only by workers with
     (end) => end.outcome === 'success',
   );
   const onGpu = ends.find((end) => end.phase === 'on_gpu');
-  assert.equal((onGpu?.worker as { name: string }).name, 'gpu1');
+  assert.deepEqual(onGpu?.worker, { name: 'gpu1', host: hostname() });
 });
 
 function rss(pid: number | undefined): number {
