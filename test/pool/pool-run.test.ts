@@ -109,6 +109,32 @@ test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the
   assert.deepEqual(livingWithMarker(marker), [], 'the job left processes on its worker');
 });
 
+test('idle detection runs on the worker: a silent job is stopped as stalled', async (t) => {
+  const dir = tempDir(t);
+  const run = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--idle-timeout',
+      '1',
+      '--kill-after',
+      '1',
+      '--log-dir',
+      'logs',
+      '--',
+      'echo hello; sleep 30',
+    ],
+    { cwd: dir, env: parexEnv(null), limitMs: 30_000 },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'stalled');
+  assert.equal(end?.stop_reason, 'stall');
+  assert.equal(end?.exit_code, 124);
+  assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'hello\n');
+});
+
 test('a large log streams back byte-exact, with flat memory on both sides', async (t) => {
   const dir = tempDir(t);
   const megabytes = 200;
