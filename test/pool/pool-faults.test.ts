@@ -224,6 +224,42 @@ test('SIGTERM of a worker mid-job: no new jobs, the job stopped after the grace 
   await staying.stop();
 });
 
+test('a worker that stops answering: the coordinator’s backstop records the attempt lost', async (t) => {
+  const dir = tempDir(t);
+  const marker = killedAfter(t);
+  const frozen = await worker('f1', 1);
+  const { child, done } = startCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'PAREX_TEST_MARKER',
+      '--timeout',
+      '1',
+      '--kill-after',
+      '1',
+      '--log-dir',
+      'logs',
+      '--',
+      'sleep 60',
+    ],
+    { cwd: dir, env: parexEnv(marker), limitMs: 60_000 },
+  );
+  await waitForStderrCount(child, '[parex] started ', 1);
+  await waitForMarked(marker, 1, 'sleep 60');
+  // Frozen, the worker enforces no deadline and reports nothing; no other worker checks stalls.
+  frozen.child.kill('SIGSTOP');
+  const run = await done;
+  assert.equal(run.code, 1, run.stderr);
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'lost');
+  assert.equal(end?.reason, 'no end from worker f1 within the timeout, the grace and 15s');
+  // Its fork server stops the job once the worker is gone for good.
+  frozen.child.kill('SIGKILL');
+  await jobsGone(marker, undefined, 3000);
+});
+
 test('SIGKILL of the coordinator: workers stop its jobs within 15 s; --resume reruns exactly those', async (t) => {
   const dir = tempDir(t);
   const marker = killedAfter(t);
