@@ -15,6 +15,7 @@ import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { runRemoteJob, type WorkerContext } from './run-remote.js';
 import { RunningJobs } from './running-jobs.js';
+import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
@@ -69,7 +70,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   };
   const stopWatching = watchRuns(client, subscriber, jobs, kept, print);
   const queues = [...new Set([...options.tags, DEFAULT_TAG])];
-  const workers = queues.map((queue) => startQueueWorker(queue, options, context, () => balance()));
+  const slots = new Slots(options.concurrency);
+  const workers = queues.map((queue) =>
+    startQueueWorker(queue, options, context, slots, () => balance()),
+  );
   // The queues share the worker's slots: each may take only what the others leave free.
   const balance = () => {
     const total = workers.reduce((sum, worker) => sum + running(worker), 0);
@@ -127,6 +131,7 @@ function startQueueWorker(
   queue: string,
   options: WorkerOptions,
   context: WorkerContext,
+  slots: Slots,
   balance: () => void,
 ): Worker {
   const { Worker } = loadBullmq();
@@ -136,9 +141,11 @@ function startQueueWorker(
     async (job, _token, signal) => {
       activeCounts.set(worker, running(worker) + 1);
       balance();
+      await slots.take();
       try {
         await runRemoteJob(context, job.data, signal);
       } finally {
+        slots.give();
         activeCounts.set(worker, running(worker) - 1);
         balance();
       }
