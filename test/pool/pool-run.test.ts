@@ -391,6 +391,29 @@ test('runs_on: a phase goes to the queue of its tag, served only by workers with
   assert.deepEqual(onGpu?.worker, { name: 'gpu1', host: hostname() });
 });
 
+test('the library: runGroup with poolExecutor runs on the pool', async (t) => {
+  const dir = tempDir(t);
+  const { parseRedisUrl, poolExecutor, runGroup } = await import('../../src/index.js');
+  const executor = poolExecutor({ redis: parseRedisUrl(redis.url), passEnv: [] });
+  const result = await runGroup({
+    jobs: ['echo lib', 'exit 3'],
+    cwd: dir,
+    executor,
+    forkServer: false,
+  });
+  assert.deepEqual(
+    result.results.map((job) => [job.outcome, job.exitCode]),
+    [
+      ['success', 0],
+      ['failed', 3],
+    ],
+  );
+  assert.ok(
+    ['w1', 'w2', 'w3'].includes((result.results[0]?.details.worker as { name: string }).name),
+  );
+  assert.equal(readFileSync(result.results[0]?.logPath ?? '', 'utf8'), 'lib\n');
+});
+
 function rss(pid: number | undefined): number {
   if (pid === undefined || pid === 0) return 0;
   try {
