@@ -408,9 +408,8 @@ test('the library: runGroup with poolExecutor runs on the pool', async (t) => {
       ['failed', 3],
     ],
   );
-  assert.ok(
-    ['w1', 'w2', 'w3'].includes((result.results[0]?.details.worker as { name: string }).name),
-  );
+  const worker = result.results[0]?.details.worker as { name?: string } | undefined;
+  assert.ok(['w1', 'w2', 'w3'].includes(String(worker?.name)));
   assert.equal(readFileSync(result.results[0]?.logPath ?? '', 'utf8'), 'lib\n');
 });
 
