@@ -123,6 +123,18 @@ export interface GroupResult {
   readonly ok: boolean;
   /** The signal that cancelled the group, if one did. */
   readonly cancelledBy: NodeJS.Signals | null;
+  /** Why parex itself stopped the group early (e.g. --fail-fast), if it did. */
+  readonly haltedBy: GroupHalt | null;
+}
+
+/** Why parex stopped a group before every job had run. */
+export interface GroupHalt {
+  /** 'fail-fast': a job did not succeed and --fail-fast was on. */
+  readonly reason: 'fail-fast';
+  /** The job whose ending stopped the group. */
+  readonly job: string;
+  /** How that job ended. */
+  readonly outcome: Outcome;
 }
 
 /** One job's span of time, the raw material of the speedup figures. */

@@ -24,7 +24,8 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     ]);
   }
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
-  for (const name of notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);
+  const why = group.haltedBy === null ? 'run cancelled' : `${group.haltedBy.reason}`;
+  for (const name of notStarted) rows.push([name, `NOT STARTED (${why})`, '-', '-']);
   const { speedup } = group;
   const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
   const lines = [
@@ -49,6 +50,13 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}${more}`);
   }
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
+  if (group.haltedBy !== null) {
+    const { job, outcome } = group.haltedBy;
+    const stopped = group.results.filter((result) => result.outcome === 'cancelled').length;
+    lines.push(
+      `  stopped by --fail-fast at ${job} (${outcome}): ${stopped} running job${stopped === 1 ? '' : 's'} stopped, ${group.notStarted.length} not started`,
+    );
+  }
   lines.push(`  manifest: ${displayPath(group.manifestPath)}`);
   return lines;
 }
