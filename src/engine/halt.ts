@@ -1,6 +1,8 @@
 // The run's own stop: the engine (fail-fast, later budgets) can stop a whole run the way the
 // caller's abort signal does, the running jobs by their stop ladder and nothing more started,
 // and say why.
+import { setMaxListeners } from 'node:events';
+
 import type { GroupHalt } from '../model.js';
 
 /** The caller's cancel signal joined with the engine's own reasons to stop the run. */
@@ -12,6 +14,8 @@ export class RunHalt {
 
   constructor(cancel: AbortSignal | null) {
     this.signal = cancel === null ? this.controller.signal : joined(cancel, this.controller.signal);
+    // Every running job listens to it: -j 64 is 64 listeners, and no leak.
+    setMaxListeners(0, this.signal);
   }
 
   /** Stops the run for `why`; only the first reason counts. */

@@ -1,5 +1,6 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
-import type { GroupEvent, GroupHalt, GroupResult, JobResult } from '../model.js';
+import { waves } from '../graph/topology.js';
+import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
@@ -26,8 +27,14 @@ export async function runGroup(
   const failing = failFast(halt, plan.failFast);
   const prepared = prepareLogDir(plan);
   const { recorder } = prepared;
+  // Every attempt's span, for the figures: a retried job counts each of its attempts.
+  const spans: JobSpan[] = [];
+  const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
   const emit = (event: GroupEvent) => {
     const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
+    if (told.type === 'job-end' && told.result.pid !== null) {
+      spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
+    }
     recorder.record(told);
     plan.onEvent(told);
   };
@@ -91,13 +98,24 @@ export async function runGroup(
     manifestPath: plan.manifestPath,
     results: ordered,
     notStarted: notStarted.map((job) => job.name),
-    speedup: computeSpeedup(ordered.filter((job) => job.pid !== null)),
+    speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
     ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,
   };
   plan.onEvent({ type: 'run-end', result });
   return result;
+}
+
+function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
+  const { name, startedAt, endedAt, durationMs, attempt } = result;
+  return { name, startedAt, endedAt, durationMs, attempt, needs };
+}
+
+/** The most jobs the needs let run at once (null without needs: all of them). */
+function widestWave(jobs: readonly PlannedJob[]): number | null {
+  if (jobs.every((job) => job.needs.length === 0)) return null;
+  return Math.max(...waves(jobs).map((wave) => wave.length));
 }
 
 /** A job the engine's own halt stopped says so in its reason. */

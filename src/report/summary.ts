@@ -1,6 +1,12 @@
 // The summary printed when a group ends: every job's outcome, duration and log, then the speedup.
-import type { GroupResult } from '../model.js';
-import { alignColumns, displayPath, formatDuration } from './format.js';
+import type { GroupResult, SpeedupFigures } from '../model.js';
+import {
+  alignColumns,
+  criticalPathText,
+  displayPath,
+  efficiencyText,
+  formatDuration,
+} from './format.js';
 import { describeOutcome } from './outcome-words.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
@@ -36,7 +42,8 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       : [
           `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${group.results.length - failed.length} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
         ]),
-    `  wall time ${formatDuration(speedup.wallMs)}, sum of job times ${formatDuration(speedup.sumMs)}, speedup ${speedup.speedup.toFixed(2)}x`,
+    `  ${figuresLine(speedup)}`,
+    ...(speedup.criticalPath.length === 0 ? [] : [`  critical path ${criticalPathText(speedup)}`]),
   ];
   if (failed.length > 0) {
     const list = failed
@@ -67,4 +74,9 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/** Wall time, sum, speedup and efficiency on one line, as the summary and status print them. */
+export function figuresLine(figures: SpeedupFigures): string {
+  return `wall time ${formatDuration(figures.wallMs)}, sum of job times ${formatDuration(figures.sumMs)}, speedup ${figures.speedup.toFixed(2)}x, efficiency ${efficiencyText(figures)}`;
 }

@@ -258,10 +258,14 @@ test('the figures, the critical path, the tables and the failures', () => {
       ?.slice(1);
   assert.deepEqual(figure('wall'), ['wall time', '5.00s']);
   assert.deepEqual(figure('sum'), ['sum of job times', '8.00s']);
-  assert.deepEqual(figure('speedup'), ['speedup', '1.60x']);
+  // Wave 1 lets three jobs run at once: 1.60x over 3 slots.
+  assert.deepEqual(figure('speedup'), ['speedup', '1.60x, 53% of 3 slots']);
   assert.deepEqual(figure('jobs'), ['jobs', '7, 5 not successful']);
   assert.deepEqual(figure('slowest'), ['slowest job', 'test']);
-  assert.deepEqual(figure('critical-path'), ['critical path (5.00s)', 'build → test']);
+  assert.deepEqual(figure('critical-path'), [
+    'critical path',
+    'build → test (5.00s + 0.00s start-up gaps)',
+  ]);
   assert.deepEqual(figure('tokens'), ['tokens (13,345 in / 700 out)', '13.3k in / 700 out']);
   assert.deepEqual(figure('cost'), ['cost', '$0.0145']);
   // The critical path's rows are highlighted in the timeline and the jobs table.
@@ -272,7 +276,7 @@ test('the figures, the critical path, the tables and the failures', () => {
   assert.match(html, /<tr><td>wave 1<\/td><td>build, lint, evil&quot;/);
   assert.match(
     html,
-    /<tr><td>wave 2<\/td><td>test<\/td><td class="num">3\.00s<\/td><td class="num">3\.00s<\/td><td class="num">1\.00x<\/td><td class="num">100%<\/td><td>test<\/td><\/tr>/,
+    /<tr><td>wave 2<\/td><td>test<\/td><td class="num">3\.00s<\/td><td class="num">3\.00s<\/td><td class="num">1\.00x<\/td><td class="num">100% of 1 slot<\/td><td>test<\/td><\/tr>/,
   );
   // Jobs: every one, with its start offset.
   for (const name of ['build', 'test', 'lint', 'deploy', 'watch', 'ghost'])
