@@ -120,7 +120,7 @@ test('report --json, --run, --all, speedup and status give the hand-computed fig
   assert.match(missing.stderr, /no run "nope"/);
 });
 
-test('a real -j 1 run: the summary's path runs through the slot each job waited for', async (t) => {
+test("a real -j 1 run: the summary's path runs through the slot each job waited for", async (t) => {
   const dir = tempDir(t);
   const run = await runCli(
     ['exec', '-j', '1', '--log-dir', 'logs', '--', 'sleep 0.3', 'sleep 0.3', 'sleep 0.3'],
