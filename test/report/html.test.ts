@@ -312,3 +312,9 @@ test('the page is a pure function of its input, and copes with a run without job
   assert.doesNotMatch(empty, /NaN|undefined|Infinity/);
   assert.doesNotMatch(html, /NaN|undefined|Infinity/);
 });
+
+test('a skipped job shows no log path: it never ran, so it has no log', () => {
+  const row = /<tr data-job="deploy">.*?<\/tr>/s.exec(html)?.[0] ?? '';
+  assert.match(row, /<td class="path">-<\/td>/);
+  assert.doesNotMatch(html, /\/logs\/deploy\.log/);
+});
