@@ -26,7 +26,8 @@ Examples:
   parex exec -j 8 -a commands.txt
   generate-commands | parex exec -j 8 -a -
 
-Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed;
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed
+(or --fail-fast stopped the run);
 2 usage or validation error (nothing spawned, nothing written);
 130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
 
