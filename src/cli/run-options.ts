@@ -98,3 +98,24 @@ export function readRunOptions(command: Command): RunOptions {
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
+
+/** The limits a workflow run takes from its flags (run, prp generate): each undefined when unset. */
+export function readLimitOptions(command: Command): {
+  timeoutSec: number | undefined;
+  killAfterSec: number | undefined;
+  idleTimeoutSec: number | undefined;
+  concurrency: number | undefined;
+} {
+  return {
+    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
+    killAfterSec: secondsOption(
+      command,
+      'killAfter',
+      '--kill-after',
+      '',
+      '0 sends SIGKILL right after SIGTERM',
+    ),
+    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
+    concurrency: countOption(command, 'jobs', '--jobs', ''),
+  };
+}

@@ -16,6 +16,7 @@ import {
 import { renderHtml } from '../../src/report/html.js';
 import type { ReportContext } from '../../src/report/markdown.js';
 import type { JobView } from '../../src/report/run-view.js';
+import { jobView } from '../helpers/job-view.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
@@ -23,31 +24,7 @@ const HOSTILE = '<script>alert(1)</script>';
 const EVIL_NAME = 'evil"><img src=x onerror=alert(2)>';
 
 /** A job that ran from `startMs` for `durationMs` (both from T0), or `null`s for open ones. */
-function job(fields: Partial<JobView> & { name: string; state: JobView['state'] }): JobView {
-  const startedAt = fields.startedAt ?? null;
-  const durationMs = fields.durationMs ?? null;
-  return {
-    runId: 'run-1',
-    exitCode: null,
-    pid: 100,
-    endedAt:
-      startedAt !== null && durationMs !== null && fields.state !== 'running'
-        ? new Date(startedAt.getTime() + durationMs)
-        : null,
-    attempts: 1,
-    agent: null,
-    needs: [],
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    reason: null,
-    logPath: `/logs/${fields.name}.log`,
-    group: null,
-    ...fields,
-    startedAt,
-    durationMs,
-  };
-}
+const job = jobView;
 
 const JOBS: JobView[] = [
   job({

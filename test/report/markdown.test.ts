@@ -5,29 +5,18 @@ import { test } from 'node:test';
 
 import { analyseRun } from '../../src/report/analysis.js';
 import { fenceFor, formatMarkdown } from '../../src/report/markdown.js';
-import type { JobView } from '../../src/report/run-view.js';
+import { jobView } from '../helpers/job-view.js';
 
 const start = new Date(Date.UTC(2026, 0, 1));
 
-const failed: JobView = {
+const failed = jobView({
   name: 'docs',
-  runId: 'r1',
   state: 'failed',
   exitCode: 1,
-  pid: 5,
   startedAt: start,
-  endedAt: new Date(start.getTime() + 1000),
   durationMs: 1000,
-  attempts: 1,
-  agent: null,
-  needs: [],
-  inputTokens: null,
-  outputTokens: null,
-  costUsd: null,
-  reason: null,
   logPath: '/l/docs.log',
-  group: null,
-};
+});
 
 test('fenceFor is one backtick longer than the longest run, at least three', () => {
   assert.equal(fenceFor(['plain']), '```');

@@ -6,8 +6,14 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
-import { countOption, secondsOption, textOption } from '../sources.js';
+import {
+  addOutputOptions,
+  addRunOptions,
+  outputMode,
+  readLimitOptions,
+  readRunOptions,
+} from '../run-options.js';
+import { textOption } from '../sources.js';
 
 /** Adds `prp generate` and `prp score` to the program. */
 export function registerPrp(program: Command): void {
@@ -79,16 +85,7 @@ async function generateAction(initial: string, command: Command): Promise<number
     minScore: parseScore(textOption(command, 'minScore'), '--min-score', 8),
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
     resume: command.getOptionValue('resume') === true,
-    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
-    killAfterSec: secondsOption(
-      command,
-      'killAfter',
-      '--kill-after',
-      '',
-      '0 sends SIGKILL right after SIGTERM',
-    ),
-    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
-    concurrency: countOption(command, 'jobs', '--jobs', ''),
+    ...readLimitOptions(command),
   };
   const runOptions = readRunOptions(command);
   if (command.getOptionValue('dryRun') === true) {
