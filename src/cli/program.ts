@@ -61,11 +61,12 @@ function argumentError(text: string, name: string, takesCommands: boolean): stri
     .trimEnd()
     .replace(/\n/g, '\n  ');
   const unknown = /unknown option '([^']+)'/.exec(text)?.[1];
-  if (takesCommands && unknown !== undefined) {
+  // An option close to one of parex's gets commander's "Did you mean"; any other may be a command's.
+  if (takesCommands && unknown !== undefined && !text.includes('Did you mean')) {
     return [
       `parex: ${what}`,
       `  why: ${unknown} is not an option of '${name}'; if it belongs to one of the commands, parex read it as its own`,
-      `  fix: put -- before the commands (e.g. ${name} -- "ls ${unknown}"), or run '${name} --help' for its options`,
+      `  fix: put -- before the commands, e.g. ${name} -- "COMMAND ${unknown}" (or run '${name} --help' for its options)`,
       '',
     ].join('\n');
   }
