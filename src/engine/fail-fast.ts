@@ -1,23 +1,19 @@
-// --fail-fast: at the first job that does not succeed, stop the run: the running jobs by their
-// stop ladder (as a cancel would), and no further start.
+// --fail-fast: at the first job that does not succeed, stop the run through its own stop: the
+// running jobs by their stop ladder (as a cancel would), and no further start.
 import type { JobResult } from '../model.js';
-import type { StartAdmission } from './admission.js';
 import type { RunHalt } from './halt.js';
 
-/** The fail-fast policy of a run: an admission that refuses starts once it has fired. */
-export interface FailFast extends StartAdmission<unknown> {
+/** The fail-fast policy of a run. */
+export interface FailFast {
   /** Told each job's final result; halts the run at the first that did not succeed. */
   jobEnded(result: JobResult): void;
 }
 
 /** Fail-fast over `halt`; `enabled` false gives a policy that never fires. */
 export function failFast(halt: RunHalt, enabled: boolean): FailFast {
-  let fired = false;
   return {
-    admit: () => (fired ? 'never' : 'start'),
     jobEnded: (result) => {
-      if (!enabled || fired || result.outcome === 'success' || halt.signal.aborted) return;
-      fired = true;
+      if (!enabled || result.outcome === 'success' || halt.signal.aborted) return;
       halt.halt({ reason: 'fail-fast', job: result.name, outcome: result.outcome });
     },
   };

@@ -60,7 +60,7 @@ export async function runGroup(
   );
   let notStarted: PlannedJob[];
   try {
-    notStarted = await runInSlots<PlannedJob>(plan.jobs, plan.concurrency, plan.signal, {
+    notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
@@ -76,7 +76,6 @@ export async function runGroup(
         failing.jobEnded(result);
         return result.outcome === 'success';
       },
-      admission: failing,
       skip: (job, need) => {
         const result = skippedResult(job, plan, need);
         results.set(job.name, result);

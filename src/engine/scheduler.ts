@@ -1,9 +1,7 @@
 // The scheduler: a fixed number of slots over jobs that may need others. A job starts, in the
 // order given, once every job it needs has succeeded; it is skipped once one of them has not.
 // Each pump looks only past the jobs already taken, so a group of 10,000 jobs without needs
-// costs the same per job as a group of 1,000. Before each start it asks the admission policy,
-// if there is one (src/engine/admission.ts); a job refused for good is left not started.
-import type { StartAdmission } from './admission.js';
+// costs the same per job as a group of 1,000.
 
 /** What the scheduler needs of a job. */
 export interface SchedulableJob {
@@ -17,8 +15,6 @@ export interface SchedulerHooks<T extends SchedulableJob> {
   readonly run: (job: T) => Promise<boolean>;
   /** Records a job that will not run because `need` did not succeed. */
   readonly skip: (job: T, need: string) => void;
-  /** Asked before each start; without it every job may start as soon as its needs allow. */
-  readonly admission?: StartAdmission<T>;
 }
 
 /** Runs every job it can, at most `slots` at once; resolves with the jobs never started or skipped. */
@@ -31,15 +27,12 @@ export function runInSlots<T extends SchedulableJob>(
   const limit = Math.max(1, slots);
   const succeeded = new Map<string, boolean>();
   const taken: boolean[] = jobs.map(() => false);
-  const refused: boolean[] = jobs.map(() => false);
   let head = 0;
   let running = 0;
-  let done = false;
   return new Promise((resolve) => {
     const finish = () => {
-      done = true;
       cancel?.removeEventListener('abort', pump);
-      resolve(jobs.filter((_, index) => !taken[index] || refused[index]));
+      resolve(jobs.filter((_, index) => !taken[index]));
     };
     const settle = (job: T, ok: boolean) => {
       running -= 1;
@@ -64,36 +57,23 @@ export function runInSlots<T extends SchedulableJob>(
       }
     }
     function pump(): void {
-      if (done) return;
       if (cancel?.aborted === true) {
         if (running === 0) finish();
         return;
       }
       while (head < jobs.length && taken[head]) head += 1;
-      let waiting = false;
       for (let index = head; index < jobs.length && running < limit; index += 1) {
         const job = jobs[index] as T;
         if (taken[index] || !job.needs.every((need) => succeeded.get(need) === true)) continue;
-        const answer = hooks.admission?.admit(job) ?? 'start';
-        if (answer === 'wait') {
-          waiting = true;
-          continue;
-        }
         taken[index] = true;
-        if (answer === 'never') {
-          refused[index] = true;
-          continue;
-        }
         running += 1;
         hooks.run(job).then(
           (ok) => settle(job, ok),
           () => settle(job, false),
         );
       }
-      // A job the admission holds back is started when it wakes the scheduler.
-      if (running === 0 && !waiting) finish();
+      if (running === 0) finish();
     }
-    hooks.admission?.subscribe?.(pump);
     cancel?.addEventListener('abort', pump);
     pump();
   });
