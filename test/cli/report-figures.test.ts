@@ -133,3 +133,34 @@ test("a real -j 1 run: the summary's path runs through the slot each job waited 
   assert.match(run.stderr, /speedup (0\.9\d|1\.00)x, efficiency (9\d|100)% of 1 slot/);
   assert.match(run.stderr, /^ {2}critical path job1 → job2 → job3 \(/m);
 });
+
+test('a real retry: both attempts are spans in the report and the path runs through them', async (t) => {
+  const dir = tempDir(t);
+  const env = parexEnv(null);
+  const flaky =
+    'if [ -e tried ]; then sleep 0.3; else touch tried; echo "HTTP 429" >&2; exit 1; fi';
+  const run = await runCli(
+    ['exec', '--retries', '1', '--retry-delay', '0.2', '--log-dir', 'logs', '--', flaky],
+    { cwd: dir, env },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^ {2}critical path job1 → job1#2 \(/m);
+  const json = await runCli(['report', '--log-dir', 'logs', '--json'], { cwd: dir, env });
+  const report = JSON.parse(json.stdout) as {
+    attempts: { attempt: number; outcome: string }[];
+    critical_path: string[];
+    sum_ms: number;
+    wall_ms: number;
+    gap_ms: number;
+  };
+  assert.deepEqual(
+    report.attempts.map((attempt) => [attempt.attempt, attempt.outcome]),
+    [
+      [1, 'failed'],
+      [2, 'success'],
+    ],
+  );
+  assert.deepEqual(report.critical_path, ['job1', 'job1#2']);
+  assert.ok(report.gap_ms >= 190, `the retry delay is a gap: ${report.gap_ms}`);
+  assert.ok(report.wall_ms >= report.sum_ms + 190, JSON.stringify(report));
+});

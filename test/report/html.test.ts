@@ -295,3 +295,45 @@ test('a skipped job shows no log path: it never ran, so it has no log', () => {
   assert.match(row, /<td class="path">-<\/td>/);
   assert.doesNotMatch(html, /\/logs\/deploy\.log/);
 });
+
+test('a retried job: one bar per attempt in its row, the sum and wall over every attempt', () => {
+  const retried = job({
+    name: 'flaky',
+    state: 'success',
+    exitCode: 0,
+    startedAt: at(3000),
+    durationMs: 1000,
+    attempts: 2,
+  });
+  const attempts = [
+    {
+      name: 'flaky',
+      attempt: 1,
+      startedAt: at(0),
+      endedAt: at(1000),
+      durationMs: 1000,
+      outcome: 'failed',
+    },
+    {
+      name: 'flaky',
+      attempt: 2,
+      startedAt: at(3000),
+      endedAt: at(4000),
+      durationMs: 1000,
+      outcome: 'success',
+    },
+  ];
+  const report = analyseRun([retried], attempts, 1);
+  assert.equal(report.sumMs, 2000);
+  assert.equal(report.wallMs, 4000);
+  assert.deepEqual(report.criticalPath, ['flaky', 'flaky#2']);
+  const page = renderHtml(report, CONTEXT);
+  assert.match(
+    page,
+    /class="bar attempt" data-job="flaky" data-attempt="1" data-row="0" data-state="failed" data-start-ms="0" data-duration-ms="1000"/,
+  );
+  assert.match(
+    page,
+    /class="bar" data-job="flaky" data-row="0" data-state="success" data-start-ms="3000" data-duration-ms="1000"/,
+  );
+});
