@@ -1,5 +1,5 @@
 // The options of every command that runs jobs (exec, run, prp generate) that are not about
-// time limits or output: the lock, the environment, retries and staggered starts.
+// time limits or output: the lock, the environment, retries, staggered starts and fail-fast.
 import { type Command, Option } from 'commander';
 
 import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
@@ -11,7 +11,14 @@ import { countOption, secondsOption } from './sources.js';
 /** The group options these flags set. */
 export type RunOptions = Pick<
   GroupOptions,
-  'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs' | 'executor'
+  | 'force'
+  | 'unsetEnv'
+  | 'secretPatterns'
+  | 'retries'
+  | 'retryDelaySec'
+  | 'staggerMs'
+  | 'failFast'
+  | 'executor'
 >;
 
 /** Adds --quiet and --json to a command that runs jobs. */
@@ -71,7 +78,12 @@ export function addRunOptions(command: Command): Command {
       'with --redis: send this variable (or NAME_* pattern) of this environment to the workers (repeatable); by default none',
       collect,
       [] as string[],
-    );
+    )
+    .option(
+      '--fail-fast',
+      'at the first job that does not succeed, stop the running ones and start no more (exit 1)',
+    )
+    .option('--no-fail-fast', 'run every job even when one fails (overrides the workflow)');
 }
 
 /** Reads the flags, validated. */
@@ -93,9 +105,11 @@ export function readRunOptions(command: Command): RunOptions {
   );
   const redis = command.getOptionValue('redis') as string | undefined;
   const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];
+  const failFast: unknown = command.getOptionValue('failFast');
   return {
     ...(redis === undefined ? {} : { executor: pooled(redis, passEnv, command) }),
     force: command.getOptionValue('force') === true,
+    ...(typeof failFast === 'boolean' ? { failFast } : {}),
     unsetEnv: (command.getOptionValue('unsetEnv') as string[] | undefined) ?? [],
     secretPatterns: (command.getOptionValue('secretEnv') as string[] | undefined) ?? [],
     ...(retries === undefined ? {} : { retries }),
@@ -116,4 +130,25 @@ function pooled(url: string, passEnv: string[], command: Command): GroupOptions[
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The limits a workflow run takes from its flags (run, prp generate): each undefined when unset. */
+export function readLimitOptions(command: Command): {
+  timeoutSec: number | undefined;
+  killAfterSec: number | undefined;
+  idleTimeoutSec: number | undefined;
+  concurrency: number | undefined;
+} {
+  return {
+    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
+    killAfterSec: secondsOption(
+      command,
+      'killAfter',
+      '--kill-after',
+      '',
+      '0 sends SIGKILL right after SIGTERM',
+    ),
+    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
+    concurrency: countOption(command, 'jobs', '--jobs', ''),
+  };
 }

@@ -26,6 +26,7 @@ type PassedOn =
   | 'force'
   | 'unsetEnv'
   | 'secretPatterns'
+  | 'failFast'
   | 'executor';
 
 /** How to run a planned workflow. */
@@ -72,6 +73,7 @@ export async function runWorkflow(
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
     killAfterSec: plan.killAfterSec,
+    failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
     feature: plan.feature,
     group: plan.workflow.name,
