@@ -146,6 +146,23 @@ export interface SpeedupFigures {
   readonly longest: string | null;
 }
 
+/**
+ * An agent's token use, in one meaning for every agent (docs/manifest.md): `input_tokens` counts
+ * every input token including cache reads and writes, `cached_input_tokens` the cache reads
+ * among them, `cache_write_tokens` the tokens written into the cache (Claude), `output_tokens`
+ * the generated ones, `reasoning_tokens` those of them spent reasoning where the agent says so.
+ */
+export interface TokenUsage {
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** As the agent reports it; null when it does not (Codex, Gemini). */
+  readonly cost_usd: number | null;
+  readonly model: string | null;
+}
+
 /** What the engine reports while a group runs. */
 export type GroupEvent =
   | {
@@ -175,6 +192,20 @@ export type GroupEvent =
       readonly pid: number;
       readonly signal: NodeJS.Signals;
       readonly reason: StopReason | 'leftovers';
+    }
+  | {
+      /** What an agent job is doing now, in words: one line per event of its stream. */
+      readonly type: 'job-activity';
+      readonly name: string;
+      readonly at: Date;
+      readonly text: string;
+    }
+  | {
+      /** An agent job's token use so far (cumulative for this attempt). */
+      readonly type: 'job-usage';
+      readonly name: string;
+      readonly at: Date;
+      readonly usage: TokenUsage;
     }
   | { readonly type: 'job-end'; readonly result: JobResult }
   | { readonly type: 'job-skip'; readonly result: JobResult }
