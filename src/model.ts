@@ -41,8 +41,25 @@ export interface JobSpec {
   readonly attempt?: number;
   /** Extra fields recorded on the job's start and completion lines. */
   readonly manifestFields?: Readonly<Record<string, unknown>>;
+  /** Reads the job's output while it runs (agents' event streams): job-activity and job-usage events. */
+  readonly watch?: () => OutputWatcher;
+  /** Jobs with one start key (an agent CLI) start at least the group's `staggerSameKeyMs` apart. */
+  readonly startKey?: string;
   /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
   readonly evaluate?: (result: JobResult) => Promise<JobVerdict> | JobVerdict;
+}
+
+/** What one whole line of a job's output says, for the live events. */
+export interface WatchedLine {
+  /** One readable line: what the agent is doing now. */
+  readonly activity: string | null;
+  /** The tokens used so far, when known. */
+  readonly usage: TokenUsage | null;
+}
+
+/** Reads a running job's output one line at a time (made fresh for each attempt). */
+export interface OutputWatcher {
+  line(text: string): WatchedLine;
 }
 
 /** What a job's evaluate hook decided. */
@@ -95,8 +112,12 @@ export interface JobResult {
   readonly idleTimeoutSec: number;
   /** Grace between two stop signals, in seconds. */
   readonly killAfterSec: number;
-  /** True when processes the job left behind in its group had to be stopped after it exited. */
+  /** True when processes the job left behind (in its group, or escaped from it) had to be stopped. */
   readonly reapedLeftovers: boolean;
+  /** How many processes outside the job's group (setsid, double fork) were stopped after it ended. */
+  readonly leftoversStopped?: number;
+  /** The signals those processes were sent: SIGTERM, then SIGKILL after the grace if needed. */
+  readonly leftoverSignals?: readonly NodeJS.Signals[];
   /** What went wrong when the job could not be started. */
   readonly errorMessage: string | null;
   /** Why the job failed or was skipped, when the exit code alone does not say. */

@@ -16,12 +16,15 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   launcher: Launcher,
   markers: Readonly<Record<string, string>>,
+  settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
-    const result = await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers);
+    const result = await settle(
+      await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers),
+    );
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true) {
       emit({ type: 'job-end', result });

@@ -39,6 +39,12 @@ export async function runGroup(
       ? directLauncher(plan.runId, spawnFunction)
       : forkServerLauncher(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
+  const sameKey = new Map<string, StartGate>();
+  const keyGate = (key: string) => {
+    const gate = sameKey.get(key) ?? new StartGate(plan.staggerSameKeyMs, plan.signal);
+    sameKey.set(key, gate);
+    return gate;
+  };
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
     plan.onWarning,
@@ -50,12 +56,20 @@ export async function runGroup(
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const result = await runAttempts(job, plan, emit, launcher, {
-          [RUN_MARKER]: plan.runId,
-          [JOB_MARKER]: marker,
+        if (job.startKey !== null) await keyGate(job.startKey).wait();
+        const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
+        const result = await runAttempts(job, plan, emit, launcher, markers, async (ended) => {
+          // Before the completion line: processes that escaped the group are stopped and counted.
+          const swept = await sweeper.jobEnded(job.name, marker);
+          if (swept.count === 0) return ended;
+          return {
+            ...ended,
+            reapedLeftovers: true,
+            leftoversStopped: swept.count,
+            leftoverSignals: swept.signals,
+          };
         });
         results.set(job.name, result);
-        sweeper.jobEnded(job.name, marker);
         return result.outcome === 'success';
       },
       skip: (job, need) => {
