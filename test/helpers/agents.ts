@@ -23,6 +23,7 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
   const dir = tempDir(t);
   const scripts = path.join(dir, '.fake-scripts');
   mkdirSync(scripts);
+  mkdirSync(path.join(dir, '.home'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -34,6 +35,8 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
     agentLog,
     env: {
       PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      // The fakes keep their state (~/.codex, ~/.claude.json, ~/.gemini) where the real ones do.
+      HOME: path.join(dir, '.home'),
       FAKE_AGENT_SCRIPT_DIR: scripts,
       FAKE_AGENT_LOG: agentLog,
       FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',
