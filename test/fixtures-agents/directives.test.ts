@@ -8,9 +8,9 @@ import {
   CLAUDE_STREAM,
   CODEX,
   GEMINI_STREAM,
-  type Json,
   jsonLines,
   killGroup,
+  obj,
   run,
   sleep,
   start,
@@ -76,7 +76,7 @@ test('@fake api-error: claude says subtype success, is_error true and exits 1 (2
     'only the result event carries it',
   );
   assert.equal(events.at(-1)?.status, 'error');
-  assert.match(String((events.at(-1)?.error as Json).message), /^\[API Error: 400 Bad Request\]/);
+  assert.match(String(obj(events.at(-1)?.error).message), /^\[API Error: 400 Bad Request\]/);
   const codex = await run('codex', [...CODEX, '@fake api-error'], { cwd });
   assert.equal(codex.code, 97, 'api-error is not a codex directive: a bad directive there');
 });

@@ -70,12 +70,14 @@ export function scriptHappyPrp(project: AgentProject, feature: string, score = 9
     'phase1',
     writes(`${planning}/feature-analysis.md`, '# Feature analysis', 'Goal: login.'),
   );
+  // parex starts one agent CLI's jobs 1 s apart (stagger_same_agent): 2a starts first, 2c last,
+  // and the sleeps let all three overlap all the same.
   project.script('phase2a', [
-    '@fake sleep 1',
+    '@fake sleep 3',
     ...writes(`${planning}/codebase-patterns.md`, '# Patterns'),
   ]);
   project.script('phase2b', [
-    '@fake sleep 1',
+    '@fake sleep 2',
     ...writes(`${planning}/documentation-links.md`, '# Docs'),
   ]);
   project.script('phase2c', [
