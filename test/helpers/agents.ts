@@ -11,6 +11,8 @@ export interface AgentProject {
   readonly dir: string;
   readonly scripts: string;
   readonly agentLog: string;
+  /** The fakes' HOME (their ~/.codex, ~/.claude.json, ~/.gemini), outside the project. */
+  readonly home: string;
   readonly env: NodeJS.ProcessEnv;
   /** Sets the @fake directives a phase runs (optionally for one attempt only). */
   script(phase: string, lines: readonly string[], attempt?: number): void;
@@ -23,7 +25,7 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
   const dir = tempDir(t);
   const scripts = path.join(dir, '.fake-scripts');
   mkdirSync(scripts);
-  mkdirSync(path.join(dir, '.home'));
+  const home = tempDir(t);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -33,10 +35,11 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
     dir,
     scripts,
     agentLog,
+    home,
     env: {
       PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
       // The fakes keep their state (~/.codex, ~/.claude.json, ~/.gemini) where the real ones do.
-      HOME: path.join(dir, '.home'),
+      HOME: home,
       FAKE_AGENT_SCRIPT_DIR: scripts,
       FAKE_AGENT_LOG: agentLog,
       FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',

@@ -196,7 +196,7 @@ test('modes follow the installed CLI: an unknown one is a workflow error at file
   assert.equal(existsSync(path.join(project.dir, LOGS)), false, 'nothing ran, nothing was written');
   // The choices were read once per version: a second check asks the cache, not the CLI.
   const cache = JSON.parse(
-    readFileSync(path.join(project.dir, '.home/.cache/parex/agent-help.json'), 'utf8'),
+    readFileSync(path.join(project.home, '.cache/parex/agent-help.json'), 'utf8'),
   ) as Record<string, string>;
   assert.equal(Object.keys(cache).length, 3);
   assert.ok(Object.keys(cache).some((key) => key.endsWith('\u00002.1.332 (Claude Code)')));
