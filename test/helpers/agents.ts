@@ -94,3 +94,19 @@ export function scriptHappyPrp(project: AgentProject, feature: string, score = 9
     writes(`prps/${feature}.md`, '# PRP: login', '', `**Score: ${score}/10**`),
   );
 }
+
+/** A workflow file's text from its lines. */
+export function flow(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+/** The last completion line of each phase in the manifest of LOGS under `dir`, by phase. */
+export function phaseEnds(dir: string, logs: string): Map<string, Record<string, unknown>> {
+  const lines = readFileSync(path.join(dir, logs, 'manifest.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return new Map(
+    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
+  );
+}

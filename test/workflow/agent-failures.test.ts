@@ -6,22 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, writes } from '../helpers/agents.js';
+import { agentProject, flow, phaseEnds, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { manifestLines } from '../helpers/manifest.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const LOGS = '.parex/features/feat/logs';
 
-function flow(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
 function ends(dir: string): Map<string, Record<string, unknown>> {
-  const lines = manifestLines(path.join(dir, LOGS, 'manifest.jsonl'));
-  return new Map(
-    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
-  );
+  return phaseEnds(dir, LOGS);
 }
 
 test('each kind of agent failure is recorded with its reason: manifest, summary and report', async (t) => {

@@ -6,21 +6,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
+import { agentProject, flow, phaseEnds, scriptHappyPrp } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
 
 const LOGS = '.parex/features/feat/logs';
 
-function flow(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
-function ends(dir: string, logs = LOGS): Map<string, Record<string, unknown>> {
-  const lines = manifestLines(path.join(dir, logs, 'manifest.jsonl'));
-  return new Map(
-    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
-  );
+function ends(dir: string): Map<string, Record<string, unknown>> {
+  return phaseEnds(dir, LOGS);
 }
 
 test('the PRP workflow with --agent gemini completes in a fresh git init directory (--skip-trust, or the variable for older versions)', async (t) => {
