@@ -121,7 +121,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
-    staggerSameAgentSec: durationSec(defaults.stagger_same_agent),
+    staggerSameAgentSec: defaults.stagger_same_agent ?? null,
     settings,
   };
 }
@@ -187,13 +187,6 @@ function planPhase(
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
   };
-}
-
-/** "1s", "500ms" or a number of seconds, as seconds; null when absent. */
-function durationSec(value: number | string | undefined): number | null {
-  if (value === undefined) return null;
-  if (typeof value === 'number') return value;
-  return value.endsWith('ms') ? Number(value.slice(0, -2)) / 1000 : Number(value.slice(0, -1));
 }
 
 function checkOutputsAndInputs(
