@@ -63,7 +63,9 @@ function describe(
   const stopping = job.state === 'stopping' ? 'stopping… ' : '';
   // An agent's row: what it is doing in words, and its tokens so far; else the log's last line.
   const tokens = job.usage === undefined ? '' : `[${formatUsage(job.usage)}] `;
-  const output = `${tokens}${job.activity ?? lastLine(job.logPath)}`;
+  // Until its first activity, an agent's raw JSON event is not shown either.
+  const last = job.activity ?? lastLine(job.logPath);
+  const output = `${tokens}${job.agent === true && job.activity === undefined && last.startsWith('{') ? '' : last}`;
   return [
     spin,
     `${(elapsed + limit).padEnd(16)}${stopping}${output}`,
