@@ -68,6 +68,8 @@ export interface WorkflowPlan {
   readonly killAfterSec: number;
   /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
   readonly staggerSameAgentSec: number | null;
+  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
+  readonly failFast: boolean;
   readonly settings: RunSettings;
 }
 
@@ -122,6 +124,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
     staggerSameAgentSec: defaults.stagger_same_agent ?? null,
+    failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
   };
 }

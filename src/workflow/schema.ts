@@ -64,6 +64,7 @@ export const workflowSchema = z.strictObject({
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
       stagger_same_agent: duration.optional(),
+      fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
     .optional(),
