@@ -17,8 +17,8 @@ import {
 } from '../helpers/exec.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { killedAfter } from '../helpers/processes.js';
-import { waitForText } from '../helpers/wait.js';
 import { tempDir } from '../helpers/tmp.js';
+import { waitForText } from '../helpers/wait.js';
 
 const STARTED = '[parex] started ';
 
