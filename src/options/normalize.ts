@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupEvent, JobResult, JobSpec, JobVerdict, OutputWatcher } from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
@@ -54,6 +54,8 @@ export interface GroupOptions {
   readonly retryDelaySec?: number;
   /** Milliseconds between two job starts. Default 0. */
   readonly staggerMs?: number;
+  /** Milliseconds between two starts of jobs with the same start key (one agent CLI). Default 0. */
+  readonly staggerSameKeyMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
@@ -84,6 +86,8 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  readonly watch: (() => OutputWatcher) | null;
+  readonly startKey: string | null;
 }
 
 /** A group, validated and with every default applied. */
@@ -108,6 +112,7 @@ export interface GroupPlan {
   readonly retries: number;
   readonly retryDelaySec: number;
   readonly staggerMs: number;
+  readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
   readonly failFast: boolean;
 }
@@ -135,12 +140,14 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries = DEFAULTS.retries,
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
+    staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
     failFast = DEFAULTS.failFast,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
   validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
+  validateSeconds(staggerSameKeyMs, 'the stagger of one agent (milliseconds)', '0 turns it off');
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -188,6 +195,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries,
     retryDelaySec,
     staggerMs,
+    staggerSameKeyMs,
     forkServer,
     failFast: failFast === true,
   };
