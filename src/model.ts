@@ -89,6 +89,9 @@ export interface JobResult {
   readonly stopReason: StopReason | null;
   /** Signals parex sent to the job's process group, in order. */
   readonly signalsSent: readonly NodeJS.Signals[];
+  /** Milliseconds parex waited between the first stop signal and SIGKILL, when it sent SIGKILL
+   * to stop the job (less than the grace when told to kill at once); null or absent otherwise. */
+  readonly killedAfterMs?: number | null;
   /** The seconds allowed before the job was stopped (0 = none). */
   readonly timeoutSec: number;
   /** The seconds of silence allowed before the job was stopped as stalled (0 = none). */
@@ -123,6 +126,9 @@ export interface GroupResult {
   readonly ok: boolean;
   /** The signal that cancelled the group, if one did. */
   readonly cancelledBy: NodeJS.Signals | null;
+  /** What made parex itself stop the run (a manifest write that failed, an onEvent callback
+   * that threw), naming the file and the error; null when nothing did. */
+  readonly error: string | null;
 }
 
 /** One job's span of time, the raw material of the speedup figures. */

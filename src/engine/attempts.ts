@@ -9,6 +9,13 @@ import type { Launcher } from '../process/launcher.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
+/** The log of a job's attempt: NAME.log for the first, NAME.attemptN.log for retry N. */
+export function attemptLogPath(job: PlannedJob, plan: GroupPlan, retry: number): string {
+  return retry === 0
+    ? job.logPath
+    : resolveInside(plan.logDir, `${job.name}.attempt${job.attempt + retry}.log`);
+}
+
 /** Runs a job and its retries; resolves with the last attempt's result. */
 export async function runAttempts(
   job: PlannedJob,
@@ -19,8 +26,7 @@ export async function runAttempts(
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
-    const logPath =
-      retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
+    const logPath = attemptLogPath(job, plan, retry);
     const result = await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers);
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true) {
