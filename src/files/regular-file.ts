@@ -82,14 +82,14 @@ function unsafeKind(stats: Stats, mode: RegularMode): string | null {
   return 'not a regular file';
 }
 
-/** Turns ELOOP (a link under O_NOFOLLOW), ENXIO (a FIFO without a reader) and EISDIR into an
- * UnsafeFileError that says what is there; other errors are returned as they are. */
+/** Turns ELOOP (a link under O_NOFOLLOW) and ENXIO (a FIFO without a reader) into an
+ * UnsafeFileError that says what is there; other errors (EISDIR too) are returned as they are. */
 export function explainOpenError(
   file: string,
   error: NodeJS.ErrnoException,
 ): NodeJS.ErrnoException {
   const code = error.code ?? '';
-  if (!['ELOOP', 'ENXIO', 'EISDIR', 'ENOTREG'].includes(code)) return error;
+  if (!['ELOOP', 'ENXIO', 'ENOTREG'].includes(code)) return error;
   return unsafeError(
     file,
     unsafeAt(file) ?? (code === 'ELOOP' ? 'a symbolic link' : 'not a regular file'),

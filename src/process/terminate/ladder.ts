@@ -41,8 +41,9 @@ export async function climbStopLadder(request: LadderRequest): Promise<LadderRes
     const last = index === signals.length - 1;
     if (!last && force?.aborted === true) continue;
     // Seen alive now, not a poll ago: a signal is sent only to a group with a living process.
-    if (!isGroupAlive(pgid, monotonicMs()) || !signalGroup(pgid, signal)) break;
+    // The time is taken before the signal, so that any end it causes comes after it.
     const at = monotonicMs();
+    if (!isGroupAlive(pgid, at) || !signalGroup(pgid, signal)) break;
     firstAt ??= at;
     sent.push(signal);
     onSignal(signal);
