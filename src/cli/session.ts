@@ -48,10 +48,15 @@ export async function withSession(
 ): Promise<number> {
   refuseUnsafeHistory();
   const renderer = await chooseRenderer(mode);
-  const signals = stopOnSignals((message) => renderer.note(message), graceSec);
-  const stdoutWatch = stopWhenStdoutCloses(() =>
-    signals.stopAs('SIGPIPE', 'stdout was closed (EPIPE)'),
-  );
+  // Once stdout is closed, what the JSON renderer would say there goes to stderr.
+  let stdoutClosed = false;
+  const note = (message: string) =>
+    stdoutClosed && mode.json ? printError(message) : renderer.note(message);
+  const signals = stopOnSignals(note, graceSec);
+  const stdoutWatch = stopWhenStdoutCloses(() => {
+    stdoutClosed = true;
+    signals.stopAs('SIGPIPE', 'stdout was closed (EPIPE)');
+  });
   let outcome: SessionOutcome | null = null;
   try {
     outcome = await body({
@@ -61,8 +66,8 @@ export async function withSession(
         if (event.type === 'run-start') recordRun(event.runId, event.logDir, renderer);
         renderer.onEvent(event);
       },
-      note: (message) => renderer.note(message),
-      onWarning: (message) => renderer.note(message),
+      note,
+      onWarning: note,
     });
     return outcome.exitCode;
   } finally {
