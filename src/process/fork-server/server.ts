@@ -33,7 +33,11 @@ export class ServedChild extends EventEmitter {
   }
 }
 
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+/** Errno names by number; the first name of a number wins (EAGAIN, not EWOULDBLOCK). */
+const ERRNO_NAMES = new Map<number, string>();
+for (const [name, number] of Object.entries(constants.errno)) {
+  if (!ERRNO_NAMES.has(number)) ERRNO_NAMES.set(number, name);
+}
 
 /** Starts jobs through one Perl process; `start` returns null when there is no perl to run. */
 export class ForkServer {
