@@ -9,7 +9,6 @@ import {
   closeSync,
   fstatSync,
   linkSync,
-  lstatSync,
   mkdirSync,
   openSync,
   readSync,
@@ -34,9 +33,11 @@ interface LockContents {
   readonly started_at: string;
 }
 
-/** A lock file as read: its inode, and what it holds (null: not a lock parex wrote). */
+/** A lock file as read: its inode and text (together, what tells one lock from another: an
+ * inode number is reused as soon as a file is gone), and its holder (null: not parex's). */
 interface ReadLock {
   readonly ino: number;
+  readonly text: string;
   readonly holder: LockContents | null;
 }
 
@@ -71,8 +72,8 @@ export function lockLogDir(
   };
   const warned = new Set<number>();
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const ino = linkInPlace(file, mine);
-    if (ino !== null) return { release: () => release(file, ino) };
+    const own = linkInPlace(file, mine);
+    if (own !== null) return { release: () => release(file, own) };
     const found = readLock(file);
     if (found === null) continue; // released meanwhile: try again
     const { holder } = found;
@@ -92,7 +93,7 @@ export function lockLogDir(
           : `[parex] warning: taking over a stale lock in ${logDir} (its parex${holder === null ? '' : ` pid ${holder.pid}`} is gone)`,
       );
     }
-    withMutex(file, () => removeIfInode(file, found.ino));
+    withMutex(file, () => removeIfSame(file, found));
   }
   throw new UsageError(
     `cannot lock the log directory ${logDir}`,
@@ -106,22 +107,23 @@ function uniqueName(file: string, what: string): string {
   return `${file}.${what}.${process.pid}.${process.hrtime.bigint()}`;
 }
 
-/** Writes the lock whole under a unique name, then links it into place; its inode, or null
- * when a lock is there already. */
-function linkInPlace(file: string, mine: LockContents): number | null {
+/** Writes the lock whole under a unique name, then links it into place; the lock as placed,
+ * or null when a lock is there already. */
+function linkInPlace(file: string, mine: LockContents): ReadLock | null {
   const partial = uniqueName(file, 'partial');
+  const text = `${JSON.stringify(mine)}\n`;
   try {
     const fd = openSync(partial, 'wx');
     let ino: number;
     try {
-      writeSync(fd, `${JSON.stringify(mine)}\n`);
+      writeSync(fd, text);
       ino = fstatSync(fd).ino;
     } finally {
       closeSync(fd);
     }
     try {
       linkSync(partial, file);
-      return ino;
+      return { ino, text, holder: mine };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return null;
       throw error;
@@ -147,8 +149,8 @@ function readLock(file: string): ReadLock | null {
   try {
     const { ino } = fstatSync(fd);
     const buffer = Buffer.alloc(4096);
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return { ino, holder: parseLock(buffer.toString('utf8', 0, length)) };
+    const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    return { ino, text, holder: parseLock(text) };
   } finally {
     closeSync(fd);
   }
@@ -169,10 +171,10 @@ function isAlive(holder: LockContents): boolean {
   return holder.start === null || start === holder.start;
 }
 
-/** Removes our own lock (inode `ino`), waiting for the mutex if a taker holds it. */
-function release(file: string, ino: number): void {
+/** Removes our own lock, waiting for the mutex if a taker holds it. */
+function release(file: string, own: ReadLock): void {
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    if (withMutex(file, () => removeIfInode(file, ino))) return;
+    if (withMutex(file, () => removeIfSame(file, own))) return;
   }
 }
 
@@ -197,15 +199,11 @@ function withMutex(file: string, body: () => void): boolean {
   }
 }
 
-/** Moves the lock away if it is still inode `ino` (the one judged stale, or our own). */
-function removeIfInode(file: string, ino: number): void {
-  let now: number;
-  try {
-    now = lstatSync(file).ino;
-  } catch {
-    return; // gone already
-  }
-  if (now !== ino) return;
+/** Moves the lock away if it is still the one read before (the one judged stale, or our own):
+ * under the mutex nothing else can remove or replace it meanwhile. */
+function removeIfSame(file: string, before: ReadLock): void {
+  const now = readLock(file);
+  if (now === null || now.ino !== before.ino || now.text !== before.text) return;
   const away = uniqueName(file, 'stale');
   renameSync(file, away);
   unlinkSync(away);
