@@ -1,6 +1,6 @@
 // Signals and liveness of whole process groups: a job and everything it started.
 import { monotonicMs } from './clock.js';
-import { isLivingMemberOf, isProcessAlive, livingMembers } from './proc-table.js';
+import { isLivingMemberOf, isProcessAlive, livingMembers, pollReadingAgeMs } from './proc-table.js';
 
 /** Sends `signal` to every process in group `pgid`; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -15,17 +15,15 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** How fresh a reading of the process table may be for a poll, in milliseconds. */
-const POLL_READING_AGE_MS = 5;
-
 /**
  * True while any process of group `pgid` is alive; zombies, which nothing may reap, do not
  * count. The leader is looked at first (one file); only a group whose leader has ended needs
- * the process table, read at `notBefore` or later (by default, a reading a few ms old will do).
+ * the process table, read at `notBefore` or later (by default, a reading a few ms old will
+ * do: see pollReadingAgeMs).
  */
 export function isGroupAlive(
   pgid: number,
-  notBefore = monotonicMs() - POLL_READING_AGE_MS,
+  notBefore = monotonicMs() - pollReadingAgeMs(),
 ): boolean {
   if (!signalGroup(pgid, 0)) return false;
   const leader = isLivingMemberOf(pgid, pgid);

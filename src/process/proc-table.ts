@@ -43,6 +43,7 @@ export function livingMembers(pgid: number, notBefore = monotonicMs()): number[]
     const at = monotonicMs();
     const table = readProcessTable();
     if (table === null) return null;
+    scanMs = monotonicMs() - at;
     const living = new Map<number, number[]>();
     for (const row of table) {
       if (isDead(row.state)) continue;
@@ -53,6 +54,15 @@ export function livingMembers(pgid: number, notBefore = monotonicMs()): number[]
     snapshot = { at, living };
   }
   return snapshot.living.get(pgid) ?? [];
+}
+
+/** How long the last scan of the table took, in milliseconds. */
+let scanMs = 0;
+
+/** How old a reading may be for a poll: a few ms, or thrice a scan on a full machine (so
+ * that polls leave the loop at least two thirds of its time). */
+export function pollReadingAgeMs(): number {
+  return Math.max(5, 3 * scanMs);
 }
 
 /** True while process `pid` is alive (not a zombie) and in group `pgid`; null without /proc. */
