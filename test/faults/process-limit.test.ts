@@ -67,57 +67,57 @@ function limitedDir(t: TestContext): string {
   return dir;
 }
 
-test('a process limit: the jobs that cannot start are spawn errors, the run ends with its summary', async (t) => {
+/** `parex exec --log-dir DIR/logs -- COMMANDS` under a limit of `room` processes more than
+ * parex and its thread pool need; null (the test skipped) where that cannot be done. */
+function execLimited(
+  t: TestContext,
+  room: number,
+  commands: readonly string[],
+): { run: { status: number | null; stderr: string }; ends: Record<string, unknown>[] } | null {
   const threads = nodeThreads(t);
   if (threads === null) {
-    t.skip('cannot run as another user with a process limit here (needs root and setpriv)');
-    return;
+    t.skip('cannot run as another user with a process limit here (needs root, prlimit, setpriv)');
+    return null;
   }
   const dir = limitedDir(t);
   const marker = killedAfter(t);
-  const jobs = Array.from({ length: 12 }, () => 'sleep 1');
-  // Room for parex, its thread pool, the fork server and two or three jobs.
+  const logs = path.join(dir, 'logs');
   const run = asLimitedUser(
-    threads + 4,
-    [CLI_PATH, 'exec', '--log-dir', path.join(dir, 'logs'), '--', ...jobs],
+    threads + room,
+    [CLI_PATH, 'exec', '--log-dir', logs, '--', ...commands],
     dir,
     parexEnv(marker),
   );
   assert.ok(run !== null);
   assertNoneMarked(marker);
   assert.equal(run.status, 1, run.stderr);
+  return { run, ends: endLines(wholeManifest(path.join(logs, 'manifest.jsonl'))) };
+}
+
+test('a process limit: the jobs that cannot start are spawn errors, the run ends with its summary', (t) => {
+  const jobs = Array.from({ length: 12 }, () => 'sleep 1');
+  // Room for the fork server and two or three jobs.
+  const limited = execLimited(t, 4, jobs);
+  if (limited === null) return;
+  const { run, ends } = limited;
   assert.match(
     run.stderr,
     /SPAWN ERROR \(\/bin\/sh: could not start: too many processes \(the process limit, ulimit -u, is reached\) \(EAGAIN\)\)/,
   );
   assert.match(run.stderr, /^parex: summary of run /m);
-  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
   assert.equal(ends.length, jobs.length, 'a completion line for every job');
   assert.ok(ends.some((end) => end.outcome === 'spawn_error'));
 });
 
-test('a fork server that cannot start: a warning, and the jobs go through Node spawn', async (t) => {
-  const threads = nodeThreads(t);
-  if (threads === null) {
-    t.skip('cannot run as another user with a process limit here (needs root and setpriv)');
-    return;
-  }
-  const dir = limitedDir(t);
-  const marker = killedAfter(t);
-  // Exactly parex and its thread pool: perl cannot start, nor any job.
-  const run = asLimitedUser(
-    threads,
-    [CLI_PATH, 'exec', '--log-dir', path.join(dir, 'logs'), '--', 'true', 'true'],
-    dir,
-    parexEnv(marker),
-  );
-  assert.ok(run !== null);
-  assertNoneMarked(marker);
-  assert.equal(run.status, 1, run.stderr);
+test('a fork server that cannot start: a warning, and the jobs go through Node spawn', (t) => {
+  // No room at all: perl cannot start, nor any job.
+  const limited = execLimited(t, 0, ['true', 'true']);
+  if (limited === null) return;
+  const { run, ends } = limited;
   assert.match(
     run.stderr,
     /\[parex\] warning: the fork server could not start \(spawn \S*perl EAGAIN\): jobs start with Node's spawn/,
   );
   assert.match(run.stderr, /SPAWN ERROR \(\/bin\/sh: could not start: too many processes/);
-  assert.equal(endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'))).length, 2);
+  assert.equal(ends.length, 2);
 });
