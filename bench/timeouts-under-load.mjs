@@ -2,7 +2,8 @@
 // Timeouts under load: JOBS jobs at once, each a shell with two grandchildren (sleep 30), all
 // with a 1 s timeout, all obeying SIGTERM. Every one must be TIMEOUT, exit 124, with SIGTERM as
 // the only signal sent, in every run; none may be "killed". Prints one JSON object per run.
-// Usage: node bench/timeouts-under-load.mjs [--jobs 500] [--runs 3]   (after npm run build)
+// Usage: node bench/timeouts-under-load.mjs [--jobs 500] [--runs 3] [--kill-after 1]
+// [--fork-server 0]   (after npm run build)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '500' },
     runs: { type: 'string', default: '3' },
     'fork-server': { type: 'string', default: '1' },
+    'kill-after': { type: 'string', default: '1' },
   },
 });
 const cli = path.join(
@@ -31,7 +33,19 @@ for (let run = 1; run <= Number(values.runs); run += 1) {
   const started = performance.now();
   const done = spawnSync(
     process.execPath,
-    [cli, 'exec', '-q', '--timeout', '1', '--kill-after', '5', '--log-dir', dir, '--', ...jobs],
+    [
+      cli,
+      'exec',
+      '-q',
+      '--timeout',
+      '1',
+      '--kill-after',
+      values['kill-after'],
+      '--log-dir',
+      dir,
+      '--',
+      ...jobs,
+    ],
     { env: { ...process.env, PAREX_FORK_SERVER: values['fork-server'] }, encoding: 'utf8' },
   );
   const seconds = (performance.now() - started) / 1000;

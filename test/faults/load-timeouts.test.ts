@@ -26,6 +26,8 @@ for (const forkServer of ['1', '0']) {
         '1',
         '--fork-server',
         forkServer,
+        '--kill-after',
+        '3',
       ],
       { encoding: 'utf8', timeout: 120_000 },
     );
