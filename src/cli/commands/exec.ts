@@ -23,9 +23,11 @@ Examples:
   parex exec --names lint,test -j 2 --timeout 300 -- "npm run lint" "npm test"
   parex exec --feature user_auth --group phase2 --log-dir prps/user_auth/logs -- "./a.sh" "./b.sh"
 
-Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed;
-2 usage or validation error (nothing spawned, nothing written);
-130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed, or
+the manifest could not be written (the run was stopped); 2 usage or validation
+error (nothing spawned, nothing written; also a link or a FIFO where a log, the
+manifest or the lock goes); 130/143/129 parex got SIGINT/SIGTERM/SIGHUP and
+stopped every job first; 141 its stdout was closed (EPIPE), likewise.`;
 
 /** Adds the exec command to the program. */
 export function registerExec(program: Command): void {
