@@ -102,6 +102,17 @@ export function lockLogDir(
   );
 }
 
+/** True when a live parex holds the lock of `logDir` (an unreadable lock counts as held). */
+export function isLogDirLocked(logDir: string): boolean {
+  let found: ReadLock | null;
+  try {
+    found = readLock(lockFilePath(logDir));
+  } catch {
+    return true;
+  }
+  return found !== null && (found.holder === null || isAlive(found.holder));
+}
+
 /** A name no other process or call uses. */
 function uniqueName(file: string, what: string): string {
   return `${file}.${what}.${process.pid}.${process.hrtime.bigint()}`;

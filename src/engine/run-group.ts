@@ -2,10 +2,10 @@
 // Supervision never waits on the record: a manifest write that fails or an onEvent callback
 // that throws is told once as the run's error and stops the run the way SIGTERM would (every
 // running job down its stop ladder, nothing more started); every result still comes back.
-import { setMaxListeners } from 'node:events';
 import { access } from 'node:fs/promises';
 
-import type { GroupEvent, GroupResult, JobResult } from '../model.js';
+import { waves } from '../graph/topology.js';
+import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import { directLauncher, forkServerLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
@@ -13,6 +13,8 @@ import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
+import { failFast } from './fail-fast.js';
+import { RunHalt } from './halt.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
@@ -24,15 +26,26 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
-  const fault = new RunFault(given.onWarning, given.signal);
-  const plan = { ...given, signal: fault.signal };
-  const prepared = prepareLogDir(plan, (message) => fault.stop(message));
+  // The caller's cancel joined with the engine's own stop: what every job and start watches.
+  const halt = new RunHalt(given.signal);
+  const plan = { ...given, signal: halt.signal };
+  const failing = failFast(halt, plan.failFast);
+  const prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
+  const { recorder } = prepared;
+  // Every attempt's span, for the figures: a retried job counts each of its attempts.
+  const spans: JobSpan[] = [];
+  const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
   const emit = (event: GroupEvent) => {
-    prepared.recorder.record(event);
+    const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
+    if (told.type === 'job-end' && told.result.pid !== null) {
+      spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
+    }
+    recorder.record(told); // never throws: a failed write is told to halt.fail
     try {
-      plan.onEvent(event);
+      plan.onEvent(told);
     } catch (error) {
-      fault.stop(`the onEvent callback threw on a ${event.type} event (${String(error)})`);
+      const message = `the onEvent callback threw on a ${told.type} event (${String(error)})`;
+      halt.fail(message, plan.onWarning);
     }
   };
   const results = new Map<string, JobResult>();
@@ -68,12 +81,16 @@ export async function runGroup(
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const result = await runAttempts(job, plan, emit, started, {
-          [RUN_MARKER]: plan.runId,
-          [JOB_MARKER]: marker,
-        });
+        const result = why(
+          await runAttempts(job, plan, emit, started, {
+            [RUN_MARKER]: plan.runId,
+            [JOB_MARKER]: marker,
+          }),
+          halt,
+        );
         results.set(job.name, result);
         sweeper.jobEnded(job.name, marker);
+        failing.jobEnded(result);
         return result.outcome === 'success';
       },
       skip: (job, need) => {
@@ -97,13 +114,14 @@ export async function runGroup(
     manifestPath: plan.manifestPath,
     results: ordered,
     notStarted: notStarted.map((job) => job.name),
-    speedup: computeSpeedup(ordered.filter((job) => job.pid !== null)),
+    speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
     ok:
-      fault.message === null &&
+      halt.error === null &&
       notStarted.length === 0 &&
       ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
-    error: fault.message,
+    haltedBy: cancelledBy === null ? halt.cause : null,
+    error: halt.error,
   };
   try {
     plan.onEvent({ type: 'run-end', result });
@@ -114,35 +132,27 @@ export async function runGroup(
   return result;
 }
 
-/** The run's own cancel signal: aborted by the caller's signal, or from inside by the first
- * failure (which then is the run's error). */
-class RunFault {
-  readonly #controller = new AbortController();
-  message: string | null = null;
+function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
+  const { name, startedAt, endedAt, durationMs, attempt } = result;
+  return { name, startedAt, endedAt, durationMs, attempt, needs };
+}
 
-  constructor(
-    private readonly warn: (message: string) => void,
-    cancel: AbortSignal | null,
-  ) {
-    // One listener per running job, so no limit of 10 (and no MaxListenersExceededWarning).
-    setMaxListeners(0, this.#controller.signal);
-    if (cancel?.aborted === true) this.#controller.abort(cancel.reason);
-    else
-      cancel?.addEventListener('abort', () => this.#controller.abort(cancel.reason), {
-        once: true,
-      });
-  }
+/** The most jobs the needs let run at once (null without needs: all of them). */
+function widestWave(jobs: readonly PlannedJob[]): number | null {
+  if (jobs.every((job) => job.needs.length === 0)) return null;
+  return Math.max(...waves(jobs).map((wave) => wave.length));
+}
 
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
+/** A job the engine's own halt stopped says so in its reason. */
+function why(result: JobResult, halt: RunHalt): JobResult {
+  const cause = halt.cause;
+  if (cause === null || result.outcome !== 'cancelled' || result.reason !== null) return result;
+  return { ...result, reason: haltWords(cause) };
+}
 
-  stop(message: string): void {
-    if (this.message !== null) return;
-    this.message = message;
-    this.warn(`[parex] error: ${message}: stopping every job`);
-    this.#controller.abort(new Error(message));
-  }
+/** Why the run was halted, in words. */
+export function haltWords(cause: GroupHalt): string {
+  return `stopped by --fail-fast: ${cause.job} did not succeed (${cause.outcome})`;
 }
 
 function signalOf(reason: unknown): NodeJS.Signals | null {
