@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import test from 'node:test';
 
+import { type CliRun, collectRun } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv } from '../helpers/exec.js';
 import { assertNoneMarked, wholeManifest } from '../helpers/faults.js';
 import { CLI_PATH } from '../helpers/paths.js';
@@ -13,31 +14,13 @@ import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Runs a shell pipeline with `$PAREX` as the CLI; resolves with its stdout, stderr and status. */
-function pipeline(
-  script: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function pipeline(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   const child = spawn('/bin/bash', ['-c', script], {
     cwd,
     env: { ...process.env, ...env, PAREX: `${process.execPath} ${CLI_PATH}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const limit = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collectRun(child, 30_000);
 }
 
 test('--json into head -1: the jobs are stopped and recorded, parex exits 141', async (t) => {
