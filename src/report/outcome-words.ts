@@ -35,6 +35,8 @@ export function describeOutcome(result: JobResult): string {
       return killed
         ? `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)}; ${killWords(result)})`
         : `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)})`;
+    case 'lost':
+      return `LOST (${result.reason ?? 'the worker running it is gone'})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
   }
