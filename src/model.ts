@@ -114,6 +114,9 @@ export interface JobResult {
   readonly stopReason: StopReason | null;
   /** Signals parex sent to the job's process group, in order. */
   readonly signalsSent: readonly NodeJS.Signals[];
+  /** Milliseconds parex waited between the first stop signal and SIGKILL, when it sent SIGKILL
+   * to stop the job (less than the grace when told to kill at once); null or absent otherwise. */
+  readonly killedAfterMs?: number | null;
   /** The seconds allowed before the job was stopped (0 = none). */
   readonly timeoutSec: number;
   /** The seconds of silence allowed before the job was stopped as stalled (0 = none). */
@@ -154,6 +157,9 @@ export interface GroupResult {
   readonly cancelledBy: NodeJS.Signals | null;
   /** Why parex itself stopped the group early (e.g. --fail-fast), if it did. */
   readonly haltedBy: GroupHalt | null;
+  /** What made parex itself stop the run (a manifest write that failed, an onEvent callback
+   * that threw), naming the file and the error; null when nothing did. */
+  readonly error: string | null;
 }
 
 /** Why parex stopped a group before every job had run. */

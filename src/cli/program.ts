@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 
 import { isUsageError } from '../errors.js';
 import { packageInfo } from '../package-root.js';
+import { onStdoutError } from './closed-stdout.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 const HELP_AFTER = `
@@ -97,10 +98,9 @@ export async function main(argv: readonly string[], commands: CommandRegistry): 
 
 /** Runs the process's arguments with `commands` and sets its exit status. */
 export async function runCli(commands: CommandRegistry): Promise<void> {
-  // A closed stdout (parex name | head) ends the command quietly; a closed stderr never stops a run.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit();
-  });
+  // A closed stdout ends the command quietly (parex name | head), or cancels a run (see
+  // closed-stdout.ts); a closed stderr never stops a run.
+  process.stdout.on('error', onStdoutError);
   process.stderr.on('error', () => {});
   process.exitCode = await main(process.argv.slice(2), commands);
 }

@@ -2,9 +2,11 @@
 // run (live view, plain lines, JSON or nothing), and the history of runs.
 import path from 'node:path';
 
-import { appendHistory } from '../journal/history.js';
+import { refuseUnsafeFile } from '../files/refuse-unsafe.js';
+import { appendHistory, historyPath } from '../journal/history.js';
 import type { GroupEvent, GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { stopWhenStdoutCloses } from './closed-stdout.js';
 import { colorEnabled, palette } from './live/colors.js';
 import {
   jsonRenderer,
@@ -44,8 +46,17 @@ export async function withSession(
   mode: OutputMode,
   body: (hooks: SessionHooks) => Promise<SessionOutcome>,
 ): Promise<number> {
+  refuseUnsafeHistory();
   const renderer = await chooseRenderer(mode);
-  const signals = stopOnSignals((message) => renderer.note(message), graceSec);
+  // Once stdout is closed, what the JSON renderer would say there goes to stderr.
+  let stdoutClosed = false;
+  const note = (message: string) =>
+    stdoutClosed && mode.json ? printError(message) : renderer.note(message);
+  const signals = stopOnSignals(note, graceSec);
+  const stdoutWatch = stopWhenStdoutCloses(() => {
+    stdoutClosed = true;
+    signals.stopAs('SIGPIPE', 'stdout was closed (EPIPE)');
+  });
   let outcome: SessionOutcome | null = null;
   try {
     outcome = await body({
@@ -55,15 +66,25 @@ export async function withSession(
         if (event.type === 'run-start') recordRun(event.runId, event.logDir, renderer);
         renderer.onEvent(event);
       },
-      note: (message) => renderer.note(message),
-      onWarning: (message) => renderer.note(message),
+      note,
+      onWarning: note,
     });
     return outcome.exitCode;
   } finally {
     signals.dispose();
+    stdoutWatch();
     renderer.finish(outcome?.group ?? null);
     for (const message of outcome?.messages ?? []) renderer.note(message);
+    // Shown in every output mode, -q too: the record of this run is incomplete.
+    const error = outcome?.group?.error ?? null;
+    if (error !== null) printError(`parex: ${error}; the run was stopped`);
   }
+}
+
+/** A link or a special file where the history goes is a usage error before anything runs. */
+function refuseUnsafeHistory(): void {
+  const file = historyPath(path.resolve(DEFAULTS.runsDir));
+  refuseUnsafeFile('the history of runs', file, 'and parex makes a new one');
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {

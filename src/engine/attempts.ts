@@ -9,6 +9,13 @@ import type { JobExecutor } from './executor.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
+/** The log of a job's attempt: NAME.log for the first, NAME.attemptN.log for retry N. */
+export function attemptLogPath(job: PlannedJob, plan: GroupPlan, retry: number): string {
+  return retry === 0
+    ? job.logPath
+    : resolveInside(plan.logDir, `${job.name}.attempt${job.attempt + retry}.log`);
+}
+
 /** Runs a job and its retries; resolves with the last attempt's result, or null when a pool
  * never started it (the run was cancelled while it waited in the queue). */
 export async function runAttempts(
@@ -21,8 +28,7 @@ export async function runAttempts(
 ): Promise<JobResult | null> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
-    const logPath =
-      retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
+    const logPath = attemptLogPath(job, plan, retry);
     const ran = await runJob({ ...job, attempt, logPath }, plan, emit, executor, markers);
     if (ran === null) return null;
     const result = await settle(ran);

@@ -1,4 +1,9 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
+// Supervision never waits on the record: a manifest write that fails or an onEvent callback
+// that throws is told once as the run's error and stops the run the way SIGTERM would (every
+// running job down its stop ladder, nothing more started); every result still comes back.
+import { access } from 'node:fs/promises';
+
 import { waves } from '../graph/topology.js';
 import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
@@ -25,14 +30,17 @@ export async function runGroup(
   const halt = new RunHalt(given.signal);
   const plan = { ...given, signal: halt.signal };
   const failing = failFast(halt, plan.failFast);
+  // libuv starts its thread pool (fdatasync, fs.promises) on first use, and aborts the process
+  // if it cannot: start it now, while a process limit still leaves room for it.
+  await access(plan.logDir).catch(() => {});
   // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
   const executor =
     options.executor === undefined
-      ? localExecutor(plan, spawnFunction)
+      ? await localExecutor(plan, spawnFunction)
       : await options.executor(plan);
   let prepared: ReturnType<typeof prepareLogDir>;
   try {
-    prepared = prepareLogDir(plan);
+    prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
   } catch (error) {
     await executor.close();
     throw error;
@@ -46,8 +54,13 @@ export async function runGroup(
     if (told.type === 'job-end' && told.result.pid !== null) {
       spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
     }
-    recorder.record(told);
-    plan.onEvent(told);
+    recorder.record(told); // never throws: a failed write is told to halt.fail
+    try {
+      plan.onEvent(told);
+    } catch (error) {
+      const message = `the onEvent callback threw on a ${told.type} event (${String(error)})`;
+      halt.fail(message, plan.onWarning);
+    }
   };
   emit({
     type: 'run-start',
@@ -67,7 +80,7 @@ export async function runGroup(
     sameKey.set(key, gate);
     return gate;
   };
-  let notStarted: PlannedJob[];
+  let notStarted: PlannedJob[] = plan.jobs.slice();
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
@@ -120,11 +133,20 @@ export async function runGroup(
     results: ordered,
     notStarted: notStarted.map((job) => job.name),
     speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
-    ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
+    ok:
+      halt.error === null &&
+      notStarted.length === 0 &&
+      ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,
+    error: halt.error,
   };
-  plan.onEvent({ type: 'run-end', result });
+  try {
+    plan.onEvent({ type: 'run-end', result });
+  } catch (error) {
+    const message = `the onEvent callback threw on the run-end event (${String(error)})`;
+    return { ...result, ok: false, error: result.error ?? message };
+  }
   return result;
 }
 

@@ -1,4 +1,5 @@
 // One job of a group: run its process, classify the ending, let the job's own verdict speak.
+import { isUnsafeFileError } from '../files/regular-file.js';
 import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { classify } from './classify.js';
@@ -65,6 +66,7 @@ export async function runJob(
     logPath: job.logPath,
     stopReason: ran.stopReason,
     signalsSent: ran.signalsSent,
+    killedAfterMs: ran.killedAfterMs,
     timeoutSec: job.timeoutSec,
     idleTimeoutSec: job.idleTimeoutSec,
     killAfterSec: plan.killAfterSec,
@@ -128,16 +130,30 @@ function toMs(seconds: number): number {
 
 function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): string {
   const [file] = job.argv;
+  if (isUnsafeFileError(error)) {
+    return `log file ${error.path} is ${error.unsafe}: parex never writes through a link or into a special file`;
+  }
   // The fork server says which step failed; Node's spawn reports every step as the program's.
   if (error.syscall === 'chdir') return `working directory ${error.path}: ${errorWords(error)}`;
   if (error.syscall === 'open') return `log file ${error.path}: ${errorWords(error)}`;
   if (error.code === 'ENOENT') return `${file}: not found (or the working directory is missing)`;
   if (error.code === 'EACCES') return `${file}: permission denied`;
+  const limit = LIMIT_WORDS[error.code ?? ''];
+  if (limit !== undefined) return `${file}: could not start: ${limit} (${error.code})`;
   return `${file}: ${error.message}`;
 }
+
+/** The errors of a system at its limits, in words: each is one job's spawn error. */
+const LIMIT_WORDS: Readonly<Record<string, string>> = {
+  EAGAIN: 'too many processes (the process limit, ulimit -u, is reached)',
+  ENOMEM: 'not enough memory to start a process',
+  EMFILE: 'too many open files in parex (ulimit -n)',
+  ENFILE: 'too many open files in the system',
+};
 
 function errorWords(error: NodeJS.ErrnoException): string {
   if (error.code === 'ENOENT') return 'not found';
   if (error.code === 'EACCES') return 'permission denied';
-  return error.code ?? error.message;
+  const limit = LIMIT_WORDS[error.code ?? ''];
+  return limit === undefined ? (error.code ?? error.message) : `${limit} (${error.code})`;
 }

@@ -45,6 +45,8 @@ export interface EndEntry extends CommonFields {
   readonly log: string;
   readonly stop_reason: JobResult['stopReason'];
   readonly signals_sent: readonly string[];
+  /** Milliseconds between the first stop signal and SIGKILL, when parex sent SIGKILL. */
+  readonly killed_after_ms: number | null;
   readonly timeout_sec: number;
   readonly idle_timeout_sec: number;
   readonly kill_after_sec: number;
@@ -114,6 +116,7 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     log: result.logPath,
     stop_reason: result.stopReason,
     signals_sent: result.signalsSent,
+    killed_after_ms: result.killedAfterMs ?? null,
     timeout_sec: result.timeoutSec,
     idle_timeout_sec: result.idleTimeoutSec,
     kill_after_sec: result.killAfterSec,

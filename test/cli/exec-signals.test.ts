@@ -94,12 +94,13 @@ test('a second SIGINT during the grace kills at once', async (t) => {
       '--log-dir',
       'logs',
       '--',
-      "trap '' TERM; sleep 30",
+      "trap '' TERM; echo armed; sleep 30",
       'sleep 30',
     ],
     { cwd: dir, env: parexEnv(marker) },
   );
   await waitForStderrCount(child, STARTED, 2);
+  await waitForText(path.join(dir, 'logs', 'stubborn.log'), 'armed');
   const noticed = waitForStderrCount(child, '[parex] SIGINT received: stopping every job', 1);
   const signalledAt = performance.now();
   child.kill('SIGINT');

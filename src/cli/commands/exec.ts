@@ -26,10 +26,12 @@ Examples:
   parex exec -j 8 -a commands.txt
   generate-commands | parex exec -j 8 -a -
 
-Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed
-(or --fail-fast stopped the run);
-2 usage or validation error (nothing spawned, nothing written);
-130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed (or
+--fail-fast stopped the run, or the manifest could not be written and the run was
+stopped); 2 usage or validation error (nothing spawned, nothing written; also a
+link or a FIFO where a log, the manifest or the lock goes); 130/143/129 parex got
+SIGINT/SIGTERM/SIGHUP and stopped every job first; 141 its stdout was closed
+(EPIPE), likewise.`;
 
 /** Adds the exec command to the program. */
 export function registerExec(program: Command): void {
