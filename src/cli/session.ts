@@ -5,6 +5,9 @@ import path from 'node:path';
 import { appendHistory } from '../journal/history.js';
 import type { GroupEvent, GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { formatFailureTails } from '../report/failure-tails.js';
+import { formatSummary } from '../report/summary.js';
+import { failureTail } from './failure-tail.js';
 import { colorEnabled, palette } from './live/colors.js';
 import {
   jsonRenderer,
@@ -12,7 +15,9 @@ import {
   plainRenderer,
   quietRenderer,
   type Renderer,
+  type RenderSettings,
 } from './live/renderer.js';
+import { streamOutput } from './live/stream.js';
 import { environmentRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
@@ -67,16 +72,59 @@ export async function withSession(
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  if (mode.json) {
-    const redact = environmentRedactor();
-    return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
-  }
+  const redact = environmentRedactor();
+  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
   if (mode.quiet) return quietRenderer();
+  const settings = renderSettings(mode, redact);
+  if (mode.output === 'stream') {
+    return withStream(
+      plainRenderer(printError, palette(colorEnabled(process.stderr)), settings),
+      redact,
+    );
+  }
   if (process.stderr.isTTY === true && process.env.TERM !== 'dumb') {
     const { ttyRenderer } = await import('./live/tty.js');
-    return ttyRenderer(process.stderr);
+    return ttyRenderer(process.stderr, settings);
   }
-  return plainRenderer(printError, palette(colorEnabled(process.stderr)));
+  return plainRenderer(printError, palette(colorEnabled(process.stderr)), settings);
+}
+
+/** The summary (and, in the `errors` mode, the failed jobs' log tails) after a run. */
+function renderSettings(mode: OutputMode, redact: <T>(value: T) => T): RenderSettings {
+  return {
+    progress: mode.output !== 'none',
+    afterRun: (result, write) => {
+      for (const line of formatSummary(result)) write(redact(line));
+      if (mode.output !== 'errors') return;
+      const tails = formatFailureTails(
+        result,
+        (job) => failureTail(job, redact),
+        DEFAULTS.errorTailLines,
+        DEFAULTS.errorTailJobs,
+      );
+      for (const line of tails) write(redact(line));
+    },
+  };
+}
+
+/** `renderer`, with every job's lines streamed to stdout as they come. */
+function withStream(renderer: Renderer, redact: (text: string) => string): Renderer {
+  const stream = streamOutput(
+    (text) => process.stdout.write(text),
+    colorEnabled(process.stdout),
+    redact,
+  );
+  return {
+    onEvent: (event) => {
+      stream.onEvent(event);
+      renderer.onEvent(event);
+    },
+    note: (message) => renderer.note(message),
+    finish: (result) => {
+      stream.finish();
+      renderer.finish(result);
+    },
+  };
 }
 
 /** Adds the run to the history that `parex runs` and `parex status` read; never fails the run. */
