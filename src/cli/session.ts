@@ -17,7 +17,7 @@ import {
   type Renderer,
   type RenderSettings,
 } from './live/renderer.js';
-import { streamOutput } from './live/stream.js';
+import { type LineSink, streamOutput } from './live/stream.js';
 import { environmentRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
@@ -66,7 +66,7 @@ export async function withSession(
     return outcome.exitCode;
   } finally {
     signals.dispose();
-    renderer.finish(outcome?.group ?? null);
+    await renderer.finish(outcome?.group ?? null);
     for (const message of outcome?.messages ?? []) renderer.note(message);
   }
 }
@@ -109,21 +109,34 @@ function renderSettings(mode: OutputMode, redact: <T>(value: T) => T): RenderSet
 
 /** `renderer`, with every job's lines streamed to stdout as they come. */
 function withStream(renderer: Renderer, redact: (text: string) => string): Renderer {
-  const stream = streamOutput(
-    (text) => process.stdout.write(text),
-    colorEnabled(process.stdout),
-    redact,
-  );
+  const stream = streamOutput(stdoutSink(), colorEnabled(process.stdout), redact);
   return {
     onEvent: (event) => {
       stream.onEvent(event);
       renderer.onEvent(event);
     },
     note: (message) => renderer.note(message),
-    finish: (result) => {
-      stream.finish();
-      renderer.finish(result);
+    finish: async (result) => {
+      await stream.finish();
+      await renderer.finish(result);
     },
+  };
+}
+
+/** Stdout as a sink that says when it is full, and when it has room again (or is gone). */
+function stdoutSink(): LineSink {
+  const out = process.stdout;
+  return {
+    write: (text) => out.writable && out.write(text),
+    drained: () =>
+      new Promise((resolve) => {
+        if (!out.writable || out.writableLength === 0) return resolve();
+        const done = () => {
+          out.off('drain', done).off('close', done).off('error', done);
+          resolve();
+        };
+        out.once('drain', done).once('close', done).once('error', done);
+      }),
   };
 }
 

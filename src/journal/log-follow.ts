@@ -13,6 +13,7 @@ export class LogFollower {
   private offset = 0;
   private partial: Buffer = Buffer.alloc(0);
   private readonly chunk = Buffer.alloc(CHUNK_BYTES);
+  private caughtUp = false;
 
   constructor(readonly path: string) {}
 
@@ -20,10 +21,14 @@ export class LogFollower {
    * `maxBytes`; the rest is read by the next call. */
   readLines(maxBytes: number = 16 * CHUNK_BYTES): string[] {
     const lines: string[] = [];
+    this.caughtUp = false;
     if (!this.open()) return lines;
     for (let read = 0; read < maxBytes; ) {
       const count = readSync(this.fd as number, this.chunk, 0, CHUNK_BYTES, this.offset);
-      if (count === 0) break;
+      if (count === 0) {
+        this.caughtUp = true;
+        break;
+      }
       this.offset += count;
       read += count;
       this.split(this.chunk.subarray(0, count), lines);
@@ -34,6 +39,11 @@ export class LogFollower {
   /** Bytes of the file read so far. */
   get bytesRead(): number {
     return this.offset;
+  }
+
+  /** True when the last read reached the end of what the file holds now. */
+  get atEnd(): boolean {
+    return this.caughtUp;
   }
 
   /** True when a line has been started but not ended. */
@@ -67,11 +77,19 @@ export class LogFollower {
 
   private split(data: Buffer, lines: string[]): void {
     let start = 0;
-    for (let end = data.indexOf(10, start); end !== -1; end = data.indexOf(10, start)) {
-      const piece = data.subarray(start, end);
-      lines.push(decode(this.partial.length === 0 ? piece : Buffer.concat([this.partial, piece])));
+    const first = data.indexOf(10);
+    if (first !== -1 && this.partial.length > 0) {
+      lines.push(decode(Buffer.concat([this.partial, data.subarray(0, first)])));
       this.partial = Buffer.alloc(0);
-      start = end + 1;
+      start = first + 1;
+    }
+    const last = data.lastIndexOf(10);
+    if (last >= start) {
+      // A newline byte is never inside a UTF-8 character: the text up to it decodes whole.
+      for (const line of data.toString('utf8', start, last).split('\n')) {
+        lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+      }
+      start = last + 1;
     }
     let rest = data.subarray(start);
     while (this.partial.length + rest.length > MAX_LINE_BYTES) {

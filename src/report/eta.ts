@@ -2,7 +2,8 @@
 // last as long as the finished ones did on average, spread over the slots.
 import type { LiveState } from './live-state.js';
 
-/** Milliseconds until the run ends, or null before any job has finished (nothing to go by). */
+/** Milliseconds until the run ends; null before any job has finished (nothing to go by), and
+ * when only jobs that have outlived the average are left (no way to tell). */
 export function estimateRemainingMs(state: LiveState, now: number): number | null {
   if (state.finishedCount === 0) return null;
   const mean = state.finishedMs / state.finishedCount;
@@ -18,6 +19,7 @@ export function estimateRemainingMs(state: LiveState, now: number): number | nul
       longest = Math.max(longest, left);
     }
   }
+  if (queued === 0 && longest === 0) return null;
   const slots = Math.max(
     1,
     Math.min(state.concurrency === 0 ? queued + running : state.concurrency, queued + running),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
+import { OUTPUT_MODES } from '../options/output.js';
 
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
@@ -48,6 +49,7 @@ export const workflowSchema = z.strictObject({
       idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
+      output: z.enum(OUTPUT_MODES).optional(),
       ...agentOptions,
     })
     .optional(),

@@ -13,7 +13,7 @@ export interface Renderer {
   /** A message for the user, such as "SIGINT received". */
   note(message: string): void;
   /** The run has ended: leave the screen clean and show the summary. */
-  finish(result: GroupResult | null): void;
+  finish(result: GroupResult | null): void | Promise<void>;
 }
 
 /** How the user asked to see the run. */

@@ -1,18 +1,19 @@
 // The `stream` output mode: every line each job writes, as it comes, prefixed with "[NAME] ".
-// Each job's log is followed a bounded piece at a time; lines are written whole, one job's line
-// never inside another's; an unfinished line is written after a second of silence or at the
-// job's end.
+// Each job's log is followed a bounded piece at a time and nothing more is read while stdout
+// is full, so memory stays flat whatever the jobs print. Lines are written whole, one job's
+// line never inside another's; an unfinished line is written after a second of silence or at
+// the job's end.
 import pc from 'picocolors';
 
 import { LogFollower } from '../../journal/log-follow.js';
 import type { GroupEvent } from '../../model.js';
 
-/** How often the logs are read. */
+/** How often the logs are read when they are quiet. */
 const POLL_MS = 50;
 /** Silence after which an unfinished line is written as it is. */
 const PARTIAL_FLUSH_MS = 1000;
-/** Bytes read from one log per poll, at most. */
-const READ_PER_POLL = 1024 * 1024;
+/** Bytes read from one log in one go, at most. */
+const READ_BYTES = 256 * 1024;
 
 interface Followed {
   readonly follower: LogFollower;
@@ -21,16 +22,22 @@ interface Followed {
   ended: boolean;
 }
 
+/** Where the lines go: `write` says false when the stream is full, `drained` waits for room. */
+export interface LineSink {
+  write(text: string): boolean;
+  drained(): Promise<void>;
+}
+
 /** What the session drives: the events, and the end of the run. */
 export interface StreamOutput {
   onEvent(event: GroupEvent): void;
-  /** Writes what is left of every log and stops following. */
-  finish(): void;
+  /** Writes what is left of every log, then stops following. */
+  finish(): Promise<void>;
 }
 
-/** Streams the jobs' lines to `write` (stdout); `colour` gives each job's prefix a colour. */
+/** Streams the jobs' lines to `sink` (stdout); `colour` gives each job's prefix a colour. */
 export function streamOutput(
-  write: (text: string) => void,
+  sink: LineSink,
   colour: boolean,
   redact: (text: string) => string,
 ): StreamOutput {
@@ -38,28 +45,46 @@ export function streamOutput(
   const cycle = [colours.cyan, colours.magenta, colours.yellow, colours.blue, colours.green];
   const followed = new Map<string, Followed>();
   let seen = 0;
-  const pump = (job: Followed, now: number, maxBytes: number): boolean => {
+  let stopping = false;
+  /** Writes what one read of the job's log gives; false when the sink is full. */
+  const pump = (job: Followed, now: number): boolean => {
     const before = job.follower.bytesRead;
-    const lines = job.follower.readLines(maxBytes);
+    const lines = job.follower.readLines(READ_BYTES);
     if (job.follower.bytesRead > before) job.lastData = now;
-    if ((job.ended || now - job.lastData >= PARTIAL_FLUSH_MS) && job.follower.hasPartial) {
-      lines.push(job.follower.takePartial() ?? '');
-    }
-    if (lines.length > 0) write(lines.map((line) => `${job.prefix}${redact(line)}\n`).join(''));
-    return lines.length > 0;
+    const silent = job.ended ? job.follower.atEnd : now - job.lastData >= PARTIAL_FLUSH_MS;
+    if (silent && job.follower.hasPartial) lines.push(job.follower.takePartial() ?? '');
+    if (lines.length === 0) return true;
+    return sink.write(redact(`${job.prefix}${lines.join(`\n${job.prefix}`)}\n`));
   };
-  const poll = () => {
-    const now = Date.now();
+  /** Reads every log once; true when some log had more to give. */
+  const round = async (): Promise<boolean> => {
+    let busy = false;
     for (const [logPath, job] of followed) {
-      const more = pump(job, now, READ_PER_POLL);
-      if (job.ended && !more) {
+      if (!pump(job, Date.now())) await sink.drained();
+      if (!job.follower.atEnd) busy = true;
+      else if (job.ended) {
         job.follower.close();
         followed.delete(logPath);
       }
     }
+    return busy;
   };
-  const timer = setInterval(poll, POLL_MS);
-  timer.unref();
+  // Between two rounds, a pause that does not keep parex alive, cut short by the run's end.
+  let wake = () => {};
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, POLL_MS);
+      timer.unref();
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    while (!stopping || followed.size > 0) {
+      if (!(await round()) && !stopping) await pause();
+    }
+  })();
   return {
     onEvent: (event) => {
       if (event.type === 'job-start') {
@@ -76,14 +101,11 @@ export function streamOutput(
         if (job !== undefined) job.ended = true;
       }
     },
-    finish: () => {
-      clearInterval(timer);
-      for (const job of followed.values()) {
-        job.ended = true;
-        while (pump(job, Date.now(), READ_PER_POLL)) {}
-        job.follower.close();
-      }
-      followed.clear();
+    finish: async () => {
+      for (const job of followed.values()) job.ended = true;
+      stopping = true;
+      wake();
+      await loop;
     },
   };
 }
