@@ -127,3 +127,22 @@ test('a phase waiting on its needs says which ones it waits for', async (t) => {
   assert.match(after, /^ {2}✔ first /m);
   assert.match(await term.waitFor('EXIT='), /EXIT=0/);
 });
+
+test('--output stream on a terminal: no live view, each job its own prefix colour', async (t) => {
+  const dir = tempDir(t);
+  const term = openTerminal(
+    t,
+    `cd ${dir} && unset NO_COLOR FORCE_COLOR; node ${CLI_PATH} exec --output stream --names one,two -- 'echo from one' 'sleep 0.2; echo from two'; echo EXIT=$?; sleep 60`,
+    100,
+    20,
+  );
+  await term.waitFor('EXIT=0');
+  const coloured = term.screen(true);
+  const prefix = (name: string) =>
+    new RegExp(`\\u001b\\[(\\d+)m\\[${name}\\] \\u001b\\[39m(\\u001b\\[0?m)?from ${name}`).exec(
+      coloured,
+    )?.[1];
+  assert.ok(prefix('one') !== undefined && prefix('two') !== undefined, coloured);
+  assert.notEqual(prefix('one'), prefix('two'));
+  assert.doesNotMatch(term.screen(), /^parex \d{8}-/m, 'no live view header');
+});

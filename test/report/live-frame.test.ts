@@ -5,7 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { GroupEvent } from '../../src/model.js';
 import { cut, type Palette, renderFrame } from '../../src/report/live-frame.js';
 import { applyEvent, emptyLiveState } from '../../src/report/live-state.js';
-import { NO_COLOR, result, T0 } from '../helpers/live-events.js';
+import { jobStart, NO_COLOR, result, T0 } from '../helpers/live-events.js';
 
 /** A test renderer: the frames, as text, after each event. */
 function frames(events: readonly [number, GroupEvent][], width = 60, rows = 100): string[][] {
@@ -23,17 +23,7 @@ function frames(events: readonly [number, GroupEvent][], width = 60, rows = 100)
 test('the live view shows counts, wall time, each job with its time against its timeout and last output line', () => {
   const start = (name: string, pid: number, at: number): [number, GroupEvent] => [
     at,
-    {
-      type: 'job-start',
-      name,
-      pid,
-      command: 'x',
-      startedAt: new Date(at),
-      logPath: `/logs/${name}.log`,
-      attempt: 1,
-      timeoutSec: 600,
-      fields: {},
-    },
+    jobStart(name, pid, at),
   ];
   const shown = frames(
     [
