@@ -45,7 +45,8 @@ export function outputMode(command: Command, fileDefault?: unknown): OutputMode 
       "drop one of them; with --json, every job's log is in LOG_DIR/NAME.log",
     );
   }
-  return { quiet: command.getOptionValue('quiet') === true, json, output };
+  const secretPatterns = (command.getOptionValue('secretEnv') as string[] | undefined) ?? [];
+  return { quiet: command.getOptionValue('quiet') === true, json, output, secretPatterns };
 }
 
 /** Adds the flags to a command. */

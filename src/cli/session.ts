@@ -72,7 +72,7 @@ export async function withSession(
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  const redact = environmentRedactor();
+  const redact = environmentRedactor(mode.secretPatterns);
   if (mode.json) return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
   if (mode.quiet) return quietRenderer();
   const settings = renderSettings(mode, redact);

@@ -55,6 +55,8 @@ test('--output errors (the default): after the summary, each failed job with its
   const run = await runCli(
     [
       'exec',
+      '--secret-env',
+      'MY_WORDS',
       '--names',
       'fine,broken,slow',
       '--timeout',
@@ -63,10 +65,10 @@ test('--output errors (the default): after the summary, each failed job with its
       '0.2',
       '--',
       'echo all good',
-      'for i in $(seq 1 30); do echo "line $i"; done; printf "\\033[31mred\\033[0m key=$MY_API_KEY\\n"; exit 4',
+      'for i in $(seq 1 30); do echo "line $i"; done; printf "\\033[31mred\\033[0m key=$MY_API_KEY $MY_WORDS\\n"; exit 4',
       'echo waiting; sleep 10',
     ],
-    { cwd: tempDir(t), env: parexEnv(null, { MY_API_KEY: 'sk-verysecret' }) },
+    { cwd: tempDir(t), env: parexEnv(null, { MY_API_KEY: 'sk-verysecret', MY_WORDS: 'hushhush' }) },
   );
   assert.equal(run.code, 1, run.stderr);
   const after = run.stderr.slice(run.stderr.indexOf('  manifest: '));
@@ -75,12 +77,12 @@ test('--output errors (the default): after the summary, each failed job with its
   assert.match(tail[1] ?? '', /^ {2}\$ for i in \$\(seq 1 30\); do echo "line \$i"; done;/);
   assert.deepEqual(tail.slice(2, 22), [
     ...Array.from({ length: 19 }, (_, i) => `  │ line ${i + 12}`),
-    '  │ red key=***',
+    '  │ red key=*** ***',
   ]);
   assert.match(tail[22] ?? '', /^── slow · TIMEOUT \(exceeded 1s\) · /);
   assert.equal(tail[23], '  $ echo waiting; sleep 10');
   assert.equal(tail[24], '  │ waiting');
-  assert.doesNotMatch(run.stderr, /sk-verysecret|│ all good|── fine/);
+  assert.doesNotMatch(run.stderr, /sk-verysecret|hushhush|│ all good|── fine/);
   assert.match(run.stderr, /^ {2}broken +for i in \$\(seq 1 30\); do echo "… +FAILED/m);
 });
 

@@ -22,6 +22,8 @@ export interface OutputMode {
   readonly json: boolean;
   /** What of the jobs' own output is shown. */
   readonly output: OutputKind;
+  /** --secret-env patterns: their values are hidden in what is printed too. */
+  readonly secretPatterns?: readonly string[];
 }
 
 /** What every renderer that prints text shares. */
