@@ -25,7 +25,7 @@ export function ttyRenderer(stream: NodeJS.WriteStream, settings: RenderSettings
   const draw = () => {
     if (state.runId === '') return;
     const width = Math.max(20, (stream.columns || 80) - 1);
-    const rows = Math.max(3, (stream.rows || 24) - 1);
+    const rows = Math.max(1, (stream.rows || 24) - 1);
     region.draw(renderFrame(state, Date.now(), { width, rows }, colors, lastLine));
   };
   const timer = setInterval(draw, FRAME_MS);
