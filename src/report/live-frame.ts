@@ -1,6 +1,7 @@
 // One frame of the live view, never taller than the terminal: a header (run, wall time, counts,
 // ETA, log directory), then the running and stopping jobs, then the latest failures, then as
-// many queued jobs as fit, and one line for the rest. When every job fits, every job is shown.
+// many queued jobs (and, when room is left, latest successes) as fit, and one line for the
+// rest. When every job fits, every job is shown.
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration, formatSeconds } from './format.js';
 import { bucketOf, find, type LiveJob, type LiveState, pendingNeeds } from './live-state.js';
@@ -70,7 +71,8 @@ function headerText(state: LiveState, now: number): string {
   return `parex ${state.runId}  ${formatDuration(Math.max(0, now - state.startedAt))}  ${queued} queued · ${running} running · ${succeeded} done · ${failed} failed${extra}${etaText}`;
 }
 
-/** Running and stopping jobs first, then the latest failures, then the next queued jobs. */
+/** Running and stopping jobs first, then the latest failures, then the next queued jobs, then
+ * the latest successes if there is still room. */
 function chooseRows(state: LiveState, room: number): LiveJob[] {
   const running: LiveJob[] = [];
   const queued: LiveJob[] = [];
@@ -79,18 +81,30 @@ function chooseRows(state: LiveState, room: number): LiveJob[] {
       if (running.length < room) running.push(job);
     } else if (job.state === 'queued' && queued.length < room) queued.push(job);
   }
-  const failures: LiveJob[] = [];
+  const failures = latest(state, state.failures, room - running.length, false);
+  const next = queued.slice(0, Math.max(0, room - running.length - failures.length));
+  const left = room - running.length - failures.length - next.length;
+  return [...running, ...failures, ...latest(state, state.successes, left, true), ...next];
+}
+
+/** Up to `count` of the jobs named last in `ended` that are still done with(out) success. */
+function latest(
+  state: LiveState,
+  ended: readonly string[],
+  count: number,
+  success: boolean,
+): LiveJob[] {
+  const chosen: LiveJob[] = [];
   const seen = new Set<string>();
-  for (let at = state.failures.length - 1; at >= 0 && running.length + failures.length < room; ) {
-    const name = state.failures[at] as string;
-    at -= 1;
+  for (let at = ended.length - 1; at >= 0 && chosen.length < count; at -= 1) {
+    const name = ended[at] as string;
     const job = find(state, name);
-    if (seen.has(name) || job?.state !== 'done' || job.result.outcome === 'success') continue;
+    if (seen.has(name) || job?.state !== 'done' || (job.result.outcome === 'success') !== success)
+      continue;
     seen.add(name);
-    failures.unshift(job);
+    chosen.unshift(job);
   }
-  const left = room - running.length - failures.length;
-  return [...running, ...failures, ...queued.slice(0, Math.max(0, left))];
+  return chosen;
 }
 
 /** "+N queued, +M done (K failed)" for the jobs the frame has no room for. */

@@ -41,6 +41,8 @@ export interface LiveState {
   readonly needs: Map<string, readonly string[]>;
   /** Names of the jobs that ended without success (not skipped), in the order they ended. */
   readonly failures: string[];
+  /** Names of the jobs that succeeded, in the order they ended. */
+  readonly successes: string[];
   readonly counts: LiveCounts;
   /** The durations of the jobs that ran to an end, for the ETA. */
   finishedMs: number;
@@ -60,6 +62,7 @@ export function emptyLiveState(): LiveState {
     index: new Map(),
     needs: new Map(),
     failures: [],
+    successes: [],
     counts: emptyCounts(),
     finishedMs: 0,
     finishedCount: 0,
@@ -96,9 +99,8 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
         state.finishedMs += result.durationMs;
         state.finishedCount += 1;
       }
-      if (result.outcome !== 'success' && result.outcome !== 'skipped') {
-        state.failures.push(result.name);
-      }
+      if (result.outcome === 'success') state.successes.push(result.name);
+      else if (result.outcome !== 'skipped') state.failures.push(result.name);
       return state;
     }
     case 'run-end':

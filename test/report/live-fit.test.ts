@@ -117,3 +117,22 @@ test('the progress line counts done jobs against all of them, with an ETA once o
     '[parex] 1/4 done, 2 running, 0 failed, ETA 1.50s',
   );
 });
+
+test('room left after the running, failed and queued jobs goes to the latest successes', () => {
+  const twelve = names.slice(0, 12);
+  const state = emptyLiveState();
+  applyEvent(state, runStart(twelve, 2), T0);
+  for (let index = 1; index <= 8; index += 1) {
+    applyEvent(state, jobStart(`job${index}`, index, T0), T0);
+    const outcome = index === 2 ? 'failed' : 'success';
+    applyEvent(state, { type: 'job-end', result: result(`job${index}`, outcome) }, T0 + index);
+  }
+  applyEvent(state, jobStart('job9', 9, T0), T0);
+  applyEvent(state, jobStart('job10', 10, T0), T0);
+  const frame = renderFrame(state, T0 + 100, { width: 80, rows: 10 }, NO_COLOR, () => '');
+  assert.deepEqual(
+    frame.slice(2, -1).map((line) => line.trim().split(/\s+/)[1]),
+    ['job9', 'job10', 'job2', 'job7', 'job8', 'job11', 'job12'],
+  );
+  assert.equal(frame.at(-1), '  +0 queued, +5 done (0 failed)');
+});
