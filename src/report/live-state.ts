@@ -145,6 +145,8 @@ function startRun(
   event: Extract<GroupEvent, { type: 'run-start' }>,
   now: number,
 ): void {
+  // A new group (a regeneration of prp generate) starts from nothing.
+  Object.assign(state, emptyLiveState());
   state.runId = event.runId;
   state.logDir = event.logDir;
   state.startedAt = now;

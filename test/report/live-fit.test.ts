@@ -136,3 +136,19 @@ test('room left after the running, failed and queued jobs goes to the latest suc
   );
   assert.equal(frame.at(-1), '  +0 queued, +5 done (0 failed)');
 });
+
+test('a second group in the same session (a regeneration) starts the view afresh', () => {
+  const state = emptyLiveState();
+  applyEvent(state, runStart(['a', 'b'], 0), T0);
+  applyEvent(state, jobStart('a', 1, T0), T0);
+  applyEvent(state, { type: 'job-end', result: result('a', 'failed') }, T0 + 1500);
+  applyEvent(state, runStart(['a'], 0), T0 + 2000);
+  assert.deepEqual(
+    renderFrame(state, T0 + 2000, { width: 80, rows: 10 }, NO_COLOR, () => ''),
+    [
+      'parex r1  0.00s  1 queued · 0 running · 0 done · 0 failed',
+      '  logs: /logs',
+      '  · a     queued',
+    ],
+  );
+});

@@ -78,12 +78,13 @@ async function generateAction(initial: string, command: Command): Promise<number
     concurrency: countOption(command, 'jobs', '--jobs', ''),
   };
   const runOptions = readRunOptions(command);
+  const mode = outputMode(command);
   if (command.getOptionValue('dryRun') === true) {
     for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
-  return withSession(DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
+  return withSession(DEFAULTS.killAfterSec, mode, async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,
       ...hooks,
