@@ -28,6 +28,8 @@ export const DEFAULTS = {
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
   forkServer: true,
+  /** Stop the whole run at the first job that does not succeed. */
+  failFast: false,
   /** What of the jobs' own output is shown: see OUTPUT_MODES in src/options/output.ts. */
   output: 'errors',
   /** Lines of a failed job's log shown after the summary in the `errors` output mode. */

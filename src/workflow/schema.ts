@@ -50,6 +50,7 @@ export const workflowSchema = z.strictObject({
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
       output: z.enum(OUTPUT_MODES).optional(),
+      fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
     .optional(),

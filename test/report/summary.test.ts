@@ -15,9 +15,21 @@ function group(results: readonly JobResult[], notStarted: readonly string[] = []
     manifestPath: '/nowhere/logs/manifest.jsonl',
     results,
     notStarted,
-    speedup: { jobs: results.length, sumMs: 1, wallMs: 1, speedup: 1, longest: null },
+    speedup: {
+      jobs: results.length,
+      sumMs: 1,
+      wallMs: 1,
+      speedup: 1,
+      longest: null,
+      slots: 1,
+      efficiency: 1,
+      criticalPath: [],
+      criticalPathMs: 1,
+      gapMs: 0,
+    },
     ok: false,
     cancelledBy: null,
+    haltedBy: null,
   };
 }
 
