@@ -55,4 +55,6 @@ export const ENVIRONMENT = {
   forkServer: 'PAREX_FORK_SERVER',
   /** errors, stream or none (--output). */
   output: 'PAREX_OUTPUT',
+  /** The pool's Redis URL: jobs run on `parex worker`s (docs/distributed.md). */
+  redis: 'PAREX_REDIS',
 } as const;
