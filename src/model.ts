@@ -234,6 +234,8 @@ export type GroupEvent =
       readonly jobs: number;
       /** The jobs' names, in the order given. */
       readonly names: readonly string[];
+      /** What each job needs, for the jobs that need any (absent or empty: none do). */
+      readonly needs?: Readonly<Record<string, readonly string[]>>;
       readonly concurrency: number;
     }
   | {

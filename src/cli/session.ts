@@ -6,7 +6,10 @@ import { refuseUnsafeFile } from '../files/refuse-unsafe.js';
 import { appendHistory, historyPath } from '../journal/history.js';
 import type { GroupEvent, GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { formatFailureTails } from '../report/failure-tails.js';
+import { formatSummary } from '../report/summary.js';
 import { stopWhenStdoutCloses } from './closed-stdout.js';
+import { failureTail } from './failure-tail.js';
 import { colorEnabled, palette } from './live/colors.js';
 import {
   jsonRenderer,
@@ -14,7 +17,9 @@ import {
   plainRenderer,
   quietRenderer,
   type Renderer,
+  type RenderSettings,
 } from './live/renderer.js';
+import { type LineSink, streamOutput } from './live/stream.js';
 import { environmentRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
@@ -73,7 +78,7 @@ export async function withSession(
   } finally {
     signals.dispose();
     stdoutWatch();
-    renderer.finish(outcome?.group ?? null);
+    await renderer.finish(outcome?.group ?? null);
     for (const message of outcome?.messages ?? []) renderer.note(message);
     // Shown in every output mode, -q too: the record of this run is incomplete.
     const error = outcome?.group?.error ?? null;
@@ -88,16 +93,72 @@ function refuseUnsafeHistory(): void {
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  if (mode.json) {
-    const redact = environmentRedactor();
-    return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
-  }
+  const redact = environmentRedactor(mode.secretPatterns);
+  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
   if (mode.quiet) return quietRenderer();
+  const settings = renderSettings(mode, redact);
+  if (mode.output === 'stream') {
+    return withStream(
+      plainRenderer(printError, palette(colorEnabled(process.stderr)), settings),
+      redact,
+    );
+  }
   if (process.stderr.isTTY === true && process.env.TERM !== 'dumb') {
     const { ttyRenderer } = await import('./live/tty.js');
-    return ttyRenderer(process.stderr);
+    return ttyRenderer(process.stderr, settings);
   }
-  return plainRenderer(printError, palette(colorEnabled(process.stderr)));
+  return plainRenderer(printError, palette(colorEnabled(process.stderr)), settings);
+}
+
+/** The summary (and, in the `errors` mode, the failed jobs' log tails) after a run. */
+function renderSettings(mode: OutputMode, redact: <T>(value: T) => T): RenderSettings {
+  return {
+    progress: mode.output !== 'none',
+    afterRun: (result, write) => {
+      for (const line of formatSummary(result)) write(redact(line));
+      if (mode.output !== 'errors') return;
+      const tails = formatFailureTails(
+        result,
+        (job) => failureTail(job, redact),
+        DEFAULTS.errorTailLines,
+        DEFAULTS.errorTailJobs,
+      );
+      for (const line of tails) write(redact(line));
+    },
+  };
+}
+
+/** `renderer`, with every job's lines streamed to stdout as they come. */
+function withStream(renderer: Renderer, redact: (text: string) => string): Renderer {
+  const stream = streamOutput(stdoutSink(), colorEnabled(process.stdout), redact);
+  return {
+    onEvent: (event) => {
+      stream.onEvent(event);
+      renderer.onEvent(event);
+    },
+    note: (message) => renderer.note(message),
+    finish: async (result) => {
+      await stream.finish();
+      await renderer.finish(result);
+    },
+  };
+}
+
+/** Stdout as a sink that says when it is full, and when it has room again (or is gone). */
+function stdoutSink(): LineSink {
+  const out = process.stdout;
+  return {
+    write: (text) => out.writable && out.write(text),
+    drained: () =>
+      new Promise((resolve) => {
+        if (!out.writable || out.writableLength === 0) return resolve();
+        const done = () => {
+          out.off('drain', done).off('close', done).off('error', done);
+          resolve();
+        };
+        out.once('drain', done).once('close', done).once('error', done);
+      }),
+  };
 }
 
 /** Adds the run to the history that `parex runs` and `parex status` read; never fails the run. */

@@ -68,6 +68,9 @@ export async function runGroup(
     logDir: plan.logDir,
     jobs: plan.jobs.length,
     names: plan.jobs.map((job) => job.name),
+    needs: Object.fromEntries(
+      plan.jobs.filter((job) => job.needs.length > 0).map((job) => [job.name, job.needs]),
+    ),
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();

@@ -32,6 +32,14 @@ export const DEFAULTS = {
   forkServer: true,
   /** Stop the whole run at the first job that does not succeed. */
   failFast: false,
+  /** What of the jobs' own output is shown: see OUTPUT_MODES in src/options/output.ts. */
+  output: 'errors',
+  /** Lines of a failed job's log shown after the summary in the `errors` output mode. */
+  errorTailLines: 20,
+  /** Failed jobs whose log tails are shown after the summary, at most. */
+  errorTailJobs: 20,
+  /** Seconds between two progress lines on a non-terminal. */
+  progressEverySec: 10,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */
@@ -47,6 +55,8 @@ export const ENVIRONMENT = {
   stagger: 'PAREX_STAGGER',
   /** 0 starts every job with Node's spawn instead of the fork server. */
   forkServer: 'PAREX_FORK_SERVER',
+  /** errors, stream or none (--output). */
+  output: 'PAREX_OUTPUT',
   /** The pool's Redis URL: jobs run on `parex worker`s (docs/distributed.md). */
   redis: 'PAREX_REDIS',
 } as const;

@@ -1,6 +1,9 @@
-// The lines parex prints to stderr while a group runs: one when a job starts, one when it ends.
+// The lines parex prints to stderr while a group runs: one when a job starts, one when it ends,
+// and on a non-terminal the progress of the whole group with an ETA.
 import type { GroupEvent, StopReason } from '../model.js';
+import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration } from './format.js';
+import type { LiveState } from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
 
 const PREFIX = '[parex]';
@@ -33,4 +36,20 @@ function reasonText(reason: StopReason | 'leftovers'): string {
   if (reason === 'stall') return 'no output for too long';
   if (reason === 'cancel') return 'run cancelled';
   return 'it exited but left processes behind';
+}
+
+/** "[parex] 12/40 done, 8 running, 2 failed, ETA 30s", with cancelled and skipped jobs apart. */
+export function groupProgressLine(state: LiveState, now: number): string {
+  const { queued, running, succeeded, failed, cancelled, skipped, notStarted } = state.counts;
+  const total = state.jobs.length;
+  const done = succeeded + failed + cancelled + skipped;
+  const extra = [
+    cancelled > 0 ? `, ${cancelled} cancelled` : '',
+    skipped > 0 ? `, ${skipped} skipped` : '',
+    notStarted > 0 ? `, ${notStarted} not started` : '',
+  ].join('');
+  const eta = queued + running === 0 ? null : estimateRemainingMs(state, now);
+  const etaText =
+    queued + running === 0 ? '' : `, ETA ${eta === null ? 'unknown' : formatDuration(eta)}`;
+  return `${PREFIX} ${done}/${total} done, ${running} running, ${failed} failed${extra}${etaText}`;
 }

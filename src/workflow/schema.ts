@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
+import { OUTPUT_MODES } from '../options/output.js';
 
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
@@ -68,6 +69,7 @@ export const workflowSchema = z.strictObject({
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
       stagger_same_agent: duration.optional(),
+      output: z.enum(OUTPUT_MODES).optional(),
       fail_fast: z.boolean().optional(),
       ...agentOptions,
     })

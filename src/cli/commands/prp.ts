@@ -88,13 +88,14 @@ async function generateAction(initial: string, command: Command): Promise<number
     ...readLimitOptions(command),
   };
   const runOptions = readRunOptions(command);
+  const mode = outputMode(command);
   if (command.getOptionValue('dryRun') === true) {
     for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
   const grace = request.killAfterSec ?? DEFAULTS.killAfterSec;
-  return withSession(grace, outputMode(command), async (hooks) => {
+  return withSession(grace, mode, async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,
       ...hooks,

@@ -85,6 +85,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   });
   const resume = command.getOptionValue('resume') === true;
   const runOptions = readRunOptions(command);
+  const mode = outputMode(command, plan.workflow.declared.defaults?.output);
   if (command.getOptionValue('dryRun') === true) {
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
     const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
@@ -92,7 +93,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
-  return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
+  return withSession(plan.killAfterSec, mode, async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
       ...runOptions,
