@@ -6,6 +6,7 @@ import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';
+import type { StartAdmission } from './admission.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
@@ -16,18 +17,23 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   launcher: Launcher,
   markers: Readonly<Record<string, string>>,
+  admission: StartAdmission,
+  stop: AbortSignal,
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
-    const result = await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers);
+    const planned = { ...job, attempt, logPath };
+    const ran = await runJob(planned, plan, emit, launcher, markers, stop);
+    const result = admission.completed(planned, ran);
     const cause = retry < plan.retries ? transientCause(result) : null;
-    if (cause === null || plan.signal?.aborted === true) {
+    if (cause === null || plan.signal?.aborted === true || stop.aborted) {
       emit({ type: 'job-end', result });
       return result;
     }
-    const delay = backoffMs(retry + 1, plan.retryDelaySec);
+    // A provider paused after a rate limit is waited for, if that is longer than the backoff.
+    const delay = Math.max(backoffMs(retry + 1, plan.retryDelaySec), admission.retryWaitMs(job));
     emit({
       type: 'job-end',
       result: { ...result, details: { ...result.details, transient: cause, retry_in_ms: delay } },
@@ -36,9 +42,10 @@ export async function runAttempts(
       `[parex] ${job.name} failed with "${cause}", which looks transient: attempt ${attempt + 1} of ${job.attempt + plan.retries} in ${delay / 1000}s`,
     );
     try {
-      await sleep(delay, undefined, plan.signal === null ? {} : { signal: plan.signal });
+      const signal = plan.signal === null ? stop : AbortSignal.any([plan.signal, stop]);
+      await sleep(delay, undefined, { signal });
     } catch {
-      return result; // cancelled while waiting
+      return result; // cancelled (or stopped for the budget) while waiting
     }
   }
 }

@@ -5,10 +5,11 @@ import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
+import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { prepareLogDir } from './prepare-dir.js';
-import { skippedResult } from './run-job.js';
+import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 import { StartGate } from './start-gate.js';
 
@@ -20,9 +21,11 @@ export async function runGroup(
   const plan = normalizeGroupOptions(options);
   const prepared = prepareLogDir(plan);
   const { recorder } = prepared;
+  const admission = plan.admission ?? OPEN_ADMISSION;
   const emit = (event: GroupEvent) => {
     recorder.record(event);
     plan.onEvent(event);
+    admission.observe(event);
   };
   emit({
     type: 'run-start',
@@ -44,16 +47,36 @@ export async function runGroup(
     plan.onWarning,
     plan.forceSignal,
   );
+  // One stop per running job, for the admission to stop it alone (budget reached).
+  const stops = new Map<string, AbortController>();
+  let wake = () => {};
+  admission.open({
+    wake: () => wake(),
+    stop: (name, reason) => stops.get(name)?.abort(reason),
+    emit,
+    warn: plan.onWarning,
+    logDir: plan.logDir,
+    runId: plan.runId,
+  });
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
+        const stop = new AbortController();
+        stops.set(job.name, stop);
         await stagger.wait();
-        const result = await runAttempts(job, plan, emit, launcher, {
-          [RUN_MARKER]: plan.runId,
-          [JOB_MARKER]: marker,
-        });
+        const result = await runAttempts(
+          job,
+          plan,
+          emit,
+          launcher,
+          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+          admission,
+          stop.signal,
+        );
+        stops.delete(job.name);
+        admission.ended(job, result);
         results.set(job.name, result);
         sweeper.jobEnded(job.name, marker);
         return result.outcome === 'success';
@@ -63,9 +86,22 @@ export async function runGroup(
         results.set(job.name, result);
         emit({ type: 'job-skip', result });
       },
+      admit: (job) => {
+        const verdict = admission.admit(job);
+        return verdict.kind === 'refuse' ? { refuse: verdict.reason } : verdict.kind;
+      },
+      refuse: (job, reason) => {
+        const result = notRunResult(job, plan, 'budget', reason);
+        results.set(job.name, result);
+        emit({ type: 'job-skip', result });
+      },
+      wakeWith: (pump) => {
+        wake = pump;
+      },
     });
     await sweeper.drain();
   } finally {
+    admission.close();
     launcher.close();
     await prepared.close();
   }
@@ -82,6 +118,7 @@ export async function runGroup(
     speedup: computeSpeedup(ordered.filter((job) => job.pid !== null)),
     ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
+    spend: admission.report(),
   };
   plan.onEvent({ type: 'run-end', result });
   return result;

@@ -12,6 +12,7 @@ export async function runJob(
   emit: (event: GroupEvent) => void,
   launcher: Launcher,
   markers: Readonly<Record<string, string>> = {},
+  stop: AbortSignal | null = null,
 ): Promise<JobResult> {
   let pid = 0;
   const ran = await runProcess({
@@ -25,6 +26,7 @@ export async function runJob(
     graceMs: Math.round(plan.killAfterSec * 1000),
     stopSignals: job.stopSignals,
     cancel: plan.signal,
+    stop,
     force: plan.forceSignal,
     onSpawn: (spawnedPid, startedAt) => {
       pid = spawnedPid;
@@ -71,11 +73,21 @@ export async function runJob(
 
 /** The result of a job that never ran because a job it needs did not succeed. */
 export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): JobResult {
+  return notRunResult(job, plan, 'skipped', `needs ${need}, which did not succeed`);
+}
+
+/** The result of a job that never ran: skipped, or refused by the start admission (budget). */
+export function notRunResult(
+  job: PlannedJob,
+  plan: GroupPlan,
+  outcome: 'skipped' | 'budget',
+  reason: string,
+): JobResult {
   const now = new Date();
   return {
     name: job.name,
     command: job.command,
-    outcome: 'skipped',
+    outcome,
     exitCode: null,
     signal: null,
     pid: null,
@@ -90,7 +102,7 @@ export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): J
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: false,
     errorMessage: null,
-    reason: `needs ${need}, which did not succeed`,
+    reason,
     attempt: job.attempt,
     details: job.manifestFields,
   };

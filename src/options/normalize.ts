@@ -1,9 +1,9 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
-
+import type { StartAdmission } from '../engine/admission.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupEvent, JobResult, JobSpec, JobSpending, JobVerdict } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
@@ -58,6 +58,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
+  readonly admission?: StartAdmission;
 }
 
 /** One job, ready to spawn. */
@@ -76,6 +78,9 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  /** The agent CLI whose events the log holds; null for commands. */
+  readonly agent: string | null;
+  readonly spending: JobSpending;
 }
 
 /** A group, validated and with every default applied. */
@@ -101,6 +106,7 @@ export interface GroupPlan {
   readonly retryDelaySec: number;
   readonly staggerMs: number;
   readonly forkServer: boolean;
+  readonly admission: StartAdmission | null;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -182,6 +188,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec,
     staggerMs,
     forkServer,
+    admission: options.admission ?? null,
   };
 }
 
@@ -216,6 +223,8 @@ function planJob(
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? {},
     evaluate: spec.evaluate ?? null,
+    agent: spec.agent ?? null,
+    spending: spec.spending ?? {},
   };
 }
 

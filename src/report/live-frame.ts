@@ -1,7 +1,8 @@
 // One frame of the live view: a header with counts and wall time, then one line per job with
 // its state, its time against its timeout, and the last line of its output.
+import { formatBudgetEvent, formatCost, formatPause, formatSpend } from './budget-words.js';
 import { formatDuration, formatSeconds } from './format.js';
-import { countJobs, type LiveJob, type LiveState } from './live-state.js';
+import { countJobs, type LiveJob, type LiveSpend, type LiveState } from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
 
 /** Colouring functions; identity functions when colour is off. */
@@ -29,12 +30,15 @@ export function renderFrame(
   const nameWidth = Math.min(24, Math.max(4, ...state.jobs.map((job) => job.name.length)));
   const spin = SPINNER[Math.floor(now / 100) % SPINNER.length] ?? '*';
   const lines = [palette.bold(cut(header, width))];
+  if (state.spend !== undefined)
+    lines.push(palette.yellow(cut(spendLine(state.spend, now), width)));
   for (const job of state.jobs) {
     const name =
       job.name.length > nameWidth
         ? `${job.name.slice(0, nameWidth - 1)}…`
         : job.name.padEnd(nameWidth);
-    const [symbol, rest, colour] = describe(job, now, spin, palette, lastLine);
+    const spent = state.spend?.jobs[job.name];
+    const [symbol, rest, colour] = describe(job, now, spin, palette, lastLine, spent?.cost_usd);
     // Cut before colouring, so that escape sequences never count against the width.
     const plain = cut(`  ${symbol} ${name}  ${rest}`, width);
     lines.push(colour(plain));
@@ -48,6 +52,7 @@ function describe(
   spin: string,
   palette: Palette,
   lastLine: (logPath: string) => string,
+  cost: number | null | undefined,
 ): [string, string, (text: string) => string] {
   if (job.state === 'queued') return ['·', 'queued', palette.dim];
   if (job.state === 'done') {
@@ -61,11 +66,22 @@ function describe(
   const limit = job.timeoutSec > 0 ? ` / ${formatSeconds(job.timeoutSec)}` : '';
   const stopping = job.state === 'stopping' ? 'stopping… ' : '';
   const output = lastLine(job.logPath);
+  const spent = cost === undefined ? '' : `${formatCost(cost)}  `;
   return [
     spin,
-    `${(elapsed + limit).padEnd(16)}${stopping}${output}`,
+    `${(elapsed + limit).padEnd(16)}${spent}${stopping}${output}`,
     job.state === 'stopping' ? palette.yellow : palette.cyan,
   ];
+}
+
+/** The line under the header: the run's spend, the last budget event, the paused providers. */
+function spendLine(spend: LiveSpend, now: number): string {
+  const parts = [spend.run === null ? 'spent nothing yet' : `spent ${formatSpend(spend.run)}`];
+  if (spend.budget !== null) parts.push(formatBudgetEvent(spend.budget));
+  for (const [provider, pause] of Object.entries(spend.pauses)) {
+    if (pause.until > now) parts.push(formatPause(provider, pause.until - now, pause.reason));
+  }
+  return `  ${parts.join(' · ')}`;
 }
 
 /** Cuts a line to `width` columns (one per code point), marking the cut with "…". */

@@ -1,5 +1,5 @@
 // The state the live view draws: every job's place in its life, folded from the engine's events.
-import type { GroupEvent, JobResult } from '../model.js';
+import type { GroupEvent, JobResult, Spend } from '../model.js';
 
 /** One job as the live view knows it. */
 export type LiveJob =
@@ -19,10 +19,24 @@ export interface LiveState {
   readonly runId: string;
   readonly startedAt: number;
   readonly jobs: readonly LiveJob[];
+  /** What the agent jobs and the run have spent so far (from `usage` events). */
+  readonly spend?: LiveSpend;
+}
+
+/** The spend part of the live view. */
+export interface LiveSpend {
+  readonly jobs: Readonly<Record<string, Spend>>;
+  readonly run: Spend | null;
+  /** The last budget event, in words. */
+  readonly budget: Extract<GroupEvent, { type: 'budget' }> | null;
+  /** Providers paused after a rate limit: until when (epoch ms), and why. */
+  readonly pauses: Readonly<Record<string, { readonly until: number; readonly reason: string }>>;
 }
 
 /** The state before the first event. */
 export const EMPTY_LIVE_STATE: LiveState = { runId: '', startedAt: 0, jobs: [] };
+
+const NO_LIVE_SPEND: LiveSpend = { jobs: {}, run: null, budget: null, pauses: {} };
 
 /** Folds one event into the state. */
 export function applyEvent(state: LiveState, event: GroupEvent, now: number): LiveState {
@@ -49,7 +63,25 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
     case 'job-end':
     case 'job-skip':
       return replace(state, { name: event.result.name, state: 'done', result: event.result });
+    case 'usage': {
+      const spend = state.spend ?? NO_LIVE_SPEND;
+      return {
+        ...state,
+        spend: { ...spend, jobs: { ...spend.jobs, [event.name]: event.job }, run: event.run },
+      };
+    }
+    case 'budget':
+      return { ...state, spend: { ...(state.spend ?? NO_LIVE_SPEND), budget: event } };
+    case 'provider-pause': {
+      const spend = state.spend ?? NO_LIVE_SPEND;
+      const pause = { until: event.until.getTime(), reason: event.reason };
+      return {
+        ...state,
+        spend: { ...spend, pauses: { ...spend.pauses, [event.provider]: pause } },
+      };
+    }
     case 'run-end':
+    case 'job-usage':
       return state;
   }
 }

@@ -35,6 +35,8 @@ export function describeOutcome(result: JobResult): string {
         : `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
+    case 'budget':
+      return `BUDGET (${result.pid === null ? 'not started' : 'stopped'}: ${result.reason ?? 'the budget was spent'})`;
   }
 }
 

@@ -1,5 +1,6 @@
 // The lines parex prints to stderr while a group runs: one when a job starts, one when it ends.
 import type { GroupEvent, StopReason } from '../model.js';
+import { formatBudgetEvent, formatPause } from './budget-words.js';
 import { displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
 
@@ -20,8 +21,16 @@ export function progressLine(event: GroupEvent): string | null {
       return `${PREFIX} finished ${result.name} (${pid}): ${describeOutcome(result)} in ${formatDuration(result.durationMs)}`;
     }
     case 'job-skip':
-      return `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+      return event.result.outcome === 'budget'
+        ? `${PREFIX} not started ${event.result.name} (budget): ${event.result.reason ?? ''}`
+        : `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+    case 'budget':
+      return `${PREFIX} ${formatBudgetEvent(event)}`;
+    case 'provider-pause':
+      return `${PREFIX} ${formatPause(event.provider, event.waitMs, event.reason)}, after ${event.name}`;
     case 'run-end':
+    case 'job-usage':
+    case 'usage':
       return null;
   }
 }
@@ -30,5 +39,6 @@ function reasonText(reason: StopReason | 'leftovers'): string {
   if (reason === 'timeout') return 'timeout';
   if (reason === 'stall') return 'no output for too long';
   if (reason === 'cancel') return 'run cancelled';
+  if (reason === 'budget') return 'budget reached';
   return 'it exited but left processes behind';
 }
