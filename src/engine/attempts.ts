@@ -6,7 +6,7 @@ import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';
-import type { StartAdmission } from './admission.js';
+import { OPEN_ADMISSION, type StartAdmission } from './admission.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
@@ -17,15 +17,16 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   launcher: Launcher,
   markers: Readonly<Record<string, string>>,
-  admission: StartAdmission,
-  stop: AbortSignal,
+  settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
+  admission: StartAdmission = OPEN_ADMISSION,
+  stop: AbortSignal = new AbortController().signal,
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
     const planned = { ...job, attempt, logPath };
-    const ran = await runJob(planned, plan, emit, launcher, markers, stop);
+    const ran = await settle(await runJob(planned, plan, emit, launcher, markers, stop));
     const result = admission.completed(planned, ran);
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true || stop.aborted) {

@@ -42,6 +42,12 @@ export async function runGroup(
       ? directLauncher(plan.runId, spawnFunction)
       : forkServerLauncher(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
+  const sameKey = new Map<string, StartGate>();
+  const keyGate = (key: string) => {
+    const gate = sameKey.get(key) ?? new StartGate(plan.staggerSameKeyMs, plan.signal);
+    sameKey.set(key, gate);
+    return gate;
+  };
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
     plan.onWarning,
@@ -66,19 +72,32 @@ export async function runGroup(
         const stop = new AbortController();
         stops.set(job.name, stop);
         await stagger.wait();
+        if (job.startKey !== null) await keyGate(job.startKey).wait();
+        const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
+        const settle = async (ended: JobResult) => {
+          // Before the completion line: processes that escaped the group are stopped and counted.
+          const swept = await sweeper.jobEnded(job.name, marker);
+          if (swept.count === 0) return ended;
+          return {
+            ...ended,
+            reapedLeftovers: true,
+            leftoversStopped: swept.count,
+            leftoverSignals: swept.signals,
+          };
+        };
         const result = await runAttempts(
           job,
           plan,
           emit,
           launcher,
-          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+          markers,
+          settle,
           admission,
           stop.signal,
         );
         stops.delete(job.name);
         admission.ended(job, result);
         results.set(job.name, result);
-        sweeper.jobEnded(job.name, marker);
         return result.outcome === 'success';
       },
       skip: (job, need) => {

@@ -4,6 +4,7 @@ import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';
 import { runProcess } from '../process/run-process.js';
 import { classify } from './classify.js';
+import { watchOutput } from './watch-output.js';
 
 /** Runs one planned job to the end of its process group and returns its result. */
 export async function runJob(
@@ -15,6 +16,7 @@ export async function runJob(
   stop: AbortSignal | null = null,
 ): Promise<JobResult> {
   let pid = 0;
+  let watching: { stop(): void } | null = null;
   const ran = await runProcess({
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
@@ -41,10 +43,12 @@ export async function runJob(
         timeoutSec: job.timeoutSec,
         fields: job.manifestFields,
       });
+      if (job.watch !== null) watching = watchOutput(job.name, job.logPath, job.watch(), emit);
     },
     onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
     launcher,
   });
+  (watching as { stop(): void } | null)?.stop();
   const { outcome, exitCode } = classify(ran);
   const result: JobResult = {
     name: job.name,

@@ -24,6 +24,8 @@ export const DEFAULTS = {
   retryDelaySec: 2,
   /** Milliseconds between two job starts; 0 starts them together. */
   staggerMs: 0,
+  /** Seconds between two starts of one agent CLI in a workflow run (its shared state races). */
+  staggerSameAgentSec: 1,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */

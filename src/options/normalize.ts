@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { StartAdmission } from '../engine/admission.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobSpending, JobVerdict } from '../model.js';
+import type {
+  GroupEvent,
+  JobResult,
+  JobSpec,
+  JobSpending,
+  JobVerdict,
+  OutputWatcher,
+} from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
@@ -53,6 +60,8 @@ export interface GroupOptions {
   readonly retryDelaySec?: number;
   /** Milliseconds between two job starts. Default 0. */
   readonly staggerMs?: number;
+  /** Milliseconds between two starts of jobs with the same start key (one agent CLI). Default 0. */
+  readonly staggerSameKeyMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
@@ -78,6 +87,8 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  readonly watch: (() => OutputWatcher) | null;
+  readonly startKey: string | null;
   /** The agent CLI whose events the log holds; null for commands. */
   readonly agent: string | null;
   readonly spending: JobSpending;
@@ -105,6 +116,7 @@ export interface GroupPlan {
   readonly retries: number;
   readonly retryDelaySec: number;
   readonly staggerMs: number;
+  readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
   readonly admission: StartAdmission | null;
 }
@@ -132,11 +144,13 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries = DEFAULTS.retries,
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
+    staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
   validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
+  validateSeconds(staggerSameKeyMs, 'the stagger of one agent (milliseconds)', '0 turns it off');
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -187,6 +201,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries,
     retryDelaySec,
     staggerMs,
+    staggerSameKeyMs,
     forkServer,
     admission: options.admission ?? null,
   };
@@ -223,6 +238,8 @@ function planJob(
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? {},
     evaluate: spec.evaluate ?? null,
+    watch: spec.watch ?? null,
+    startKey: spec.startKey ?? null,
     agent: spec.agent ?? null,
     spending: spec.spending ?? {},
   };

@@ -60,6 +60,9 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
       const job = state.jobs.find((candidate) => candidate.name === event.name);
       return job?.state === 'running' ? replace(state, { ...job, state: 'stopping' }) : state;
     }
+    case 'job-activity':
+    case 'job-usage':
+      return state;
     case 'job-end':
     case 'job-skip':
       return replace(state, { name: event.result.name, state: 'done', result: event.result });
@@ -81,7 +84,6 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
       };
     }
     case 'run-end':
-    case 'job-usage':
       return state;
   }
 }

@@ -28,6 +28,7 @@ export function progressLine(event: GroupEvent): string | null {
       return `${PREFIX} ${formatBudgetEvent(event)}`;
     case 'provider-pause':
       return `${PREFIX} ${formatPause(event.provider, event.waitMs, event.reason)}, after ${event.name}`;
+    case 'job-activity':
     case 'run-end':
     case 'job-usage':
     case 'usage':

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
-import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
+import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
 import { ancestors, waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
@@ -42,7 +42,14 @@ export interface PlannedPhase {
   readonly promptFile: string | null;
   /** sha256 of the rendered prompt, or of the command for command phases. */
   readonly sha256: string;
+  /** The settings the invocation is built from; built again at preflight for the installed CLI. */
+  readonly request: AgentRequest;
+  /** The invocation as planned (for the newest CLI; the run rebuilds it after preflight). */
   readonly invocation: AgentInvocation;
+  /** Where each mode setting of the phase was declared (the phase, or the defaults). */
+  readonly modePaths: Readonly<Record<string, readonly (string | number)[]>>;
+  /** `per-job`: the agent's state directory (CODEX_HOME, CLAUDE_CONFIG_DIR) is the job's own. */
+  readonly agentHome: 'shared' | 'per-job';
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -59,6 +66,8 @@ export interface WorkflowPlan {
   readonly waves: readonly (readonly string[])[];
   readonly concurrency: number;
   readonly killAfterSec: number;
+  /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
+  readonly staggerSameAgentSec: number | null;
   readonly settings: RunSettings;
 }
 
@@ -112,6 +121,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
+    staggerSameAgentSec: durationSec(defaults.stagger_same_agent),
     settings,
   };
 }
@@ -131,7 +141,7 @@ function planPhase(
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
-  const invocation = adapter.build({
+  const request: AgentRequest = {
     phaseId: phase.id,
     prompt,
     command: declared.command ?? null,
@@ -143,8 +153,16 @@ function planPhase(
     approvalMode: declared.approval_mode ?? defaults.approval_mode ?? null,
     allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
+    trust: declared.trust ?? defaults.trust ?? true,
     logDir,
-  });
+  };
+  const invocation = adapter.build(request, null);
+  const modePaths = Object.fromEntries(
+    (['sandbox', 'permission_mode', 'approval_mode'] as const).map((key) => [
+      key,
+      declared[key] !== undefined ? ['phases', phase.index, key] : ['defaults', key],
+    ]),
+  );
   const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
   return {
     id: phase.id,
@@ -160,12 +178,22 @@ function planPhase(
     prompt,
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),
+    request,
     invocation,
+    modePaths,
+    agentHome: declared.agent_home ?? defaults.agent_home ?? 'shared',
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
   };
+}
+
+/** "1s", "500ms" or a number of seconds, as seconds; null when absent. */
+function durationSec(value: number | string | undefined): number | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number') return value;
+  return value.endsWith('ms') ? Number(value.slice(0, -2)) / 1000 : Number(value.slice(0, -1));
 }
 
 function checkOutputsAndInputs(
