@@ -7,26 +7,14 @@ import type { PlannedJob } from '../options/normalize.js';
 import { formatPause } from '../report/budget-words.js';
 import { Ledger, NO_SPEND } from './accounting.js';
 import { ProviderPauses } from './backoff.js';
-import { BudgetLine, hasLimits, type Limits } from './budget.js';
+import { BudgetLine, hasLimits } from './budget.js';
 import { AgentCaps } from './caps.js';
 import { PhaseEstimates } from './estimate.js';
-import type { PriceTable } from './prices.js';
 import { rateLimitOfResult } from './rate-limit-result.js';
+import { rateLimitInLine } from './rate-limits.js';
+import type { BudgetSettings } from './settings.js';
 import { SpendFile } from './spend-file.js';
 import { finalUsage, spendFields } from './usage-fields.js';
-
-/** What a run's budgets and limits are. */
-export interface BudgetSettings {
-  readonly prices: PriceTable;
-  /** The run's budget (--max-cost, --max-tokens, `budget:`). */
-  readonly run: Limits;
-  /** Each phase's own budget (a phase's `budget:`). */
-  readonly phases: ReadonlyMap<string, Limits>;
-  /** Start a phase even when its estimated need exceeds what is left (--budget-soft). */
-  readonly soft: boolean;
-  /** At most this many jobs of an agent at once (`limits:`, --limit). */
-  readonly caps: ReadonlyMap<string, number>;
-}
 
 /** The start admission of a run with accounting, budgets, caps and back-off. */
 export class SpendControl implements StartAdmission {
@@ -41,6 +29,8 @@ export class SpendControl implements StartAdmission {
   /** Agent jobs admitted and not yet ended, by name. */
   private readonly running = new Map<string, PlannedJob>();
   private readonly phaseOf = new Map<string, string>();
+  /** The last rate limit a running job reported in its stream (Claude retries by itself). */
+  private readonly liveLimits = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly settings: BudgetSettings) {
     this.runLine = new BudgetLine('run', settings.run);
@@ -64,7 +54,7 @@ export class SpendControl implements StartAdmission {
     const lines = this.linesOf(phase);
     const spent = lines.find((line) => line.reached);
     if (spent !== undefined) {
-      return { kind: 'refuse', outcome: 'budget', reason: `not started: ${spent.reason()}` };
+      return { kind: 'refuse', outcome: 'budget', reason: spent.reason() };
     }
     if ((this.pauses?.remainingMs(job.agent) ?? 0) > 0 || !this.caps.allows(job.agent)) {
       return { kind: 'wait' };
@@ -96,16 +86,24 @@ export class SpendControl implements StartAdmission {
     const details: Record<string, unknown> = { ...spendFields(this.ledger.current(job.name)) };
     const limited = result.outcome === 'success' ? null : rateLimitOfResult(result);
     if (limited !== null) details.rate_limited = this.pause(job, limited.waitMs, limited.source);
-    else if (result.outcome === 'success') this.pauses?.succeeded(job.agent);
-    const reason =
-      result.outcome === 'budget'
-        ? `stopped: ${
-            this.linesOf(this.phaseOf.get(job.name) ?? job.name)
-              .find((line) => line.reached)
-              ?.reason() ?? 'the budget was spent'
-          }`
-        : result.reason;
+    else if (this.liveLimits.has(job.name)) details.rate_limited = this.liveLimits.get(job.name);
+    if (result.outcome === 'success') this.pauses?.succeeded(job.agent);
+    this.liveLimits.delete(job.name);
+    const spent = this.linesOf(this.phaseOf.get(job.name) ?? job.name).find((line) => line.reached);
+    const reason = result.outcome === 'budget' ? (spent?.reason() ?? null) : result.reason;
     return { ...result, reason, details: { ...result.details, ...details } };
+  }
+
+  /** One line of a running agent job's log: Claude's rate_limit_event and api_retry pause its provider at once. */
+  watchLine(name: string, line: string): void {
+    const job = this.running.get(name);
+    if (
+      job === undefined ||
+      (!line.startsWith('{"type":"rate_limit_event"') && !line.includes('"api_retry"'))
+    )
+      return;
+    const found = rateLimitInLine(line);
+    if (found !== null) this.liveLimits.set(name, this.pause(job, found.waitMs, found.source));
   }
 
   retryWaitMs(job: PlannedJob): number {

@@ -60,10 +60,10 @@ export class PhaseEstimates {
       const left = line.left(spentIn(line));
       if (cost !== null && line.limits.costUsd !== null && cost > left.costUsd) {
         const why = declared !== null ? 'its expect_cost' : basis(formatCost(meanCost));
-        return `not started: phase ${phase} is expected to need ${formatCost(cost)} (${why}), more than the ${formatCost(Math.max(0, left.costUsd))} left of ${line.what()} ${describe('cost_usd', line.limits.costUsd)}`;
+        return `phase ${phase} is expected to need ${formatCost(cost)} (${why}), more than the ${formatCost(Math.max(0, left.costUsd))} left of ${line.what()} ${describe('cost_usd', line.limits.costUsd)}`;
       }
       if (tokens !== null && line.limits.tokens !== null && tokens > left.tokens) {
-        return `not started: phase ${phase} is expected to need ${formatTokens(Math.round(tokens))} tokens (${basis(formatTokens(Math.round(meanTokens ?? 0)))}), more than the ${formatTokens(Math.max(0, left.tokens))} left of ${line.what()} ${describe('tokens', line.limits.tokens)}`;
+        return `phase ${phase} is expected to need ${formatTokens(Math.round(tokens))} tokens (${basis(formatTokens(Math.round(meanTokens ?? 0)))}), more than the ${formatTokens(Math.max(0, left.tokens))} left of ${line.what()} ${describe('tokens', line.limits.tokens)}`;
       }
     }
     return null;

@@ -2,6 +2,7 @@
 import type { GroupResult } from '../model.js';
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
+import { spendCell, spendLines, spendOf } from './spend-summary.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
 export const SUMMARY_MAX_ROWS = 40;
@@ -10,7 +11,8 @@ const MAX_NAMED_FAILURES = 20;
 
 /** The end-of-run summary as lines of text; every job up to `maxRows` jobs, else the others. */
 export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): string[] {
-  const rows = [['JOB', 'OUTCOME', 'TIME', 'LOG']];
+  const spent = group.results.some((result) => spendOf(result.details) !== null);
+  const rows = [['JOB', 'OUTCOME', 'TIME', ...(spent ? ['SPEND'] : []), 'LOG']];
   const failed = group.results.filter((result) => result.outcome !== 'success');
   const short = group.results.length + group.notStarted.length > maxRows;
   const shown = short ? failed.slice(0, maxRows) : group.results;
@@ -20,11 +22,14 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       result.name,
       describeOutcome(result),
       ran ? formatDuration(result.durationMs) : '-',
+      ...(spent ? [spendCell(spendOf(result.details))] : []),
       ran ? displayPath(result.logPath) : '-',
     ]);
   }
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
-  for (const name of notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);
+  for (const name of notStarted) {
+    rows.push([name, 'NOT STARTED (run cancelled)', '-', ...(spent ? ['-'] : []), '-']);
+  }
   const { speedup } = group;
   const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
   const lines = [
@@ -36,6 +41,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
           `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${group.results.length - failed.length} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
         ]),
     `  wall time ${formatDuration(speedup.wallMs)}, sum of job times ${formatDuration(speedup.sumMs)}, speedup ${speedup.speedup.toFixed(2)}x`,
+    ...spendLines(group),
   ];
   if (failed.length > 0) {
     const list = failed

@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
+import { type BudgetFlags, type BudgetSettings, budgetSettings } from '../budget/settings.js';
 import { ancestors, waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
@@ -28,6 +29,8 @@ export interface RunSettings {
   readonly minScore: number | null;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** --max-cost, --max-tokens, --budget-soft, --limit, --prices. */
+  readonly budget?: BudgetFlags;
 }
 
 /** One phase, ready to become a job. */
@@ -55,6 +58,8 @@ export interface PlannedPhase {
   readonly env: Readonly<Record<string, string>>;
   /** The least "Score: N/10" the first output must show; null for no score check. */
   readonly minScore: number | null;
+  /** The USD the phase declares it needs (`expect_cost`), checked against the budget left. */
+  readonly expectCostUsd: number | null;
 }
 
 /** A whole run, planned. */
@@ -69,6 +74,8 @@ export interface WorkflowPlan {
   /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
   readonly staggerSameAgentSec: number | null;
   readonly settings: RunSettings;
+  /** Budgets, per-agent caps and the price table. */
+  readonly budget: BudgetSettings;
 }
 
 /** Plans the run; throws one UsageError listing every problem found. */
@@ -123,6 +130,10 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
     staggerSameAgentSec: durationSec(defaults.stagger_same_agent),
     settings,
+    budget: budgetSettings(
+      { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
+      settings.budget ?? {},
+    ),
   };
 }
 
@@ -186,6 +197,7 @@ function planPhase(
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
+    expectCostUsd: declared.expect_cost ?? null,
   };
 }
 

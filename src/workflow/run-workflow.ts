@@ -6,8 +6,9 @@ import path from 'node:path';
 import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
 import { agentWatcher } from '../agents/watch.js';
+import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
-import type { GroupResult, JobSpec } from '../model.js';
+import type { GroupResult, JobSpec, OutputWatcher } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
@@ -75,9 +76,11 @@ export async function runWorkflow(
     mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
   }
   const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
+  const spending = new SpendControl(plan.budget);
   const group = await runGroup({
     ...passedOn,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
+    admission: spending,
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
@@ -95,6 +98,7 @@ function phaseJob(
   planned: PlannedPhase,
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
+  spending: SpendControl,
 ): JobSpec {
   const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
@@ -123,7 +127,17 @@ function phaseJob(
     attempt: plan.settings.attempt,
     ...(adapter.binary === null
       ? {}
-      : { watch: () => agentWatcher(adapter), startKey: adapter.binary }),
+      : {
+          watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
+          startKey: adapter.binary,
+          agent: phase.agent,
+          spending: {
+            model: phase.request.model,
+            phase: phase.id,
+            phaseJobs: 1,
+            expectCostUsd: phase.expectCostUsd,
+          },
+        }),
     manifestFields: {
       agent: phase.agent,
       agent_version: binary?.version ?? null,
@@ -137,5 +151,19 @@ function phaseJob(
       ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
     evaluate: (result) => judgePhase(phase, result, plan.settings.cwd),
+  };
+}
+
+/** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */
+function watchingRateLimits(
+  name: string,
+  watcher: OutputWatcher,
+  spending: SpendControl,
+): OutputWatcher {
+  return {
+    line: (text) => {
+      spending.watchLine(name, text);
+      return watcher.line(text);
+    },
   };
 }

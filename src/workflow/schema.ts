@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
+import { priceTableSchema } from '../budget/prices.js';
+import { CAPPED_AGENTS } from '../budget/settings.js';
 
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
@@ -26,6 +28,12 @@ const duration = z.union([
   z.string().regex(/^\d+(\.\d+)?(ms|s)$/, 'a duration such as 1s or 500ms, or a number of seconds'),
 ]);
 
+/** A budget: the most USD and tokens (input + output) that its agent jobs may spend. */
+const budgetSchema = z.strictObject({
+  cost_usd: z.number().positive().finite().optional(),
+  tokens: z.number().int().positive().optional(),
+});
+
 const phaseSchema = z.strictObject({
   id: z.string(),
   description: z.string().optional(),
@@ -40,6 +48,8 @@ const phaseSchema = z.strictObject({
   inputs: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
   min_score: z.number().min(0).max(10).optional(),
+  budget: budgetSchema.optional(),
+  expect_cost: z.number().nonnegative().finite().optional(),
   ...agentOptions,
 });
 
@@ -67,6 +77,9 @@ export const workflowSchema = z.strictObject({
     })
     .optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  budget: budgetSchema.optional(),
+  limits: z.partialRecord(z.enum(CAPPED_AGENTS), z.number().int().positive()).optional(),
+  prices: priceTableSchema.optional(),
   phases: z.array(phaseSchema).min(1),
 });
 

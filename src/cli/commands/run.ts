@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { type Command, Option } from 'commander';
 
+import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
@@ -18,9 +19,14 @@ Examples:
   parex run flow.yaml --feature billing --var TOPIC=invoices --dry-run
   parex run flow.yaml --feature billing --resume
 
+Budgets: --max-cost and --max-tokens (or budget: in the workflow) warn at 80%;
+at the limit no new agent phase starts and running ones are stopped (outcome
+budget). --limit claude=2 caps one agent's phases at once. A rate limit
+pauses new starts of that agent only. See docs/budgets.md.
+
 Exit status: 0 every phase succeeded (or was reused); 1 a phase failed, timed
-out, was killed or skipped; 2 the workflow or a flag is invalid, or an agent
-is not installed (nothing ran); 130/143/129 interrupted.`;
+out, was killed, skipped or stopped by a budget; 2 the workflow or a flag is
+invalid, or an agent is not installed (nothing ran); 130/143/129 interrupted.`;
 
 /** Adds the run command to the program. */
 export function registerRun(program: Command): void {
@@ -57,7 +63,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addRunOptions(addOutputOptions(run)).action(
+  addBudgetOptions(addRunOptions(addOutputOptions(run))).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -85,6 +91,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     ),
     concurrency: countOption(command, 'jobs', '--jobs', ''),
     idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
+    budget: readBudgetOptions(command),
   });
   const resume = command.getOptionValue('resume') === true;
   const runOptions = readRunOptions(command);

@@ -1,0 +1,93 @@
+// Spend in the end-of-run summary: a cell per job, then the run's total by agent, with the
+// budget line. Read from each job's completion details (cost_usd, cost_source, tokens).
+import type { GroupResult, JobResult } from '../model.js';
+import { formatCost, formatTokens } from './budget-words.js';
+
+/** A job's spend as its completion details give it, or null when it spent nothing known. */
+export interface JobSpendFigures {
+  readonly costUsd: number | null;
+  readonly source: string;
+  readonly tokens: number;
+  readonly agent: string | null;
+}
+
+/** The spend figures in a job's (or a completion line's) details, or null without any. */
+export function spendOf(details: Readonly<Record<string, unknown>>): JobSpendFigures | null {
+  if (typeof details.cost_source !== 'string') return null;
+  const count = (key: string) => (typeof details[key] === 'number' ? (details[key] as number) : 0);
+  return {
+    costUsd: typeof details.cost_usd === 'number' ? details.cost_usd : null,
+    source: details.cost_source,
+    tokens: count('input_tokens') + count('output_tokens'),
+    agent: typeof details.agent === 'string' ? details.agent : null,
+  };
+}
+
+/** "$0.0450 est., 11.0k tok", "? (unknown model), 4.0k tok", or "-". */
+export function spendCell(figures: JobSpendFigures | null): string {
+  if (figures === null) return '-';
+  const cost =
+    figures.costUsd === null
+      ? '? (unknown model)'
+      : `${formatCost(figures.costUsd)}${figures.source === 'estimated' ? ' est.' : ''}`;
+  return `${cost}, ${formatTokens(figures.tokens)} tok`;
+}
+
+/** Sums figures by a key (agent, phase): cost of the priced ones, tokens of all, job count. */
+export function sumBy(
+  figures: readonly (JobSpendFigures & { readonly key: string })[],
+): Map<string, { costUsd: number | null; tokens: number; jobs: number; estimated: boolean }> {
+  const sums = new Map<
+    string,
+    { costUsd: number | null; tokens: number; jobs: number; estimated: boolean }
+  >();
+  for (const figure of figures) {
+    const sum = sums.get(figure.key) ?? { costUsd: null, tokens: 0, jobs: 0, estimated: false };
+    sums.set(figure.key, {
+      costUsd: figure.costUsd === null ? sum.costUsd : (sum.costUsd ?? 0) + figure.costUsd,
+      tokens: sum.tokens + figure.tokens,
+      jobs: sum.jobs + 1,
+      estimated: sum.estimated || figure.source !== 'reported',
+    });
+  }
+  return sums;
+}
+
+/** The summary's spend lines: by agent, then the run's total against its budget; none without spend. */
+export function spendLines(group: GroupResult): string[] {
+  const figures = group.results.flatMap((result: JobResult) => {
+    const spend = spendOf(result.details);
+    return spend === null ? [] : [{ ...spend, key: spend.agent ?? result.name }];
+  });
+  const report = group.spend ?? null;
+  if (
+    figures.length === 0 &&
+    (report === null || (report.maxCostUsd === null && report.maxTokens === null))
+  )
+    return [];
+  const byAgent = [...sumBy(figures)].map(
+    ([agent, sum]) =>
+      `${agent} ${formatCost(sum.costUsd)}${sum.estimated ? ' est.' : ''} (${sum.jobs} job${sum.jobs === 1 ? '' : 's'}, ${formatTokens(sum.tokens)} tok)`,
+  );
+  const lines = byAgent.length === 0 ? [] : [`  spend by agent: ${byAgent.join('; ')}`];
+  if (report !== null) lines.push(`  ${budgetLine(report)}`);
+  return lines;
+}
+
+/** "spent $0.18 (estimated), 44.0k tokens of a $0.15 budget: reached (...)". */
+export function budgetLine(report: NonNullable<GroupResult['spend']>): string {
+  const run = report.run;
+  const source =
+    run.cost_source === 'reported'
+      ? ''
+      : ` (${run.cost_source === 'estimated' ? 'estimated' : 'partly unknown'})`;
+  const limits = [
+    report.maxCostUsd === null ? null : formatCost(report.maxCostUsd),
+    report.maxTokens === null ? null : `${formatTokens(report.maxTokens)} tokens`,
+  ].filter((limit) => limit !== null);
+  const budget =
+    limits.length === 0
+      ? 'no budget set'
+      : `budget ${limits.join(' / ')}: ${report.reached === null ? 'not reached' : `reached (${report.reached})`}`;
+  return `spent ${formatCost(run.cost_usd)}${source}, ${formatTokens(run.tokens)} tokens; ${budget}; prices of ${report.pricesAsOf}`;
+}
