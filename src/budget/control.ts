@@ -4,7 +4,6 @@
 import type { AdmissionControl, AdmitVerdict, StartAdmission } from '../engine/admission.js';
 import type { GroupEvent, JobResult, Spend, SpendReport } from '../model.js';
 import type { PlannedJob } from '../options/normalize.js';
-import { formatPause } from '../report/budget-words.js';
 import { Ledger, NO_SPEND } from './accounting.js';
 import { ProviderPauses } from './backoff.js';
 import { BudgetLine, hasLimits } from './budget.js';
@@ -84,9 +83,12 @@ export class SpendControl implements StartAdmission {
     const usage = finalUsage(result.details, this.ledger.current(job.name));
     if (usage !== null) this.account(job, usage);
     const details: Record<string, unknown> = { ...spendFields(this.ledger.current(job.name)) };
-    const limited = result.outcome === 'success' ? null : rateLimitOfResult(result);
+    // A rate limit seen while the job ran has paused its provider already.
+    const live = this.liveLimits.get(job.name);
+    const limited =
+      result.outcome === 'success' || live !== undefined ? null : rateLimitOfResult(result);
     if (limited !== null) details.rate_limited = this.pause(job, limited.waitMs, limited.source);
-    else if (this.liveLimits.has(job.name)) details.rate_limited = this.liveLimits.get(job.name);
+    else if (live !== undefined) details.rate_limited = live;
     if (result.outcome === 'success') this.pauses?.succeeded(job.agent);
     this.liveLimits.delete(job.name);
     const spent = this.linesOf(this.phaseOf.get(job.name) ?? job.name).find((line) => line.reached);
@@ -174,9 +176,6 @@ export class SpendControl implements StartAdmission {
         name: job.name,
         reason,
       });
-      this.control?.warn(
-        `[parex] ${formatPause(provider, wait, reason)}: ${job.name} hit a rate limit (${source})`,
-      );
     }
     return {
       provider,

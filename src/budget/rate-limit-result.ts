@@ -6,14 +6,16 @@ import { type RateLimit, rateLimitInLine } from './rate-limits.js';
 /** How much of the end of a failed job's log is searched. */
 const SEARCHED_LINES = 200;
 
-/** The rate limit in a failed job's log (and its reason): the last that names a wait, else the last; or null. */
+/** The rate limit in a failed job's log (then its reason): the first that names a wait, else the first; or null. */
 export function rateLimitOfResult(result: JobResult): RateLimit | null {
   if (result.outcome !== 'failed') return null;
   const now = result.endedAt.getTime();
   let last: RateLimit | null = null;
   for (const line of [...tailLines(result.logPath, SEARCHED_LINES), result.reason ?? '']) {
     const found = rateLimitInLine(line, now);
-    if (found !== null && (found.waitMs !== null || last?.waitMs == null)) last = found;
+    if (found !== null && (last === null || (last.waitMs === null && found.waitMs !== null))) {
+      last = found;
+    }
   }
   return last;
 }

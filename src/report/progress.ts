@@ -27,7 +27,7 @@ export function progressLine(event: GroupEvent): string | null {
     case 'budget':
       return `${PREFIX} ${formatBudgetEvent(event)}`;
     case 'provider-pause':
-      return `${PREFIX} ${formatPause(event.provider, event.waitMs, event.reason)}, after ${event.name}`;
+      return `${PREFIX} ${formatPause(event.provider, event.waitMs, event.reason)}: ${event.name} was rate-limited`;
     case 'job-activity':
     case 'run-end':
     case 'job-usage':
