@@ -192,6 +192,10 @@ export interface SpendReport {
   readonly reached: string | null;
   /** The date of the shipped price table the estimates used. */
   readonly pricesAsOf: string;
+  /** What each agent job spent over all its attempts. */
+  readonly jobs: Readonly<Record<string, Spend>>;
+  /** What each agent's jobs spent together. */
+  readonly byAgent: Readonly<Record<string, Spend>>;
 }
 
 /** One job's span of time, the raw material of the speedup figures. */

@@ -4,7 +4,7 @@
 import type { AdmissionControl, AdmitVerdict, StartAdmission } from '../engine/admission.js';
 import type { GroupEvent, JobResult, Spend, SpendReport } from '../model.js';
 import type { PlannedJob } from '../options/normalize.js';
-import { Ledger, NO_SPEND } from './accounting.js';
+import { addSpend, Ledger, NO_SPEND } from './accounting.js';
 import { ProviderPauses } from './backoff.js';
 import { BudgetLine, hasLimits } from './budget.js';
 import { AgentCaps } from './caps.js';
@@ -28,6 +28,7 @@ export class SpendControl implements StartAdmission {
   /** Agent jobs admitted and not yet ended, by name. */
   private readonly running = new Map<string, PlannedJob>();
   private readonly phaseOf = new Map<string, string>();
+  private readonly agentOf = new Map<string, string>();
   /** The last rate limit a running job reported in its stream (Claude retries by itself). */
   private readonly liveLimits = new Map<string, Record<string, unknown>>();
 
@@ -66,6 +67,7 @@ export class SpendControl implements StartAdmission {
     this.caps.take(job.agent);
     this.running.set(job.name, job);
     this.phaseOf.set(job.name, phase);
+    this.agentOf.set(job.name, job.agent);
     return { kind: 'start' };
   }
 
@@ -127,7 +129,15 @@ export class SpendControl implements StartAdmission {
   }
 
   report(): SpendReport {
+    const jobs = this.ledger?.entries() ?? [];
+    const byAgent: Record<string, Spend> = {};
+    for (const [name, spend] of jobs) {
+      const agent = this.agentOf.get(name) ?? 'agent';
+      byAgent[agent] = addSpend(byAgent[agent] ?? NO_SPEND, spend);
+    }
     return {
+      jobs: Object.fromEntries(jobs),
+      byAgent,
       run: this.ledger?.run() ?? this.spentIn(this.runLine),
       maxCostUsd: this.settings.run.costUsd,
       maxTokens: this.settings.run.tokens,

@@ -1,6 +1,6 @@
 // Spend in the end-of-run summary: a cell per job, then the run's total by agent, with the
 // budget line. Read from each job's completion details (cost_usd, cost_source, tokens).
-import type { GroupResult, JobResult } from '../model.js';
+import type { GroupResult, Spend } from '../model.js';
 import { formatCost, formatTokens } from './budget-words.js';
 
 /** A job's spend as its completion details give it, or null when it spent nothing known. */
@@ -23,13 +23,16 @@ export function spendOf(details: Readonly<Record<string, unknown>>): JobSpendFig
   };
 }
 
+/** After a cost: estimated from the price table, or only partly known. */
+const MARKS: Readonly<Record<string, string>> = { estimated: ' est.', unknown: ' + unknown' };
+
 /** "$0.0450 est., 11.0k tok", "? (unknown model), 4.0k tok", or "-". */
 export function spendCell(figures: JobSpendFigures | null): string {
   if (figures === null) return '-';
   const cost =
     figures.costUsd === null
       ? '? (unknown model)'
-      : `${formatCost(figures.costUsd)}${figures.source === 'estimated' ? ' est.' : ''}`;
+      : `${formatCost(figures.costUsd)}${MARKS[figures.source] ?? ''}`;
   return `${cost}, ${formatTokens(figures.tokens)} tok`;
 }
 
@@ -53,24 +56,23 @@ export function sumBy(
   return sums;
 }
 
+/** A Spend as summary figures. */
+export function figuresOf(spend: Spend): JobSpendFigures {
+  return { costUsd: spend.cost_usd, source: spend.cost_source, tokens: spend.tokens, agent: null };
+}
+
 /** The summary's spend lines: by agent, then the run's total against its budget; none without spend. */
 export function spendLines(group: GroupResult): string[] {
-  const figures = group.results.flatMap((result: JobResult) => {
-    const spend = spendOf(result.details);
-    return spend === null ? [] : [{ ...spend, key: spend.agent ?? result.name }];
-  });
   const report = group.spend ?? null;
-  if (
-    figures.length === 0 &&
-    (report === null || (report.maxCostUsd === null && report.maxTokens === null))
-  )
-    return [];
-  const byAgent = [...sumBy(figures)].map(
-    ([agent, sum]) =>
-      `${agent} ${formatCost(sum.costUsd)}${sum.estimated ? ' est.' : ''} (${sum.jobs} job${sum.jobs === 1 ? '' : 's'}, ${formatTokens(sum.tokens)} tok)`,
-  );
+  if (report === null) return [];
+  const byAgent = Object.entries(report.byAgent).map(([agent, spend]) => {
+    const jobs = Object.keys(report.jobs).filter((name) =>
+      group.results.some((result) => result.name === name && result.details.agent === agent),
+    ).length;
+    return `${agent} ${spendCell(figuresOf(spend)).replace(', ', ` (${jobs} job${jobs === 1 ? '' : 's'}, `)})`;
+  });
   const lines = byAgent.length === 0 ? [] : [`  spend by agent: ${byAgent.join('; ')}`];
-  if (report !== null) lines.push(`  ${budgetLine(report)}`);
+  lines.push(`  ${budgetLine(report)}`);
   return lines;
 }
 

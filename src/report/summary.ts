@@ -1,8 +1,8 @@
 // The summary printed when a group ends: every job's outcome, duration and log, then the speedup.
-import type { GroupResult } from '../model.js';
+import type { GroupResult, Spend } from '../model.js';
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
-import { spendCell, spendLines, spendOf } from './spend-summary.js';
+import { figuresOf, spendCell, spendLines } from './spend-summary.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
 export const SUMMARY_MAX_ROWS = 40;
@@ -11,7 +11,8 @@ const MAX_NAMED_FAILURES = 20;
 
 /** The end-of-run summary as lines of text; every job up to `maxRows` jobs, else the others. */
 export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): string[] {
-  const spent = group.results.some((result) => spendOf(result.details) !== null);
+  const jobSpend = group.spend?.jobs ?? {};
+  const spent = Object.keys(jobSpend).length > 0;
   const rows = [['JOB', 'OUTCOME', 'TIME', ...(spent ? ['SPEND'] : []), 'LOG']];
   const failed = group.results.filter((result) => result.outcome !== 'success');
   const short = group.results.length + group.notStarted.length > maxRows;
@@ -22,7 +23,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       result.name,
       describeOutcome(result),
       ran ? formatDuration(result.durationMs) : '-',
-      ...(spent ? [spendCell(spendOf(result.details))] : []),
+      ...(spent ? [spendCell(spendOf(result.name, jobSpend))] : []),
       ran ? displayPath(result.logPath) : '-',
     ]);
   }
@@ -65,4 +66,9 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+function spendOf(name: string, jobs: Readonly<Record<string, Spend>>) {
+  const spend = jobs[name];
+  return spend === undefined ? null : figuresOf(spend);
 }
