@@ -1,9 +1,10 @@
 // Reading claude's stream-json messages: one readable line per message, tokens, the result.
 import type { TokenUsage } from '../model.js';
+import { formatUsage } from '../report/tokens.js';
 import { type AgentEvent, pick, pickNumber, pickString } from './events.js';
 import { firstLine, toolLine } from './text.js';
 import type { PermissionDenial, StreamReader } from './types.js';
-import { addUsage, formatUsage, NO_TOKENS } from './usage.js';
+import { addUsage, NO_TOKENS } from './usage.js';
 
 /** Everything claude's stream says, gathered as it is read. */
 export class ClaudeStream implements StreamReader {

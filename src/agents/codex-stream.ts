@@ -1,9 +1,10 @@
 // Reading codex's `--json` events: one readable line per event, tokens, failures and denials.
 import type { TokenUsage } from '../model.js';
+import { formatUsage } from '../report/tokens.js';
 import { type AgentEvent, pick, pickNumber, pickString } from './events.js';
 import { firstLine, shortPath } from './text.js';
 import type { PermissionDenial, StreamReader } from './types.js';
-import { addUsage, formatUsage, NO_TOKENS } from './usage.js';
+import { addUsage, NO_TOKENS } from './usage.js';
 
 /** Everything codex's stream says, gathered as it is read. */
 export class CodexStream implements StreamReader {

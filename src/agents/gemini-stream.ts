@@ -1,9 +1,10 @@
 // Reading gemini's stream-json events: one readable line per event, tokens, the result.
 import type { TokenUsage } from '../model.js';
+import { formatUsage } from '../report/tokens.js';
 import { type AgentEvent, pick, pickNumber, pickString } from './events.js';
 import { firstLine, toolLine } from './text.js';
 import type { StreamReader } from './types.js';
-import { formatUsage, NO_TOKENS } from './usage.js';
+import { NO_TOKENS } from './usage.js';
 
 /** Everything gemini's stream says, gathered as it is read. */
 export class GeminiStream implements StreamReader {

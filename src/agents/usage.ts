@@ -25,17 +25,3 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     model: b.model ?? a.model,
   };
 }
-
-/** "12.3k in (8k cached) / 450 out", for activity lines and the live view. */
-export function formatUsage(usage: TokenUsage): string {
-  const cached =
-    usage.cached_input_tokens > 0 ? ` (${compact(usage.cached_input_tokens)} cached)` : '';
-  const cost = usage.cost_usd === null ? '' : `, $${usage.cost_usd.toFixed(4)}`;
-  return `${compact(usage.input_tokens)} in${cached} / ${compact(usage.output_tokens)} out${cost}`;
-}
-
-function compact(count: number): string {
-  if (count < 1000) return String(count);
-  if (count < 1_000_000) return `${(count / 1000).toFixed(count < 10_000 ? 1 : 0)}k`;
-  return `${(count / 1_000_000).toFixed(1)}M`;
-}

@@ -3,6 +3,7 @@
 
 import type { JobView } from './run-view.js';
 import { computeSpeedup } from './speedup.js';
+import { sumTokens, type TokenTotals } from './tokens.js';
 
 /** Figures for one set of jobs that ran together. */
 export interface StageReport {
@@ -33,6 +34,8 @@ export interface RunReport {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** The agents' tokens, added like with like; null when no job reported any. */
+  readonly tokens: TokenTotals | null;
 }
 
 /** Analyses the jobs of a run (as `viewJobs` reads them from its manifest). */
@@ -55,6 +58,7 @@ export function analyseRun(jobs: readonly JobView[]): RunReport {
     inputTokens: total(jobs, (job) => job.inputTokens),
     outputTokens: total(jobs, (job) => job.outputTokens),
     costUsd: total(jobs, (job) => job.costUsd),
+    tokens: sumTokens(jobs.map((job) => job.tokens ?? {})),
   };
 }
 

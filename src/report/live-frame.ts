@@ -4,6 +4,7 @@ import { formatBudgetEvent, formatCost, formatPause, formatSpend } from './budge
 import { formatDuration, formatSeconds } from './format.js';
 import { countJobs, type LiveJob, type LiveSpend, type LiveState } from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
+import { formatUsage } from './tokens.js';
 
 /** Colouring functions; identity functions when colour is off. */
 export interface Palette {
@@ -65,8 +66,10 @@ function describe(
   const elapsed = formatDuration(now - job.startedAt);
   const limit = job.timeoutSec > 0 ? ` / ${formatSeconds(job.timeoutSec)}` : '';
   const stopping = job.state === 'stopping' ? 'stopping… ' : '';
-  const output = lastLine(job.logPath);
-  const spent = cost === undefined ? '' : `${formatCost(cost)}  `;
+  // An agent's row: what it is doing in words, its spend and tokens so far; else the log's last line.
+  const spent = cost === undefined ? '' : `${formatCost(cost)} `;
+  const tokens = job.usage === undefined ? '' : `[${formatUsage(job.usage)}] `;
+  const output = `${spent}${tokens}${job.activity ?? lastLine(job.logPath)}`;
   return [
     spin,
     `${(elapsed + limit).padEnd(16)}${spent}${stopping}${output}`,

@@ -1,5 +1,5 @@
 // The state the live view draws: every job's place in its life, folded from the engine's events.
-import type { GroupEvent, JobResult, Spend } from '../model.js';
+import type { GroupEvent, JobResult, Spend, TokenUsage } from '../model.js';
 
 /** One job as the live view knows it. */
 export type LiveJob =
@@ -11,6 +11,9 @@ export type LiveJob =
       readonly startedAt: number;
       readonly timeoutSec: number;
       readonly logPath: string;
+      /** An agent's latest activity in words, and its tokens so far (job-activity, job-usage). */
+      readonly activity?: string;
+      readonly usage?: TokenUsage;
     }
   | { readonly name: string; readonly state: 'done'; readonly result: JobResult };
 
@@ -61,8 +64,16 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
       return job?.state === 'running' ? replace(state, { ...job, state: 'stopping' }) : state;
     }
     case 'job-activity':
-    case 'job-usage':
-      return state;
+    case 'job-usage': {
+      const job = state.jobs.find((candidate) => candidate.name === event.name);
+      if (job === undefined || (job.state !== 'running' && job.state !== 'stopping')) return state;
+      return replace(
+        state,
+        event.type === 'job-activity'
+          ? { ...job, activity: event.text }
+          : { ...job, usage: event.usage },
+      );
+    }
     case 'job-end':
     case 'job-skip':
       return replace(state, { name: event.result.name, state: 'done', result: event.result });

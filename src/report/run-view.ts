@@ -23,10 +23,22 @@ export interface JobView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** The token fields of its line (input_tokens, cached_input_tokens, ... cost_usd), for totals. */
+  readonly tokens?: Readonly<Record<string, unknown>>;
   readonly reason: string | null;
   readonly logPath: string | null;
   readonly group: string | null;
 }
+
+/** The token fields of a completion line (docs/manifest.md). */
+const TOKEN_FIELDS = [
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+];
 
 /** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
 export function viewJobs(
@@ -106,7 +118,7 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
 
 function fields(
   entry: ManifestEntry,
-): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd'> {
+): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'tokens'> {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
     typeof record[key] === 'number' ? (record[key] as number) : null;
@@ -116,5 +128,6 @@ function fields(
     inputTokens: number('input_tokens'),
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
+    tokens: Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
   };
 }

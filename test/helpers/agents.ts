@@ -23,6 +23,7 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
   const dir = tempDir(t);
   const scripts = path.join(dir, '.fake-scripts');
   mkdirSync(scripts);
+  mkdirSync(path.join(dir, '.home'));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -34,6 +35,8 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
     agentLog,
     env: {
       PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      // The fakes keep their state (~/.codex, ~/.claude.json, ~/.gemini) where the real ones do.
+      HOME: path.join(dir, '.home'),
       FAKE_AGENT_SCRIPT_DIR: scripts,
       FAKE_AGENT_LOG: agentLog,
       FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',
@@ -67,12 +70,14 @@ export function scriptHappyPrp(project: AgentProject, feature: string, score = 9
     'phase1',
     writes(`${planning}/feature-analysis.md`, '# Feature analysis', 'Goal: login.'),
   );
+  // parex starts one agent CLI's jobs 1 s apart (stagger_same_agent): 2a starts first, 2c last,
+  // and the sleeps let all three overlap all the same.
   project.script('phase2a', [
-    '@fake sleep 1',
+    '@fake sleep 3',
     ...writes(`${planning}/codebase-patterns.md`, '# Patterns'),
   ]);
   project.script('phase2b', [
-    '@fake sleep 1',
+    '@fake sleep 2',
     ...writes(`${planning}/documentation-links.md`, '# Docs'),
   ]);
   project.script('phase2c', [

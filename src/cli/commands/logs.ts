@@ -6,15 +6,16 @@ export function registerLogs(program: Command): void {
     .command('logs')
     .summary("print a job's log, or follow it until the job ends")
     .description(
-      'Print the log (stdout and stderr, as written) of job NAME of a run. With -f, keep printing what the job writes until it has ended.',
+      "Print the log (stdout and stderr) of job NAME of a run. An agent job's JSON event stream is printed in words, one line per event (its stderr as written); --raw prints the log as written. With -f, keep printing what the job writes until it has ended.",
     )
     .argument('<name>', 'the job or phase name')
     .argument('[run]', 'a run id or a log directory (default: the latest run started here)')
     .option('--log-dir <dir>', 'the log directory of the run')
     .option('-f, --follow', 'follow the log until the job ends')
+    .option('--raw', "print an agent's event stream as written, not in words")
     .addHelpText(
       'after',
-      '\nExamples:\n  parex logs phase2a -f\n  parex logs job3 --log-dir .parex/runs/20261125-133837-886c\n\nExit status: 0 printed; 2 no such run or job.',
+      '\nExamples:\n  parex logs phase2a -f\n  parex logs phase2a --raw | jq .type\n  parex logs job3 --log-dir .parex/runs/20261125-133837-886c\n\nExit status: 0 printed; 2 no such run or job.',
     )
     .action(async (name: string, run: string | undefined, _options: unknown, command: Command) => {
       const { logsAction } = await import('../actions/logs.js');
