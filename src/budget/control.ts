@@ -45,7 +45,11 @@ export class SpendControl implements StartAdmission {
     this.control = control;
     this.ledger = new Ledger(this.settings.prices, control.warn);
     this.pauses = new ProviderPauses(() => control.wake());
-    this.file = new SpendFile(control.logDir, control.runId);
+    const ledger = this.ledger;
+    this.file = new SpendFile(control.logDir, control.runId, () => ({
+      report: this.report(),
+      jobs: ledger.entries(),
+    }));
   }
 
   admit(job: PlannedJob): AdmitVerdict {
@@ -125,7 +129,7 @@ export class SpendControl implements StartAdmission {
 
   close(): void {
     this.pauses?.close();
-    this.file?.write(this.report(), this.ledger, true);
+    this.file?.close();
   }
 
   report(): SpendReport {
@@ -153,7 +157,7 @@ export class SpendControl implements StartAdmission {
     if (ledger === null || control === null) return;
     const spend = ledger.record(job.name, usage, job.spending.model ?? null);
     control.emit({ type: 'usage', name: job.name, at: new Date(), job: spend, run: ledger.run() });
-    this.file?.write(this.report(), ledger, false);
+    this.file?.changed();
     for (const line of this.linesOf(this.phaseOf.get(job.name) ?? job.name)) {
       const wasReached = line.reached;
       for (const event of line.check(this.spentIn(line))) control.emit(event);

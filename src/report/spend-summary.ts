@@ -36,21 +36,36 @@ export function spendCell(figures: JobSpendFigures | null): string {
   return `${cost}, ${formatTokens(figures.tokens)} tok`;
 }
 
+/** The spend of several jobs together. */
+export interface SpendSum {
+  readonly costUsd: number | null;
+  readonly tokens: number;
+  readonly jobs: number;
+  /** Some part was estimated from the price table. */
+  readonly estimated: boolean;
+  /** Some part could not be priced. */
+  readonly unknown: boolean;
+}
+
 /** Sums figures by a key (agent, phase): cost of the priced ones, tokens of all, job count. */
 export function sumBy(
   figures: readonly (JobSpendFigures & { readonly key: string })[],
-): Map<string, { costUsd: number | null; tokens: number; jobs: number; estimated: boolean }> {
-  const sums = new Map<
-    string,
-    { costUsd: number | null; tokens: number; jobs: number; estimated: boolean }
-  >();
+): Map<string, SpendSum> {
+  const sums = new Map<string, SpendSum>();
   for (const figure of figures) {
-    const sum = sums.get(figure.key) ?? { costUsd: null, tokens: 0, jobs: 0, estimated: false };
+    const sum = sums.get(figure.key) ?? {
+      costUsd: null,
+      tokens: 0,
+      jobs: 0,
+      estimated: false,
+      unknown: false,
+    };
     sums.set(figure.key, {
       costUsd: figure.costUsd === null ? sum.costUsd : (sum.costUsd ?? 0) + figure.costUsd,
       tokens: sum.tokens + figure.tokens,
       jobs: sum.jobs + 1,
-      estimated: sum.estimated || figure.source !== 'reported',
+      estimated: sum.estimated || figure.source === 'estimated',
+      unknown: sum.unknown || figure.source === 'unknown',
     });
   }
   return sums;

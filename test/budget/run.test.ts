@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -6,6 +7,7 @@ import { test } from 'node:test';
 import { agentProject } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
+import { waitForText } from '../helpers/wait.js';
 
 const LOGS = '.parex/features/feat/logs';
 
@@ -416,4 +418,54 @@ test('bad budget settings are usage errors before anything runs', async (t) => {
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /bad\.yaml:1:\d+/);
   assert.deepEqual(project.invocations(), []);
+});
+
+test('status shows a running agent job spend as it grows; the report has spend per agent and phase with the budget line', async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'go\n',
+    'flow.yaml': flow(
+      'defaults: { agent: claude }',
+      'budget: { cost_usd: 50 }',
+      'phases:',
+      '  - { id: slow, prompt: p.md }',
+      '  - { id: quick, prompt: p.md, agent: codex, model: gpt-5-codex }',
+    ),
+  });
+  project.script('slow', [...spending(3, 0.2, 'input=10000 output=1000'), '@fake sleep 30']);
+  project.script('quick', ['@fake usage input=1000 output=100']);
+  let child: ChildProcess | null = null;
+  const running = runCli(['run', 'flow.yaml', '--feature', 'feat'], {
+    cwd: project.dir,
+    env: project.env,
+    onSpawn: (spawned) => {
+      child = spawned;
+    },
+  });
+  await waitForText(path.join(project.dir, LOGS, 'spend.json'), '"tokens": 33000');
+  const status = await runCli(['status', LOGS], { cwd: project.dir, env: project.env });
+  (child as ChildProcess | null)?.kill('SIGINT');
+  await running;
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, /slow +RUNNING .* 30000 in .*\$0\.1350/);
+  assert.match(
+    status.stdout,
+    /spent \$0\.\d+ \(estimated\), [\d.]+k tokens; budget \$50\.00: not reached/,
+  );
+  const report = await runCli(['report', LOGS, '--html', 'report.html'], {
+    cwd: project.dir,
+    env: project.env,
+  });
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /## Spend/);
+  assert.match(
+    report.stdout,
+    /\| agent \| jobs \| spend \|\n\|---\|---\|---\|\n\| claude \| 1 \| \$0\.1350 est\., 33\.0k tok \|/,
+  );
+  assert.match(report.stdout, /\| codex \| 1 \| \$0\.\d+ est\., 1\.1k tok \|/);
+  assert.match(report.stdout, /\| phase \| jobs \| spend \|/);
+  assert.match(report.stdout, /budget \$50\.00: not reached/);
+  assert.match(
+    readFileSync(path.join(project.dir, 'report.html'), 'utf8'),
+    /<h2>Spend<\/h2><p data-budget>run \S+: spent/,
+  );
 });

@@ -3,10 +3,12 @@ import { writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
+import { readSpendFile } from '../../budget/spend-file.js';
 import { tailLines } from '../../journal/log-tail.js';
 import { analyseRun } from '../../report/analysis.js';
 import { displayPath } from '../../report/format.js';
 import { renderHtml } from '../../report/html.js';
+import { liveSpendLine } from '../../report/live-spend.js';
 import { formatMarkdown, type ReportContext } from '../../report/markdown.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { loadCommandRun } from '../load-jobs.js';
@@ -26,7 +28,9 @@ export async function reportAction(
   const report = analyseRun(jobs);
   const redact = environmentRedactor();
   const runs = [...new Set(jobs.map((job) => job.runId))];
+  const live = readSpendFile(source.logDir);
   const context: ReportContext = {
+    budget: live !== null && runs.includes(live.runId) ? liveSpendLine(live) : null,
     title: `parex report: ${runs.length === 1 ? `run ${runs[0]}` : `${runs.length} runs`}${jobs[0]?.group ? ` (${jobs[0].group})` : ''}`,
     logDir: displayPath(source.logDir),
     tails: Object.fromEntries(
