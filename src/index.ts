@@ -1,5 +1,8 @@
 // The library API of parex: the same engine as the CLI, returning results as data.
 
+export { SpendControl } from './budget/control.js';
+export { type BudgetFlags, type BudgetSettings, budgetSettings } from './budget/settings.js';
+export type { AdmissionControl, AdmitVerdict, StartAdmission } from './engine/admission.js';
 export { KILLED_EXIT_CODE, TIMEOUT_EXIT_CODE } from './engine/classify.js';
 export { runGroup } from './engine/run-group.js';
 export { isUsageError, USAGE_EXIT_CODE, UsageError } from './errors.js';
@@ -7,15 +10,20 @@ export type { EndEntry, ManifestEntry, StartEntry } from './journal/entries.js';
 export { MANIFEST_SCHEMA_VERSION } from './journal/entries.js';
 export { lastCompletions, readManifest } from './journal/reader.js';
 export type {
+  CostSource,
   GroupEvent,
   GroupResult,
   JobResult,
   JobSpan,
   JobSpec,
+  JobSpending,
   JobStatus,
   Outcome,
   SpeedupFigures,
+  Spend,
+  SpendReport,
   StopReason,
+  TokenUsage,
 } from './model.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';

@@ -148,6 +148,8 @@ test('--max-cost stops the two running agents, starts none after, lets the shell
   assert.equal(byName.get('sh')?.outcome, 'success', 'the shell job spends nothing and finishes');
   assert.equal(byName.get('a3')?.outcome, 'budget');
   assert.equal(byName.get('a3')?.pid, null, 'a3 never started');
+  assert.equal(byName.get('a3')?.status, 'skipped');
+  assert.equal(byName.get('a1')?.status, 'failed');
   assert.equal(byName.get('a4')?.outcome, 'skipped');
   const starts = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl')).filter(
     (line) => line.status === 'started',
