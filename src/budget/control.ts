@@ -41,10 +41,11 @@ export class SpendControl implements StartAdmission {
     this.estimates = new PhaseEstimates(settings.soft);
   }
 
+  /** Opened again for a later run (the PRP quality gate's re-runs), it keeps what was spent. */
   open(control: AdmissionControl): void {
     this.control = control;
-    this.ledger = new Ledger(this.settings.prices, control.warn);
-    this.pauses = new ProviderPauses(() => control.wake());
+    this.ledger ??= new Ledger(this.settings.prices, (message) => this.control?.warn(message));
+    this.pauses ??= new ProviderPauses(() => this.control?.wake());
     const ledger = this.ledger;
     this.file = new SpendFile(control.logDir, control.runId, () => ({
       report: this.report(),

@@ -1,7 +1,7 @@
 // A run's budget settings from what the workflow declares (`budget:`, `limits:`, `prices:`,
 // each phase's `budget:`) and the command line (--max-cost, --max-tokens, --budget-soft,
 // --limit AGENT=N, --prices FILE), which wins. Every value is checked here, before anything runs.
-import { UsageError } from '../errors.js';
+import { parseLimitFlags } from '../options/budget-flags.js';
 import type { Limits } from './budget.js';
 import { type PriceTable, readPricesFile, shippedPrices, withOverrides } from './prices.js';
 
@@ -17,9 +17,6 @@ export interface BudgetSettings {
   /** At most this many jobs of an agent at once (`limits:`, --limit). */
   readonly caps: ReadonlyMap<string, number>;
 }
-
-/** The agents a cap may name. */
-export const CAPPED_AGENTS = ['codex', 'claude', 'gemini'] as const;
 
 /** The budget flags of the command line; absent ones leave the workflow's setting. */
 export interface BudgetFlags {
@@ -68,46 +65,4 @@ export function budgetSettings(declared: DeclaredBudget, flags: BudgetFlags): Bu
   const caps = new Map(Object.entries(declared.limits ?? {}));
   for (const [agent, cap] of parseLimitFlags(flags.limits ?? [])) caps.set(agent, cap);
   return { prices, run, phases, soft: flags.soft === true, caps };
-}
-
-/** Parses --limit AGENT=N values. */
-export function parseLimitFlags(values: readonly string[]): Map<string, number> {
-  const caps = new Map<string, number>();
-  for (const value of values) {
-    const match = /^\s*([a-z]+)\s*=\s*(\d+)\s*$/.exec(value);
-    const agent = match?.[1] ?? '';
-    const cap = Number(match?.[2]);
-    if (match === null || !(CAPPED_AGENTS as readonly string[]).includes(agent) || cap < 1) {
-      throw new UsageError(
-        `--limit ${JSON.stringify(value)} is not AGENT=N with a known agent and N of 1 or more`,
-        `it caps how many jobs of one agent (${CAPPED_AGENTS.join(', ')}) run at once`,
-        'write it as --limit claude=2 (repeat the flag for more agents)',
-      );
-    }
-    caps.set(agent, cap);
-  }
-  return caps;
-}
-
-/** Checks --max-cost: a positive number of USD. */
-export function parseMaxCost(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text.trim().replace(/^\$/, ''));
-  if (text.trim() !== '' && Number.isFinite(value) && value > 0) return value;
-  throw new UsageError(
-    `--max-cost must be a number of US dollars above 0; got ${JSON.stringify(text)}`,
-    'it is the most the run may spend on agents',
-    'e.g. --max-cost 5 or --max-cost 0.50',
-  );
-}
-
-/** Checks --max-tokens: a whole number above 0. */
-export function parseMaxTokens(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^\s*[1-9][0-9]*\s*$/.test(text)) return Number(text);
-  throw new UsageError(
-    `--max-tokens must be a whole number above 0; got ${JSON.stringify(text)}`,
-    'it is the most input plus output tokens the run may use',
-    'e.g. --max-tokens 2000000',
-  );
 }

@@ -2,7 +2,8 @@
 // --max-tokens, --budget-soft, --limit AGENT=N and --prices FILE (docs/budgets.md).
 import type { Command } from 'commander';
 
-import { type BudgetFlags, parseMaxCost, parseMaxTokens } from '../budget/settings.js';
+import type { BudgetFlags } from '../budget/settings.js';
+import { parseMaxCost, parseMaxTokens } from '../options/budget-flags.js';
 import { textOption } from './sources.js';
 
 /** Adds the budget flags to a command. */

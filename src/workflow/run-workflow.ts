@@ -32,6 +32,8 @@ type PassedOn =
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
+  /** The budgets of several runs together (the PRP quality gate); else the plan's, for this run. */
+  readonly spending?: SpendControl;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -75,8 +77,8 @@ export async function runWorkflow(
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
     mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
   }
-  const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
-  const spending = new SpendControl(plan.budget);
+  const { resume: _resume, onReuse: _onReuse, spending: shared, ...passedOn } = options;
+  const spending = shared ?? new SpendControl(plan.budget);
   const group = await runGroup({
     ...passedOn,
     admission: spending,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
 import { priceTableSchema } from '../budget/prices.js';
-import { CAPPED_AGENTS } from '../budget/settings.js';
+import { CAPPED_AGENTS } from '../options/budget-flags.js';
 
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject } from '../helpers/agents.js';
+import { agentProject, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
@@ -470,4 +470,34 @@ test('status shows a running agent job spend as it grows; the report has spend p
     readFileSync(path.join(project.dir, 'report.html'), 'utf8'),
     /<h2>Spend<\/h2><p data-budget>run \S+: spent/,
   );
+});
+
+test('prp generate: one budget for the quality gate re-runs; the re-run that no longer fits is not started', async (t) => {
+  const project = agentProject(t, {
+    'prps/INITIAL_user_auth.md': '# Feature: user auth\n\nEmail and password login.\n',
+  });
+  scriptHappyPrp(project, 'user_auth', 6);
+  project.script('phase4', [
+    '@fake usage input=100 output=10 cost=0.6',
+    ...writes('prps/user_auth.md', '# PRP: login', '', '**Score: 6/10**'),
+  ]);
+  const run = await runCli(
+    ['prp', 'generate', 'prps/INITIAL_user_auth.md', '--agent', 'claude', '--max-cost', '1'],
+    { cwd: project.dir, env: project.env },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /budget reached: the run has spent \$1\.\d+ of its \$1\.00/);
+  const phase4 = manifestLines(
+    path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl'),
+  ).filter((line) => line.phase === 'phase4' && line.status !== 'started');
+  assert.deepEqual(
+    phase4.map((line) => [line.attempt, line.outcome]),
+    [
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'budget'],
+    ],
+  );
+  assert.equal(phase4[2]?.pid, null);
+  assert.match(run.stderr, /PRP incomplete/);
 });

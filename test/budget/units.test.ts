@@ -13,8 +13,8 @@ import {
   withOverrides,
 } from '../../src/budget/prices.js';
 import { rateLimitInLine, waitInText } from '../../src/budget/rate-limits.js';
-import { parseLimitFlags, parseMaxCost } from '../../src/budget/settings.js';
 import type { TokenUsage } from '../../src/model.js';
+import { parseLimitFlags, parseMaxCost } from '../../src/options/budget-flags.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
