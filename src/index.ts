@@ -19,11 +19,13 @@ export type {
   JobSpending,
   JobStatus,
   Outcome,
+  OutputWatcher,
   SpeedupFigures,
   Spend,
   SpendReport,
   StopReason,
   TokenUsage,
+  WatchedLine,
 } from './model.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';

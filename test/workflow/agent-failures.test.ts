@@ -228,3 +228,24 @@ test("the README's example workflow runs as printed", async (t) => {
   assert.equal(run.code, 0, run.stderr);
   assert.ok(existsSync(path.join(project.dir, 'PLAN.md')));
 });
+
+test("a change codex's read-only sandbox refused is a denial with the setting to change", async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'Write it.\n',
+    'flow.yaml': flow(
+      'phases:',
+      '  - { id: x, agent: codex, prompt: p.md, profile: "", outputs: [x.md] }',
+    ),
+  });
+  project.script('x', writes('x.md', 'x'));
+  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
+    cwd: project.dir,
+    env: project.env,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const line = ends(project.dir).get('x');
+  assert.equal(line?.exit_code, 0);
+  assert.equal(line?.reason, 'permission denied: file_change x.md; set sandbox: workspace-write');
+  assert.deepEqual(line?.permission_denials, [{ tool: 'file_change', path: 'x.md' }]);
+  assert.equal(line?.agent_ok, false);
+});
