@@ -134,6 +134,9 @@ function fields(
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
     costSource: typeof record.cost_source === 'string' ? record.cost_source : null,
-    tokens: Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+    tokens: {
+      ...Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+      ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
+    },
   };
 }

@@ -57,9 +57,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}${more}`);
   }
   const totals = sumTokens(group.results.map((result) => result.details));
-  // With accounting, the spend lines above give the cost (reported or estimated).
-  const tokenLine = totals !== null && spent ? { ...totals, costUsd: null } : totals;
-  if (tokenLine !== null) lines.push(`  tokens: ${formatTotals(tokenLine)}`);
+  if (totals !== null) lines.push(`  tokens: ${formatTotals(totals)}`);
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
   lines.push(`  manifest: ${displayPath(group.manifestPath)}`);
   return lines;
