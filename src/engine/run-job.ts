@@ -20,7 +20,7 @@ export async function runJob(
   const ran = await runProcess({
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
-    env: { ...plan.env, ...job.env, ...markers },
+    env: { ...plan.env, ...job.env, ...markers, PAREX_ATTEMPT: String(job.attempt) },
     input: job.input,
     logPath: job.logPath,
     timeoutMs: toMs(job.timeoutSec),

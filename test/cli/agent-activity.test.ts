@@ -44,16 +44,20 @@ test('the live view shows what each agent is doing in words, with its tokens so 
     140,
     20,
   );
-  const mid = await term.waitFor('tool Write notes.md');
-  await term.waitFor('$ sleep 4');
-  const screen = await term.waitFor('tool run_shell_command sleep 4 && echo ok');
-  for (const shown of [mid, screen]) assert.doesNotMatch(shown, /\{"type"/, `no JSON:\n${shown}`);
-  assert.match(screen, /^ {2}\S x +\S+ \/ 600s +\$ sleep 4$/m, screen);
-  assert.match(
-    screen,
-    /^ {2}\S c +\S+ \/ 600s +\[\d+ in \/ \d+ out\] tool Write notes\.md$/m,
-    screen,
-  );
+  // Each row is checked on the screen that first shows it (the agents sleep 4 s in there).
+  const rows: [string, RegExp][] = [
+    ['tool Write notes.md', /^ {2}\S c +\S+ \/ 600s +\[\d+ in \/ \d+ out\] tool Write notes\.md$/m],
+    ['$ sleep 4', /^ {2}\S x +\S+ \/ 600s +\$ sleep 4$/m],
+    [
+      'tool run_shell_command sleep 4 && echo ok',
+      /^ {2}\S g +\S+ \/ 600s +tool run_shell_command sleep 4 && echo ok$/m,
+    ],
+  ];
+  for (const [text, row] of rows) {
+    const screen = await term.waitFor(text);
+    assert.doesNotMatch(screen, /\{"type"/, `no JSON:\n${screen}`);
+    assert.match(screen, row, screen);
+  }
   const end = await term.waitFor('EXIT=');
   assert.match(end, /EXIT=0/, end);
 });

@@ -6,22 +6,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, writes } from '../helpers/agents.js';
+import { agentProject, flow, phaseEnds, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { manifestLines } from '../helpers/manifest.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const LOGS = '.parex/features/feat/logs';
 
-function flow(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
 function ends(dir: string): Map<string, Record<string, unknown>> {
-  const lines = manifestLines(path.join(dir, LOGS, 'manifest.jsonl'));
-  return new Map(
-    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
-  );
+  return phaseEnds(dir, LOGS);
 }
 
 test('each kind of agent failure is recorded with its reason: manifest, summary and report', async (t) => {
@@ -196,7 +188,7 @@ test('modes follow the installed CLI: an unknown one is a workflow error at file
   assert.equal(existsSync(path.join(project.dir, LOGS)), false, 'nothing ran, nothing was written');
   // The choices were read once per version: a second check asks the cache, not the CLI.
   const cache = JSON.parse(
-    readFileSync(path.join(project.dir, '.home/.cache/parex/agent-help.json'), 'utf8'),
+    readFileSync(path.join(project.home, '.cache/parex/agent-help.json'), 'utf8'),
   ) as Record<string, string>;
   assert.equal(Object.keys(cache).length, 3);
   assert.ok(Object.keys(cache).some((key) => key.endsWith('\u00002.1.332 (Claude Code)')));

@@ -6,21 +6,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
+import { agentProject, flow, phaseEnds, scriptHappyPrp } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
 
 const LOGS = '.parex/features/feat/logs';
 
-function flow(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
-function ends(dir: string, logs = LOGS): Map<string, Record<string, unknown>> {
-  const lines = manifestLines(path.join(dir, logs, 'manifest.jsonl'));
-  return new Map(
-    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
-  );
+function ends(dir: string): Map<string, Record<string, unknown>> {
+  return phaseEnds(dir, LOGS);
 }
 
 test('the PRP workflow with --agent gemini completes in a fresh git init directory (--skip-trust, or the variable for older versions)', async (t) => {
@@ -175,9 +168,7 @@ test('starts of one agent CLI are staggered by default, so they do not race on i
       `starts ${starts.join(', ')}`,
     );
   }
-  const state = JSON.parse(
-    readFileSync(path.join(project.dir, '.home/.codex/fake-state.json'), 'utf8'),
-  );
+  const state = JSON.parse(readFileSync(path.join(project.home, '.codex/fake-state.json'), 'utf8'));
   assert.equal(state.threads.length, 3, 'no thread row lost');
 
   // Without the stagger, starts that close collide; --retries treats the lock as transient.
@@ -224,7 +215,7 @@ test("agent_home: per-job gives each job its own CODEX_HOME / CLAUDE_CONFIG_DIR,
       '  - { id: c2, agent: claude, prompt: p.md }',
     ),
   });
-  const home = path.join(project.dir, '.home');
+  const home = project.home;
   mkdirSync(path.join(home, '.codex'));
   writeFileSync(path.join(home, '.codex/config.toml'), 'model = "gpt-5-codex"\n');
   writeFileSync(path.join(home, '.codex/auth.json'), '{"OPENAI_API_KEY":"sk-test"}\n', {
@@ -274,4 +265,43 @@ test("agent_home: per-job gives each job its own CODEX_HOME / CLAUDE_CONFIG_DIR,
   }
   const calls = project.invocations().map((call) => call.env as Record<string, string>);
   assert.equal(new Set(calls.map((env) => env.CODEX_HOME ?? env.CLAUDE_CONFIG_DIR)).size, 4);
+});
+
+test('a claude start that read its config file torn is transient for --retries', async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'Go.\n',
+    'flow.yaml': flow('phases:', '  - { id: c, agent: claude, prompt: p.md }'),
+  });
+  project.script(
+    'c',
+    [
+      '@fake stderr Claude configuration file at /home/u/.claude.json is corrupted: Unexpected end of JSON input',
+      '@fake exit 1',
+    ],
+    1,
+  );
+  project.script('c', ['@fake say fine'], 2);
+  const run = await runCli(
+    ['run', 'flow.yaml', '--feature', 'feat', '--retries', '1', '--retry-delay', '0.1'],
+    {
+      cwd: project.dir,
+      env: project.env,
+    },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const all = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl')).filter(
+    (line) => line.status !== 'started',
+  );
+  assert.deepEqual(
+    all.map((line) => [line.attempt, line.status]),
+    [
+      [1, 'failed'],
+      [2, 'success'],
+    ],
+  );
+  assert.equal(all[0]?.transient, 'configuration file at /home/u/.claude.json is corrupted');
+  assert.match(
+    String(all[0]?.reason),
+    /^claude exited 1 \(.*\): Claude configuration file at .* is corrupted/,
+  );
 });
