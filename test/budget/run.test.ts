@@ -4,22 +4,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, scriptHappyPrp, writes } from '../helpers/agents.js';
+import { agentProject, flow, phaseEnds, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
 
 const LOGS = '.parex/features/feat/logs';
 
-function flow(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
 function ends(dir: string): Map<unknown, Record<string, unknown>> {
-  const lines = manifestLines(path.join(dir, LOGS, 'manifest.jsonl'));
-  return new Map(
-    lines.filter((line) => line.status !== 'started').map((line) => [line.phase, line]),
-  );
+  return phaseEnds(dir, LOGS);
 }
 
 function lastInput(figures: readonly Record<string, number>[]): number | undefined {

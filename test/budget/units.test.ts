@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { NO_TOKENS } from '../../src/agents/usage.js';
 import { Ledger, priceUsage } from '../../src/budget/accounting.js';
 import { BudgetLine } from '../../src/budget/budget.js';
 import {
@@ -19,16 +20,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 function usage(fields: Partial<TokenUsage>): TokenUsage {
-  return {
-    input_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
-    output_tokens: 0,
-    reasoning_tokens: 0,
-    cost_usd: null,
-    model: null,
-    ...fields,
-  };
+  return { ...NO_TOKENS, ...fields };
 }
 
 test('the shipped price table is dated and prices dated model names by their longest prefix', () => {
