@@ -72,7 +72,7 @@ function describe(
   const output = `${spent}${tokens}${job.activity ?? lastLine(job.logPath)}`;
   return [
     spin,
-    `${(elapsed + limit).padEnd(16)}${spent}${stopping}${output}`,
+    `${(elapsed + limit).padEnd(16)}${stopping}${output}`,
     job.state === 'stopping' ? palette.yellow : palette.cyan,
   ];
 }

@@ -9,7 +9,7 @@ test('the live view shows the run spend and "claude paused Ns (rate limit)" whil
   const project = agentProject(t, {
     'p.md': 'go\n',
     'flow.yaml': [
-      'defaults: { stagger_same_agent: 0 }',
+      'defaults: { stagger_same_agent: 0, agent_home: per-job }',
       'budget: { cost_usd: 10 }',
       'phases:',
       '  - { id: limited, agent: claude, prompt: p.md }',

@@ -107,11 +107,12 @@ test('--max-cost stops the two running agents, starts none after, lets the shell
   const project = agentProject(t, {
     'p.md': 'go\n',
     'flow.yaml': flow(
-      'defaults: { agent: claude, kill_after: 2 }',
+      'defaults: { agent: claude, kill_after: 2, stagger_same_agent: 0, agent_home: per-job }',
       'phases:',
       '  - { id: a1, prompt: p.md }',
       '  - { id: a2, prompt: p.md }',
-      '  - { id: sh, agent: command, command: "sleep 2; echo shell done" }',
+      // Its slot frees only long after the budget is reached, so a3 is queued until then.
+      '  - { id: sh, agent: command, command: "sleep 5; echo shell done" }',
       '  - { id: a3, prompt: p.md }',
       '  - { id: a4, prompt: p.md, needs: [a1] }',
     ),
@@ -259,7 +260,7 @@ test('limits: never more than N jobs of an agent at once, on top of -j (workflow
     'p.md': 'go\n@fake sleep 0.6\n',
     'flow.yaml': flow(
       'limits: { claude: 2, codex: 3 }',
-      'defaults: { stagger_same_agent: 0 }',
+      'defaults: { stagger_same_agent: 0, agent_home: per-job }',
       'phases:',
       ...phases,
     ),
@@ -280,7 +281,7 @@ test('a 429 on one claude job pauses the other claude starts but not codex ones;
     'p.md': 'go\n',
     'flow.yaml': flow(
       'limits: { claude: 1 }',
-      'defaults: { stagger_same_agent: 0 }',
+      'defaults: { stagger_same_agent: 0, agent_home: per-job }',
       'phases:',
       '  - { id: c1, agent: claude, prompt: p.md }',
       '  - { id: c2, agent: claude, prompt: p.md }',
