@@ -11,10 +11,10 @@ import type {
   JobVerdict,
   OutputWatcher,
 } from '../model.js';
-import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
+import { NO_ENV, planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
 import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
 
@@ -67,6 +67,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
+  readonly failFast?: boolean;
   /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
   readonly admission?: StartAdmission;
 }
@@ -118,6 +120,7 @@ export interface GroupPlan {
   readonly staggerMs: number;
   readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
+  readonly failFast: boolean;
   readonly admission: StartAdmission | null;
 }
 
@@ -146,6 +149,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     staggerMs = DEFAULTS.staggerMs,
     staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
+    failFast = DEFAULTS.failFast,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
@@ -193,67 +197,23 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     force,
     onWarning,
     redact: makeRedactor(
-      secretValues(Object.assign({}, env, ...planned.map((job) => job.env)), [
-        ...DEFAULTS.secretPatterns,
-        ...secretPatterns,
-      ]),
+      secretValues(everyVariable(env, planned), [...DEFAULTS.secretPatterns, ...secretPatterns]),
     ),
     retries,
     retryDelaySec,
     staggerMs,
     staggerSameKeyMs,
     forkServer,
+    failFast: failFast === true,
     admission: options.admission ?? null,
   };
 }
 
-function planJob(
-  job: JobSpec | string,
-  index: number,
-  logDir: string,
-  groupTimeoutSec: number,
-  groupIdleSec: number,
-): PlannedJob {
-  const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
-  const name = assertValidName(spec.name, 'job name');
-  const timeoutSec =
-    spec.timeoutSec === undefined
-      ? groupTimeoutSec
-      : validateSeconds(spec.timeoutSec, `the timeout of job ${name}`, '0 means no timeout');
-  const idleTimeoutSec =
-    spec.idleTimeoutSec === undefined
-      ? groupIdleSec
-      : validateSeconds(spec.idleTimeoutSec, `the idle timeout of job ${name}`, '0 means never');
-  return {
-    name,
-    idleTimeoutSec,
-    ...commandOf(spec, name),
-    input: spec.input ?? null,
-    env: spec.env ?? {},
-    timeoutSec,
-    stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
-    logPath: resolveInside(logDir, `${name}.log`),
-    needs: spec.needs ?? [],
-    cwd: spec.cwd ?? null,
-    attempt: validateAttempt(spec.attempt ?? 1, name),
-    manifestFields: spec.manifestFields ?? {},
-    evaluate: spec.evaluate ?? null,
-    watch: spec.watch ?? null,
-    startKey: spec.startKey ?? null,
-    agent: spec.agent ?? null,
-    spending: spec.spending ?? {},
-  };
-}
-
-function validateAttempt(attempt: number, name: string): number {
-  if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new UsageError(
-      `the attempt number of job ${name} must be a whole number from 1; got ${attempt}`,
-      'attempts are counted from 1 in the manifest',
-      'leave it out for a first attempt',
-    );
-  }
-  return attempt;
+/** The group's variables and every job's own (a loop: a spread of 100,000 arguments overflows). */
+function everyVariable(env: NodeJS.ProcessEnv, jobs: readonly PlannedJob[]): NodeJS.ProcessEnv {
+  const all: NodeJS.ProcessEnv = { ...env };
+  for (const job of jobs) if (job.env !== NO_ENV) Object.assign(all, job.env);
+  return all;
 }
 
 function checkNeeds(jobs: readonly PlannedJob[]): void {
@@ -277,42 +237,6 @@ function checkNeeds(jobs: readonly PlannedJob[]): void {
       'remove one of those needs',
     );
   }
-}
-
-function commandOf(spec: JobSpec, name: string): Pick<PlannedJob, 'argv' | 'command'> {
-  if (typeof spec.command === 'string' && spec.argv === undefined) {
-    if (spec.command.trim() === '') {
-      throw new UsageError(
-        `job ${name} has an empty command`,
-        'an empty command line would run nothing and report success',
-        'give the command to run, e.g. "npm test"',
-      );
-    }
-    return { argv: [DEFAULTS.shell, '-c', spec.command], command: spec.command };
-  }
-  const [file, ...args] = spec.argv ?? [];
-  if (spec.command !== undefined || file === undefined || file === '') {
-    throw new UsageError(
-      `job ${name} needs exactly one of "command" (a shell line) and "argv" (a program and its arguments)`,
-      spec.command === undefined ? 'it has neither, or an empty argv' : 'it has both',
-      'keep one of the two',
-    );
-  }
-  return { argv: [file, ...args], command: [file, ...args].join(' ') };
-}
-
-function validateStopSignals(
-  signals: readonly NodeJS.Signals[],
-  name: string,
-): readonly NodeJS.Signals[] {
-  if (signals.length === 0 || signals.at(-1) !== 'SIGKILL') {
-    throw new UsageError(
-      `the stop signals of job ${name} must end with SIGKILL; got ${JSON.stringify(signals)}`,
-      'only SIGKILL cannot be ignored, so without it a stopped job could run forever',
-      'end the list with "SIGKILL", e.g. ["SIGTERM", "SIGKILL"]',
-    );
-  }
-  return signals;
 }
 
 function rejectDuplicates(names: readonly string[]): void {

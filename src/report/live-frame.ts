@@ -69,7 +69,9 @@ function describe(
   // An agent's row: what it is doing in words, its spend and tokens so far; else the log's last line.
   const spent = cost === undefined ? '' : `${formatCost(cost)} `;
   const tokens = job.usage === undefined ? '' : `[${formatUsage(job.usage)}] `;
-  const output = `${spent}${tokens}${job.activity ?? lastLine(job.logPath)}`;
+  // Until its first activity, an agent's raw JSON event is not shown either.
+  const last = job.activity ?? lastLine(job.logPath);
+  const output = `${spent}${tokens}${job.agent === true && job.activity === undefined && last.startsWith('{') ? '' : last}`;
   return [
     spin,
     `${(elapsed + limit).padEnd(16)}${stopping}${output}`,

@@ -11,6 +11,8 @@ export type LiveJob =
       readonly startedAt: number;
       readonly timeoutSec: number;
       readonly logPath: string;
+      /** An agent job (its log is a JSON event stream, never shown raw). */
+      readonly agent?: boolean;
       /** An agent's latest activity in words, and its tokens so far (job-activity, job-usage). */
       readonly activity?: string;
       readonly usage?: TokenUsage;
@@ -58,6 +60,7 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
         startedAt: event.startedAt.getTime(),
         timeoutSec: event.timeoutSec,
         logPath: event.logPath,
+        agent: ['codex', 'claude', 'gemini'].includes(String(event.fields.agent)),
       });
     case 'job-signal': {
       const job = state.jobs.find((candidate) => candidate.name === event.name);

@@ -66,7 +66,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     ...job.tokens,
     reason: job.reason,
-    log: job.logPath,
+    log: job.state === 'skipped' ? null : job.logPath,
   };
 }
 

@@ -73,6 +73,8 @@ export interface WorkflowPlan {
   readonly killAfterSec: number;
   /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
   readonly staggerSameAgentSec: number | null;
+  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
+  readonly failFast: boolean;
   readonly settings: RunSettings;
   /** Budgets, per-agent caps and the price table. */
   readonly budget: BudgetSettings;
@@ -128,7 +130,8 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
-    staggerSameAgentSec: durationSec(defaults.stagger_same_agent),
+    staggerSameAgentSec: defaults.stagger_same_agent ?? null,
+    failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
     budget: budgetSettings(
       { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
@@ -199,13 +202,6 @@ function planPhase(
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,
   };
-}
-
-/** "1s", "500ms" or a number of seconds, as seconds; null when absent. */
-function durationSec(value: number | string | undefined): number | null {
-  if (value === undefined) return null;
-  if (typeof value === 'number') return value;
-  return value.endsWith('ms') ? Number(value.slice(0, -2)) / 1000 : Number(value.slice(0, -1));
 }
 
 function checkOutputsAndInputs(

@@ -27,7 +27,8 @@ type PassedOn =
   | 'onWarning'
   | 'force'
   | 'unsetEnv'
-  | 'secretPatterns';
+  | 'secretPatterns'
+  | 'failFast';
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -86,6 +87,7 @@ export async function runWorkflow(
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
+    failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
     feature: plan.feature,
     group: plan.workflow.name,

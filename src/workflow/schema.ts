@@ -22,11 +22,19 @@ const agentOptions = {
   agent_home: z.enum(['shared', 'per-job']).optional(),
 };
 
-/** Seconds as a number, or a duration such as "1s" or "500ms". */
-const duration = z.union([
-  seconds,
-  z.string().regex(/^\d+(\.\d+)?(ms|s)$/, 'a duration such as 1s or 500ms, or a number of seconds'),
-]);
+/** Seconds as a number, or a duration such as "1s" or "500ms"; parsed to seconds. */
+const duration = z.union(
+  [
+    seconds,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s)$/, 'a duration such as 1s or 500ms, or a number of seconds')
+      .transform((text) =>
+        text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)),
+      ),
+  ],
+  { error: 'give a number of seconds, or a duration such as 1s or 500ms' },
+);
 
 /** A budget: the most USD and tokens (input + output) that its agent jobs may spend. */
 const budgetSchema = z.strictObject({
@@ -66,6 +74,7 @@ export const workflowSchema = z.strictObject({
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
       stagger_same_agent: duration.optional(),
+      fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
     .optional(),

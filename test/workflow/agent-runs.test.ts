@@ -174,7 +174,7 @@ test('starts of one agent CLI are staggered by default, so they do not race on i
   // Without the stagger, starts that close collide; --retries treats the lock as transient.
   const racing = agentProject(t, {
     ...files,
-    'flow.yaml': flow('defaults: { stagger_same_agent: 0 }', files['flow.yaml']),
+    'flow.yaml': flow('defaults: { stagger_same_agent: 0ms }', files['flow.yaml']),
   });
   const raced = await runCli(
     ['run', 'flow.yaml', '--feature', 'feat', '--retries', '2', '--retry-delay', '0.2'],
@@ -303,5 +303,37 @@ test('a claude start that read its config file torn is transient for --retries',
   assert.match(
     String(all[0]?.reason),
     /^claude exited 1 \(.*\): Claude configuration file at .* is corrupted/,
+  );
+});
+
+test('stagger_same_agent takes seconds or a duration; anything else is a workflow error at its place', async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'Go.\n',
+    'flow.yaml': flow(
+      'defaults: { stagger_same_agent: 1.5 }',
+      'phases:',
+      ...[1, 2].map((n) => `  - { id: x${n}, agent: codex, prompt: p.md }`),
+    ),
+    'bad.yaml': flow(
+      'defaults: { stagger_same_agent: soon }',
+      'phases:',
+      '  - { id: x, agent: codex, prompt: p.md }',
+    ),
+  });
+  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
+    cwd: project.dir,
+    env: project.env,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const starts = [...ends(project.dir).values()].map((line) => Date.parse(String(line.started_at)));
+  assert.ok(Math.abs((starts[1] ?? 0) - (starts[0] ?? 0)) >= 1450, `starts ${starts.join(', ')}`);
+  const bad = await runCli(['run', 'bad.yaml', '--feature', 'feat'], {
+    cwd: project.dir,
+    env: project.env,
+  });
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /bad\.yaml:1:\d+: stagger_same_agent: give a number of seconds, or a duration such as 1s or 500ms/,
   );
 });

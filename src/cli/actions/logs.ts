@@ -1,18 +1,26 @@
-// The action of `parex logs`, loaded only when the command runs.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+// The action of `parex logs`, loaded only when the command runs. The job is looked up in the
+// run named (or the latest), then in earlier runs of the history; -f waits for a job that has
+// not started yet while its run goes on; a skipped job has no log, and says why.
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Command } from 'commander';
 
 import { type LineTranslator, readableLog } from '../../agents/readable.js';
+import { isLogDirLocked } from '../../engine/lock.js';
 import { UsageError } from '../../errors.js';
+import { readHistory } from '../../journal/history.js';
+import { tailLines } from '../../journal/log-tail.js';
+import { DEFAULTS } from '../../options/defaults.js';
 import type { JobView } from '../../report/run-view.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { loadJobs } from '../load-jobs.js';
 import { type RunSource, resolveRun } from '../run-source.js';
 import { textOption } from '../sources.js';
+import { logOutput, printFrom } from './log-output.js';
 
-/** How often a followed log is checked for new output. */
+/** How often a followed log (or a job not started yet) is checked. */
 const FOLLOW_INTERVAL_MS = 200;
 
 /** Runs `parex logs`. */
@@ -22,14 +30,34 @@ export async function logsAction(
   _options: unknown,
   command: Command,
 ): Promise<void> {
-  const source = resolveRun(run, textOption(command, 'logDir'));
-  const job = findJob(source, name);
-  const logPath = job.logPath as string;
+  const follow = command.getOptionValue('follow') === true;
+  const lines = parseLines(textOption(command, 'lines'));
+  const explicit = run !== undefined || textOption(command, 'logDir') !== undefined;
+  let source = resolveRun(run, textOption(command, 'logDir'));
+  let job = findJob(source, name);
+  if (job === undefined && !explicit) {
+    const earlier = findInHistory(name, source.logDir);
+    if (earlier !== null) ({ source, job } = earlier);
+  }
+  if (job === undefined && follow && isLogDirLocked(source.logDir)) {
+    note(`[parex] ${name} has not started yet (queued or waiting for its needs); waiting for it`);
+    job = await waitForStart(source, name);
+  }
+  if (job === undefined) throw noJob(source, name);
+  note(`[parex] ${name} of run ${job.runId} (${job.state}), log ${job.logPath ?? '-'}`);
+  if (job.state === 'skipped') {
+    note(
+      `[parex] ${name} was skipped, so it has no log: ${job.reason ?? 'a job it needs did not succeed'}`,
+    );
+    process.exitCode = EXIT_OK;
+    return;
+  }
+  const logPath = job.logPath ?? '';
   // Agents' logs hold their JSON event streams: printed in words unless --raw asks for them.
   const translate = command.getOptionValue('raw') === true ? null : readableLog(job.agent);
-  const out = translate === null ? rawOutput() : readableOutput(translate);
-  let offset = printFrom(logPath, 0, out);
-  if (command.getOptionValue('follow') === true) {
+  const out = logOutput(translate);
+  let offset = lines === null ? printFrom(logPath, 0, out) : printTail(logPath, lines, translate);
+  if (follow) {
     while (isRunning(source, name)) {
       await sleep(FOLLOW_INTERVAL_MS);
       offset = printFrom(logPath, offset, out);
@@ -40,51 +68,44 @@ export async function logsAction(
   process.exitCode = EXIT_OK;
 }
 
-/** Where the bytes of the log go. */
-interface Output {
-  write(chunk: Buffer): void;
-  /** The log has been read to its end for good. */
-  end(): void;
-  /** A new attempt truncated the log: start reading it afresh. */
-  restart(): void;
+function note(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
-function rawOutput(): Output {
-  return { write: (chunk) => process.stdout.write(chunk), end: () => {}, restart: () => {} };
+function findJob(source: RunSource, name: string): JobView | undefined {
+  return loadJobs(source).find((candidate) => candidate.name === name);
 }
 
-/** Splits the log into lines and prints each one's words; holds only an unfinished last line. */
-function readableOutput(translate: LineTranslator): Output {
-  let partial = '';
-  let decoder = new TextDecoder('utf-8');
-  const print = (line: string) => {
-    const text = translate(line);
-    if (text !== null) process.stdout.write(`${text}\n`);
-  };
-  return {
-    write: (chunk) => {
-      const lines = (partial + decoder.decode(chunk, { stream: true })).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) print(line);
-    },
-    end: () => {
-      if (partial !== '') print(partial);
-      partial = '';
-    },
-    restart: () => {
-      partial = '';
-      decoder = new TextDecoder('utf-8');
-    },
-  };
+/** The newest earlier run (from the history) that has job `name`, other than `skip`. */
+function findInHistory(name: string, skip: string): { source: RunSource; job: JobView } | null {
+  const seen = new Set([path.resolve(skip)]);
+  for (const entry of readHistory(path.resolve(DEFAULTS.runsDir)).reverse()) {
+    if (seen.has(path.resolve(entry.log_dir))) continue;
+    seen.add(path.resolve(entry.log_dir));
+    try {
+      const source = resolveRun(undefined, entry.log_dir);
+      const job = findJob(source, name);
+      if (job !== undefined) return { source, job };
+    } catch {
+      // A run whose directory is gone.
+    }
+  }
+  return null;
 }
 
-function findJob(source: RunSource, name: string): JobView {
+async function waitForStart(source: RunSource, name: string): Promise<JobView | undefined> {
+  for (;;) {
+    const job = findJob(source, name);
+    if (job !== undefined || !isLogDirLocked(source.logDir)) return job;
+    await sleep(FOLLOW_INTERVAL_MS);
+  }
+}
+
+function noJob(source: RunSource, name: string): UsageError {
   const jobs = loadJobs(source);
-  const job = jobs.find((candidate) => candidate.name === name);
-  if (job?.logPath) return job;
-  throw new UsageError(
+  return new UsageError(
     `no job ${JSON.stringify(name)} in ${source.manifestPath}`,
-    'logs are found through the manifest of the run',
+    'logs are found through the manifest of the run (and of earlier runs in the history)',
     `name one of: ${jobs.map((candidate) => candidate.name).join(', ') || '(no job started yet)'}`,
   );
 }
@@ -93,30 +114,23 @@ function isRunning(source: RunSource, name: string): boolean {
   return loadJobs(source).some((job) => job.name === name && job.state === 'running');
 }
 
-/** Copies the log from `offset` to `out` and returns the new offset. */
-function printFrom(logPath: string, offset: number, out: Output): number {
-  let size: number;
-  try {
-    size = statSync(logPath).size;
-  } catch {
-    return offset;
+function parseLines(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text);
+  throw new UsageError(
+    `--lines must be a whole number, 0 or more; got ${JSON.stringify(text)}`,
+    'it is how many of the last lines of the log to print',
+    'e.g. --lines 50',
+  );
+}
+
+/** Prints the last `count` lines of the log (in words with `translate`); returns the offset to follow from. */
+function printTail(logPath: string, count: number, translate: LineTranslator | null): number {
+  const size = statSync(logPath, { throwIfNoEntry: false })?.size ?? 0;
+  if (count === 0) return size;
+  for (const line of tailLines(logPath, count)) {
+    const text = translate === null ? line : translate(line);
+    if (text !== null) process.stdout.write(`${text}\n`);
   }
-  const truncated = size < offset; // a new attempt started
-  if (truncated) out.restart();
-  const start = truncated ? 0 : offset;
-  if (size === start) return start;
-  const fd = openSync(logPath, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    let position = start;
-    while (position < size) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
-      if (read === 0) break;
-      out.write(buffer.subarray(0, read));
-      position += read;
-    }
-    return position;
-  } finally {
-    closeSync(fd);
-  }
+  return size;
 }

@@ -2,10 +2,13 @@
 import type { Command } from 'commander';
 
 import { readSpendFile } from '../../budget/spend-file.js';
+import { criticalPathText } from '../../report/format.js';
 import { liveSpendLine, withLiveSpend } from '../../report/live-spend.js';
 import { formatStatus, statusJson } from '../../report/status-table.js';
+import { figuresLine } from '../../report/summary.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { loadCommandRun } from '../load-jobs.js';
+import { loadCommandRun, loadRun } from '../load-jobs.js';
+import { textOption } from '../sources.js';
 
 /** Runs `parex status`. */
 export async function statusAction(
@@ -18,11 +21,21 @@ export async function statusAction(
   // While agents run, spend.json has the spend the manifest gets only when they end.
   const live = readSpendFile(source.logDir);
   const jobs = withLiveSpend(loaded.jobs, live);
-  const current = live !== null && jobs.some((job) => job.runId === live.runId);
-  const lines =
-    command.getOptionValue('json') === true
-      ? jobs.map((job) => JSON.stringify(statusJson(job)))
-      : [...formatStatus(jobs, source.logDir), ...(current ? [liveSpendLine(live)] : [])];
+  const json = command.getOptionValue('json') === true;
+  const lines = json
+    ? jobs.map((job) => JSON.stringify(statusJson(job)))
+    : formatStatus(jobs, source.logDir);
+  if (!json) {
+    // The figures of one run (the latest, or --run): those of the summary and the report.
+    const latest = loadRun(source, textOption(command, 'run') ?? source.runId);
+    const figures = latest?.report.figures;
+    if (figures !== undefined && figures.jobs > 0) {
+      lines.push(`run ${latest?.runId}: ${figuresLine(figures)}`);
+      lines.push(`critical path ${criticalPathText(figures)}`);
+    }
+    if (live !== null && jobs.some((job) => job.runId === live.runId))
+      lines.push(liveSpendLine(live));
+  }
   for (const line of lines) process.stdout.write(`${line}\n`);
   process.exitCode = EXIT_OK;
 }
