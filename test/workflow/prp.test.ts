@@ -169,7 +169,7 @@ test('prp generate --agent claude fails a phase whose result is an API error des
   // The gate names the phase that failed, not a missing score.
   assert.match(
     run.stderr,
-    /PRP attempt 1: phase phase1 did not succeed \(failed, exit 0: claude reported an error/,
+    /PRP attempt 1: phase phase1 did not succeed \(failed, exit 0: claude API error 529: API Error: 529 Overloaded\)/,
   );
   assert.match(
     run.stderr,
