@@ -5,29 +5,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
-import type { Launcher } from '../process/launcher.js';
 import { OPEN_ADMISSION, type StartAdmission } from './admission.js';
+import type { JobExecutor } from './executor.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
-/** Runs a job and its retries; resolves with the last attempt's result. */
+/** Runs a job and its retries; resolves with the last attempt's result, or null when a pool
+ * never started it (the run was cancelled while it waited in the queue). */
 export async function runAttempts(
   job: PlannedJob,
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
-  launcher: Launcher,
+  executor: JobExecutor,
   markers: Readonly<Record<string, string>>,
   settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
   admission: StartAdmission = OPEN_ADMISSION,
   stop: AbortSignal = new AbortController().signal,
-): Promise<JobResult> {
+): Promise<JobResult | null> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
     const planned = { ...job, attempt, logPath };
-    const ran = await settle(await runJob(planned, plan, emit, launcher, markers, stop));
-    const result = admission.completed(planned, ran);
+    const ran = await runJob(planned, plan, emit, executor, markers, stop);
+    if (ran === null) return null;
+    const result = admission.completed(planned, await settle(ran));
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true || stop.aborted) {
       emit({ type: 'job-end', result });

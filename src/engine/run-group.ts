@@ -2,7 +2,6 @@
 import { waves } from '../graph/topology.js';
 import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
-import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
@@ -11,6 +10,7 @@ import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
 import { RunHalt } from './halt.js';
+import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
@@ -26,7 +26,18 @@ export async function runGroup(
   const halt = new RunHalt(given.signal);
   const plan = { ...given, signal: halt.signal };
   const failing = failFast(halt, plan.failFast);
-  const prepared = prepareLogDir(plan);
+  // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
+  const executor =
+    options.executor === undefined
+      ? localExecutor(plan, spawnFunction)
+      : await options.executor(plan);
+  let prepared: ReturnType<typeof prepareLogDir>;
+  try {
+    prepared = prepareLogDir(plan);
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
   const { recorder } = prepared;
   const admission = plan.admission ?? OPEN_ADMISSION;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
@@ -50,11 +61,6 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  // Also the run's watchdog: the fork server, or a shell process when there is none.
-  const launcher =
-    spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
-      ? directLauncher(plan.runId, spawnFunction)
-      : forkServerLauncher(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
@@ -78,6 +84,8 @@ export async function runGroup(
     logDir: plan.logDir,
     runId: plan.runId,
   });
+  // Jobs a pool never started because the run was cancelled while they waited in its queue.
+  const neverStarted = new Set<string>();
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
@@ -99,19 +107,24 @@ export async function runGroup(
             leftoverSignals: swept.signals,
           };
         };
-        const ran = await runAttempts(
+        const attempted = await runAttempts(
           job,
           plan,
           emit,
-          launcher,
+          executor,
           markers,
           settle,
           admission,
           stop.signal,
         );
+        executor.jobEnded(job.name, marker);
         stops.delete(job.name);
-        admission.ended(job, ran);
-        const result = why(ran, halt);
+        if (attempted === null) {
+          neverStarted.add(job.name);
+          return false;
+        }
+        admission.ended(job, attempted);
+        const result = why(attempted, halt);
         results.set(job.name, result);
         failing.jobEnded(result);
         return result.outcome === 'success';
@@ -134,12 +147,15 @@ export async function runGroup(
         wake = pump;
       },
     });
-    await sweeper.drain();
   } finally {
     admission.close();
-    launcher.close();
-    await prepared.close();
+    try {
+      await executor.close();
+    } finally {
+      await prepared.close();
+    }
   }
+  notStarted.push(...plan.jobs.filter((job) => neverStarted.has(job.name)));
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {

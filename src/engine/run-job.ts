@@ -1,23 +1,23 @@
 // One job of a group: run its process, classify the ending, let the job's own verdict speak.
 import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
-import type { Launcher } from '../process/launcher.js';
-import { runProcess } from '../process/run-process.js';
 import { classify } from './classify.js';
+import type { JobExecutor } from './executor.js';
 import { watchOutput } from './watch-output.js';
 
-/** Runs one planned job to the end of its process group and returns its result. */
+/** Runs one planned job to the end of its process group and returns its result; null when its
+ * executor never started it (a pool's queue, emptied by a cancel). */
 export async function runJob(
   job: PlannedJob,
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
-  launcher: Launcher,
+  executor: JobExecutor,
   markers: Readonly<Record<string, string>> = {},
   stop: AbortSignal | null = null,
-): Promise<JobResult> {
+): Promise<JobResult | null> {
   let pid = 0;
   let watching: { stop(): void } | null = null;
-  const ran = await runProcess({
+  const ran = await executor.execute(job, {
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
     env: { ...plan.env, ...job.env, ...markers, PAREX_ATTEMPT: String(job.attempt) },
@@ -30,7 +30,7 @@ export async function runJob(
     cancel: plan.signal,
     stop,
     force: plan.forceSignal,
-    onSpawn: (spawnedPid, startedAt) => {
+    onSpawn: (spawnedPid, startedAt, fields = {}) => {
       pid = spawnedPid;
       emit({
         type: 'job-start',
@@ -41,15 +41,19 @@ export async function runJob(
         logPath: job.logPath,
         attempt: job.attempt,
         timeoutSec: job.timeoutSec,
-        fields: job.manifestFields,
+        fields: { ...job.manifestFields, ...fields },
       });
       if (job.watch !== null) watching = watchOutput(job.name, job.logPath, job.watch(), emit);
     },
     onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
-    launcher,
   });
   (watching as { stop(): void } | null)?.stop();
-  const { outcome, exitCode } = classify(ran);
+  if (ran.kind === 'not-started') return null;
+  const classified =
+    ran.lost === undefined ? classify(ran) : { outcome: 'lost' as const, exitCode: null };
+  const failure = classified.outcome === 'success' ? (ran.failure ?? null) : null;
+  const { exitCode } = classified;
+  const outcome = failure === null ? classified.outcome : 'failed';
   const result: JobResult = {
     name: job.name,
     command: job.command,
@@ -68,11 +72,11 @@ export async function runJob(
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: ran.reapedLeftovers,
     errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
-    reason: null,
+    reason: ran.lost ?? failure,
     attempt: job.attempt,
-    details: job.manifestFields,
+    details: { ...job.manifestFields, ...ran.fields },
   };
-  return ran.pid === null ? result : applyVerdict(result, job);
+  return ran.pid === null || ran.lost !== undefined ? result : applyVerdict(result, job);
 }
 
 /** The result of a job that never ran because a job it needs did not succeed. */

@@ -1,6 +1,8 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
 import type { StartAdmission } from '../engine/admission.js';
+
+import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
 import type {
@@ -71,6 +73,8 @@ export interface GroupOptions {
   readonly failFast?: boolean;
   /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
   readonly admission?: StartAdmission;
+  /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
+  readonly executor?: ExecutorFactory;
 }
 
 /** One job, ready to spawn. */
@@ -86,6 +90,9 @@ export interface PlannedJob {
   readonly logPath: string;
   readonly needs: readonly string[];
   readonly cwd: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly runsOn: readonly string[];
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;

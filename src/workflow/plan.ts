@@ -55,6 +55,8 @@ export interface PlannedPhase {
   readonly agentHome: 'shared' | 'per-job';
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
+  /** Tags of the pool workers that may run it (--redis); empty: any worker. */
+  readonly runsOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** The least "Score: N/10" the first output must show; null for no score check. */
   readonly minScore: number | null;
@@ -198,6 +200,7 @@ function planPhase(
     agentHome: declared.agent_home ?? defaults.agent_home ?? 'shared',
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
+    runsOn: declared.runs_on ?? [],
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,

@@ -28,7 +28,8 @@ type PassedOn =
   | 'force'
   | 'unsetEnv'
   | 'secretPatterns'
-  | 'failFast';
+  | 'failFast'
+  | 'executor';
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -128,6 +129,13 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    inputs: phase.inputs,
+    // What travels back from a pool's worker: the declared outputs and the agent's side files.
+    outputs:
+      invocation.lastMessageFile === null
+        ? phase.outputs
+        : [...phase.outputs, invocation.lastMessageFile],
+    runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     ...(adapter.binary === null
       ? {}
