@@ -11,11 +11,29 @@ export type Outcome =
   | 'spawn_error'
   | 'skipped'
   | 'stalled'
+  | 'budget'
   /** A pool lost the job: its worker died or stopped answering; the manifest says which. */
   | 'lost';
 
-/** Why parex itself stopped a job's process group. */
-export type StopReason = 'timeout' | 'cancel' | 'stall';
+/** Why parex itself stopped a job's process group ('budget': the run's or phase's money or tokens ran out). */
+export type StopReason = 'timeout' | 'cancel' | 'stall' | 'budget';
+
+/** Where a cost figure comes from: the agent, parex's price table, or nowhere (unknown model). */
+export type CostSource = 'reported' | 'estimated' | 'unknown';
+
+/** What a job (or a run) has spent so far. */
+export interface Spend {
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** input_tokens + output_tokens: what --max-tokens counts. */
+  readonly tokens: number;
+  /** USD; null when no part of it could be priced. */
+  readonly cost_usd: number | null;
+  readonly cost_source: CostSource;
+}
 
 /** One job to run: a shell command line, or an argv run without a shell. */
 export interface JobSpec {
@@ -55,6 +73,22 @@ export interface JobSpec {
   readonly startKey?: string;
   /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
   readonly evaluate?: (result: JobResult) => Promise<JobVerdict> | JobVerdict;
+  /** The agent CLI the job runs (codex, claude, gemini), whose event stream its log holds; absent for commands. */
+  readonly agent?: string;
+  /** What budgets need to know of an agent job. */
+  readonly spending?: JobSpending;
+}
+
+/** An agent job as the budgets see it. */
+export interface JobSpending {
+  /** The model asked for, used to price tokens when the agent does not name its model. */
+  readonly model?: string | null;
+  /** The phase the job belongs to (its own budget, and the estimate of what it will need). */
+  readonly phase?: string;
+  /** How many jobs the phase has (candidates), for the estimate of what it will need. */
+  readonly phaseJobs?: number;
+  /** The USD the phase is declared to need (`expect_cost`). */
+  readonly expectCostUsd?: number | null;
 }
 
 /** What one whole line of a job's output says, for the live events. */
@@ -160,6 +194,24 @@ export interface GroupResult {
   /** What made parex itself stop the run (a manifest write that failed, an onEvent callback
    * that threw), naming the file and the error; null when nothing did. */
   readonly error: string | null;
+  /** What the run's agents spent and its budget; null when nothing was accounted. */
+  readonly spend?: SpendReport | null;
+}
+
+/** A run's spend against its budget. */
+export interface SpendReport {
+  readonly run: Spend;
+  /** The run's limits (--max-cost, --max-tokens, budget:); null for none. */
+  readonly maxCostUsd: number | null;
+  readonly maxTokens: number | null;
+  /** Why a budget stopped agent jobs, if one did. */
+  readonly reached: string | null;
+  /** The date of the shipped price table the estimates used. */
+  readonly pricesAsOf: string;
+  /** What each agent job spent over all its attempts. */
+  readonly jobs: Readonly<Record<string, Spend>>;
+  /** What each agent's jobs spent together. */
+  readonly byAgent: Readonly<Record<string, Spend>>;
 }
 
 /** Why parex stopped a group before every job had run. */
@@ -270,6 +322,36 @@ export type GroupEvent =
       readonly name: string;
       readonly at: Date;
       readonly usage: TokenUsage;
+    }
+  | {
+      /** The spend of a job and of the whole run, after a job-usage event was priced. */
+      readonly type: 'usage';
+      readonly name: string;
+      readonly at: Date;
+      readonly job: Spend;
+      readonly run: Spend;
+    }
+  | {
+      /** A budget crossed its warning line (80%) or was reached. */
+      readonly type: 'budget';
+      readonly at: Date;
+      readonly level: 'warning' | 'reached';
+      /** 'run', or the phase whose own budget it is. */
+      readonly scope: string;
+      readonly limit: 'cost_usd' | 'tokens';
+      readonly max: number;
+      readonly spent: number;
+    }
+  | {
+      /** New starts of one provider's jobs are held back after a rate limit. */
+      readonly type: 'provider-pause';
+      readonly provider: string;
+      readonly at: Date;
+      readonly waitMs: number;
+      readonly until: Date;
+      /** The job whose rate limit caused it. */
+      readonly name: string;
+      readonly reason: string;
     }
   | { readonly type: 'job-end'; readonly result: JobResult }
   | { readonly type: 'job-skip'; readonly result: JobResult }

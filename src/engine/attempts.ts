@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
+import { OPEN_ADMISSION, type StartAdmission } from './admission.js';
 import type { JobExecutor } from './executor.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
@@ -25,19 +26,23 @@ export async function runAttempts(
   executor: JobExecutor,
   markers: Readonly<Record<string, string>>,
   settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
+  admission: StartAdmission = OPEN_ADMISSION,
+  stop: AbortSignal = new AbortController().signal,
 ): Promise<JobResult | null> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath = attemptLogPath(job, plan, retry);
-    const ran = await runJob({ ...job, attempt, logPath }, plan, emit, executor, markers);
+    const planned = { ...job, attempt, logPath };
+    const ran = await runJob(planned, plan, emit, executor, markers, stop);
     if (ran === null) return null;
-    const result = await settle(ran);
+    const result = admission.completed(planned, await settle(ran));
     const cause = retry < plan.retries ? transientCause(result) : null;
-    if (cause === null || plan.signal?.aborted === true) {
+    if (cause === null || plan.signal?.aborted === true || stop.aborted) {
       emit({ type: 'job-end', result });
       return result;
     }
-    const delay = backoffMs(retry + 1, plan.retryDelaySec);
+    // A provider paused after a rate limit is waited for, if that is longer than the backoff.
+    const delay = Math.max(backoffMs(retry + 1, plan.retryDelaySec), admission.retryWaitMs(job));
     emit({
       type: 'job-end',
       result: { ...result, details: { ...result.details, transient: cause, retry_in_ms: delay } },
@@ -46,9 +51,10 @@ export async function runAttempts(
       `[parex] ${job.name} failed with "${cause}", which looks transient: attempt ${attempt + 1} of ${job.attempt + plan.retries} in ${delay / 1000}s`,
     );
     try {
-      await sleep(delay, undefined, plan.signal === null ? {} : { signal: plan.signal });
+      const signal = plan.signal === null ? stop : AbortSignal.any([plan.signal, stop]);
+      await sleep(delay, undefined, { signal });
     } catch {
-      return result; // cancelled while waiting
+      return result; // cancelled (or stopped for the budget) while waiting
     }
   }
 }

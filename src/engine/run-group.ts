@@ -10,13 +10,14 @@ import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../op
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
+import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
 import { RunHalt } from './halt.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
-import { skippedResult } from './run-job.js';
+import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 import { StartGate } from './start-gate.js';
 
@@ -46,6 +47,7 @@ export async function runGroup(
     throw error;
   }
   const { recorder } = prepared;
+  const admission = plan.admission ?? OPEN_ADMISSION;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const spans: JobSpan[] = [];
   const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
@@ -61,6 +63,7 @@ export async function runGroup(
       const message = `the onEvent callback threw on a ${told.type} event (${String(error)})`;
       halt.fail(message, plan.onWarning);
     }
+    admission.observe(told);
   };
   emit({
     type: 'run-start',
@@ -75,23 +78,36 @@ export async function runGroup(
   });
   const results = new Map<string, JobResult>();
   const stagger = new StartGate(plan.staggerMs, plan.signal);
-  // Jobs a pool never started because the run was cancelled while they waited in its queue.
-  const neverStarted = new Set<string>();
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
     const gate = sameKey.get(key) ?? new StartGate(plan.staggerSameKeyMs, plan.signal);
     sameKey.set(key, gate);
     return gate;
   };
+  // One stop per running job, for the admission to stop it alone (budget reached).
+  const stops = new Map<string, AbortController>();
+  let wake = () => {};
+  admission.open({
+    wake: () => wake(),
+    stop: (name, reason) => stops.get(name)?.abort(reason),
+    emit,
+    warn: plan.onWarning,
+    logDir: plan.logDir,
+    runId: plan.runId,
+  });
+  // Jobs a pool never started because the run was cancelled while they waited in its queue.
+  const neverStarted = new Set<string>();
   let notStarted: PlannedJob[] = plan.jobs.slice();
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
+        const stop = new AbortController();
+        stops.set(job.name, stop);
         await stagger.wait();
         if (job.startKey !== null) await keyGate(job.startKey).wait();
         const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
-        const attempted = await runAttempts(job, plan, emit, executor, markers, async (ended) => {
+        const settle = async (ended: JobResult) => {
           // Before the completion line: processes that escaped the group are stopped and counted.
           const swept = await executor.jobEnded(job.name, marker);
           if (swept.count === 0) return ended;
@@ -101,11 +117,23 @@ export async function runGroup(
             leftoversStopped: swept.count,
             leftoverSignals: swept.signals,
           };
-        });
+        };
+        const attempted = await runAttempts(
+          job,
+          plan,
+          emit,
+          executor,
+          markers,
+          settle,
+          admission,
+          stop.signal,
+        );
+        stops.delete(job.name);
         if (attempted === null) {
           neverStarted.add(job.name);
           return false;
         }
+        admission.ended(job, attempted);
         const result = why(attempted, halt);
         results.set(job.name, result);
         failing.jobEnded(result);
@@ -116,8 +144,21 @@ export async function runGroup(
         results.set(job.name, result);
         emit({ type: 'job-skip', result });
       },
+      admit: (job) => {
+        const verdict = admission.admit(job);
+        return verdict.kind === 'refuse' ? { refuse: verdict.reason } : verdict.kind;
+      },
+      refuse: (job, reason) => {
+        const result = notRunResult(job, plan, 'budget', reason);
+        results.set(job.name, result);
+        emit({ type: 'job-skip', result });
+      },
+      wakeWith: (pump) => {
+        wake = pump;
+      },
     });
   } finally {
+    admission.close();
     try {
       await executor.close();
     } finally {
@@ -143,6 +184,7 @@ export async function runGroup(
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,
     error: halt.error,
+    spend: admission.report(),
   };
   try {
     plan.onEvent({ type: 'run-end', result });

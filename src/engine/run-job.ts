@@ -14,6 +14,7 @@ export async function runJob(
   emit: (event: GroupEvent) => void,
   executor: JobExecutor,
   markers: Readonly<Record<string, string>> = {},
+  stop: AbortSignal | null = null,
 ): Promise<JobResult | null> {
   let pid = 0;
   let watching: { stop(): void } | null = null;
@@ -28,6 +29,7 @@ export async function runJob(
     graceMs: Math.round(plan.killAfterSec * 1000),
     stopSignals: job.stopSignals,
     cancel: plan.signal,
+    stop,
     force: plan.forceSignal,
     onSpawn: (spawnedPid, startedAt, fields = {}) => {
       pid = spawnedPid;
@@ -81,11 +83,21 @@ export async function runJob(
 
 /** The result of a job that never ran because a job it needs did not succeed. */
 export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): JobResult {
+  return notRunResult(job, plan, 'skipped', `needs ${need}, which did not succeed`);
+}
+
+/** The result of a job that never ran: skipped, or refused by the start admission (budget). */
+export function notRunResult(
+  job: PlannedJob,
+  plan: GroupPlan,
+  outcome: 'skipped' | 'budget',
+  reason: string,
+): JobResult {
   const now = new Date();
   return {
     name: job.name,
     command: job.command,
-    outcome: 'skipped',
+    outcome,
     exitCode: null,
     signal: null,
     pid: null,
@@ -100,7 +112,7 @@ export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): J
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: false,
     errorMessage: null,
-    reason: `needs ${need}, which did not succeed`,
+    reason,
     attempt: job.attempt,
     details: job.manifestFields,
   };

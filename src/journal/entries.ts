@@ -102,7 +102,7 @@ export function startEntry(
 export function endEntry(context: RunContext, result: JobResult): EndEntry {
   const entry: EndEntry = {
     phase: result.name,
-    status: statusOf(result.outcome),
+    status: statusOf(result),
     exit_code: result.exitCode,
     duration_sec: Math.round(result.durationMs / 1000),
     timestamp: isoSeconds(result.endedAt),
@@ -130,9 +130,11 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
   return withExtras(entry, result.details);
 }
 
-function statusOf(outcome: JobResult['outcome']): EndEntry['status'] {
-  if (outcome === 'success') return 'success';
-  return outcome === 'skipped' ? 'skipped' : 'failed';
+/** The original tool's status: a job that never ran (skipped, or not started for the budget) is skipped. */
+function statusOf(result: JobResult): EndEntry['status'] {
+  if (result.outcome === 'success') return 'success';
+  const neverRan = result.outcome === 'budget' && result.pid === null;
+  return result.outcome === 'skipped' || neverRan ? 'skipped' : 'failed';
 }
 
 /** Adds extra fields after the fixed ones; an extra never replaces a fixed field. */

@@ -1,10 +1,18 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
+import type { StartAdmission } from '../engine/admission.js';
 
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict, OutputWatcher } from '../model.js';
+import type {
+  GroupEvent,
+  JobResult,
+  JobSpec,
+  JobSpending,
+  JobVerdict,
+  OutputWatcher,
+} from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
@@ -63,6 +71,8 @@ export interface GroupOptions {
   readonly forkServer?: boolean;
   /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
   readonly failFast?: boolean;
+  /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
+  readonly admission?: StartAdmission;
   /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
   readonly executor?: ExecutorFactory;
 }
@@ -88,6 +98,9 @@ export interface PlannedJob {
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
   readonly watch: (() => OutputWatcher) | null;
   readonly startKey: string | null;
+  /** The agent CLI whose events the log holds; null for commands. */
+  readonly agent: string | null;
+  readonly spending: JobSpending;
 }
 
 /** A group, validated and with every default applied. */
@@ -115,6 +128,7 @@ export interface GroupPlan {
   readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
   readonly failFast: boolean;
+  readonly admission: StartAdmission | null;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -198,6 +212,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     staggerSameKeyMs,
     forkServer,
     failFast: failFast === true,
+    admission: options.admission ?? null,
   };
 }
 

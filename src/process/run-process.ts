@@ -25,6 +25,8 @@ export interface ProcessRequest {
   readonly stopSignals: readonly NodeJS.Signals[];
   /** Aborting it stops the process the way a timeout does. */
   readonly cancel: AbortSignal | null;
+  /** Aborting it stops this process alone, for the StopReason given as the abort's reason. */
+  readonly stop?: AbortSignal | null;
   /** Aborting it skips the rest of the grace. */
   readonly force: AbortSignal | null;
   readonly onSpawn: (pid: number, startedAt: Date) => void;
@@ -130,6 +132,9 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
     const onCancel = () => stop('cancel');
     if (request.cancel?.aborted === true) onCancel();
     else request.cancel?.addEventListener('abort', onCancel, { once: true });
+    const onStop = () => stop(request.stop?.reason as StopReason);
+    if (request.stop?.aborted === true) onStop();
+    else request.stop?.addEventListener('abort', onStop, { once: true });
     try {
       request.onSpawn(pid, startedAt);
     } catch {
@@ -141,6 +146,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
     cancelIdle?.();
     request.cancel?.removeEventListener('abort', onCancel);
     const at = Math.min(ended.at, endSeenAt ?? ended.at);
+    request.stop?.removeEventListener('abort', onStop);
 
     let ladder: LadderResult = { signals: [], firstAt: null, lastAfterMs: null };
     let stopReason: StopReason | null = null;

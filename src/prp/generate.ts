@@ -1,7 +1,8 @@
 // The PRP generator: the shipped five-phase workflow, then the quality gate, which re-runs the
 // assembly phase until the PRP scores at least the minimum or the regenerations run out.
 import path from 'node:path';
-
+import { SpendControl } from '../budget/control.js';
+import type { BudgetFlags } from '../budget/settings.js';
 import type { GroupResult, JobResult } from '../model.js';
 import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
@@ -30,6 +31,8 @@ export interface GenerateRequest {
   readonly concurrency?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** --max-cost, --max-tokens, --budget-soft, --limit, --prices: for all the attempts together. */
+  readonly budget?: BudgetFlags;
 }
 
 /** One attempt at the PRP: the phase 4 outcome and the score it reached. */
@@ -67,6 +70,7 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
     killAfterSec: request.killAfterSec,
     concurrency: request.concurrency,
     attempt,
+    ...(request.budget === undefined ? {} : { budget: request.budget }),
     ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
     ...(request.env === undefined ? {} : { env: request.env }),
   });
@@ -91,8 +95,10 @@ export async function generatePrp(
   const prpPath = `prps/${plan.feature}.md`;
   const attempts: PrpAttempt[] = [];
   let resume = request.resume;
+  // One budget for every attempt: a re-run of phase 4 spends from what is left.
+  const spending = new SpendControl(plan.budget);
   for (let attempt = 1; ; attempt += 1) {
-    const result = await runWorkflow(plan, { resume, ...withoutPrint(hooks) });
+    const result = await runWorkflow(plan, { resume, spending, ...withoutPrint(hooks) });
     const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
     const blocking = blockingPhase(result.group);
     attempts.push({ attempt, score: verdict.score, group: result.group, failedPhase: blocking });

@@ -9,6 +9,7 @@ import { renderFailures, renderFigures, renderJobs, renderStages } from './html/
 import { STYLE } from './html/style.js';
 import { renderTimeline, timelineOrigin } from './html/timeline.js';
 import type { ReportContext } from './markdown.js';
+import { spendHtml } from './spend-report.js';
 
 /** The report as HTML: a pure function of the report and its context. */
 export function renderHtml(report: RunReport, context: ReportContext): string {
@@ -34,6 +35,7 @@ export function renderHtml(report: RunReport, context: ReportContext): string {
     renderTimeline(report),
     renderStages(report),
     renderJobs(report, origin),
+    spendHtml(report.jobs, context.budget ?? null),
     renderFailures(report, context),
     '</main>',
     '</body>',

@@ -2,9 +2,17 @@
 // ETA, log directory), then the running and stopping jobs, then the latest failures, then as
 // many queued jobs (and, when room is left, latest successes) as fit, and one line for the
 // rest. When every job fits, every job is shown.
+import { formatBudgetEvent, formatCost, formatPause, formatSpend } from './budget-words.js';
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration, formatSeconds } from './format.js';
-import { bucketOf, find, type LiveJob, type LiveState, pendingNeeds } from './live-state.js';
+import {
+  bucketOf,
+  find,
+  type LiveJob,
+  type LiveSpend,
+  type LiveState,
+  pendingNeeds,
+} from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
 import { cut, padColumns } from './text-width.js';
 import { formatUsage } from './tokens.js';
@@ -44,12 +52,22 @@ export function renderFrame(
   const header = [
     palette.bold(cut(headerText(state, now), width)),
     palette.dim(cut(`  logs: ${displayPath(state.logDir)}`, width)),
+    ...(state.spend === undefined ? [] : [palette.yellow(cut(spendLine(state.spend, now), width))]),
   ].slice(0, Math.max(1, size.rows));
   const room = size.rows - header.length;
   if (room <= 0) return header;
   const spin = SPINNER[Math.floor(now / 100) % SPINNER.length] ?? '*';
   const row = (job: LiveJob) => {
-    const [symbol, rest, colour] = describe(state, job, now, spin, palette, lastLine);
+    const spent = state.spend?.jobs[job.name];
+    const [symbol, rest, colour] = describe(
+      state,
+      job,
+      now,
+      spin,
+      palette,
+      lastLine,
+      spent?.cost_usd,
+    );
     const name = padColumns(cut(job.name, state.nameWidth), state.nameWidth);
     // Cut before colouring, so that escape sequences never count against the width.
     return colour(cut(`  ${symbol} ${name}  ${rest}`, width));
@@ -134,6 +152,7 @@ function describe(
   spin: string,
   palette: Palette,
   lastLine: (logPath: string) => string,
+  cost: number | null | undefined,
 ): [string, string, (text: string) => string] {
   if (job.state === 'queued') {
     const waiting = pendingNeeds(state, job.name);
@@ -152,14 +171,25 @@ function describe(
   const elapsed = formatDuration(now - job.startedAt);
   const limit = job.timeoutSec > 0 ? ` / ${formatSeconds(job.timeoutSec)}` : '';
   const stopping = job.state === 'stopping' ? 'stopping… ' : '';
-  // An agent's row: what it is doing in words, and its tokens so far; else the log's last line.
+  // An agent's row: what it is doing in words, its spend and tokens so far; else the log's last line.
+  const spent = cost === undefined ? '' : `${formatCost(cost)} `;
   const tokens = job.usage === undefined ? '' : `[${formatUsage(job.usage)}] `;
   // Until its first activity, an agent's raw JSON event is not shown either.
   const last = job.activity ?? lastLine(job.logPath);
-  const output = `${tokens}${job.agent === true && job.activity === undefined && last.startsWith('{') ? '' : last}`;
+  const output = `${spent}${tokens}${job.agent === true && job.activity === undefined && last.startsWith('{') ? '' : last}`;
   return [
     spin,
     `${(elapsed + limit).padEnd(16)}${stopping}${output}`,
     job.state === 'stopping' ? palette.yellow : palette.cyan,
   ];
+}
+
+/** The line under the header: the run's spend, the last budget event, the paused providers. */
+function spendLine(spend: LiveSpend, now: number): string {
+  const parts = [spend.run === null ? 'spent nothing yet' : `spent ${formatSpend(spend.run)}`];
+  if (spend.budget !== null) parts.push(formatBudgetEvent(spend.budget));
+  for (const [provider, pause] of Object.entries(spend.pauses)) {
+    if (pause.until > now) parts.push(formatPause(provider, pause.until - now, pause.reason));
+  }
+  return `  ${parts.join(' · ')}`;
 }

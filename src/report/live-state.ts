@@ -1,7 +1,7 @@
 // The state the live view and the progress lines draw: every job's place in its life, folded
 // from the engine's events. Kept in place (one array, one index), so that a group of 100,000
 // jobs costs the same per event as a group of ten.
-import type { GroupEvent, JobResult, TokenUsage } from '../model.js';
+import type { GroupEvent, JobResult, Spend, TokenUsage } from '../model.js';
 
 /** One job as the live view knows it. */
 export type LiveJob =
@@ -54,6 +54,18 @@ export interface LiveState {
   finishedCount: number;
   /** The widest job name, in characters. */
   nameWidth: number;
+  /** What the agent jobs and the run have spent so far (from `usage` events). */
+  spend?: LiveSpend;
+}
+
+/** The spend part of the live view. */
+export interface LiveSpend {
+  readonly jobs: Readonly<Record<string, Spend>>;
+  readonly run: Spend | null;
+  /** The last budget event, in words. */
+  readonly budget: Extract<GroupEvent, { type: 'budget' }> | null;
+  /** Providers paused after a rate limit: until when (epoch ms), and why. */
+  readonly pauses: Readonly<Record<string, { readonly until: number; readonly reason: string }>>;
 }
 
 /** The state before the first event. */
@@ -74,6 +86,8 @@ export function emptyLiveState(): LiveState {
     nameWidth: 4,
   };
 }
+
+const NO_LIVE_SPEND: LiveSpend = { jobs: {}, run: null, budget: null, pauses: {} };
 
 /** Folds one event into the state, in place, and returns it. */
 export function applyEvent(state: LiveState, event: GroupEvent, now: number): LiveState {
@@ -119,6 +133,20 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
       }
       if (result.outcome === 'success') state.successes.push(result.name);
       else if (result.outcome !== 'skipped') state.failures.push(result.name);
+      return state;
+    }
+    case 'usage': {
+      const spend = state.spend ?? NO_LIVE_SPEND;
+      state.spend = { ...spend, jobs: { ...spend.jobs, [event.name]: event.job }, run: event.run };
+      return state;
+    }
+    case 'budget':
+      state.spend = { ...(state.spend ?? NO_LIVE_SPEND), budget: event };
+      return state;
+    case 'provider-pause': {
+      const spend = state.spend ?? NO_LIVE_SPEND;
+      const pause = { until: event.until.getTime(), reason: event.reason };
+      state.spend = { ...spend, pauses: { ...spend.pauses, [event.provider]: pause } };
       return state;
     }
     case 'run-end':

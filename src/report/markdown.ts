@@ -3,6 +3,7 @@
 import type { RunReport } from './analysis.js';
 import { criticalPathText, efficiencyText, formatDuration } from './format.js';
 import type { JobView } from './run-view.js';
+import { spendMarkdown } from './spend-report.js';
 import { formatTotals } from './tokens.js';
 
 /** What the report is about, beyond the jobs themselves. */
@@ -11,6 +12,8 @@ export interface ReportContext {
   readonly logDir: string;
   /** The last lines of each failed job's log. */
   readonly tails: Readonly<Record<string, readonly string[]>>;
+  /** The run's spend against its budget, in words (from spend.json); absent without accounting. */
+  readonly budget?: string | null;
 }
 
 /** The report as Markdown text. */
@@ -47,6 +50,7 @@ export function formatMarkdown(report: RunReport, context: ReportContext, runLis
     '| job | state | exit | starts at | duration | attempts | tokens | cost |',
     '|---|---|---|---|---|---|---|---|',
     ...report.jobs.map((job) => jobRow(job, report.startedAt)),
+    ...spendMarkdown(report.jobs, context.budget ?? null),
   ];
   if (report.failures.length > 0) {
     lines.push('', '## Failures');
@@ -80,7 +84,8 @@ function jobRow(job: JobView, start: Date | null): string {
       ? '-'
       : `+${formatDuration(job.startedAt.getTime() - start.getTime())}`;
   const tokens = job.inputTokens === null ? '-' : `${job.inputTokens} / ${job.outputTokens ?? 0}`;
-  const cost = job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`;
+  const estimated = job.costSource === 'estimated' ? ' (estimated)' : '';
+  const cost = job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}${estimated}`;
   const duration = job.durationMs === null ? '-' : formatDuration(job.durationMs);
   return `| ${job.name} | ${job.state} | ${job.exitCode ?? '-'} | ${offset} | ${duration} | ${job.attempts} | ${tokens} | ${cost} |`;
 }

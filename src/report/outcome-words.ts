@@ -39,6 +39,8 @@ export function describeOutcome(result: JobResult): string {
       return `LOST (${result.reason ?? 'the worker running it is gone'})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
+    case 'budget':
+      return `BUDGET (${result.pid === null ? 'not started' : 'stopped'}: ${result.reason ?? 'the budget was spent'})`;
   }
 }
 

@@ -1,6 +1,7 @@
 // The lines parex prints to stderr while a group runs: one when a job starts, one when it ends,
 // and on a non-terminal the progress of the whole group with an ETA.
 import type { GroupEvent, StopReason } from '../model.js';
+import { formatBudgetEvent, formatPause } from './budget-words.js';
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration } from './format.js';
 import type { LiveState } from './live-state.js';
@@ -23,10 +24,17 @@ export function progressLine(event: GroupEvent): string | null {
       return `${PREFIX} finished ${result.name} (${pid}): ${describeOutcome(result)} in ${formatDuration(result.durationMs)}`;
     }
     case 'job-skip':
-      return `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+      return event.result.outcome === 'budget'
+        ? `${PREFIX} not started ${event.result.name} (budget): ${event.result.reason ?? ''}`
+        : `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+    case 'budget':
+      return `${PREFIX} ${formatBudgetEvent(event)}`;
+    case 'provider-pause':
+      return `${PREFIX} ${formatPause(event.provider, event.waitMs, event.reason)}: ${event.name} was rate-limited`;
     case 'job-activity':
-    case 'job-usage':
     case 'run-end':
+    case 'job-usage':
+    case 'usage':
       return null;
   }
 }
@@ -35,6 +43,7 @@ function reasonText(reason: StopReason | 'leftovers'): string {
   if (reason === 'timeout') return 'timeout';
   if (reason === 'stall') return 'no output for too long';
   if (reason === 'cancel') return 'run cancelled';
+  if (reason === 'budget') return 'budget reached';
   return 'it exited but left processes behind';
 }
 

@@ -23,6 +23,8 @@ export interface JobView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** Where costUsd comes from: reported, estimated (price table) or unknown; null when not accounted. */
+  readonly costSource?: string | null;
   /** The token fields of its line (input_tokens, cached_input_tokens, ... cost_usd), for totals. */
   readonly tokens?: Readonly<Record<string, unknown>>;
   readonly reason: string | null;
@@ -120,7 +122,10 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
 
 function fields(
   entry: ManifestEntry,
-): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'tokens'> {
+): Pick<
+  JobView,
+  'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'costSource' | 'tokens'
+> {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
     typeof record[key] === 'number' ? (record[key] as number) : null;
@@ -130,6 +135,10 @@ function fields(
     inputTokens: number('input_tokens'),
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
-    tokens: Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+    costSource: typeof record.cost_source === 'string' ? record.cost_source : null,
+    tokens: {
+      ...Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+      ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
+    },
   };
 }

@@ -15,6 +15,7 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   spawn_error: 'SPAWN ERROR',
   skipped: 'SKIPPED',
   stalled: 'STALLED',
+  budget: 'BUDGET',
 };
 
 /** The status table as lines: a count line, then one row per job. */

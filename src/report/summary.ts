@@ -1,5 +1,5 @@
 // The summary printed when a group ends: every job's outcome, duration and log, then the speedup.
-import type { GroupResult, JobResult, SpeedupFigures } from '../model.js';
+import type { GroupResult, JobResult, SpeedupFigures, Spend } from '../model.js';
 import {
   alignColumns,
   criticalPathText,
@@ -9,6 +9,7 @@ import {
   shortCommand,
 } from './format.js';
 import { describeOutcome } from './outcome-words.js';
+import { figuresOf, spendCell, spendLines } from './spend-summary.js';
 import { formatTotals, sumTokens } from './tokens.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
@@ -21,11 +22,13 @@ const COMMAND_COLUMNS = 32;
 
 /** The end-of-run summary as lines of text; every job up to `maxRows` jobs, else the others. */
 export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): string[] {
+  const jobSpend = group.spend?.jobs ?? {};
+  const spent = Object.keys(jobSpend).length > 0;
   const failed = group.results.filter((result) => result.outcome !== 'success');
   const short = group.results.length + group.notStarted.length > maxRows;
   const shown = short ? failed.slice(0, maxRows) : group.results;
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
-  const rows = [['JOB', 'COMMAND', 'OUTCOME', 'TIME', 'LOG']];
+  const rows = [['JOB', 'COMMAND', 'OUTCOME', 'TIME', ...(spent ? ['SPEND'] : []), 'LOG']];
   for (const result of shown) {
     const ran = result.pid !== null;
     rows.push([
@@ -33,11 +36,14 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       shortCommand(result.command, COMMAND_COLUMNS),
       describeOutcome(result),
       ran ? formatDuration(result.durationMs) : '-',
+      ...(spent ? [spendCell(spendOf(result.name, jobSpend))] : []),
       ran ? displayPath(result.logPath) : '-',
     ]);
   }
   const why = group.haltedBy === null ? 'run cancelled' : `${group.haltedBy.reason}`;
-  for (const name of notStarted) rows.push([name, '', `NOT STARTED (${why})`, '-', '-']);
+  for (const name of notStarted) {
+    rows.push([name, '', `NOT STARTED (${why})`, '-', ...(spent ? ['-'] : []), '-']);
+  }
   const { speedup } = group;
   const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
   const succeeded = group.results.length - failed.length;
@@ -54,6 +60,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
   lines.push(
     `  ${figuresLine(speedup)}`,
     ...(speedup.criticalPath.length === 0 ? [] : [`  critical path ${criticalPathText(speedup)}`]),
+    ...spendLines(group),
     ...countLines(group),
   );
   const totals = sumTokens(group.results.map((result) => result.details));
@@ -106,6 +113,11 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+function spendOf(name: string, jobs: Readonly<Record<string, Spend>>) {
+  const spend = jobs[name];
+  return spend === undefined ? null : figuresOf(spend);
 }
 
 /** Wall time, sum, speedup and efficiency on one line, as the summary and status print them. */

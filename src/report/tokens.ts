@@ -27,7 +27,12 @@ export function sumTokens(jobs: readonly TokenFields[]): TokenTotals | null {
     typeof fields[key] === 'number' ? (fields[key] as number) : 0;
   const reported = jobs.filter((fields) => typeof fields.input_tokens === 'number');
   if (reported.length === 0) return null;
-  const costs = jobs.filter((fields) => typeof fields.cost_usd === 'number');
+  // Only costs the agents reported: an estimate from the price table (cost_source) is not one.
+  const costs = jobs.filter(
+    (fields) =>
+      typeof fields.cost_usd === 'number' &&
+      (fields.cost_source === undefined || fields.cost_source === 'reported'),
+  );
   const sum = (key: string) => reported.reduce((total, fields) => total + number(fields, key), 0);
   return {
     jobs: reported.length,

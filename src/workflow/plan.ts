@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
+import { type BudgetFlags, type BudgetSettings, budgetSettings } from '../budget/settings.js';
 import { ancestors, waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
@@ -28,6 +29,8 @@ export interface RunSettings {
   readonly minScore: number | null;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** --max-cost, --max-tokens, --budget-soft, --limit, --prices. */
+  readonly budget?: BudgetFlags;
 }
 
 /** One phase, ready to become a job. */
@@ -57,6 +60,8 @@ export interface PlannedPhase {
   readonly env: Readonly<Record<string, string>>;
   /** The least "Score: N/10" the first output must show; null for no score check. */
   readonly minScore: number | null;
+  /** The USD the phase declares it needs (`expect_cost`), checked against the budget left. */
+  readonly expectCostUsd: number | null;
 }
 
 /** A whole run, planned. */
@@ -73,6 +78,8 @@ export interface WorkflowPlan {
   /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
   readonly failFast: boolean;
   readonly settings: RunSettings;
+  /** Budgets, per-agent caps and the price table. */
+  readonly budget: BudgetSettings;
 }
 
 /** Plans the run; throws one UsageError listing every problem found. */
@@ -128,6 +135,10 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     staggerSameAgentSec: defaults.stagger_same_agent ?? null,
     failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
+    budget: budgetSettings(
+      { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
+      settings.budget ?? {},
+    ),
   };
 }
 
@@ -192,6 +203,7 @@ function planPhase(
     runsOn: declared.runs_on ?? [],
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
+    expectCostUsd: declared.expect_cost ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { AGENT_NAMES, type AgentName } from '../agents/types.js';
+import type { BudgetFlags } from '../budget/settings.js';
 import { UsageError } from '../errors.js';
 import { extractFeatureName } from '../names/feature-name.js';
 import { assertValidName } from '../names/validate.js';
@@ -27,6 +28,7 @@ export interface RunRequest {
   readonly minScore?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  readonly budget?: BudgetFlags;
 }
 
 /** Checks the request and the workflow and plans the run; throws one UsageError on any problem. */
@@ -62,6 +64,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     minScore: request.minScore ?? null,
     cwd,
     env: request.env ?? process.env,
+    ...(request.budget === undefined ? {} : { budget: request.budget }),
   };
   return planWorkflow(workflow, settings);
 }

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
 import { agentWatcher } from '../agents/watch.js';
+import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
-import type { GroupResult, JobSpec } from '../model.js';
+import type { GroupResult, JobSpec, OutputWatcher } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
@@ -33,6 +34,8 @@ type PassedOn =
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
+  /** The budgets of several runs together (the PRP quality gate); else the plan's, for this run. */
+  readonly spending?: SpendControl;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -76,10 +79,12 @@ export async function runWorkflow(
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
     mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
   }
-  const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
+  const { resume: _resume, onReuse: _onReuse, spending: shared, ...passedOn } = options;
+  const spending = shared ?? new SpendControl(plan.budget);
   const group = await runGroup({
     ...passedOn,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
+    admission: spending,
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
@@ -98,6 +103,7 @@ function phaseJob(
   planned: PlannedPhase,
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
+  spending: SpendControl,
 ): JobSpec {
   const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
@@ -133,7 +139,17 @@ function phaseJob(
     attempt: plan.settings.attempt,
     ...(adapter.binary === null
       ? {}
-      : { watch: () => agentWatcher(adapter), startKey: adapter.binary }),
+      : {
+          watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
+          startKey: adapter.binary,
+          agent: phase.agent,
+          spending: {
+            model: phase.request.model,
+            phase: phase.id,
+            phaseJobs: 1,
+            expectCostUsd: phase.expectCostUsd,
+          },
+        }),
     manifestFields: {
       agent: phase.agent,
       agent_version: binary?.version ?? null,
@@ -147,5 +163,19 @@ function phaseJob(
       ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
     evaluate: (result) => judgePhase(phase, result, plan.settings.cwd),
+  };
+}
+
+/** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */
+function watchingRateLimits(
+  name: string,
+  watcher: OutputWatcher,
+  spending: SpendControl,
+): OutputWatcher {
+  return {
+    line: (text) => {
+      spending.watchLine(name, text);
+      return watcher.line(text);
+    },
   };
 }

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
+import { priceTableSchema } from '../budget/prices.js';
+import { CAPPED_AGENTS } from '../options/budget-flags.js';
 import { OUTPUT_MODES } from '../options/output.js';
 
 const seconds = z.number().nonnegative().finite();
@@ -35,6 +37,12 @@ const duration = z.union(
   { error: 'give a number of seconds, or a duration such as 1s or 500ms' },
 );
 
+/** A budget: the most USD and tokens (input + output) that its agent jobs may spend. */
+const budgetSchema = z.strictObject({
+  cost_usd: z.number().positive().finite().optional(),
+  tokens: z.number().int().positive().optional(),
+});
+
 const phaseSchema = z.strictObject({
   id: z.string(),
   description: z.string().optional(),
@@ -53,6 +61,8 @@ const phaseSchema = z.strictObject({
     .min(1)
     .optional(),
   min_score: z.number().min(0).max(10).optional(),
+  budget: budgetSchema.optional(),
+  expect_cost: z.number().nonnegative().finite().optional(),
   ...agentOptions,
 });
 
@@ -82,6 +92,9 @@ export const workflowSchema = z.strictObject({
     })
     .optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  budget: budgetSchema.optional(),
+  limits: z.partialRecord(z.enum(CAPPED_AGENTS), z.number().int().positive()).optional(),
+  prices: priceTableSchema.optional(),
   phases: z.array(phaseSchema).min(1),
 });
 

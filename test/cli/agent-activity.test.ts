@@ -46,7 +46,11 @@ test('the live view shows what each agent is doing in words, with its tokens so 
   );
   // Each row is checked on the screen that first shows it (the agents sleep 4 s in there).
   const rows: [string, RegExp][] = [
-    ['tool Write notes.md', /^ {2}\S c +\S+ \/ 600s +\[\d+ in \/ \d+ out\] tool Write notes\.md$/m],
+    // Its cost so far first (estimated until claude's result reports it), then its tokens.
+    [
+      'tool Write notes.md',
+      /^ {2}\S c +\S+ \/ 600s +\$\d+\.\d{4} \[\d+ in \/ \d+ out\] tool Write notes\.md$/m,
+    ],
     ['$ sleep 4', /^ {2}\S x +\S+ \/ 600s +\$ sleep 4$/m],
     [
       'tool run_shell_command sleep 4 && echo ok',

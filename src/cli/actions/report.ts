@@ -5,12 +5,14 @@ import { writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
+import { readSpendFile } from '../../budget/spend-file.js';
 import { UsageError } from '../../errors.js';
 import { tailLines } from '../../journal/log-tail.js';
 import { formatRunList, formatSideBySide } from '../../report/compare.js';
 import { displayPath } from '../../report/format.js';
 import { renderHtml } from '../../report/html.js';
 import { reportJson } from '../../report/json.js';
+import { liveSpendLine } from '../../report/live-spend.js';
 import { formatMarkdown, type ReportContext } from '../../report/markdown.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { type AnalysedRun, loadRuns } from '../load-jobs.js';
@@ -41,8 +43,10 @@ export async function reportAction(
   const chosen = chooseRun(runs, textOption(command, 'run') ?? source.runId, source.manifestPath);
   const { report } = chosen;
   const redact = environmentRedactor();
+  const live = readSpendFile(source.logDir);
   const group = chosen.jobs[0]?.group;
   const context: ReportContext = {
+    budget: live !== null && live.runId === chosen.runId ? liveSpendLine(live) : null,
     title: `parex report: run ${chosen.runId}${group ? ` (${group})` : ''}`,
     logDir,
     tails: Object.fromEntries(

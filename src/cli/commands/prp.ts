@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
+import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
 import {
   addOutputOptions,
@@ -49,7 +50,7 @@ export function registerPrp(program: Command): void {
       'after',
       '\nFiles: planning in prps/<feature>/planning/, logs and manifest in prps/<feature>/codex/logs/,\nthe PRP in prps/<feature>.md.\n\nExample:\n  parex prp generate prps/INITIAL_user_auth.md --agent claude\n\nExit status: 0 the PRP exists and passes; 1 a phase failed or the score stayed below the\nminimum; 2 invalid input or a missing agent (nothing ran); 130/143/129 interrupted.',
     );
-  addRunOptions(addOutputOptions(generate)).action(
+  addBudgetOptions(addRunOptions(addOutputOptions(generate))).action(
     async (initial: string, _options: unknown, command: Command) => {
       process.exitCode = await generateAction(initial, command);
     },
@@ -86,6 +87,7 @@ async function generateAction(initial: string, command: Command): Promise<number
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
     resume: command.getOptionValue('resume') === true,
     ...readLimitOptions(command),
+    budget: readBudgetOptions(command),
   };
   const runOptions = readRunOptions(command);
   const mode = outputMode(command);

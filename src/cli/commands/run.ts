@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { type Command, Option } from 'commander';
 
+import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
 import {
   addOutputOptions,
@@ -24,9 +25,14 @@ Examples:
   parex run flow.yaml --feature billing --var TOPIC=invoices --dry-run
   parex run flow.yaml --feature billing --resume
 
+Budgets: --max-cost and --max-tokens (or budget: in the workflow) warn at 80%;
+at the limit no new agent phase starts and running ones are stopped (outcome
+budget). --limit claude=2 caps one agent's phases at once. A rate limit
+pauses new starts of that agent only. See docs/budgets.md.
+
 Exit status: 0 every phase succeeded (or was reused); 1 a phase failed, timed
-out, was killed or skipped; 2 the workflow or a flag is invalid, or an agent
-is not installed (nothing ran); 130/143/129 interrupted.`;
+out, was killed, skipped or stopped by a budget; 2 the workflow or a flag is
+invalid, or an agent is not installed (nothing ran); 130/143/129 interrupted.`;
 
 /** Adds the run command to the program. */
 export function registerRun(program: Command): void {
@@ -63,7 +69,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addRunOptions(addOutputOptions(run)).action(
+  addBudgetOptions(addRunOptions(addOutputOptions(run))).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -82,6 +88,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     vars: command.getOptionValue('var') as string[],
     agent: textOption(command, 'agent'),
     ...readLimitOptions(command),
+    budget: readBudgetOptions(command),
   });
   const resume = command.getOptionValue('resume') === true;
   const runOptions = readRunOptions(command);
