@@ -2,12 +2,12 @@
 import path from 'node:path';
 
 import { UsageError } from '../errors.js';
-import { findCycle } from '../graph/topology.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
-import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
+import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
+import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
 import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
 
@@ -183,123 +183,4 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     staggerMs,
     forkServer,
   };
-}
-
-function planJob(
-  job: JobSpec | string,
-  index: number,
-  logDir: string,
-  groupTimeoutSec: number,
-  groupIdleSec: number,
-): PlannedJob {
-  const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
-  const name = assertValidName(spec.name, 'job name');
-  const timeoutSec =
-    spec.timeoutSec === undefined
-      ? groupTimeoutSec
-      : validateSeconds(spec.timeoutSec, `the timeout of job ${name}`, '0 means no timeout');
-  const idleTimeoutSec =
-    spec.idleTimeoutSec === undefined
-      ? groupIdleSec
-      : validateSeconds(spec.idleTimeoutSec, `the idle timeout of job ${name}`, '0 means never');
-  return {
-    name,
-    idleTimeoutSec,
-    ...commandOf(spec, name),
-    input: spec.input ?? null,
-    env: spec.env ?? {},
-    timeoutSec,
-    stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
-    logPath: resolveInside(logDir, `${name}.log`),
-    needs: spec.needs ?? [],
-    cwd: spec.cwd ?? null,
-    attempt: validateAttempt(spec.attempt ?? 1, name),
-    manifestFields: spec.manifestFields ?? {},
-    evaluate: spec.evaluate ?? null,
-  };
-}
-
-function validateAttempt(attempt: number, name: string): number {
-  if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new UsageError(
-      `the attempt number of job ${name} must be a whole number from 1; got ${attempt}`,
-      'attempts are counted from 1 in the manifest',
-      'leave it out for a first attempt',
-    );
-  }
-  return attempt;
-}
-
-function checkNeeds(jobs: readonly PlannedJob[]): void {
-  const names = new Set(jobs.map((job) => job.name));
-  for (const job of jobs) {
-    for (const need of job.needs) {
-      if (!names.has(need) || need === job.name) {
-        throw new UsageError(
-          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
-          'a job starts only after every job it needs has succeeded',
-          `name only other jobs of the group: ${[...names].filter((other) => other !== job.name).join(', ') || '(none)'}`,
-        );
-      }
-    }
-  }
-  const cycle = findCycle(jobs);
-  if (cycle !== null) {
-    throw new UsageError(
-      `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,
-      'no job of a cycle could ever start',
-      'remove one of those needs',
-    );
-  }
-}
-
-function commandOf(spec: JobSpec, name: string): Pick<PlannedJob, 'argv' | 'command'> {
-  if (typeof spec.command === 'string' && spec.argv === undefined) {
-    if (spec.command.trim() === '') {
-      throw new UsageError(
-        `job ${name} has an empty command`,
-        'an empty command line would run nothing and report success',
-        'give the command to run, e.g. "npm test"',
-      );
-    }
-    return { argv: [DEFAULTS.shell, '-c', spec.command], command: spec.command };
-  }
-  const [file, ...args] = spec.argv ?? [];
-  if (spec.command !== undefined || file === undefined || file === '') {
-    throw new UsageError(
-      `job ${name} needs exactly one of "command" (a shell line) and "argv" (a program and its arguments)`,
-      spec.command === undefined ? 'it has neither, or an empty argv' : 'it has both',
-      'keep one of the two',
-    );
-  }
-  return { argv: [file, ...args], command: [file, ...args].join(' ') };
-}
-
-function validateStopSignals(
-  signals: readonly NodeJS.Signals[],
-  name: string,
-): readonly NodeJS.Signals[] {
-  if (signals.length === 0 || signals.at(-1) !== 'SIGKILL') {
-    throw new UsageError(
-      `the stop signals of job ${name} must end with SIGKILL; got ${JSON.stringify(signals)}`,
-      'only SIGKILL cannot be ignored, so without it a stopped job could run forever',
-      'end the list with "SIGKILL", e.g. ["SIGTERM", "SIGKILL"]',
-    );
-  }
-  return signals;
-}
-
-function rejectDuplicates(names: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const name of names) {
-    const key = name.toLowerCase();
-    if (seen.has(key)) {
-      throw new UsageError(
-        `the job name ${JSON.stringify(name)} is used twice (names are compared ignoring case)`,
-        'each job writes its own log file NAME.log, so two jobs with one name would overwrite each other',
-        'give every job a different name (see --names)',
-      );
-    }
-    seen.add(key);
-  }
 }

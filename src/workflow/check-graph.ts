@@ -1,0 +1,58 @@
+// Checks of a workflow's phase graph: valid and unique ids, needs that name other phases, no cycles.
+import { findCycle } from '../graph/topology.js';
+import { checkName } from '../names/validate.js';
+import type { LoadedPhase } from './load.js';
+import type { Problem } from './problems.js';
+import type { WorkflowSource } from './source.js';
+
+/** Adds a problem for each bad or repeated id, each unknown need, and a dependency cycle. */
+export function checkIdsAndNeeds(
+  phases: readonly LoadedPhase[],
+  source: WorkflowSource,
+  problems: Problem[],
+): void {
+  const ids = new Map<string, number>();
+  for (const phase of phases) {
+    const problem = checkName(phase.id);
+    if (problem !== null) {
+      problems.push(
+        source.at(
+          ['phases', phase.index, 'id'],
+          `invalid phase id ${JSON.stringify(phase.id)}: ${problem.why}; ${problem.fix}`,
+        ),
+      );
+    } else if (ids.has(phase.id.toLowerCase())) {
+      problems.push(
+        source.at(
+          ['phases', phase.index, 'id'],
+          `phase id "${phase.id}" is used twice (ids are compared ignoring case)`,
+        ),
+      );
+    }
+    ids.set(phase.id.toLowerCase(), phase.index);
+  }
+  for (const phase of phases) {
+    phase.needs.forEach((need, position) => {
+      if (need === phase.id) {
+        problems.push(
+          source.at(['phases', phase.index, 'needs', position], `phase ${phase.id} needs itself`),
+        );
+      } else if (!phases.some((other) => other.id === need)) {
+        const list = phases.map((other) => other.id).join(', ');
+        problems.push(
+          source.at(
+            ['phases', phase.index, 'needs', position],
+            `unknown phase "${need}" in needs (phases: ${list})`,
+          ),
+        );
+      }
+    });
+  }
+  const cycle = findCycle(phases.map((phase) => ({ name: phase.id, needs: phase.needs })));
+  if (cycle !== null) {
+    const first = phases.find((phase) => phase.id === cycle[0]);
+    problems.push(
+      source.at(['phases', first?.index ?? 0, 'needs'], `dependency cycle: ${cycle.join(' -> ')}`),
+    );
+  }
+}
