@@ -13,7 +13,7 @@ import {
   quietRenderer,
   type Renderer,
 } from './live/renderer.js';
-import { environmentRedactor } from './redact.js';
+import { cliRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** The hooks a run gets: cancellation on signals, events for the renderer, notes for the user. */
@@ -44,7 +44,7 @@ export async function withSession(
   mode: OutputMode,
   body: (hooks: SessionHooks) => Promise<SessionOutcome>,
 ): Promise<number> {
-  const renderer = await chooseRenderer(mode);
+  const renderer = redacted(await chooseRenderer(mode));
   const signals = stopOnSignals((message) => renderer.note(message), graceSec);
   let outcome: SessionOutcome | null = null;
   try {
@@ -67,16 +67,22 @@ export async function withSession(
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  if (mode.json) {
-    const redact = environmentRedactor();
-    return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
-  }
+  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${line}\n`));
   if (mode.quiet) return quietRenderer();
   if (process.stderr.isTTY === true && process.env.TERM !== 'dumb') {
     const { ttyRenderer } = await import('./live/tty.js');
     return ttyRenderer(process.stderr);
   }
   return plainRenderer(printError, palette(colorEnabled(process.stderr)));
+}
+
+/** The renderer, shown only redacted events, results and notes (the run's secrets, once known). */
+function redacted(renderer: Renderer): Renderer {
+  return {
+    onEvent: (event) => renderer.onEvent(cliRedactor().record(event)),
+    note: (message) => renderer.note(cliRedactor().text(message)),
+    finish: (result) => renderer.finish(result === null ? null : cliRedactor().record(result)),
+  };
 }
 
 /** Adds the run to the history that `parex runs` and `parex status` read; never fails the run. */
@@ -86,7 +92,7 @@ function recordRun(runId: string, logDir: string, renderer: Renderer): void {
       run_id: runId,
       log_dir: logDir,
       started_at: new Date().toISOString(),
-      command: environmentRedactor()(process.argv.slice(2)),
+      command: cliRedactor().deep(process.argv.slice(2)),
     });
   } catch (error) {
     renderer.note(

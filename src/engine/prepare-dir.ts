@@ -1,7 +1,8 @@
 // Makes the log directory and opens the manifest: the first writes of a run, after validation.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
+import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
 import { ManifestRecorder } from '../journal/recorder.js';
 import type { GroupPlan } from '../options/normalize.js';
 import { type LogDirLock, lockLogDir } from './lock.js';
@@ -54,12 +55,23 @@ function makeLogDir(plan: GroupPlan): void {
         'choose another --log-dir, or move that file away',
       );
     }
-    mkdirSync(logDir, { recursive: true });
+    makeDirectories(logDir);
     accessSync(logDir, constants.W_OK);
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof DirectoryError) throw directoryProblem(logDir, error);
     throw unwritable(logDir, error as NodeJS.ErrnoException);
   }
+}
+
+function directoryProblem(logDir: string, error: DirectoryError): UsageError {
+  return new UsageError(
+    `cannot make the log directory ${logDir}: ${error.message}`,
+    'every job needs its log file there, and the manifest records the run',
+    error.code === 'EPSEUDOFS'
+      ? 'choose a --log-dir on a real file system, e.g. under the project or /tmp'
+      : 'pick another --log-dir, or fix the path or its permissions',
+  );
 }
 
 function unwritable(logDir: string, { code, message }: NodeJS.ErrnoException): UsageError {

@@ -4,6 +4,7 @@ import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';
 import { runProcess } from '../process/run-process.js';
 import { classify } from './classify.js';
+import { failureTail } from './failure-tail.js';
 
 /** Runs one planned job to the end of its process group and returns its result. */
 export async function runJob(
@@ -65,8 +66,10 @@ export async function runJob(
     reason: null,
     attempt: job.attempt,
     details: job.manifestFields,
+    logTail: [],
   };
-  return ran.pid === null ? result : applyVerdict(result, job);
+  const judged = ran.pid === null ? result : await applyVerdict(result, job);
+  return { ...judged, logTail: failureTail(judged, plan) };
 }
 
 /** The result of a job that never ran because a job it needs did not succeed. */
@@ -93,6 +96,7 @@ export function skippedResult(job: PlannedJob, plan: GroupPlan, need: string): J
     reason: `needs ${need}, which did not succeed`,
     attempt: job.attempt,
     details: job.manifestFields,
+    logTail: [],
   };
 }
 

@@ -16,8 +16,22 @@ export const DEFAULTS = {
   stopSignals: ['SIGTERM', 'SIGKILL'] as readonly NodeJS.Signals[],
   /** The shell that runs command lines. */
   shell: '/bin/sh',
-  /** Names of variables whose values are secrets, hidden in the manifest, status and report. */
-  secretPatterns: ['*_API_KEY', '*_TOKEN', '*_SECRET', '*_PASSWORD'] as readonly string[],
+  /** Names of variables whose values are secrets (compared ignoring case), hidden in every record
+   * and output of a run. */
+  secretPatterns: [
+    '*_API_KEY',
+    '*_TOKEN',
+    '*_SECRET',
+    '*_SECRET_*',
+    '*_PASSWORD*',
+    '*_CREDENTIALS',
+    '*_PRIVATE_KEY',
+  ] as readonly string[],
+  /** Values of variables named by a default pattern shorter than this are not hidden (a value
+   * such as "postgres" or "2026" is more likely a setting than a secret); --secret-env forces any. */
+  secretMinLength: 8,
+  /** Lines of a failed job's log kept (redacted) on its completion line, for report and status. */
+  failureTailLines: 20,
   /** Retries of a job whose failure looks transient; 0 means none. */
   retries: 0,
   /** Seconds before the first retry; each next retry waits twice as long. */

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { assertValidName } from '../names/validate.js';
+import type { Redactor } from '../redact/redactor.js';
 import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
 import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
-import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
+import { runRedactor, withoutVariables } from './secrets.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
@@ -95,7 +96,9 @@ export interface GroupPlan {
   readonly onEvent: (event: GroupEvent) => void;
   readonly force: boolean;
   readonly onWarning: (message: string) => void;
-  /** Hides the values of secret variables in what parex writes. */
+  /** Hides the values of the run's secrets in what parex writes and prints. */
+  readonly redactor: Redactor;
+  /** Redacts the free-text fields of a record (a manifest line); the same as redactor.record. */
   readonly redact: <T>(value: T) => T;
   readonly retries: number;
   readonly retryDelaySec: number;
@@ -156,6 +159,11 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec, idleTimeoutSec));
   rejectDuplicates(planned.map((job) => job.name));
   checkNeeds(planned);
+  const redactor = runRedactor({
+    env,
+    jobEnvs: planned.map((job) => job.env),
+    patterns: secretPatterns,
+  });
   return {
     jobs: planned,
     concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
@@ -172,12 +180,8 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     onEvent,
     force,
     onWarning,
-    redact: makeRedactor(
-      secretValues(Object.assign({}, env, ...planned.map((job) => job.env)), [
-        ...DEFAULTS.secretPatterns,
-        ...secretPatterns,
-      ]),
-    ),
+    redactor,
+    redact: redactor.record,
     retries,
     retryDelaySec,
     staggerMs,

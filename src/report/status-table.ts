@@ -62,6 +62,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     reason: job.reason,
     log: job.logPath,
+    log_tail: job.logTail ?? null,
   };
 }
 

@@ -1,11 +1,12 @@
 // Running a planned workflow: check the agents, reuse what --resume allows, then one group run
 // in which every phase starts as soon as the phases it needs have succeeded.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
 import type { AgentReport } from '../agents/types.js';
 import { runGroup } from '../engine/run-group.js';
+import { UsageError } from '../errors.js';
+import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
 import type { GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
@@ -62,9 +63,7 @@ export async function runWorkflow(
   options.onReuse?.(reused);
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
-  for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
-    mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
-  }
+  for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
   const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
   const group = await runGroup({
     ...passedOn,
@@ -78,6 +77,19 @@ export async function runWorkflow(
     env: settings.env,
   });
   return { group, reused, ok: group.ok };
+}
+
+function makeWorkflowDir(cwd: string, dir: string): void {
+  try {
+    makeDirectories(path.resolve(cwd, dir));
+  } catch (error) {
+    if (!(error instanceof DirectoryError)) throw error;
+    throw new UsageError(
+      `cannot make the workflow directory ${dir}: ${error.message}`,
+      "the phases write their outputs under the workflow's feature and planning directories",
+      'change dirs: in the workflow (or the variables it uses) to a writable place',
+    );
+  }
 }
 
 function phaseJob(

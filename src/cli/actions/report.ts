@@ -3,18 +3,16 @@ import { writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
-import { tailLines } from '../../journal/log-tail.js';
 import { analyseRun } from '../../report/analysis.js';
 import { displayPath } from '../../report/format.js';
 import { renderHtml } from '../../report/html.js';
 import { formatMarkdown, type ReportContext } from '../../report/markdown.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { loadCommandRun } from '../load-jobs.js';
-import { environmentRedactor } from '../redact.js';
 import { textOption } from '../sources.js';
 
-/** Lines of a failed job's log shown in the report. */
-const TAIL_LINES = 15;
+/** Shown for a failure whose completion line has no stored tail (written by an older parex). */
+const NO_STORED_TAIL = '(no log tail stored with this run; see the log)';
 
 /** Runs `parex report`. */
 export async function reportAction(
@@ -24,16 +22,14 @@ export async function reportAction(
 ): Promise<void> {
   const { source, jobs } = loadCommandRun(run, command);
   const report = analyseRun(jobs);
-  const redact = environmentRedactor();
   const runs = [...new Set(jobs.map((job) => job.runId))];
   const context: ReportContext = {
     title: `parex report: ${runs.length === 1 ? `run ${runs[0]}` : `${runs.length} runs`}${jobs[0]?.group ? ` (${jobs[0].group})` : ''}`,
     logDir: displayPath(source.logDir),
+    // The tails stored, redacted, when each job ended: never the raw log, which the secrets of
+    // the run (unknown here) might be in.
     tails: Object.fromEntries(
-      report.failures.map((job) => [
-        job.name,
-        job.logPath === null ? [] : redact(tailLines(job.logPath, TAIL_LINES)),
-      ]),
+      report.failures.map((job) => [job.name, job.logTail ?? [NO_STORED_TAIL]]),
     ),
   };
   const markdown = formatMarkdown(report, context);

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -117,6 +118,7 @@ async function execAction(commands: string[], command: Command): Promise<number>
   };
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
+  useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
     return { group: result, exitCode: groupExitCode(result) };

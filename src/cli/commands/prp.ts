@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -78,8 +79,9 @@ async function generateAction(initial: string, command: Command): Promise<number
     concurrency: countOption(command, 'jobs', '--jobs', ''),
   };
   const runOptions = readRunOptions(command);
+  const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
   if (command.getOptionValue('dryRun') === true) {
-    for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
+    for (const line of redactor.deep(describePrpPlan(request))) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');

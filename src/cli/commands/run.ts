@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -69,11 +70,19 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { runWorkflow } = await import('../../workflow/run-workflow.js');
   const { formatPlan } = await import('../../workflow/dry-run.js');
   const { findReusable } = await import('../../workflow/resume.js');
+  const runOptions = readRunOptions(command);
+  const vars = command.getOptionValue('var') as string[];
+  // Secret-named --var values are secrets from the start: in errors, the plan and the records.
+  useRunSecrets({
+    env: process.env,
+    jobEnvs: [varsAsEnv(vars)],
+    patterns: runOptions.secretPatterns,
+  });
   const plan = prepareWorkflowRun({
     workflowFile,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
-    vars: command.getOptionValue('var') as string[],
+    vars,
     agent: textOption(command, 'agent'),
     timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
     killAfterSec: secondsOption(
@@ -87,11 +96,15 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
   });
   const resume = command.getOptionValue('resume') === true;
-  const runOptions = readRunOptions(command);
+  const redactor = useRunSecrets({
+    env: plan.settings.env,
+    jobEnvs: plan.phases.map((phase) => phase.env),
+    patterns: runOptions.secretPatterns,
+  });
   if (command.getOptionValue('dryRun') === true) {
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
     const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
-    for (const line of formatPlan(plan, reused)) process.stdout.write(`${line}\n`);
+    for (const line of formatPlan(plan, reused)) process.stdout.write(`${redactor.text(line)}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
@@ -117,6 +130,17 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     }
     return { group: result.group, exitCode: groupExitCode(result.group) };
   });
+}
+
+/** --var KEY=VALUE pairs as variables, for finding the secret ones before they are checked. */
+function varsAsEnv(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.flatMap((pair) =>
+      pair.includes('=')
+        ? [[pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]]
+        : [],
+    ),
+  );
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -7,6 +7,7 @@ import type { GroupEvent } from '../../model.js';
 import { renderFrame } from '../../report/live-frame.js';
 import { applyEvent, EMPTY_LIVE_STATE, type LiveState } from '../../report/live-state.js';
 import { formatSummary } from '../../report/summary.js';
+import { cliRedactor } from '../redact.js';
 import { colorEnabled, palette } from './colors.js';
 import type { Renderer } from './renderer.js';
 
@@ -20,7 +21,8 @@ export function ttyRenderer(stream: NodeJS.WriteStream): Renderer {
   const update = createLogUpdate(stream, { showCursor: false });
   const colors = palette(colorEnabled(stream));
   let state: LiveState = EMPTY_LIVE_STATE;
-  const lastLine = (logPath: string) => tailLines(logPath, 1, LAST_LINE_BYTES)[0] ?? '';
+  const lastLine = (logPath: string) =>
+    cliRedactor().text(tailLines(logPath, 1, LAST_LINE_BYTES)[0] ?? '');
   const draw = () => {
     if (state.runId === '') return;
     const width = Math.max(20, (stream.columns || 80) - 1);
