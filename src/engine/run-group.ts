@@ -10,6 +10,7 @@ import { EscapeeSweeper } from './escapees.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
+import { shareSignals } from './shared-signals.js';
 import { StartGate } from './start-gate.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
@@ -17,8 +18,10 @@ export async function runGroup(
   options: GroupOptions,
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
-  const plan = normalizeGroupOptions(options);
-  const prepared = prepareLogDir(plan);
+  const validated = normalizeGroupOptions(options);
+  const prepared = prepareLogDir(validated);
+  const shared = shareSignals(validated.signal, validated.forceSignal);
+  const plan = { ...validated, signal: shared.signal, forceSignal: shared.forceSignal };
   const { recorder } = prepared;
   const emit = (event: GroupEvent) => {
     recorder.record(event);
@@ -67,6 +70,7 @@ export async function runGroup(
     await sweeper.drain();
   } finally {
     launcher.close();
+    shared.dispose();
     await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);

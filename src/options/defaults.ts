@@ -38,6 +38,8 @@ export const DEFAULTS = {
   retryDelaySec: 2,
   /** Milliseconds between two job starts; 0 starts them together. */
   staggerMs: 0,
+  /** The largest workflow file parex reads, in bytes (10 MB). */
+  maxWorkflowBytes: 10 * 1024 * 1024,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */

@@ -4,8 +4,12 @@ import { DEFAULTS } from './defaults.js';
 
 /** True when `name` matches `pattern`, where "*" stands for any run of characters. */
 export function matchesPattern(name: string, pattern: string, ignoreCase = false): boolean {
+  return patternRegExp(pattern, ignoreCase).test(name);
+}
+
+function patternRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(name);
+  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '');
 }
 
 /**
@@ -17,14 +21,39 @@ export function secretValues(
   env: Readonly<Record<string, string | undefined>>,
   userPatterns: readonly string[] = [],
 ): string[] {
-  const found: string[] = [];
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || value === '') continue;
-    const forced = userPatterns.some((pattern) => matchesPattern(name, pattern, true));
-    const named = DEFAULTS.secretPatterns.some((pattern) => matchesPattern(name, pattern, true));
-    if (forced || (named && value.length >= DEFAULTS.secretMinLength)) found.push(value);
-  }
-  return found;
+  return secretFinder(userPatterns)(env);
+}
+
+/** secretValues for many environments: the patterns compiled once, each name judged once. */
+function secretFinder(
+  userPatterns: readonly string[],
+): (env: Readonly<Record<string, string | undefined>>) => string[] {
+  const forced = userPatterns.map((pattern) => patternRegExp(pattern, true));
+  const named = DEFAULTS.secretPatterns.map((pattern) => patternRegExp(pattern, true));
+  const kinds = new Map<string, 'forced' | 'named' | null>();
+  const kindOf = (name: string) => {
+    let kind = kinds.get(name);
+    if (kind === undefined) {
+      kind = forced.some((re) => re.test(name))
+        ? 'forced'
+        : named.some((re) => re.test(name))
+          ? 'named'
+          : null;
+      kinds.set(name, kind);
+    }
+    return kind;
+  };
+  return (env) => {
+    const found: string[] = [];
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined || value === '') continue;
+      const kind = kindOf(name);
+      if (kind === 'forced' || (kind === 'named' && value.length >= DEFAULTS.secretMinLength)) {
+        found.push(value);
+      }
+    }
+    return found;
+  };
 }
 
 /** Where a run's secrets are: its environment, each job's own variables, the user's patterns. */
@@ -37,10 +66,10 @@ export interface SecretSources {
 
 /** The one redactor of a run, for every place it writes or prints. */
 export function runRedactor(sources: SecretSources): Redactor {
-  const patterns = sources.patterns ?? [];
-  const values = new Set(secretValues(sources.env, patterns));
+  const find = secretFinder(sources.patterns ?? []);
+  const values = new Set(find(sources.env));
   for (const env of sources.jobEnvs ?? []) {
-    for (const value of secretValues(env, patterns)) values.add(value);
+    for (const value of find(env)) values.add(value);
   }
   return makeRedactor(values);
 }

@@ -31,14 +31,15 @@ export function checkIdsAndNeeds(
     }
     ids.set(phase.id.toLowerCase(), phase.index);
   }
+  const known = new Set(phases.map((phase) => phase.id));
   for (const phase of phases) {
     phase.needs.forEach((need, position) => {
       if (need === phase.id) {
         problems.push(
           source.at(['phases', phase.index, 'needs', position], `phase ${phase.id} needs itself`),
         );
-      } else if (!phases.some((other) => other.id === need)) {
-        const list = phases.map((other) => other.id).join(', ');
+      } else if (!known.has(need)) {
+        const list = [...known].join(', ');
         problems.push(
           source.at(
             ['phases', phase.index, 'needs', position],

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
-import { ancestors, waves } from '../graph/topology.js';
+import { ancestorsIn, waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
 import { type Problem, throwIfProblems } from './problems.js';
@@ -175,7 +175,8 @@ function checkOutputsAndInputs(
   problems: Problem[],
 ): void {
   const producer = new Map<string, PlannedPhase>();
-  const indexOf = (phase: PlannedPhase) => phases.indexOf(phase);
+  const positions = new Map(phases.map((phase, index) => [phase, index]));
+  const indexOf = (phase: PlannedPhase) => positions.get(phase) ?? 0;
   for (const phase of phases) {
     phase.outputs.forEach((output, position) => {
       const key = path.resolve(cwd, output);
@@ -191,9 +192,10 @@ function checkOutputsAndInputs(
       producer.set(key, phase);
     });
   }
-  const graph = phases.map((phase) => ({ name: phase.id, needs: phase.needs }));
+  const graph = new Map(phases.map((phase) => [phase.id, { name: phase.id, needs: phase.needs }]));
   for (const phase of phases) {
-    const before = ancestors(graph, phase.id);
+    // Walked only for an input made by a phase it does not need directly.
+    let before: Set<string> | null = null;
     phase.inputs.forEach((input, position) => {
       const from = producer.get(path.resolve(cwd, input));
       const where = ['phases', indexOf(phase), 'inputs', position];
@@ -212,7 +214,9 @@ function checkOutputsAndInputs(
         }
         return;
       }
-      if (from === phase || before.has(from.id)) return;
+      if (from === phase || phase.needs.includes(from.id)) return;
+      before ??= ancestorsIn(graph, phase.id);
+      if (before.has(from.id)) return;
       problems.push(
         workflow.source.at(
           ['phases', indexOf(phase), 'inputs', position],

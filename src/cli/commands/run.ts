@@ -104,7 +104,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   if (command.getOptionValue('dryRun') === true) {
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
     const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
-    for (const line of formatPlan(plan, reused)) process.stdout.write(`${redactor.text(line)}\n`);
+    process.stdout.write(`${redactor.text(formatPlan(plan, reused).join('\n'))}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
