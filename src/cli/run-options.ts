@@ -77,6 +77,7 @@ export function readRunOptions(command: Command): RunOptions {
     '--stagger',
     ENVIRONMENT.stagger,
     '0 starts jobs together',
+    1,
   );
   return {
     force: command.getOptionValue('force') === true,

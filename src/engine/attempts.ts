@@ -1,11 +1,10 @@
 // A job's attempts: the first, then a retry for each transient failure, each attempt with its
 // own log file and its own manifest lines.
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';
+import { sleepLong } from './long-sleep.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
@@ -36,7 +35,7 @@ export async function runAttempts(
       `[parex] ${job.name} failed with "${cause}", which looks transient: attempt ${attempt + 1} of ${job.attempt + plan.retries} in ${delay / 1000}s`,
     );
     try {
-      await sleep(delay, undefined, plan.signal === null ? {} : { signal: plan.signal });
+      await sleepLong(delay, plan.signal);
     } catch {
       return result; // cancelled while waiting
     }

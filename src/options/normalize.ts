@@ -11,6 +11,7 @@ import { validateConcurrency, validateSeconds } from './numbers.js';
 import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
 import { runRedactor, withoutVariables } from './secrets.js';
+import { validateOptionTypes } from './validate-options.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
@@ -108,6 +109,7 @@ export interface GroupPlan {
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
 export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
+  validateOptionTypes(options);
   const {
     jobs,
     concurrency = DEFAULTS.concurrency,
@@ -133,7 +135,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
-  validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
+  validateSeconds(staggerMs, 'the stagger', '0 starts jobs together', undefined, 1);
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',

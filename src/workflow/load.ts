@@ -3,6 +3,7 @@
 import path from 'node:path';
 
 import type { AgentName } from '../agents/types.js';
+import { checkName } from '../names/validate.js';
 import { checkIdsAndNeeds } from './check-graph.js';
 import { checkVariableNames } from './check-variables.js';
 import { loadPhase } from './load-phase.js';
@@ -50,6 +51,17 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
     ...extraVariables,
   ]);
   checkVariableNames(declared, source, problems);
+  if (declared.name !== undefined) {
+    const problem = checkName(declared.name);
+    if (problem !== null) {
+      problems.push(
+        source.at(
+          ['name'],
+          `invalid workflow name ${JSON.stringify(declared.name)}: ${problem.why}; ${problem.fix}`,
+        ),
+      );
+    }
+  }
   const phases = declared.phases.map((phase, index) =>
     loadPhase(phase, index, declared, dir, source, known, problems),
   );

@@ -16,17 +16,19 @@ import type { PlannedPhase, WorkflowPlan } from './plan.js';
 import { findReusable, type ReusedPhase } from './resume.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
-type PassedOn =
-  | 'retries'
-  | 'retryDelaySec'
-  | 'staggerMs'
-  | 'signal'
-  | 'forceSignal'
-  | 'onEvent'
-  | 'onWarning'
-  | 'force'
-  | 'unsetEnv'
-  | 'secretPatterns';
+const PASSED_ON = [
+  'retries',
+  'retryDelaySec',
+  'staggerMs',
+  'signal',
+  'forceSignal',
+  'onEvent',
+  'onWarning',
+  'force',
+  'unsetEnv',
+  'secretPatterns',
+] as const satisfies readonly (keyof GroupOptions)[];
+type PassedOn = (typeof PASSED_ON)[number];
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -64,7 +66,10 @@ export async function runWorkflow(
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
-  const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
+  // Only the group options: the caller's object may hold more (hooks of its own).
+  const passedOn = Object.fromEntries(
+    PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
+  ) as Pick<GroupOptions, PassedOn>;
   const group = await runGroup({
     ...passedOn,
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),

@@ -120,7 +120,8 @@ async function execAction(commands: string[], command: Command): Promise<number>
   const { runGroup } = await import('../../engine/run-group.js');
   useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
-    const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
+    const { note: _note, ...groupHooks } = hooks;
+    const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks });
     return { group: result, exitCode: groupExitCode(result) };
   });
 }
