@@ -102,6 +102,7 @@ function checkFields(
   noun: string,
 ): void {
   for (const [key, entry] of Object.entries(value)) {
+    if (entry === undefined) continue;
     const kind = fields[key];
     if (kind === undefined) {
       throw new UsageError(
@@ -110,7 +111,6 @@ function checkFields(
         `use only ${Object.keys(fields).join(', ')} (see docs/api.md)`,
       );
     }
-    if (entry === undefined) continue;
     const problem = kindProblem(kind, entry);
     if (problem !== null) fail(`${label(key)}${problem.at}`, problem.expected, problem.got);
   }
