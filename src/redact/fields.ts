@@ -28,6 +28,7 @@ const IDENTIFIERS: ReadonlySet<string> = new Set([
   'session_id',
   'prompt_file',
   'prompt_sha256',
+  'shape',
   'outputs_declared',
   'outputs',
   // how it ended

@@ -1,14 +1,15 @@
 // Planning a workflow run for one feature: variables, directories, and for every phase its
 // rendered prompt, its invocation, its outputs and inputs. Still nothing is written.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
-import { ancestorsIn, waves } from '../graph/topology.js';
+import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { checkOutputsAndInputs } from './check-files.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
+import { type PhaseShape, phaseShape } from './phase-shape.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
@@ -42,6 +43,8 @@ export interface PlannedPhase {
   readonly promptFile: string | null;
   /** sha256 of the rendered prompt, or of the command for command phases. */
   readonly sha256: string;
+  /** Everything that shapes the phase, part by part: what --resume compares. */
+  readonly shape: PhaseShape;
   readonly invocation: AgentInvocation;
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
@@ -131,21 +134,42 @@ function planPhase(
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
-  const invocation = adapter.build({
-    phaseId: phase.id,
-    prompt,
-    command: declared.command ?? null,
-    argv,
-    model: declared.model ?? defaults.model ?? null,
+  const model = declared.model ?? defaults.model ?? null;
+  const options = {
     profile: declared.profile ?? defaults.profile ?? settings.env.CODEX_PROFILE ?? 'codex-prp',
     sandbox: declared.sandbox ?? defaults.sandbox ?? null,
     permissionMode: declared.permission_mode ?? defaults.permission_mode ?? null,
     approvalMode: declared.approval_mode ?? defaults.approval_mode ?? null,
     allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
+  };
+  const command = declared.command ?? null;
+  const invocation = adapter.build({
+    phaseId: phase.id,
+    prompt,
+    command,
+    argv,
+    model,
+    ...options,
     logDir,
   });
   const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
+  const shape = phaseShape({
+    prompt,
+    command: prompt === null ? (argv ?? command) : null,
+    texts: [
+      phase.promptTemplate ?? '',
+      command ?? '',
+      ...(declared.argv ?? []),
+      ...(declared.outputs ?? []),
+      ...(declared.inputs ?? []),
+    ],
+    variables,
+    env: declared.env ?? {},
+    agent,
+    model,
+    options: agent === 'command' ? {} : options,
+  });
   return {
     id: phase.id,
     agent,
@@ -160,69 +184,11 @@ function planPhase(
     prompt,
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),
+    shape,
     invocation,
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
   };
-}
-
-function checkOutputsAndInputs(
-  workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
-  cwd: string,
-  problems: Problem[],
-): void {
-  const producer = new Map<string, PlannedPhase>();
-  const positions = new Map(phases.map((phase, index) => [phase, index]));
-  const indexOf = (phase: PlannedPhase) => positions.get(phase) ?? 0;
-  for (const phase of phases) {
-    phase.outputs.forEach((output, position) => {
-      const key = path.resolve(cwd, output);
-      const other = producer.get(key);
-      if (other !== undefined) {
-        problems.push(
-          workflow.source.at(
-            ['phases', indexOf(phase), 'outputs', position],
-            `output ${output} is also an output of phase ${other.id}: two phases would write one file`,
-          ),
-        );
-      }
-      producer.set(key, phase);
-    });
-  }
-  const graph = new Map(phases.map((phase) => [phase.id, { name: phase.id, needs: phase.needs }]));
-  for (const phase of phases) {
-    // Walked only for an input made by a phase it does not need directly.
-    let before: Set<string> | null = null;
-    phase.inputs.forEach((input, position) => {
-      const from = producer.get(path.resolve(cwd, input));
-      const where = ['phases', indexOf(phase), 'inputs', position];
-      if (from === undefined) {
-        if (input === '')
-          problems.push(
-            workflow.source.at(
-              where,
-              'input is empty (a variable such as ${INITIAL_MD_PATH} is not set: pass --initial FILE)',
-            ),
-          );
-        else if (!existsSync(path.resolve(cwd, input))) {
-          problems.push(
-            workflow.source.at(where, `input ${input} does not exist, and no phase produces it`),
-          );
-        }
-        return;
-      }
-      if (from === phase || phase.needs.includes(from.id)) return;
-      before ??= ancestorsIn(graph, phase.id);
-      if (before.has(from.id)) return;
-      problems.push(
-        workflow.source.at(
-          ['phases', indexOf(phase), 'inputs', position],
-          `input ${input} is an output of phase ${from.id}, which ${phase.id} does not need: they may run at the same time (add ${from.id} to needs, or drop the input)`,
-        ),
-      );
-    });
-  }
 }

@@ -122,6 +122,7 @@ function phaseJob(
       agent_path: binary?.path ?? null,
       prompt_file: phase.promptFile,
       prompt_sha256: phase.sha256,
+      shape: phase.shape,
       prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
       argv: target,
       needs: phase.needs,

@@ -69,7 +69,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { prepareWorkflowRun } = await import('../../workflow/prepare.js');
   const { runWorkflow } = await import('../../workflow/run-workflow.js');
   const { formatPlan } = await import('../../workflow/dry-run.js');
-  const { findReusable } = await import('../../workflow/resume.js');
+  const { decideResume } = await import('../../workflow/resume.js');
   const runOptions = readRunOptions(command);
   const vars = command.getOptionValue('var') as string[];
   // Secret-named --var values are secrets from the start: in errors, the plan and the records.
@@ -103,8 +103,11 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   });
   if (command.getOptionValue('dryRun') === true) {
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
-    const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
-    process.stdout.write(`${redactor.text(formatPlan(plan, reused).join('\n'))}\n`);
+    const decision = resume
+      ? decideResume(manifest, plan.phases, plan.settings.cwd)
+      : { reused: new Map(), rerun: new Map() };
+    const lines = formatPlan(plan, decision.reused, decision.rerun);
+    process.stdout.write(`${redactor.text(lines.join('\n'))}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
@@ -116,7 +119,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
       onReuse: (reused) => {
         for (const phase of reused) {
           hooks.note(
-            `[parex] reused   ${phase.id}: succeeded in run ${phase.runId}, outputs present, prompt unchanged`,
+            `[parex] reused   ${phase.id}: succeeded in run ${phase.runId}, outputs present, nothing that shapes it changed`,
           );
         }
       },
