@@ -49,8 +49,6 @@ test('a phase reruns when its variables, env:, command, model, options or agent 
     assert.equal(dry.code, 0, dry.stderr);
     return dry.stdout;
   };
-    env: project.env,
-  });
   const first = await cli('--var', 'TOPIC=a');
   assert.equal(first.code, 0, first.stderr);
 
