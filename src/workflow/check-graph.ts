@@ -1,5 +1,6 @@
 // Checks of a workflow's phase graph: valid and unique ids, needs that name other phases, no cycles.
 import { findCycle } from '../graph/topology.js';
+import { didYouMean } from '../names/suggest.js';
 import { checkName } from '../names/validate.js';
 import type { LoadedPhase } from './load.js';
 import type { Problem } from './problems.js';
@@ -7,7 +8,7 @@ import type { WorkflowSource } from './source.js';
 
 /** Adds a problem for each bad or repeated id, each unknown need, and a dependency cycle. */
 export function checkIdsAndNeeds(
-  phases: readonly LoadedPhase[],
+  phases: readonly Pick<LoadedPhase, 'index' | 'id' | 'needs'>[],
   source: WorkflowSource,
   problems: Problem[],
 ): void {
@@ -39,11 +40,12 @@ export function checkIdsAndNeeds(
           source.at(['phases', phase.index, 'needs', position], `phase ${phase.id} needs itself`),
         );
       } else if (!known.has(need)) {
-        const list = [...known].join(', ');
+        const ids = [...known];
+        const list = `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, ... ${ids.length - 10} more` : ''}`;
         problems.push(
           source.at(
             ['phases', phase.index, 'needs', position],
-            `unknown phase "${need}" in needs (phases: ${list})`,
+            `unknown phase "${need}" in needs${didYouMean(need, ids)} (phases: ${list})`,
           ),
         );
       }

@@ -36,12 +36,29 @@ export interface LoadedWorkflow {
   readonly source: WorkflowSource;
 }
 
+/** The phases of a workflow that failed the schema check, as far as their ids and needs go. */
+function readablePhases(data: unknown): Pick<LoadedPhase, 'index' | 'id' | 'needs'>[] {
+  const phases = (data as { phases?: unknown } | null)?.phases;
+  if (!Array.isArray(phases)) return [];
+  return phases.flatMap((phase: unknown, index) => {
+    const { id, needs } = (phase ?? {}) as { id?: unknown; needs?: unknown };
+    if (typeof id !== 'string') return [];
+    const named = Array.isArray(needs) ? needs.filter((need) => typeof need === 'string') : [];
+    return [{ index, id, needs: named }];
+  });
+}
+
 /** Reads and checks a workflow file; throws one UsageError listing every problem. */
 export function loadWorkflow(file: string, extraVariables: readonly string[] = []): LoadedWorkflow {
   const source = readWorkflowSource(file);
   throwIfProblems(source.syntaxProblems, file);
-  const parsed = workflowSchema.safeParse(source.data);
-  if (!parsed.success) throwIfProblems(schemaProblems(parsed.error.issues, source), file);
+  const parsed = workflowSchema.safeParse(source.data, { reportInput: true });
+  if (!parsed.success) {
+    // The graph's problems too, from what could be read of the phases: every problem at once.
+    const problems = schemaProblems(parsed.error.issues, source);
+    checkIdsAndNeeds(readablePhases(source.data), source, problems);
+    throwIfProblems(problems, file);
+  }
   const declared = parsed.data as WorkflowFile;
   const dir = path.dirname(path.resolve(file));
   const problems: Problem[] = [];
