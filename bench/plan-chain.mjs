@@ -41,12 +41,38 @@ function workflow(n, shape) {
   return `${lines.join('\n')}\n`;
 }
 
+/** The same workflow as JSON (parex reads a JSON workflow with JSON.parse). */
+function asJson(yamlText) {
+  const phases = [];
+  let current = null;
+  for (const line of yamlText.split('\n')) {
+    const id = /^ {2}- id: (\S+)$/.exec(line);
+    if (id) phases.push((current = { id: id[1] }));
+    else if (current && /^ {4}command: /.test(line)) current.command = line.slice(13);
+    else if (current && /^ {4}needs: \[(.*)\]$/.test(line))
+      current.needs = [/\[(.*)\]/.exec(line)[1]];
+    else if (current && /^ {6}- /.test(line)) (current.needs ??= []).push(line.slice(8));
+  }
+  return JSON.stringify({
+    name: 'big',
+    defaults: { agent: 'command', timeout: 60 },
+    dirs: { logs: 'logs' },
+    phases,
+  });
+}
+
 try {
   for (const n of sizes.length > 0 ? sizes : [1000, 10000, 100000]) {
-    for (const shape of ['chain', 'wide']) {
-      const file = path.join(dir, `${shape}-${n}.yaml`);
-      writeFileSync(file, workflow(n, shape));
-      const args = gnuTime ? ['/usr/bin/time', '-f', '%M', process.execPath] : [process.execPath];
+    for (const [shape, format] of [
+      ['chain', 'json'],
+      ['wide', 'json'],
+      ['chain', 'yaml'],
+    ]) {
+      const file = path.join(dir, `${shape}-${n}.${format}`);
+      writeFileSync(file, format === 'json' ? asJson(workflow(n, shape)) : workflow(n, shape));
+      const args = gnuTime
+        ? ['/usr/bin/time', '-f', '%U %S %M', process.execPath]
+        : [process.execPath];
       const started = process.hrtime.bigint();
       const run = spawnSync(args[0], [...args.slice(1), CLI, 'run', file, '--dry-run'], {
         cwd: dir,
@@ -54,13 +80,15 @@ try {
         maxBuffer: 1 << 30,
       });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const peak = gnuTime
-        ? `${Math.round(Number(run.stderr.trim().split('\n').at(-1)) / 1024)} MB`
-        : '-';
+      const [user, sys, kb] = gnuTime
+        ? (run.stderr.trim().split('\n').at(-1) ?? '').split(' ')
+        : [];
+      const cpu = gnuTime ? `, ${(Number(user) + Number(sys)).toFixed(2)} s CPU` : '';
+      const peak = gnuTime ? `${Math.round(Number(kb) / 1024)} MB` : '-';
       const waves = (run.stdout.match(/^wave /gm) ?? []).length;
       const ok = run.status === 0 ? 'ok' : `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
       process.stdout.write(
-        `${shape} ${n}: ${seconds.toFixed(2)} s, peak ${peak}, ${waves} waves, ${ok}\n`,
+        `${shape} ${n} (${format}): ${seconds.toFixed(2)} s wall${cpu}, peak ${peak}, ${waves} waves, ${ok}\n`,
       );
     }
   }
