@@ -31,7 +31,7 @@ export function registerPrp(program: Command): void {
     )
     .option('--min-score <n>', 'least score that passes (default: 8)')
     .option('--max-regenerations <n>', 're-runs of phase 4 after a low score (default: 3)')
-    .option('--resume', 'reuse phases that succeeded before with the same prompt')
+    .option('--resume', 'reuse phases that succeeded before, unchanged, whose outputs exist')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
     .option('-j, --jobs <n>', 'at most N phases at once (default: 3)')

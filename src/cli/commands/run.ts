@@ -47,7 +47,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--resume',
-      'reuse phases that succeeded before with the same prompt and whose outputs exist',
+      'reuse phases that succeeded before, unchanged (prompt or command, variables used, env:, agent, model, options), whose outputs exist',
     )
     .option('--dry-run', 'print the plan (waves, argv, inputs, outputs) and run nothing')
     .option('-j, --jobs <n>', "at most N phases at once (default: the workflow's, else all)")
