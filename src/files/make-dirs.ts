@@ -28,14 +28,7 @@ export function makeDirectories(target: string): void {
     const parent = current;
     current = path.join(current, part);
     if (isDirectory(current)) continue;
-    const system = pseudoFileSystem(parent);
-    if (system !== null) {
-      throw new DirectoryError(
-        current,
-        'EPSEUDOFS',
-        `${parent} is on the kernel's ${system} file system, where no directory can be made`,
-      );
-    }
+    refusePseudo(parent, current, 'no directory can be made');
     try {
       mkdirSync(current);
     } catch (error) {
@@ -45,14 +38,18 @@ export function makeDirectories(target: string): void {
       throw new DirectoryError(current, code === 'EEXIST' ? 'ENOTDIR' : code, what);
     }
   }
-  const system = pseudoFileSystem(absolute);
-  if (system !== null) {
-    throw new DirectoryError(
-      absolute,
-      'EPSEUDOFS',
-      `${absolute} is on the kernel's ${system} file system, where no file can be written`,
-    );
-  }
+  refusePseudo(absolute, absolute, 'no file can be written');
+}
+
+/** Throws when `directory` is on a kernel file system; `component` is named as the culprit. */
+function refusePseudo(directory: string, component: string, what: string): void {
+  const system = pseudoFileSystem(directory);
+  if (system === null) return;
+  throw new DirectoryError(
+    component,
+    'EPSEUDOFS',
+    `${directory} is on the kernel's ${system} file system, where ${what}`,
+  );
 }
 
 function isDirectory(target: string): boolean {
