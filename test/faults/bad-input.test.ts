@@ -149,3 +149,18 @@ test('-q with more than 10 jobs, retries and a stagger prints nothing on stderr'
   assertNoneMarked(marker);
   assert.equal(run.stderr, '', 'no MaxListenersExceededWarning or anything else');
 });
+
+test('report --html to a directory or an unwritable place is exit 2 with the errno', async (t) => {
+  const dir = tempDir(t);
+  const run = await runCli(['exec', '-q', '--log-dir', 'logs', '--', 'true'], { cwd: dir });
+  assert.equal(run.code, 0, run.stderr);
+  for (const [flag, target, errno] of [
+    ['--html', dir, 'EISDIR'],
+    ['--md', '/proc/nope/report.md', 'ENOENT'],
+  ] as const) {
+    const report = await runCli(['report', 'logs', flag, target], { cwd: dir });
+    assert.equal(report.code, 2, report.stderr);
+    assert.match(report.stderr, new RegExp(`cannot write the report to .* \\(${errno}\\)`));
+    assert.doesNotMatch(report.stderr, /\n\s+at /, 'no stack trace');
+  }
+});

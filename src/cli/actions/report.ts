@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 
 import type { Command } from 'commander';
 
+import { UsageError } from '../../errors.js';
 import { analyseRun } from '../../report/analysis.js';
 import { displayPath } from '../../report/format.js';
 import { renderHtml } from '../../report/html.js';
@@ -35,8 +36,24 @@ export async function reportAction(
   const markdown = formatMarkdown(report, context);
   process.stdout.write(markdown);
   const md = textOption(command, 'md');
-  if (md !== undefined) writeFileSync(md, markdown);
+  if (md !== undefined) writeReport(md, '--md', markdown);
   const html = textOption(command, 'html');
-  if (html !== undefined) writeFileSync(html, renderHtml(report, context));
+  if (html !== undefined) writeReport(html, '--html', renderHtml(report, context));
   process.exitCode = EXIT_OK;
+}
+
+/** Writes a report file; a directory, a read-only place or a missing parent is a UsageError. */
+function writeReport(file: string, flag: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UsageError(
+      `cannot write the report to ${file} (${code ?? message})`,
+      `${flag} names the file the report is written to`,
+      code === 'EISDIR'
+        ? `that is a directory: give a file name, e.g. ${flag} ${file.replace(/\/$/, '')}/report.${flag.slice(2)}`
+        : 'give a path in a directory that exists and that you can write',
+    );
+  }
 }
