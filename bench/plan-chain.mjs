@@ -22,43 +22,38 @@ const sizes = process.argv
 const dir = mkdtempSync(path.join(os.tmpdir(), 'parex-plan-'));
 const gnuTime = existsSync('/usr/bin/time');
 
-/** A workflow of `n` phases: a chain (each needs the previous) or wide (the last needs all). */
-function workflow(n, shape) {
+/** The phases of a chain (each needs the previous) or of a fan-in (the last needs all). */
+function phasesOf(n, shape) {
+  const phases = [];
+  for (let i = 0; i < n; i += 1) {
+    phases.push({
+      id: `p${i}`,
+      command: `echo ${i}`,
+      needs: shape === 'chain' && i > 0 ? [`p${i - 1}`] : [],
+    });
+  }
+  if (shape === 'wide')
+    phases.push({ id: 'last', command: 'echo last', needs: phases.map((p) => p.id) });
+  return phases;
+}
+
+/** The workflow as YAML (block style, as a person would write it) or JSON. */
+function workflow(n, shape, format) {
+  const phases = phasesOf(n, shape);
+  const head = { name: 'big', defaults: { agent: 'command', timeout: 60 }, dirs: { logs: 'logs' } };
+  if (format === 'json') return JSON.stringify({ ...head, phases });
   const lines = [
     'name: big',
     'defaults: { agent: command, timeout: 60 }',
     'dirs: { logs: logs }',
     'phases:',
   ];
-  for (let i = 0; i < n; i += 1) {
-    lines.push(`  - id: p${i}`, `    command: echo ${i}`);
-    if (shape === 'chain' && i > 0) lines.push(`    needs: [p${i - 1}]`);
-  }
-  if (shape === 'wide') {
-    lines.push('  - id: last', '    command: echo last', '    needs:');
-    for (let i = 0; i < n; i += 1) lines.push(`      - p${i}`);
+  for (const phase of phases) {
+    lines.push(`  - id: ${phase.id}`, `    command: ${phase.command}`);
+    if (phase.needs.length > 0)
+      lines.push('    needs:', ...phase.needs.map((need) => `      - ${need}`));
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** The same workflow as JSON (parex reads a JSON workflow with JSON.parse). */
-function asJson(yamlText) {
-  const phases = [];
-  let current = null;
-  for (const line of yamlText.split('\n')) {
-    const id = /^ {2}- id: (\S+)$/.exec(line);
-    if (id) phases.push((current = { id: id[1] }));
-    else if (current && /^ {4}command: /.test(line)) current.command = line.slice(13);
-    else if (current && /^ {4}needs: \[(.*)\]$/.test(line))
-      current.needs = [/\[(.*)\]/.exec(line)[1]];
-    else if (current && /^ {6}- /.test(line)) (current.needs ??= []).push(line.slice(8));
-  }
-  return JSON.stringify({
-    name: 'big',
-    defaults: { agent: 'command', timeout: 60 },
-    dirs: { logs: 'logs' },
-    phases,
-  });
 }
 
 try {
@@ -69,7 +64,7 @@ try {
       ['chain', 'yaml'],
     ]) {
       const file = path.join(dir, `${shape}-${n}.${format}`);
-      writeFileSync(file, format === 'json' ? asJson(workflow(n, shape)) : workflow(n, shape));
+      writeFileSync(file, workflow(n, shape, format));
       const args = gnuTime
         ? ['/usr/bin/time', '-f', '%U %S %M', process.execPath]
         : [process.execPath];
