@@ -59,7 +59,11 @@ function makeLogDir(plan: GroupPlan): void {
     accessSync(logDir, constants.W_OK);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (error instanceof DirectoryError) throw directoryProblem(logDir, error);
+    if (error instanceof DirectoryError) {
+      throw error.code === 'EPSEUDOFS'
+        ? directoryProblem(logDir, error)
+        : unwritable(logDir, { name: error.name, code: error.code, message: error.message });
+    }
     throw unwritable(logDir, error as NodeJS.ErrnoException);
   }
 }
@@ -68,9 +72,7 @@ function directoryProblem(logDir: string, error: DirectoryError): UsageError {
   return new UsageError(
     `cannot make the log directory ${logDir}: ${error.message}`,
     'every job needs its log file there, and the manifest records the run',
-    error.code === 'EPSEUDOFS'
-      ? 'choose a --log-dir on a real file system, e.g. under the project or /tmp'
-      : 'pick another --log-dir, or fix the path or its permissions',
+    'choose a --log-dir on a real file system, e.g. under the project or /tmp',
   );
 }
 

@@ -1,13 +1,14 @@
 // Validation of the numeric settings, shared by the library options and the CLI flags.
 import { UsageError } from '../errors.js';
 
-/** The longest a Node timer can wait, in milliseconds (2^31 - 1, about 24.8 days); a longer
- * delay would fire at once. */
+/** The longest a Node timer can wait, in milliseconds (2^31 - 1, about 24.8 days): a longer
+ * delay would fire at once, so parex chains timers for longer waits (engine/long-sleep.ts,
+ * process/terminate/deadline.ts). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Checks a number of seconds (0 or more, fractions allowed, at most the timer limit); `label`
- * names the setting in the error. `unitMs` is 1 for a setting given in milliseconds.
+ * Checks a number of seconds (0 or more, fractions allowed); `label` names the setting in the
+ * error. `unitMs` is 1 for a setting given in milliseconds.
  */
 export function validateSeconds(
   value: unknown,
@@ -23,13 +24,6 @@ export function validateSeconds(
       `${label} must be a number of ${unit}, 0 or more; got ${got}`,
       `${label} sets how long parex waits, and ${zeroMeans}`,
       unitMs === 1 ? 'give a value such as 500' : 'give a value such as 600 or 1.5',
-    );
-  }
-  if (value * unitMs > MAX_TIMER_MS) {
-    throw new UsageError(
-      `${label} must be at most ${Math.floor(MAX_TIMER_MS / unitMs)} ${unit} (about 24.8 days); got ${got}`,
-      'that is the longest a timer can wait: a longer one would fire at once',
-      'give a shorter value',
     );
   }
   return value;

@@ -2,14 +2,8 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
-import { MAX_TIMER_MS } from '../options/numbers.js';
 
-/** Seconds, at most the longest a timer can wait (2^31 - 1 ms, about 24.8 days). */
-const seconds = z
-  .number()
-  .nonnegative()
-  .finite()
-  .max(Math.floor(MAX_TIMER_MS / 1000));
+const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
 
 /** Options an agent phase may set, and the workflow's defaults may set for every phase. */

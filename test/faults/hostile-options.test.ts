@@ -1,6 +1,6 @@
-// Hostile library options: every field of the wrong type, an unknown signal, an unknown option,
-// a delay past the timer limit is a UsageError from runGroup, thrown before anything is spawned
-// or written (the log directory is never made), never a TypeError, a crash or a run.
+// Hostile library options: every field of the wrong type, an unknown signal or option is a
+// UsageError from runGroup, thrown before anything is spawned or written (the log directory is
+// never made), never a TypeError, a crash or a run; a delay past the timer limit is chained.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -49,21 +49,6 @@ const CASES: readonly [string, Loose, RegExp][] = [
     'a timeout as text',
     { jobs: ['true'], timeoutSec: '5' },
     /option timeoutSec must be a number; got "5"/,
-  ],
-  [
-    'a timeout past the timer limit',
-    { jobs: ['true'], timeoutSec: 30 * 24 * 3600 },
-    /at most 2147483 seconds/,
-  ],
-  [
-    'a stagger past the timer limit',
-    { jobs: ['true'], staggerMs: 2 ** 31 },
-    /at most 2147483647 milliseconds/,
-  ],
-  [
-    'a retry delay past the timer limit',
-    { jobs: ['true'], retryDelaySec: 1e7 },
-    /at most 2147483 seconds/,
   ],
   [
     'an unknown option',
@@ -117,6 +102,31 @@ for (const [label, options, message] of CASES) {
     assert.equal(existsSync(logDir), false, 'nothing was written');
   });
 }
+
+test('waits past the timer limit are chained, never fired at once: a stagger and a backoff', async (t) => {
+  const dir = tempDir(t);
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort('SIGTERM'), 1500);
+  const started = Date.now();
+  const result = await runGroup({
+    jobs: ['echo 429; exit 1', 'true'],
+    staggerMs: 2 ** 31 + 1000,
+    retries: 1,
+    retryDelaySec: 3_000_000,
+    signal: cancel.signal,
+    cwd: dir,
+    logDir: path.join(dir, 'logs'),
+  });
+  assert.ok(Date.now() - started >= 1400, 'parex waited until the cancel');
+  const [first, second] = result.results;
+  assert.equal(first?.attempt, 1, 'the retry is 34+ days away: no second attempt');
+  // The second start is 24.8+ days away: it never started before the cancel.
+  const secondStart = second?.pid === null || second === undefined ? null : second.startedAt;
+  assert.ok(
+    secondStart === null || secondStart.getTime() - started >= 1400,
+    `job2 started ${secondStart === null ? 'never' : secondStart.getTime() - started} ms in`,
+  );
+});
 
 test('valid unusual values still run: an env value undefined removes the variable', async (t) => {
   const dir = tempDir(t);
