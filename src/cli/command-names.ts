@@ -11,6 +11,7 @@ export const COMMAND_NAMES = [
   'runs',
   'report',
   'speedup',
+  'clean',
   'name',
   'selftest',
 ] as const;

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 
 import type { CommandName } from './command-names.js';
+import { registerClean } from './commands/clean.js';
 import { registerExec } from './commands/exec.js';
 import { registerLogs } from './commands/logs.js';
 import { registerName } from './commands/name.js';
@@ -27,6 +28,7 @@ const COMMANDS: Readonly<Record<CommandName, (program: Command) => void>> = {
   runs: registerRuns,
   report: registerReport,
   speedup: registerSpeedup,
+  clean: registerClean,
   name: registerName,
   selftest: registerSelftest,
 };

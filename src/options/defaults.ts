@@ -44,6 +44,8 @@ export const DEFAULTS = {
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
   forkServer: true,
+  /** Stop the whole run at the first job that does not succeed. */
+  failFast: false,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */

@@ -60,6 +60,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
+  readonly failFast?: boolean;
 }
 
 /** One job, ready to spawn. */
@@ -105,6 +107,7 @@ export interface GroupPlan {
   readonly retryDelaySec: number;
   readonly staggerMs: number;
   readonly forkServer: boolean;
+  readonly failFast: boolean;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -132,6 +135,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
+    failFast = DEFAULTS.failFast,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
@@ -188,5 +192,6 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec,
     staggerMs,
     forkServer,
+    failFast: failFast === true,
   };
 }

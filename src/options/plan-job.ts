@@ -1,5 +1,5 @@
-// One job of a group, from what the caller gave to what the engine spawns: its name, its command
-// or argv, its timeouts and stop signals, its log path.
+// One job of a group, validated and with the group's defaults applied: its name, command or
+// argv, limits, stop signals and log path.
 import { UsageError } from '../errors.js';
 import type { JobSpec } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
@@ -8,7 +8,12 @@ import { DEFAULTS } from './defaults.js';
 import type { PlannedJob } from './normalize.js';
 import { validateSeconds } from './numbers.js';
 
-/** Validates one job and applies the group's defaults to it. */
+/** Shared by every job that has none of its own (100,000 jobs need no 100,000 empty objects). */
+export const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+const NO_NEEDS: readonly string[] = Object.freeze([]);
+const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Plans job number `index` of a group whose logs go to `logDir`. */
 export function planJob(
   job: JobSpec | string,
   index: number,
@@ -31,14 +36,14 @@ export function planJob(
     idleTimeoutSec,
     ...commandOf(spec, name),
     input: spec.input ?? null,
-    env: spec.env ?? {},
+    env: spec.env ?? NO_ENV,
     timeoutSec,
     stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
     logPath: resolveInside(logDir, `${name}.log`),
-    needs: spec.needs ?? [],
+    needs: spec.needs ?? NO_NEEDS,
     cwd: spec.cwd ?? null,
     attempt: validateAttempt(spec.attempt ?? 1, name),
-    manifestFields: spec.manifestFields ?? {},
+    manifestFields: spec.manifestFields ?? NO_FIELDS,
     evaluate: spec.evaluate ?? null,
   };
 }

@@ -46,6 +46,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   staggerMs: 'number',
   onWarning: 'function',
   forkServer: 'boolean',
+  failFast: 'boolean',
 };
 
 const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {

@@ -14,7 +14,7 @@ export function formatPlan(
   const lines = [
     `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`,
     `  feature dir ${dirs.feature}, planning ${dirs.planning}, logs and manifest ${dirs.logs}`,
-    `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals`,
+    `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals${plan.failFast ? ', fail-fast (the first phase that does not succeed stops the run)' : ''}`,
   ];
   const byId = new Map(plan.phases.map((phase) => [phase.id, phase]));
   plan.waves.forEach((wave, index) => {
@@ -25,7 +25,7 @@ export function formatPlan(
       const reuse = reused.get(id);
       const needs = phase.needs.length === 0 ? '' : `, needs ${phase.needs.join(', ')}`;
       lines.push(
-        `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
+        `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
       );
       const why = rerun.get(id);
       if (why !== undefined) lines.push(`    resume:  runs again: ${why}`);

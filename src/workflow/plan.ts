@@ -62,6 +62,8 @@ export interface WorkflowPlan {
   readonly waves: readonly (readonly string[])[];
   readonly concurrency: number;
   readonly killAfterSec: number;
+  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
+  readonly failFast: boolean;
   readonly settings: RunSettings;
 }
 
@@ -115,6 +117,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
+    failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
   };
 }

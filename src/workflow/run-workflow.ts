@@ -27,6 +27,7 @@ const PASSED_ON = [
   'force',
   'unsetEnv',
   'secretPatterns',
+  'failFast',
 ] as const satisfies readonly (keyof GroupOptions)[];
 type PassedOn = (typeof PASSED_ON)[number];
 
@@ -75,6 +76,7 @@ export async function runWorkflow(
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
     killAfterSec: plan.killAfterSec,
+    failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
     feature: plan.feature,
     group: plan.workflow.name,

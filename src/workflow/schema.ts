@@ -48,6 +48,7 @@ export const workflowSchema = z.strictObject({
       idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
+      fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
     .optional(),

@@ -7,8 +7,14 @@ import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
 import { useRunSecrets } from '../redact.js';
-import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
-import { countOption, secondsOption, textOption } from '../sources.js';
+import {
+  addOutputOptions,
+  addRunOptions,
+  outputMode,
+  readLimitOptions,
+  readRunOptions,
+} from '../run-options.js';
+import { textOption } from '../sources.js';
 
 /** Adds `prp generate` and `prp score` to the program. */
 export function registerPrp(program: Command): void {
@@ -34,6 +40,11 @@ export function registerPrp(program: Command): void {
     .option('--resume', 'reuse phases that succeeded before, unchanged, whose outputs exist')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
+    .option('--kill-after <sec>', 'grace between stop signals (default: 5)')
+    .option(
+      '--idle-timeout <sec>',
+      'stop a phase silent for SEC seconds as stalled; 0 = never (default: 0)',
+    )
     .option('-j, --jobs <n>', 'at most N phases at once (default: 3)')
     .addHelpText(
       'after',
@@ -68,15 +79,14 @@ export function registerPrp(program: Command): void {
 }
 
 async function generateAction(initial: string, command: Command): Promise<number> {
-  const { describePrpPlan, generatePrp } = await import('../../prp/generate.js');
+  const { describePrpPlan, generatePrp, phaseWords } = await import('../../prp/generate.js');
   const request = {
     initial,
     agent: textOption(command, 'agent'),
     minScore: parseScore(textOption(command, 'minScore'), '--min-score', 8),
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
     resume: command.getOptionValue('resume') === true,
-    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
-    concurrency: countOption(command, 'jobs', '--jobs', ''),
+    ...readLimitOptions(command),
   };
   const runOptions = readRunOptions(command);
   const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
@@ -85,7 +95,8 @@ async function generateAction(initial: string, command: Command): Promise<number
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
-  return withSession(DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
+  const grace = request.killAfterSec ?? DEFAULTS.killAfterSec;
+  return withSession(grace, outputMode(command), async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,
       ...hooks,
@@ -108,6 +119,15 @@ async function generateAction(initial: string, command: Command): Promise<number
       };
     }
     if (group?.cancelledBy) return { group, exitCode: groupExitCode(group) };
+    if (last?.failedPhase) {
+      return {
+        group,
+        exitCode: EXIT_FAILED,
+        messages: [
+          `parex: PRP incomplete: ${phaseWords(last.failedPhase)} in attempt ${last.attempt}; see the summary above and the logs in ${result.plan.dirs.logs}`,
+        ],
+      };
+    }
     const scored =
       last?.score === null || last === undefined ? 'no score' : `score ${last.score}/10`;
     return {
