@@ -14,7 +14,7 @@ const NEEDS = [
   { why: 'the docs/cli.md examples the tests run use it', command: 'jq', pkg: 'jq' },
   { why: 'the benchmark smoke run measures peak memory', file: '/usr/bin/time', pkg: 'time' },
   { why: 'mkfifo, for the special-file tests', command: 'mkfifo', pkg: 'coreutils' },
-  // e.g. { why: 'the pool tests start a real Redis', command: 'redis-server', pkg: 'redis-server' },
+  { why: 'the pool tests start a real Redis', file: '/usr/bin/redis-server', pkg: 'redis-server' },
 ];
 
 const say = (line) => process.stderr.write(`[test-deps] ${line}\n`);

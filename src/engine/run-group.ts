@@ -2,7 +2,6 @@
 import { waves } from '../graph/topology.js';
 import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
-import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
@@ -10,6 +9,7 @@ import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
 import { RunHalt } from './halt.js';
+import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
@@ -22,13 +22,30 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
-  const prepared = prepareLogDir(given);
   // parex's own copies of the caller's signals (one listener each on the caller's side), and
   // the caller's cancel joined with the engine's own stop: what every job and start watches.
   const shared = shareSignals(given.signal, given.forceSignal);
   const halt = new RunHalt(shared.signal);
   const plan = { ...given, signal: halt.signal, forceSignal: shared.forceSignal };
   const failing = failFast(halt, plan.failFast);
+  // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
+  let executor: Awaited<ReturnType<typeof localExecutor>>;
+  let prepared: ReturnType<typeof prepareLogDir>;
+  try {
+    executor =
+      options.executor === undefined
+        ? localExecutor(plan, spawnFunction)
+        : await options.executor(plan);
+    try {
+      prepared = prepareLogDir(plan);
+    } catch (error) {
+      await executor.close();
+      throw error;
+    }
+  } catch (error) {
+    shared.dispose();
+    throw error;
+  }
   const { recorder } = prepared;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const spans: JobSpan[] = [];
@@ -50,32 +67,26 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  // Also the run's watchdog: the fork server, or a shell process when there is none.
-  const launcher =
-    spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
-      ? directLauncher(plan.runId, spawnFunction)
-      : forkServerLauncher(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
-  const sweeper = new EscapeeSweeper(
-    Math.round(plan.killAfterSec * 1000),
-    plan.onWarning,
-    plan.forceSignal,
-  );
+  // Jobs a pool never started because the run was cancelled while they waited in its queue.
+  const neverStarted = new Set<string>();
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const result = why(
-          await runAttempts(job, plan, emit, launcher, {
-            [RUN_MARKER]: plan.runId,
-            [JOB_MARKER]: marker,
-          }),
-          halt,
-        );
+        const attempted = await runAttempts(job, plan, emit, executor, {
+          [RUN_MARKER]: plan.runId,
+          [JOB_MARKER]: marker,
+        });
+        executor.jobEnded(job.name, marker);
+        if (attempted === null) {
+          neverStarted.add(job.name);
+          return false;
+        }
+        const result = why(attempted, halt);
         results.set(job.name, result);
-        sweeper.jobEnded(job.name, marker);
         failing.jobEnded(result);
         return result.outcome === 'success';
       },
@@ -85,12 +96,15 @@ export async function runGroup(
         emit({ type: 'job-skip', result });
       },
     });
-    await sweeper.drain();
   } finally {
-    launcher.close();
-    shared.dispose();
-    await prepared.close();
+    try {
+      await executor.close();
+    } finally {
+      shared.dispose();
+      await prepared.close();
+    }
   }
+  notStarted.push(...plan.jobs.filter((job) => neverStarted.has(job.name)));
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {

@@ -1,6 +1,7 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
 
+import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
 import { assertValidName } from '../names/validate.js';
@@ -62,6 +63,8 @@ export interface GroupOptions {
   readonly forkServer?: boolean;
   /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
   readonly failFast?: boolean;
+  /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
+  readonly executor?: ExecutorFactory;
 }
 
 /** One job, ready to spawn. */
@@ -77,6 +80,9 @@ export interface PlannedJob {
   readonly logPath: string;
   readonly needs: readonly string[];
   readonly cwd: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly runsOn: readonly string[];
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;

@@ -47,6 +47,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   onWarning: 'function',
   forkServer: 'boolean',
   failFast: 'boolean',
+  executor: 'function',
 };
 
 const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
@@ -61,6 +62,9 @@ const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
   needs: 'strings',
   cwd: 'string',
   attempt: 'number',
+  inputs: 'strings',
+  outputs: 'strings',
+  runsOn: 'strings',
   manifestFields: 'record',
   evaluate: 'function',
 };

@@ -28,6 +28,7 @@ const PASSED_ON = [
   'unsetEnv',
   'secretPatterns',
   'failFast',
+  'executor',
 ] as const satisfies readonly (keyof GroupOptions)[];
 type PassedOn = (typeof PASSED_ON)[number];
 
@@ -117,6 +118,13 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    inputs: phase.inputs,
+    // What travels back from a pool's worker: the declared outputs and the agent's side files.
+    outputs:
+      invocation.lastMessageFile === null
+        ? phase.outputs
+        : [...phase.outputs, invocation.lastMessageFile],
+    runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     manifestFields: {
       agent: phase.agent,
