@@ -11,6 +11,8 @@ const NEEDS = [
   { why: 'the HTML report is screenshotted headless', file: '/usr/bin/chromium', pkg: 'chromium' },
   { why: 'the live view is tested on a real terminal', command: 'tmux', pkg: 'tmux' },
   { why: 'the fork server runs on it', command: 'perl', pkg: 'perl-base' },
+  { why: 'workflow tests run agents in a fresh git checkout', command: 'git', pkg: 'git' },
+  { why: "the fake agents' shell tool", command: 'bash', pkg: 'bash' },
   { why: 'the docs/cli.md examples the tests run use it', command: 'jq', pkg: 'jq' },
   { why: 'the benchmark smoke run measures peak memory', file: '/usr/bin/time', pkg: 'time' },
   { why: 'mkfifo, for the special-file tests', command: 'mkfifo', pkg: 'coreutils' },

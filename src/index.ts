@@ -15,8 +15,11 @@ export type {
   JobSpec,
   JobStatus,
   Outcome,
+  OutputWatcher,
   SpeedupFigures,
   StopReason,
+  TokenUsage,
+  WatchedLine,
 } from './model.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';

@@ -49,8 +49,25 @@ export interface JobSpec {
   readonly runsOn?: readonly string[];
   /** Extra fields recorded on the job's start and completion lines. */
   readonly manifestFields?: Readonly<Record<string, unknown>>;
+  /** Reads the job's output while it runs (agents' event streams): job-activity and job-usage events. */
+  readonly watch?: () => OutputWatcher;
+  /** Jobs with one start key (an agent CLI) start at least the group's `staggerSameKeyMs` apart. */
+  readonly startKey?: string;
   /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
   readonly evaluate?: (result: JobResult) => Promise<JobVerdict> | JobVerdict;
+}
+
+/** What one whole line of a job's output says, for the live events. */
+export interface WatchedLine {
+  /** One readable line: what the agent is doing now. */
+  readonly activity: string | null;
+  /** The tokens used so far, when known. */
+  readonly usage: TokenUsage | null;
+}
+
+/** Reads a running job's output one line at a time (made fresh for each attempt). */
+export interface OutputWatcher {
+  line(text: string): WatchedLine;
 }
 
 /** What a job's evaluate hook decided. */
@@ -103,8 +120,12 @@ export interface JobResult {
   readonly idleTimeoutSec: number;
   /** Grace between two stop signals, in seconds. */
   readonly killAfterSec: number;
-  /** True when processes the job left behind in its group had to be stopped after it exited. */
+  /** True when processes the job left behind (in its group, or escaped from it) had to be stopped. */
   readonly reapedLeftovers: boolean;
+  /** How many processes outside the job's group (setsid, double fork) were stopped after it ended. */
+  readonly leftoversStopped?: number;
+  /** The signals those processes were sent: SIGTERM, then SIGKILL after the grace if needed. */
+  readonly leftoverSignals?: readonly NodeJS.Signals[];
   /** What went wrong when the job could not be started. */
   readonly errorMessage: string | null;
   /** Why the job failed or was skipped, when the exit code alone does not say. */
@@ -186,6 +207,23 @@ export interface SpeedupFigures {
   readonly gapMs: number;
 }
 
+/**
+ * An agent's token use, in one meaning for every agent (docs/manifest.md): `input_tokens` counts
+ * every input token including cache reads and writes, `cached_input_tokens` the cache reads
+ * among them, `cache_write_tokens` the tokens written into the cache (Claude), `output_tokens`
+ * the generated ones, `reasoning_tokens` those of them spent reasoning where the agent says so.
+ */
+export interface TokenUsage {
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** As the agent reports it; null when it does not (Codex, Gemini). */
+  readonly cost_usd: number | null;
+  readonly model: string | null;
+}
+
 /** What the engine reports while a group runs. */
 export type GroupEvent =
   | {
@@ -215,6 +253,20 @@ export type GroupEvent =
       readonly pid: number;
       readonly signal: NodeJS.Signals;
       readonly reason: StopReason | 'leftovers';
+    }
+  | {
+      /** What an agent job is doing now, in words: one line per event of its stream. */
+      readonly type: 'job-activity';
+      readonly name: string;
+      readonly at: Date;
+      readonly text: string;
+    }
+  | {
+      /** An agent job's token use so far (cumulative for this attempt). */
+      readonly type: 'job-usage';
+      readonly name: string;
+      readonly at: Date;
+      readonly usage: TokenUsage;
     }
   | { readonly type: 'job-end'; readonly result: JobResult }
   | { readonly type: 'job-skip'; readonly result: JobResult }

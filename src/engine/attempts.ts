@@ -16,13 +16,15 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   executor: JobExecutor,
   markers: Readonly<Record<string, string>>,
+  settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
 ): Promise<JobResult | null> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath =
       retry === 0 ? job.logPath : resolveInside(plan.logDir, `${job.name}.attempt${attempt}.log`);
-    const result = await runJob({ ...job, attempt, logPath }, plan, emit, executor, markers);
-    if (result === null) return null;
+    const ran = await runJob({ ...job, attempt, logPath }, plan, emit, executor, markers);
+    if (ran === null) return null;
+    const result = await settle(ran);
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true) {
       emit({ type: 'job-end', result });

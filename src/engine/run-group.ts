@@ -70,17 +70,31 @@ export async function runGroup(
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
+  const sameKey = new Map<string, StartGate>();
+  const keyGate = (key: string) => {
+    const gate = sameKey.get(key) ?? new StartGate(plan.staggerSameKeyMs, plan.signal);
+    sameKey.set(key, gate);
+    return gate;
+  };
   let notStarted: PlannedJob[];
   try {
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (job) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const attempted = await runAttempts(job, plan, emit, executor, {
-          [RUN_MARKER]: plan.runId,
-          [JOB_MARKER]: marker,
+        if (job.startKey !== null) await keyGate(job.startKey).wait();
+        const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
+        const attempted = await runAttempts(job, plan, emit, executor, markers, async (ended) => {
+          // Before the completion line: processes that escaped the group are stopped and counted.
+          const swept = await executor.jobEnded(job.name, marker);
+          if (swept.count === 0) return ended;
+          return {
+            ...ended,
+            reapedLeftovers: true,
+            leftoversStopped: swept.count,
+            leftoverSignals: swept.signals,
+          };
         });
-        executor.jobEnded(job.name, marker);
         if (attempted === null) {
           neverStarted.add(job.name);
           return false;

@@ -4,6 +4,7 @@ import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { classify } from './classify.js';
 import type { JobExecutor } from './executor.js';
 import { failureTail } from './failure-tail.js';
+import { watchOutput } from './watch-output.js';
 
 /** Runs one planned job to the end of its process group and returns its result; null when its
  * executor never started it (a pool's queue, emptied by a cancel). */
@@ -15,10 +16,11 @@ export async function runJob(
   markers: Readonly<Record<string, string>> = {},
 ): Promise<JobResult | null> {
   let pid = 0;
+  let watching: { stop(): void } | null = null;
   const ran = await executor.execute(job, {
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
-    env: { ...plan.env, ...job.env, ...markers },
+    env: { ...plan.env, ...job.env, ...markers, PAREX_ATTEMPT: String(job.attempt) },
     input: job.input,
     logPath: job.logPath,
     timeoutMs: toMs(job.timeoutSec),
@@ -40,9 +42,11 @@ export async function runJob(
         timeoutSec: job.timeoutSec,
         fields: { ...job.manifestFields, ...fields },
       });
+      if (job.watch !== null) watching = watchOutput(job.name, job.logPath, job.watch(), emit);
     },
     onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
   });
+  (watching as { stop(): void } | null)?.stop();
   if (ran.kind === 'not-started') return null;
   const classified =
     ran.lost === undefined ? classify(ran) : { outcome: 'lost' as const, exitCode: null };

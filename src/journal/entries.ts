@@ -49,6 +49,8 @@ export interface EndEntry extends CommonFields {
   readonly idle_timeout_sec: number;
   readonly kill_after_sec: number;
   readonly reaped_leftovers: boolean;
+  readonly leftovers_stopped: number;
+  readonly leftover_signals: readonly string[];
   readonly error: string | null;
   readonly reason: string | null;
   readonly attempt: number;
@@ -118,6 +120,8 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     idle_timeout_sec: result.idleTimeoutSec,
     kill_after_sec: result.killAfterSec,
     reaped_leftovers: result.reapedLeftovers,
+    leftovers_stopped: result.leftoversStopped ?? 0,
+    leftover_signals: result.leftoverSignals ?? [],
     error: result.errorMessage,
     reason: result.reason,
     attempt: result.attempt,

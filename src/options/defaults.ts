@@ -40,6 +40,8 @@ export const DEFAULTS = {
   staggerMs: 0,
   /** The largest workflow file parex reads, in bytes (10 MB). */
   maxWorkflowBytes: 10 * 1024 * 1024,
+  /** Seconds between two starts of one agent CLI in a workflow run (its shared state races). */
+  staggerSameAgentSec: 1,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */

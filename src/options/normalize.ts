@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupEvent, JobResult, JobSpec, JobVerdict, OutputWatcher } from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import type { Redactor } from '../redact/redactor.js';
 import { checkNeeds, rejectDuplicates } from './check-jobs.js';
@@ -56,6 +56,8 @@ export interface GroupOptions {
   readonly retryDelaySec?: number;
   /** Milliseconds between two job starts. Default 0. */
   readonly staggerMs?: number;
+  /** Milliseconds between two starts of jobs with the same start key (one agent CLI). Default 0. */
+  readonly staggerSameKeyMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
@@ -86,6 +88,8 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  readonly watch: (() => OutputWatcher) | null;
+  readonly startKey: string | null;
 }
 
 /** A group, validated and with every default applied. */
@@ -112,6 +116,7 @@ export interface GroupPlan {
   readonly retries: number;
   readonly retryDelaySec: number;
   readonly staggerMs: number;
+  readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
   readonly failFast: boolean;
 }
@@ -140,12 +145,14 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries = DEFAULTS.retries,
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
+    staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
     failFast = DEFAULTS.failFast,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
   validateSeconds(staggerMs, 'the stagger', '0 starts jobs together', undefined, 1);
+  validateSeconds(staggerSameKeyMs, 'the stagger of one agent', '0 turns it off', undefined, 1);
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -197,6 +204,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries,
     retryDelaySec,
     staggerMs,
+    staggerSameKeyMs,
     forkServer,
     failFast: failFast === true,
   };

@@ -49,6 +49,8 @@ export function planJob(
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? NO_FIELDS,
     evaluate: spec.evaluate ?? null,
+    watch: spec.watch ?? null,
+    startKey: spec.startKey ?? null,
   };
 }
 

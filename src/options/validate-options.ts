@@ -44,6 +44,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   retries: 'number',
   retryDelaySec: 'number',
   staggerMs: 'number',
+  staggerSameKeyMs: 'number',
   onWarning: 'function',
   forkServer: 'boolean',
   failFast: 'boolean',
@@ -67,6 +68,8 @@ const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
   runsOn: 'strings',
   manifestFields: 'record',
   evaluate: 'function',
+  watch: 'function',
+  startKey: 'text-or-null',
 };
 
 const WORDS: Readonly<Record<Kind, string>> = {

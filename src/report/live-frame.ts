@@ -3,6 +3,7 @@
 import { formatDuration, formatSeconds } from './format.js';
 import { countJobs, type LiveJob, type LiveState } from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
+import { formatUsage } from './tokens.js';
 
 /** Colouring functions; identity functions when colour is off. */
 export interface Palette {
@@ -60,7 +61,11 @@ function describe(
   const elapsed = formatDuration(now - job.startedAt);
   const limit = job.timeoutSec > 0 ? ` / ${formatSeconds(job.timeoutSec)}` : '';
   const stopping = job.state === 'stopping' ? 'stopping… ' : '';
-  const output = lastLine(job.logPath);
+  // An agent's row: what it is doing in words, and its tokens so far; else the log's last line.
+  const tokens = job.usage === undefined ? '' : `[${formatUsage(job.usage)}] `;
+  // Until its first activity, an agent's raw JSON event is not shown either.
+  const last = job.activity ?? lastLine(job.logPath);
+  const output = `${tokens}${job.agent === true && job.activity === undefined && last.startsWith('{') ? '' : last}`;
   return [
     spin,
     `${(elapsed + limit).padEnd(16)}${stopping}${output}`,

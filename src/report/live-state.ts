@@ -1,5 +1,5 @@
 // The state the live view draws: every job's place in its life, folded from the engine's events.
-import type { GroupEvent, JobResult } from '../model.js';
+import type { GroupEvent, JobResult, TokenUsage } from '../model.js';
 
 /** One job as the live view knows it. */
 export type LiveJob =
@@ -11,6 +11,11 @@ export type LiveJob =
       readonly startedAt: number;
       readonly timeoutSec: number;
       readonly logPath: string;
+      /** An agent job (its log is a JSON event stream, never shown raw). */
+      readonly agent?: boolean;
+      /** An agent's latest activity in words, and its tokens so far (job-activity, job-usage). */
+      readonly activity?: string;
+      readonly usage?: TokenUsage;
     }
   | { readonly name: string; readonly state: 'done'; readonly result: JobResult };
 
@@ -41,10 +46,22 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
         startedAt: event.startedAt.getTime(),
         timeoutSec: event.timeoutSec,
         logPath: event.logPath,
+        agent: ['codex', 'claude', 'gemini'].includes(String(event.fields.agent)),
       });
     case 'job-signal': {
       const job = state.jobs.find((candidate) => candidate.name === event.name);
       return job?.state === 'running' ? replace(state, { ...job, state: 'stopping' }) : state;
+    }
+    case 'job-activity':
+    case 'job-usage': {
+      const job = state.jobs.find((candidate) => candidate.name === event.name);
+      if (job === undefined || (job.state !== 'running' && job.state !== 'stopping')) return state;
+      return replace(
+        state,
+        event.type === 'job-activity'
+          ? { ...job, activity: event.text }
+          : { ...job, usage: event.usage },
+      );
     }
     case 'job-end':
     case 'job-skip':

@@ -3,6 +3,7 @@
 import type { RunReport } from './analysis.js';
 import { criticalPathText, efficiencyText, formatDuration } from './format.js';
 import type { JobView } from './run-view.js';
+import { formatTotals } from './tokens.js';
 
 /** What the report is about, beyond the jobs themselves. */
 export interface ReportContext {
@@ -29,9 +30,7 @@ export function formatMarkdown(report: RunReport, context: ReportContext, runLis
     `| critical path | ${criticalPathText(report.figures)} |`,
     `| slowest job | ${report.slowest ?? '-'} |`,
     `| jobs | ${report.jobs.length}, ${report.failures.length} not successful |`,
-    ...(report.inputTokens === null
-      ? []
-      : [`| tokens | ${report.inputTokens} in, ${report.outputTokens ?? 0} out |`]),
+    ...(report.tokens === null ? [] : [`| tokens | ${formatTotals(report.tokens)} |`]),
     ...(report.costUsd === null ? [] : [`| cost | $${report.costUsd.toFixed(4)} |`]),
     '',
     '## Stages',

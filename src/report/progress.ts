@@ -21,6 +21,8 @@ export function progressLine(event: GroupEvent): string | null {
     }
     case 'job-skip':
       return `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+    case 'job-activity':
+    case 'job-usage':
     case 'run-end':
       return null;
   }

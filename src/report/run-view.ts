@@ -23,12 +23,24 @@ export interface JobView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** The token fields of its line (input_tokens, cached_input_tokens, ... cost_usd), for totals. */
+  readonly tokens?: Readonly<Record<string, unknown>>;
   readonly reason: string | null;
   readonly logPath: string | null;
   readonly group: string | null;
   /** The failure's log tail stored (redacted) on its completion line; null when none was stored. */
   readonly logTail?: readonly string[] | null;
 }
+
+/** The token fields of a completion line (docs/manifest.md). */
+const TOKEN_FIELDS = [
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+];
 
 /** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
 export function viewJobs(
@@ -119,7 +131,7 @@ function storedTail(end: EndEntry): readonly string[] | null {
 
 function fields(
   entry: ManifestEntry,
-): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd'> {
+): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'tokens'> {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
     typeof record[key] === 'number' ? (record[key] as number) : null;
@@ -129,5 +141,6 @@ function fields(
     inputTokens: number('input_tokens'),
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
+    tokens: Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
   };
 }

@@ -1,6 +1,7 @@
 // The table of `parex status`: one row per job, from the manifest.
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import type { JobState, JobView } from './run-view.js';
+import { formatTotals, sumTokens } from './tokens.js';
 
 /** The word for each state, as the table shows it. */
 const STATE_WORDS: Readonly<Record<JobState, string>> = {
@@ -38,9 +39,11 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
       job.logPath === null || job.state === 'skipped' ? '-' : displayPath(job.logPath),
     ]);
   }
+  const totals = sumTokens(jobs.map((job) => job.tokens ?? {}));
   return [
     `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
     ...alignColumns(rows),
+    ...(totals === null ? [] : [`tokens: ${formatTotals(totals)}`]),
   ];
 }
 
@@ -60,6 +63,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     input_tokens: job.inputTokens,
     output_tokens: job.outputTokens,
     cost_usd: job.costUsd,
+    ...job.tokens,
     reason: job.reason,
     log: job.state === 'skipped' ? null : job.logPath,
     log_tail: job.logTail ?? null,

@@ -8,6 +8,7 @@ import {
   formatDuration,
 } from './format.js';
 import { describeOutcome } from './outcome-words.js';
+import { formatTotals, sumTokens } from './tokens.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
 export const SUMMARY_MAX_ROWS = 40;
@@ -56,6 +57,8 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     const more = failed.length > MAX_NAMED_FAILURES ? ', ...' : '';
     lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}${more}`);
   }
+  const totals = sumTokens(group.results.map((result) => result.details));
+  if (totals !== null) lines.push(`  tokens: ${formatTotals(totals)}`);
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
   if (group.haltedBy !== null) {
     const { job, outcome } = group.haltedBy;

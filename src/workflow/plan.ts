@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
-import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
+import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
 import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { checkOutputsAndInputs } from './check-files.js';
@@ -45,7 +45,14 @@ export interface PlannedPhase {
   readonly sha256: string;
   /** Everything that shapes the phase, part by part: what --resume compares. */
   readonly shape: PhaseShape;
+  /** The settings the invocation is built from; built again at preflight for the installed CLI. */
+  readonly request: AgentRequest;
+  /** The invocation as planned (for the newest CLI; the run rebuilds it after preflight). */
   readonly invocation: AgentInvocation;
+  /** Where each mode setting of the phase was declared (the phase, or the defaults). */
+  readonly modePaths: Readonly<Record<string, readonly (string | number)[]>>;
+  /** `per-job`: the agent's state directory (CODEX_HOME, CLAUDE_CONFIG_DIR) is the job's own. */
+  readonly agentHome: 'shared' | 'per-job';
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
   /** Tags of the pool workers that may run it (--redis); empty: any worker. */
@@ -64,6 +71,8 @@ export interface WorkflowPlan {
   readonly waves: readonly (readonly string[])[];
   readonly concurrency: number;
   readonly killAfterSec: number;
+  /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
+  readonly staggerSameAgentSec: number | null;
   /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
   readonly failFast: boolean;
   readonly settings: RunSettings;
@@ -119,6 +128,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
+    staggerSameAgentSec: defaults.stagger_same_agent ?? null,
     failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
   };
@@ -139,26 +149,31 @@ function planPhase(
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
-  const model = declared.model ?? defaults.model ?? null;
-  const options = {
+  const request: AgentRequest = {
+    phaseId: phase.id,
+    prompt,
+    command: declared.command ?? null,
+    argv,
+    model: declared.model ?? defaults.model ?? null,
     profile: declared.profile ?? defaults.profile ?? settings.env.CODEX_PROFILE ?? 'codex-prp',
     sandbox: declared.sandbox ?? defaults.sandbox ?? null,
     permissionMode: declared.permission_mode ?? defaults.permission_mode ?? null,
     approvalMode: declared.approval_mode ?? defaults.approval_mode ?? null,
     allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
-  };
-  const command = declared.command ?? null;
-  const invocation = adapter.build({
-    phaseId: phase.id,
-    prompt,
-    command,
-    argv,
-    model,
-    ...options,
+    trust: declared.trust ?? defaults.trust ?? true,
     logDir,
-  });
-  const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
+  };
+  const invocation = adapter.build(request, null);
+  const {
+    phaseId: _id,
+    prompt: _prompt,
+    command,
+    argv: _argv,
+    model,
+    logDir: _logDir,
+    ...options
+  } = request;
   const shape = phaseShape({
     prompt,
     command: prompt === null ? (argv ?? command) : null,
@@ -175,6 +190,13 @@ function planPhase(
     model,
     options: agent === 'command' ? {} : options,
   });
+  const modePaths = Object.fromEntries(
+    (['sandbox', 'permission_mode', 'approval_mode'] as const).map((key) => [
+      key,
+      declared[key] !== undefined ? ['phases', phase.index, key] : ['defaults', key],
+    ]),
+  );
+  const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
   return {
     id: phase.id,
     agent,
@@ -190,7 +212,10 @@ function planPhase(
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),
     shape,
+    request,
     invocation,
+    modePaths,
+    agentHome: declared.agent_home ?? defaults.agent_home ?? 'shared',
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     runsOn: declared.runs_on ?? [],

@@ -2,16 +2,17 @@
 // in which every phase starts as soon as the phases it needs have succeeded.
 import path from 'node:path';
 
+import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
-import type { AgentReport } from '../agents/types.js';
+import { agentWatcher } from '../agents/watch.js';
 import { runGroup } from '../engine/run-group.js';
 import { UsageError } from '../errors.js';
 import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
-import type { GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupResult, JobSpec } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
-import { scoreFile } from '../prp/score.js';
-import { checkOutputs } from './outputs.js';
+import { checkModes } from './check-modes.js';
+import { judgePhase } from './judge.js';
 import type { PlannedPhase, WorkflowPlan } from './plan.js';
 import { findReusable, type ReusedPhase } from './resume.js';
 
@@ -46,10 +47,17 @@ export interface WorkflowResult {
   readonly ok: boolean;
 }
 
-/** The longest final message kept in the manifest; the whole one stays in the log. */
-const FINAL_MESSAGE_LIMIT = 2000;
+/** Seconds between two starts of one agent CLI: the workflow's, else the default, which a
+ * workflow whose agents all have homes of their own does not need. */
+function staggerSameAgentSec(plan: WorkflowPlan): number {
+  if (plan.staggerSameAgentSec !== null) return plan.staggerSameAgentSec;
+  const shared = plan.phases.some(
+    (phase) => phase.agentHome === 'shared' && phase.adapter.binary !== null,
+  );
+  return shared ? DEFAULTS.staggerSameAgentSec : 0;
+}
 
-/** Runs the plan; throws only UsageError (missing agent), before anything is spawned. */
+/** Runs the plan; throws only UsageError (missing agent, unknown mode), before anything is spawned. */
 export async function runWorkflow(
   plan: WorkflowPlan,
   options: WorkflowRunOptions,
@@ -59,6 +67,7 @@ export async function runWorkflow(
     [...new Set(plan.phases.map((phase) => phase.adapter))],
     settings.env,
   );
+  checkModes(plan, binaries);
   const manifestPath = path.resolve(settings.cwd, plan.dirs.logs, DEFAULTS.manifestName);
   const reusedMap = options.resume
     ? findReusable(manifestPath, plan.phases, settings.cwd)
@@ -76,6 +85,7 @@ export async function runWorkflow(
     ...passedOn,
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
+    staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
     failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
@@ -102,18 +112,30 @@ function makeWorkflowDir(cwd: string, dir: string): void {
 
 function phaseJob(
   plan: WorkflowPlan,
-  phase: PlannedPhase,
+  planned: PlannedPhase,
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
 ): JobSpec {
-  const { invocation, adapter } = phase;
+  const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
+  // Built again for the installed CLI: its flags decide, e.g. gemini's --skip-trust.
+  const invocation = adapter.build(planned.request, binary?.capabilities ?? null);
+  const phase: PlannedPhase = { ...planned, invocation };
   const target = invocation.argv ?? null;
+  const logDir = path.resolve(plan.settings.cwd, plan.dirs.logs);
+  const home =
+    phase.agentHome === 'per-job' && hasOwnHome(phase.agent)
+      ? seedAgentHome(
+          phase.agent,
+          path.join(logDir, `${phase.id}.${phase.agent}-home`),
+          plan.settings.env,
+        )
+      : {};
   return {
     name: phase.id,
     ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),
     ...(invocation.input === null ? {} : { input: invocation.input }),
-    env: phase.env,
+    env: { ...phase.env, ...invocation.env, ...home },
     timeoutSec: phase.timeoutSec,
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
@@ -126,6 +148,9 @@ function phaseJob(
         : [...phase.outputs, invocation.lastMessageFile],
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
+    ...(adapter.binary === null
+      ? {}
+      : { watch: () => agentWatcher(adapter), startKey: adapter.binary }),
     manifestFields: {
       agent: phase.agent,
       agent_version: binary?.version ?? null,
@@ -137,59 +162,8 @@ function phaseJob(
       argv: target,
       needs: phase.needs,
       outputs_declared: phase.outputs,
+      ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
-    evaluate: (result) => judgePhase(plan, phase, result),
-  };
-}
-
-async function judgePhase(
-  plan: WorkflowPlan,
-  phase: PlannedPhase,
-  result: JobResult,
-): Promise<JobVerdict> {
-  const report = await phase.adapter.interpret(result.logPath, result.exitCode, phase.invocation);
-  const outputs = checkOutputs(phase.outputs, plan.settings.cwd);
-  const missing = outputs.filter((output) => !output.ok);
-  const score = phase.minScore === null ? null : scoreOf(phase, plan.settings.cwd);
-  const details = {
-    ...reportFields(report),
-    outputs,
-    outputs_ok: missing.length === 0,
-    ...(phase.minScore === null ? {} : { score, min_score: phase.minScore }),
-  };
-  if (result.outcome !== 'success') return { details };
-  if (!report.ok) {
-    return { outcome: 'failed', reason: report.reason ?? 'the agent reported a failure', details };
-  }
-  if (missing.length > 0) {
-    const reason = missing.map((output) => `output missing: ${output.path}`).join('; ');
-    return { outcome: 'failed', reason, details };
-  }
-  if (phase.minScore !== null && (score === null || score < phase.minScore)) {
-    const found = score === null ? 'no "Score: N/10" line' : `score ${score}/10`;
-    const reason = `${found} in ${phase.outputs[0]}, below ${phase.minScore}`;
-    return { outcome: 'failed', reason, details };
-  }
-  return { details };
-}
-
-function scoreOf(phase: PlannedPhase, cwd: string): number | null {
-  const [first] = phase.outputs;
-  return first === undefined ? null : scoreFile(path.resolve(cwd, first), 0).score;
-}
-
-function reportFields(report: AgentReport): Record<string, unknown> {
-  const message = report.finalMessage;
-  return {
-    session_id: report.sessionId,
-    final_message:
-      message === null || message.length <= FINAL_MESSAGE_LIMIT
-        ? message
-        : `${message.slice(0, FINAL_MESSAGE_LIMIT)}…`,
-    input_tokens: report.inputTokens,
-    output_tokens: report.outputTokens,
-    cached_input_tokens: report.cachedInputTokens,
-    cost_usd: report.costUsd,
-    agent_ok: report.ok,
+    evaluate: (result) => judgePhase(phase, result, plan.settings.cwd),
   };
 }

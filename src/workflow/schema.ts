@@ -10,14 +10,29 @@ const stringList = z.array(z.string().min(1));
 const agentOptions = {
   model: z.string().min(1).optional(),
   profile: z.string().optional(),
-  sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
-  permission_mode: z
-    .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk'])
-    .optional(),
-  approval_mode: z.enum(['default', 'auto_edit', 'yolo', 'plan']).optional(),
+  // The modes are checked against the installed CLI's --help at preflight (agents/modes.ts).
+  sandbox: z.string().min(1).optional(),
+  permission_mode: z.string().min(1).optional(),
+  approval_mode: z.string().min(1).optional(),
   allowed_tools: stringList.optional(),
   max_turns: z.number().int().positive().optional(),
+  trust: z.boolean().optional(),
+  agent_home: z.enum(['shared', 'per-job']).optional(),
 };
+
+/** Seconds as a number, or a duration such as "1s" or "500ms"; parsed to seconds. */
+const duration = z.union(
+  [
+    seconds,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s)$/, 'a duration such as 1s or 500ms, or a number of seconds')
+      .transform((text) =>
+        text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)),
+      ),
+  ],
+  { error: 'give a number of seconds, or a duration such as 1s or 500ms' },
+);
 
 const phaseSchema = z.strictObject({
   id: z.string(),
@@ -52,6 +67,7 @@ export const workflowSchema = z.strictObject({
       idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
+      stagger_same_agent: duration.optional(),
       fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
