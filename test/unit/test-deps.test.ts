@@ -31,9 +31,9 @@ test('as root, the missing packages are installed with apt-get', (t) => {
   assert.match(run.stderr, /missing tmux \(tmux\): the live view is tested on a real terminal/);
   assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), [
     'update',
-    'install -y --no-install-recommends tmux perl-base jq coreutils',
+    'install -y --no-install-recommends tmux perl-base git bash jq coreutils',
   ]);
-  assert.match(run.stderr, /still missing after the install: tmux, perl, jq, mkfifo/);
+  assert.match(run.stderr, /still missing after the install: tmux, perl, git, bash, jq, mkfifo/);
 });
 
 test('not root: nothing is installed, and the exact apt-get command is printed', (t) => {
@@ -48,7 +48,7 @@ test('not root: nothing is installed, and the exact apt-get command is printed',
   assert.equal(run.status, 1, run.stderr);
   assert.match(
     run.stderr,
-    /not root, so not installing them; run:\n {2}sudo apt-get update && sudo apt-get install -y --no-install-recommends tmux perl-base jq coreutils\n/,
+    /not root, so not installing them; run:\n {2}sudo apt-get update && sudo apt-get install -y --no-install-recommends tmux perl-base git bash jq coreutils\n/,
   );
   assert.throws(() => readFileSync(calls), 'apt-get was not run');
 });

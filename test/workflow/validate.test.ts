@@ -295,7 +295,7 @@ test('the shipped PRP workflow is valid, and its phase 2c does not read phase 2a
 test('schema and graph problems are reported together, each with the value received', (t) => {
   const dir = project(t, {
     'flow.yaml': [
-      'defaults: { agent: command, sandbox: readonly }',
+      'defaults: { agent: command }',
       'dirs: { log: x }',
       'phases:',
       '  - id: a',
@@ -310,7 +310,6 @@ test('schema and graph problems are reported together, each with the value recei
     ].join('\n'),
   });
   assert.deepEqual(problems(dir), [
-    'flow.yaml:1:38: sandbox: "readonly" is not one of read-only, workspace-write, danger-full-access (did you mean "read-only"?)',
     'flow.yaml:2:9: unknown key "log" (did you mean "logs"?)',
     'flow.yaml:6:5: unknown key "needz" (did you mean "needs"?)',
     'flow.yaml:7:25: DB_PASSWORD: expected a string; got a value (not shown: the key names a secret)',
