@@ -171,6 +171,11 @@ export interface JobResult {
   readonly attempt: number;
   /** Extra fields recorded on the job's lines: those of the spec, then those of its verdict. */
   readonly details: Readonly<Record<string, unknown>>;
+  /**
+   * The last lines of the log of a job that did not succeed, cleaned for a terminal and redacted
+   * when the job ended (the manifest's `log_tail`); empty for a success or a job that never ran.
+   */
+  readonly logTail?: readonly string[];
 }
 
 /** The result of one group of jobs. */

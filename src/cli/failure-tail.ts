@@ -6,5 +6,7 @@ import { DEFAULTS } from '../options/defaults.js';
 
 /** The last DEFAULTS.errorTailLines lines of `result`'s log, with secrets hidden. */
 export function failureTail(result: JobResult, redact: <T>(value: T) => T): string[] {
+  // The tail stored with the run, redacted while the run knew its secrets; else the log's own.
+  if (result.logTail !== undefined) return [...result.logTail];
   return tailLines(result.logPath, DEFAULTS.errorTailLines).map((line) => redact(line));
 }

@@ -7,6 +7,7 @@ import { isUsageError } from '../errors.js';
 import { packageInfo } from '../package-root.js';
 import { onStdoutError } from './closed-stdout.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { cliRedactor } from './redact.js';
 
 const HELP_AFTER = `
 Quick start:
@@ -89,7 +90,7 @@ export async function main(argv: readonly string[], commands: CommandRegistry): 
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isUsageError(error)) {
-      process.stderr.write(`parex: ${error.message}\n`);
+      process.stderr.write(`parex: ${cliRedactor().text(error.message)}\n`);
       return EXIT_USAGE;
     }
     throw error;

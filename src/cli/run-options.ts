@@ -124,6 +124,7 @@ export function readRunOptions(command: Command): RunOptions {
     '--stagger',
     ENVIRONMENT.stagger,
     '0 starts jobs together',
+    1,
   );
   const redis = command.getOptionValue('redis') as string | undefined;
   const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];

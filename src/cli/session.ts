@@ -20,7 +20,7 @@ import {
   type RenderSettings,
 } from './live/renderer.js';
 import { type LineSink, streamOutput } from './live/stream.js';
-import { environmentRedactor } from './redact.js';
+import { cliRedactor } from './redact.js';
 import { stopOnSignals } from './stop-on-signals.js';
 
 /** The hooks a run gets: cancellation on signals, events for the renderer, notes for the user. */
@@ -52,7 +52,7 @@ export async function withSession(
   body: (hooks: SessionHooks) => Promise<SessionOutcome>,
 ): Promise<number> {
   refuseUnsafeHistory();
-  const renderer = await chooseRenderer(mode);
+  const renderer = redacted(await chooseRenderer(mode));
   // Once stdout is closed, what the JSON renderer would say there goes to stderr.
   let stdoutClosed = false;
   const note = (message: string) =>
@@ -93,8 +93,9 @@ function refuseUnsafeHistory(): void {
 }
 
 async function chooseRenderer(mode: OutputMode): Promise<Renderer> {
-  const redact = environmentRedactor(mode.secretPatterns);
-  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${redact(line)}\n`));
+  // The run's whole secret set, once it is planned (cliRedactor follows it).
+  const redact = <T>(value: T): T => cliRedactor().deep(value);
+  if (mode.json) return jsonRenderer((line) => process.stdout.write(`${line}\n`));
   if (mode.quiet) return quietRenderer();
   const settings = renderSettings(mode, redact);
   if (mode.output === 'stream') {
@@ -161,6 +162,15 @@ function stdoutSink(): LineSink {
   };
 }
 
+/** The renderer, shown only redacted events, results and notes (the run's secrets, once known). */
+function redacted(renderer: Renderer): Renderer {
+  return {
+    onEvent: (event) => renderer.onEvent(cliRedactor().record(event)),
+    note: (message) => renderer.note(cliRedactor().text(message)),
+    finish: (result) => renderer.finish(result === null ? null : cliRedactor().record(result)),
+  };
+}
+
 /** Adds the run to the history that `parex runs` and `parex status` read; never fails the run. */
 function recordRun(runId: string, logDir: string, renderer: Renderer): void {
   try {
@@ -168,7 +178,7 @@ function recordRun(runId: string, logDir: string, renderer: Renderer): void {
       run_id: runId,
       log_dir: logDir,
       started_at: new Date().toISOString(),
-      command: environmentRedactor()(process.argv.slice(2)),
+      command: cliRedactor().deep(process.argv.slice(2)),
     });
   } catch (error) {
     renderer.note(

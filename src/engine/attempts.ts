@@ -1,12 +1,11 @@
 // A job's attempts: the first, then a retry for each transient failure, each attempt with its
 // own log file and its own manifest lines.
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { GroupEvent, JobResult } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { OPEN_ADMISSION, type StartAdmission } from './admission.js';
 import type { JobExecutor } from './executor.js';
+import { sleepLong } from './long-sleep.js';
 import { backoffMs, transientCause } from './retry.js';
 import { runJob } from './run-job.js';
 
@@ -52,7 +51,7 @@ export async function runAttempts(
     );
     try {
       const signal = plan.signal === null ? stop : AbortSignal.any([plan.signal, stop]);
-      await sleep(delay, undefined, { signal });
+      await sleepLong(delay, signal);
     } catch {
       return result; // cancelled (or stopped for the budget) while waiting
     }

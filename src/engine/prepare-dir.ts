@@ -1,9 +1,10 @@
 // Makes the log directory and opens the manifest: the first writes of a run, after validation.
 // Every file parex will write there (the manifest, the lock, each job's logs) is checked first:
 // a symbolic link or a special file in its place is a usage error before anything is spawned.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
+import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
 import { refuseUnsafeFile } from '../files/refuse-unsafe.js';
 import { ManifestRecorder } from '../journal/recorder.js';
 import type { GroupPlan } from '../options/normalize.js';
@@ -86,12 +87,25 @@ function makeLogDir(plan: GroupPlan): void {
         'choose another --log-dir, or move that file away',
       );
     }
-    mkdirSync(logDir, { recursive: true });
+    makeDirectories(logDir);
     accessSync(logDir, constants.W_OK);
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof DirectoryError) {
+      throw error.code === 'EPSEUDOFS'
+        ? directoryProblem(logDir, error)
+        : unwritable(logDir, { name: error.name, code: error.code, message: error.message });
+    }
     throw unwritable(logDir, error as NodeJS.ErrnoException);
   }
+}
+
+function directoryProblem(logDir: string, error: DirectoryError): UsageError {
+  return new UsageError(
+    `cannot make the log directory ${logDir}: ${error.message}`,
+    'every job needs its log file there, and the manifest records the run',
+    'choose a --log-dir on a real file system, e.g. under the project or /tmp',
+  );
 }
 
 function unwritable(logDir: string, { code, message }: NodeJS.ErrnoException): UsageError {

@@ -19,6 +19,7 @@ import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
+import { shareSignals } from './shared-signals.js';
 import { StartGate } from './start-gate.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
@@ -27,23 +28,31 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
-  // The caller's cancel joined with the engine's own stop: what every job and start watches.
-  const halt = new RunHalt(given.signal);
-  const plan = { ...given, signal: halt.signal };
+  // parex's own copies of the caller's signals (one listener each on the caller's side), and
+  // the caller's cancel joined with the engine's own stop: what every job and start watches.
+  const shared = shareSignals(given.signal, given.forceSignal);
+  const halt = new RunHalt(shared.signal);
+  const plan = { ...given, signal: halt.signal, forceSignal: shared.forceSignal };
   const failing = failFast(halt, plan.failFast);
   // libuv starts its thread pool (fdatasync, fs.promises) on first use, and aborts the process
   // if it cannot: start it now, while a process limit still leaves room for it.
   await access(plan.logDir).catch(() => {});
   // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
-  const executor =
-    options.executor === undefined
-      ? await localExecutor(plan, spawnFunction)
-      : await options.executor(plan);
+  let executor: Awaited<ReturnType<typeof localExecutor>>;
   let prepared: ReturnType<typeof prepareLogDir>;
   try {
-    prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
+    executor =
+      options.executor === undefined
+        ? await localExecutor(plan, spawnFunction)
+        : await options.executor(plan);
+    try {
+      prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
+    } catch (error) {
+      await executor.close();
+      throw error;
+    }
   } catch (error) {
-    await executor.close();
+    shared.dispose();
     throw error;
   }
   const { recorder } = prepared;
@@ -162,6 +171,7 @@ export async function runGroup(
     try {
       await executor.close();
     } finally {
+      shared.dispose();
       await prepared.close();
     }
   }

@@ -4,6 +4,7 @@ import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { classify } from './classify.js';
 import type { JobExecutor } from './executor.js';
+import { failureTail } from './failure-tail.js';
 import { watchOutput } from './watch-output.js';
 
 /** Runs one planned job to the end of its process group and returns its result; null when its
@@ -77,8 +78,11 @@ export async function runJob(
     reason: ran.lost ?? failure,
     attempt: job.attempt,
     details: { ...job.manifestFields, ...ran.fields },
+    logTail: [],
   };
-  return ran.pid === null || ran.lost !== undefined ? result : applyVerdict(result, job);
+  const judged =
+    ran.pid === null || ran.lost !== undefined ? result : await applyVerdict(result, job);
+  return { ...judged, logTail: failureTail(judged, plan) };
 }
 
 /** The result of a job that never ran because a job it needs did not succeed. */
@@ -115,6 +119,7 @@ export function notRunResult(
     reason,
     attempt: job.attempt,
     details: job.manifestFields,
+    logTail: [],
   };
 }
 

@@ -56,6 +56,8 @@ export interface EndEntry extends CommonFields {
   readonly error: string | null;
   readonly reason: string | null;
   readonly attempt: number;
+  /** The last lines of a failed job's log, redacted at run time; [] for a success. */
+  readonly log_tail: readonly string[];
 }
 
 /** Any line of the manifest. */
@@ -126,6 +128,7 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     error: result.errorMessage,
     reason: result.reason,
     attempt: result.attempt,
+    log_tail: result.logTail ?? [],
   };
   return withExtras(entry, result.details);
 }

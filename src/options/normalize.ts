@@ -4,7 +4,6 @@ import type { StartAdmission } from '../engine/admission.js';
 
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
-import { findCycle } from '../graph/topology.js';
 import type {
   GroupEvent,
   JobResult,
@@ -14,11 +13,14 @@ import type {
   OutputWatcher,
 } from '../model.js';
 import { assertValidName } from '../names/validate.js';
+import type { Redactor } from '../redact/redactor.js';
+import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
-import { NO_ENV, planJob } from './plan-job.js';
+import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
-import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
+import { runRedactor, withoutVariables } from './secrets.js';
+import { validateOptionTypes } from './validate-options.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
@@ -120,7 +122,9 @@ export interface GroupPlan {
   readonly onEvent: (event: GroupEvent) => void;
   readonly force: boolean;
   readonly onWarning: (message: string) => void;
-  /** Hides the values of secret variables in what parex writes. */
+  /** Hides the values of the run's secrets in what parex writes and prints. */
+  readonly redactor: Redactor;
+  /** Redacts the free-text fields of a record (a manifest line); the same as redactor.record. */
   readonly redact: <T>(value: T) => T;
   readonly retries: number;
   readonly retryDelaySec: number;
@@ -133,6 +137,7 @@ export interface GroupPlan {
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
 export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
+  validateOptionTypes(options);
   const {
     jobs,
     concurrency = DEFAULTS.concurrency,
@@ -160,8 +165,8 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
-  validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
-  validateSeconds(staggerSameKeyMs, 'the stagger of one agent (milliseconds)', '0 turns it off');
+  validateSeconds(staggerMs, 'the stagger', '0 starts jobs together', undefined, 1);
+  validateSeconds(staggerSameKeyMs, 'the stagger of one agent', '0 turns it off', undefined, 1);
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -187,6 +192,11 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec, idleTimeoutSec));
   rejectDuplicates(planned.map((job) => job.name));
   checkNeeds(planned);
+  const redactor = runRedactor({
+    env,
+    jobEnvs: planned.map((job) => job.env),
+    patterns: secretPatterns,
+  });
   return {
     jobs: planned,
     concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
@@ -203,9 +213,8 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     onEvent,
     force,
     onWarning,
-    redact: makeRedactor(
-      secretValues(everyVariable(env, planned), [...DEFAULTS.secretPatterns, ...secretPatterns]),
-    ),
+    redactor,
+    redact: redactor.record,
     retries,
     retryDelaySec,
     staggerMs,
@@ -214,49 +223,4 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     failFast: failFast === true,
     admission: options.admission ?? null,
   };
-}
-
-/** The group's variables and every job's own (a loop: a spread of 100,000 arguments overflows). */
-function everyVariable(env: NodeJS.ProcessEnv, jobs: readonly PlannedJob[]): NodeJS.ProcessEnv {
-  const all: NodeJS.ProcessEnv = { ...env };
-  for (const job of jobs) if (job.env !== NO_ENV) Object.assign(all, job.env);
-  return all;
-}
-
-function checkNeeds(jobs: readonly PlannedJob[]): void {
-  const names = new Set(jobs.map((job) => job.name));
-  for (const job of jobs) {
-    for (const need of job.needs) {
-      if (!names.has(need) || need === job.name) {
-        throw new UsageError(
-          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
-          'a job starts only after every job it needs has succeeded',
-          `name only other jobs of the group: ${[...names].filter((other) => other !== job.name).join(', ') || '(none)'}`,
-        );
-      }
-    }
-  }
-  const cycle = findCycle(jobs);
-  if (cycle !== null) {
-    throw new UsageError(
-      `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,
-      'no job of a cycle could ever start',
-      'remove one of those needs',
-    );
-  }
-}
-
-function rejectDuplicates(names: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const name of names) {
-    const key = name.toLowerCase();
-    if (seen.has(key)) {
-      throw new UsageError(
-        `the job name ${JSON.stringify(name)} is used twice (names are compared ignoring case)`,
-        'each job writes its own log file NAME.log, so two jobs with one name would overwrite each other',
-        'give every job a different name (see --names)',
-      );
-    }
-    seen.add(key);
-  }
 }

@@ -30,6 +30,8 @@ export interface JobView {
   readonly reason: string | null;
   readonly logPath: string | null;
   readonly group: string | null;
+  /** The failure's log tail stored (redacted) on its completion line; null when none was stored. */
+  readonly logTail?: readonly string[] | null;
 }
 
 /** The token fields of a completion line (docs/manifest.md). */
@@ -51,9 +53,9 @@ export function viewJobs(
   const starts = new Map<string, StartEntry>();
   const ends = new Map<string, EndEntry>();
   const attempts = new Map<string, number>();
-  const order: string[] = [];
+  const order = new Set<string>();
   for (const entry of entries) {
-    if (!order.includes(entry.phase)) order.push(entry.phase);
+    order.add(entry.phase);
     if (entry.status === 'started') {
       starts.set(entry.phase, entry);
       ends.delete(entry.phase);
@@ -62,7 +64,7 @@ export function viewJobs(
       ends.set(entry.phase, entry);
     }
   }
-  return order.map((name) => {
+  return [...order].map((name) => {
     const end = ends.get(name);
     const start = starts.get(name);
     return end === undefined
@@ -96,6 +98,7 @@ function openJob(
     reason: alive ? null : 'no completion line, and its process is gone (parex was killed?)',
     logPath: start.log ?? null,
     group: start.group ?? null,
+    logTail: null,
   };
 }
 
@@ -117,7 +120,15 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
     reason: end.reason ?? null,
     logPath: end.log ?? null,
     group: end.group ?? null,
+    logTail: storedTail(end),
   };
+}
+
+function storedTail(end: EndEntry): readonly string[] | null {
+  const tail: unknown = (end as { log_tail?: unknown }).log_tail;
+  return Array.isArray(tail)
+    ? tail.filter((line): line is string => typeof line === 'string')
+    : null;
 }
 
 function fields(

@@ -67,6 +67,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     ...job.tokens,
     reason: job.reason,
     log: job.state === 'skipped' ? null : job.logPath,
+    log_tail: job.logTail ?? null,
   };
 }
 

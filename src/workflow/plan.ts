@@ -1,15 +1,16 @@
 // Planning a workflow run for one feature: variables, directories, and for every phase its
 // rendered prompt, its invocation, its outputs and inputs. Still nothing is written.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
 import { type BudgetFlags, type BudgetSettings, budgetSettings } from '../budget/settings.js';
-import { ancestors, waves } from '../graph/topology.js';
+import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { checkOutputsAndInputs } from './check-files.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
+import { type PhaseShape, phaseShape } from './phase-shape.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
@@ -45,6 +46,8 @@ export interface PlannedPhase {
   readonly promptFile: string | null;
   /** sha256 of the rendered prompt, or of the command for command phases. */
   readonly sha256: string;
+  /** Everything that shapes the phase, part by part: what --resume compares. */
+  readonly shape: PhaseShape;
   /** The settings the invocation is built from; built again at preflight for the installed CLI. */
   readonly request: AgentRequest;
   /** The invocation as planned (for the newest CLI; the run rebuilds it after preflight). */
@@ -173,6 +176,31 @@ function planPhase(
     logDir,
   };
   const invocation = adapter.build(request, null);
+  const {
+    phaseId: _id,
+    prompt: _prompt,
+    command,
+    argv: _argv,
+    model,
+    logDir: _logDir,
+    ...options
+  } = request;
+  const shape = phaseShape({
+    prompt,
+    command: prompt === null ? (argv ?? command) : null,
+    texts: [
+      phase.promptTemplate ?? '',
+      command ?? '',
+      ...(declared.argv ?? []),
+      ...(declared.outputs ?? []),
+      ...(declared.inputs ?? []),
+    ],
+    variables,
+    env: declared.env ?? {},
+    agent,
+    model,
+    options: agent === 'command' ? {} : options,
+  });
   const modePaths = Object.fromEntries(
     (['sandbox', 'permission_mode', 'approval_mode'] as const).map((key) => [
       key,
@@ -194,6 +222,7 @@ function planPhase(
     prompt,
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),
+    shape,
     request,
     invocation,
     modePaths,
@@ -205,59 +234,4 @@ function planPhase(
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,
   };
-}
-
-function checkOutputsAndInputs(
-  workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
-  cwd: string,
-  problems: Problem[],
-): void {
-  const producer = new Map<string, PlannedPhase>();
-  const indexOf = (phase: PlannedPhase) => phases.indexOf(phase);
-  for (const phase of phases) {
-    phase.outputs.forEach((output, position) => {
-      const key = path.resolve(cwd, output);
-      const other = producer.get(key);
-      if (other !== undefined) {
-        problems.push(
-          workflow.source.at(
-            ['phases', indexOf(phase), 'outputs', position],
-            `output ${output} is also an output of phase ${other.id}: two phases would write one file`,
-          ),
-        );
-      }
-      producer.set(key, phase);
-    });
-  }
-  const graph = phases.map((phase) => ({ name: phase.id, needs: phase.needs }));
-  for (const phase of phases) {
-    const before = ancestors(graph, phase.id);
-    phase.inputs.forEach((input, position) => {
-      const from = producer.get(path.resolve(cwd, input));
-      const where = ['phases', indexOf(phase), 'inputs', position];
-      if (from === undefined) {
-        if (input === '')
-          problems.push(
-            workflow.source.at(
-              where,
-              'input is empty (a variable such as ${INITIAL_MD_PATH} is not set: pass --initial FILE)',
-            ),
-          );
-        else if (!existsSync(path.resolve(cwd, input))) {
-          problems.push(
-            workflow.source.at(where, `input ${input} does not exist, and no phase produces it`),
-          );
-        }
-        return;
-      }
-      if (from === phase || before.has(from.id)) return;
-      problems.push(
-        workflow.source.at(
-          ['phases', indexOf(phase), 'inputs', position],
-          `input ${input} is an output of phase ${from.id}, which ${phase.id} does not need: they may run at the same time (add ${from.id} to needs, or drop the input)`,
-        ),
-      );
-    });
-  }
 }

@@ -1,6 +1,5 @@
 // Running a planned workflow: check the agents, reuse what --resume allows, then one group run
 // in which every phase starts as soon as the phases it needs have succeeded.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { hasOwnHome, seedAgentHome } from '../agents/home.js';
@@ -8,6 +7,8 @@ import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
 import { agentWatcher } from '../agents/watch.js';
 import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
+import { UsageError } from '../errors.js';
+import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
 import type { GroupResult, JobSpec, OutputWatcher } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
@@ -17,19 +18,21 @@ import type { PlannedPhase, WorkflowPlan } from './plan.js';
 import { findReusable, type ReusedPhase } from './resume.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
-type PassedOn =
-  | 'retries'
-  | 'retryDelaySec'
-  | 'staggerMs'
-  | 'signal'
-  | 'forceSignal'
-  | 'onEvent'
-  | 'onWarning'
-  | 'force'
-  | 'unsetEnv'
-  | 'secretPatterns'
-  | 'failFast'
-  | 'executor';
+const PASSED_ON = [
+  'retries',
+  'retryDelaySec',
+  'staggerMs',
+  'signal',
+  'forceSignal',
+  'onEvent',
+  'onWarning',
+  'force',
+  'unsetEnv',
+  'secretPatterns',
+  'failFast',
+  'executor',
+] as const satisfies readonly (keyof GroupOptions)[];
+type PassedOn = (typeof PASSED_ON)[number];
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -76,11 +79,12 @@ export async function runWorkflow(
   options.onReuse?.(reused);
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
-  for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
-    mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
-  }
-  const { resume: _resume, onReuse: _onReuse, spending: shared, ...passedOn } = options;
-  const spending = shared ?? new SpendControl(plan.budget);
+  for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
+  // Only the group options: the caller's object may hold more (hooks of its own).
+  const passedOn = Object.fromEntries(
+    PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
+  ) as Pick<GroupOptions, PassedOn>;
+  const spending = options.spending ?? new SpendControl(plan.budget);
   const group = await runGroup({
     ...passedOn,
     admission: spending,
@@ -96,6 +100,19 @@ export async function runWorkflow(
     env: settings.env,
   });
   return { group, reused, ok: group.ok };
+}
+
+function makeWorkflowDir(cwd: string, dir: string): void {
+  try {
+    makeDirectories(path.resolve(cwd, dir));
+  } catch (error) {
+    if (!(error instanceof DirectoryError)) throw error;
+    throw new UsageError(
+      `cannot make the workflow directory ${dir}: ${error.message}`,
+      "the phases write their outputs under the workflow's feature and planning directories",
+      'change dirs: in the workflow (or the variables it uses) to a writable place',
+    );
+  }
 }
 
 function phaseJob(
@@ -156,6 +173,7 @@ function phaseJob(
       agent_path: binary?.path ?? null,
       prompt_file: phase.promptFile,
       prompt_sha256: phase.sha256,
+      shape: phase.shape,
       prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
       argv: target,
       needs: phase.needs,

@@ -102,3 +102,11 @@ export const workflowSchema = z.strictObject({
 export type WorkflowFile = z.infer<typeof workflowSchema>;
 /** One phase as parsed. */
 export type PhaseFile = z.infer<typeof phaseSchema>;
+
+/** The keys each object of a workflow may have, for "did you mean" on an unknown one. */
+export const KNOWN_KEYS = {
+  workflow: Object.keys(workflowSchema.shape),
+  phase: Object.keys(phaseSchema.shape),
+  defaults: Object.keys(workflowSchema.shape.defaults.unwrap().shape),
+  dirs: Object.keys(workflowSchema.shape.dirs.unwrap().shape),
+} as const;

@@ -6,6 +6,7 @@ import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 
@@ -128,8 +129,10 @@ async function execAction(args: string[], command: Command): Promise<number> {
   };
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
+  useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
-    const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
+    const { note: _note, ...groupHooks } = hooks;
+    const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks });
     return { group: result, exitCode: groupExitCode(result) };
   });
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import {
   addOutputOptions,
   addRunOptions,
@@ -37,7 +38,7 @@ export function registerPrp(program: Command): void {
     )
     .option('--min-score <n>', 'least score that passes (default: 8)')
     .option('--max-regenerations <n>', 're-runs of phase 4 after a low score (default: 3)')
-    .option('--resume', 'reuse phases that succeeded before with the same prompt')
+    .option('--resume', 'reuse phases that succeeded before, unchanged, whose outputs exist')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
     .option('--kill-after <sec>', 'grace between stop signals (default: 5)')
@@ -91,8 +92,9 @@ async function generateAction(initial: string, command: Command): Promise<number
   };
   const runOptions = readRunOptions(command);
   const mode = outputMode(command);
+  const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
   if (command.getOptionValue('dryRun') === true) {
-    for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
+    for (const line of redactor.deep(describePrpPlan(request))) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');

@@ -4,6 +4,7 @@ import { tailLines } from '../../journal/log-tail.js';
 import type { GroupEvent } from '../../model.js';
 import { renderFrame } from '../../report/live-frame.js';
 import { applyEvent, emptyLiveState } from '../../report/live-state.js';
+import { cliRedactor } from '../redact.js';
 import { colorEnabled, palette } from './colors.js';
 import type { Renderer, RenderSettings } from './renderer.js';
 import { ScreenRegion } from './screen-region.js';
@@ -21,7 +22,7 @@ export function ttyRenderer(stream: NodeJS.WriteStream, settings: RenderSettings
   // A finished job's log no longer changes: its last line is read once.
   const finished = new Map<string, string>();
   const lastLine = (logPath: string) =>
-    finished.get(logPath) ?? tailLines(logPath, 1, LAST_LINE_BYTES)[0] ?? '';
+    finished.get(logPath) ?? cliRedactor().text(tailLines(logPath, 1, LAST_LINE_BYTES)[0] ?? '');
   const draw = () => {
     if (state.runId === '') return;
     const width = Math.max(20, (stream.columns || 80) - 1);
