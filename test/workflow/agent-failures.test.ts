@@ -83,7 +83,7 @@ test('each kind of agent failure is recorded with its reason: manifest, summary 
   }
   assert.match(
     run.stderr,
-    /c_api +FAILED \(claude API error 500: API Error: 500 Internal server error; exit 1\)/,
+    /c_api +claude .+? +FAILED \(claude API error 500: API Error: 500 Internal server error; exit 1\)/,
   );
   const report = await runCli(['report', LOGS], { cwd: project.dir });
   assert.equal(report.code, 0, report.stderr);
