@@ -17,6 +17,11 @@ const NEEDS = [
   { why: 'the benchmark smoke run measures peak memory', file: '/usr/bin/time', pkg: 'time' },
   { why: 'mkfifo, for the special-file tests', command: 'mkfifo', pkg: 'coreutils' },
   { why: 'the pool tests start a real Redis', file: '/usr/bin/redis-server', pkg: 'redis-server' },
+  {
+    why: 'the disk-error tests format an ext4 disk',
+    file: '/usr/sbin/mkfs.ext4',
+    pkg: 'e2fsprogs',
+  },
 ];
 
 const say = (line) => process.stderr.write(`[test-deps] ${line}\n`);
