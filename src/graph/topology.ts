@@ -74,12 +74,18 @@ export function waves(nodes: readonly GraphNode[]): string[][] {
     }
     return level.get(start) as number;
   };
-  const result: string[][] = [];
-  for (const node of nodes) {
-    const index = levelOf(node.name);
-    while (result.length <= index) result.push([]);
-    result[index]?.push(node.name);
-  }
+  // Each wave sized once: arrays grown by push keep room for 16 more names, which is most of
+  // the memory of a plan whose waves hold one phase each (a chain).
+  const levels = nodes.map((node) => levelOf(node.name));
+  const sizes: number[] = [];
+  for (const index of levels) sizes[index] = (sizes[index] ?? 0) + 1;
+  const result = Array.from(sizes, (size) => new Array<string>(size ?? 0));
+  const filled = new Array<number>(result.length).fill(0);
+  nodes.forEach((node, position) => {
+    const index = levels[position] as number;
+    (result[index] as string[])[filled[index] as number] = node.name;
+    filled[index] = (filled[index] as number) + 1;
+  });
   return result;
 }
 

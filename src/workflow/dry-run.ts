@@ -10,42 +10,40 @@ export function formatPlan(
   reused: ReadonlyMap<string, ReusedPhase>,
   rerun: ReadonlyMap<string, string> = new Map(),
 ): string[] {
+  return [...planLines(plan, reused, rerun)];
+}
+
+/** formatPlan a line at a time, so that a plan of 100,000 phases is printed without being held. */
+export function* planLines(
+  plan: WorkflowPlan,
+  reused: ReadonlyMap<string, ReusedPhase>,
+  rerun: ReadonlyMap<string, string> = new Map(),
+): Generator<string> {
   const { workflow, dirs } = plan;
-  const lines = [
-    `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`,
-    `  feature dir ${dirs.feature}, planning ${dirs.planning}, logs and manifest ${dirs.logs}`,
-    `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals${plan.failFast ? ', fail-fast (the first phase that does not succeed stops the run)' : ''}`,
-  ];
+  yield `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`;
+  yield `  feature dir ${dirs.feature}, planning ${dirs.planning}, logs and manifest ${dirs.logs}`;
+  yield `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals${plan.failFast ? ', fail-fast (the first phase that does not succeed stops the run)' : ''}`;
   const byId = new Map(plan.phases.map((phase) => [phase.id, phase]));
-  plan.waves.forEach((wave, index) => {
-    lines.push(`wave ${index + 1}: ${wave.join(', ')}`);
+  for (const [index, wave] of plan.waves.entries()) {
+    yield `wave ${index + 1}: ${wave.join(', ')}`;
     for (const id of wave) {
       const phase = byId.get(id);
       if (phase === undefined) continue;
       const reuse = reused.get(id);
       const needs = phase.needs.length === 0 ? '' : `, needs ${phase.needs.join(', ')}`;
-      lines.push(
-        `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
-      );
+      yield `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`;
       const why = rerun.get(id);
-      if (why !== undefined) lines.push(`    resume:  runs again: ${why}`);
+      if (why !== undefined) yield `    resume:  runs again: ${why}`;
       const { argv, command, input } = phase.invocation;
-      lines.push(
-        `    run:     ${argv === null ? `/bin/sh -c ${quote(command ?? '')}` : argv.map(quote).join(' ')}`,
-      );
-      if (input !== null) {
-        lines.push(
-          `    stdin:   ${phase.promptFile ?? 'prompt'} rendered (${Buffer.byteLength(input)} bytes, sha256 ${phase.sha256.slice(0, 12)}), then closed`,
-        );
-      } else {
-        lines.push('    stdin:   /dev/null');
-      }
-      if (phase.inputs.length > 0) lines.push(`    inputs:  ${phase.inputs.join(', ')}`);
-      if (phase.outputs.length > 0) lines.push(`    outputs: ${phase.outputs.join(', ')}`);
-      lines.push(`    log:     ${dirs.logs}/${id}.log`);
+      yield `    run:     ${argv === null ? `/bin/sh -c ${quote(command ?? '')}` : argv.map(quote).join(' ')}`;
+      yield input !== null
+        ? `    stdin:   ${phase.promptFile ?? 'prompt'} rendered (${Buffer.byteLength(input)} bytes, sha256 ${phase.sha256.slice(0, 12)}), then closed`
+        : '    stdin:   /dev/null';
+      if (phase.inputs.length > 0) yield `    inputs:  ${phase.inputs.join(', ')}`;
+      if (phase.outputs.length > 0) yield `    outputs: ${phase.outputs.join(', ')}`;
+      yield `    log:     ${dirs.logs}/${id}.log`;
     }
-  });
-  return lines;
+  }
 }
 
 /** Quotes an argument for display the way a POSIX shell would need it. */

@@ -85,5 +85,6 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
   checkIdsAndNeeds(phases, source, problems);
   throwIfProblems(problems, file);
   const name = declared.name ?? path.basename(file).replace(/\.(ya?ml|json)$/i, '');
-  return { file, dir, name, declared, phases, source };
+  // The checked copy is what planning reads: the raw value is not kept beside it.
+  return { file, dir, name, declared, phases, source: { ...source, data: null } };
 }

@@ -1,6 +1,6 @@
 // What shapes a phase, hashed part by part: --resume reuses a phase only when none of the parts
 // changed since its last success, and `--dry-run --resume` says which did.
-import { createHash } from 'node:crypto';
+import { sha256 } from './hash.js';
 
 /** The parts of a phase that decide what it does, each as a hash (or the value, when short). */
 export interface PhaseShape {
@@ -77,8 +77,4 @@ export function shapeChanges(stored: unknown, current: PhaseShape): string[] {
   return (Object.keys(PART_WORDS) as (keyof PhaseShape)[])
     .filter((part) => (recorded[part] ?? null) !== current[part])
     .map((part) => PART_WORDS[part]);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

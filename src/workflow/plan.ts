@@ -1,16 +1,15 @@
 // Planning a workflow run for one feature: variables, directories, and for every phase its
 // rendered prompt, its invocation, its outputs and inputs. Still nothing is written.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
 import { type BudgetFlags, type BudgetSettings, budgetSettings } from '../budget/settings.js';
 import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { checkOutputsAndInputs } from './check-files.js';
-import type { LoadedPhase, LoadedWorkflow } from './load.js';
-import { type PhaseShape, phaseShape } from './phase-shape.js';
+import type { LoadedWorkflow } from './load.js';
+import type { PhaseShape } from './phase-shape.js';
+import { planPhase } from './plan-phase.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
@@ -142,96 +141,5 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
       { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
       settings.budget ?? {},
     ),
-  };
-}
-
-function planPhase(
-  workflow: LoadedWorkflow,
-  phase: LoadedPhase,
-  settings: RunSettings,
-  variables: Record<string, string>,
-  render: (text: string, where: (string | number)[]) => string,
-): PlannedPhase {
-  const declared = phase.declared;
-  const defaults = workflow.declared.defaults ?? {};
-  const agent = phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
-  const adapter = ADAPTERS[agent];
-  const prompt =
-    phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
-  const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
-  const logDir = variables.LOG_DIR ?? '';
-  const request: AgentRequest = {
-    phaseId: phase.id,
-    prompt,
-    command: declared.command ?? null,
-    argv,
-    model: declared.model ?? defaults.model ?? null,
-    profile: declared.profile ?? defaults.profile ?? settings.env.CODEX_PROFILE ?? 'codex-prp',
-    sandbox: declared.sandbox ?? defaults.sandbox ?? null,
-    permissionMode: declared.permission_mode ?? defaults.permission_mode ?? null,
-    approvalMode: declared.approval_mode ?? defaults.approval_mode ?? null,
-    allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
-    maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
-    trust: declared.trust ?? defaults.trust ?? true,
-    logDir,
-  };
-  const invocation = adapter.build(request, null);
-  const {
-    phaseId: _id,
-    prompt: _prompt,
-    command,
-    argv: _argv,
-    model,
-    logDir: _logDir,
-    ...options
-  } = request;
-  const shape = phaseShape({
-    prompt,
-    command: prompt === null ? (argv ?? command) : null,
-    texts: [
-      phase.promptTemplate ?? '',
-      command ?? '',
-      ...(declared.argv ?? []),
-      ...(declared.outputs ?? []),
-      ...(declared.inputs ?? []),
-    ],
-    variables,
-    env: declared.env ?? {},
-    agent,
-    model,
-    options: agent === 'command' ? {} : options,
-  });
-  const modePaths = Object.fromEntries(
-    (['sandbox', 'permission_mode', 'approval_mode'] as const).map((key) => [
-      key,
-      declared[key] !== undefined ? ['phases', phase.index, key] : ['defaults', key],
-    ]),
-  );
-  const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
-  return {
-    id: phase.id,
-    agent,
-    adapter,
-    needs: phase.needs,
-    timeoutSec: settings.timeoutSec ?? declared.timeout ?? defaults.timeout ?? DEFAULTS.timeoutSec,
-    idleTimeoutSec:
-      settings.idleTimeoutSec ??
-      declared.idle_timeout ??
-      defaults.idle_timeout ??
-      DEFAULTS.idleTimeoutSec,
-    prompt,
-    promptFile: phase.promptFile,
-    sha256: createHash('sha256').update(hashed).digest('hex'),
-    shape,
-    request,
-    invocation,
-    modePaths,
-    agentHome: declared.agent_home ?? defaults.agent_home ?? 'shared',
-    outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
-    inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
-    runsOn: declared.runs_on ?? [],
-    env: { ...variables, ...declared.env },
-    minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
-    expectCostUsd: declared.expect_cost ?? null,
   };
 }

@@ -1,6 +1,7 @@
 // A workflow file as text and value, so that every problem can name its line and column. A file
-// that is JSON is read with JSON.parse (fast for generated workflows of 100,000 phases) and parsed
-// for positions only if a problem needs one; anything else is parsed as YAML.
+// that is JSON is read with JSON.parse (fast for generated workflows of 100,000 phases); anything
+// else is parsed as YAML. Either way only the text and the value are kept: positions are parsed
+// again if a problem needs one.
 import { readFileSync, statSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
@@ -36,11 +37,20 @@ export function readWorkflowSource(file: string): WorkflowSource {
     );
   }
   const json = asJson(text);
-  if (json === undefined) return { file, ...parseYaml(file, text) };
+  if (json !== undefined) return withLazyPositions(file, text, json);
+  const parsed = parseYaml(file, text);
+  if (parsed.syntaxProblems.length > 0) return { file, ...parsed };
+  // The parsed document (its nodes and their places) is 30 times the text: let it go, and
+  // parse again for positions only if a problem needs one.
+  return withLazyPositions(file, text, parsed.data);
+}
+
+/** A source whose positions come from parsing `text` again, once, when a problem needs one. */
+function withLazyPositions(file: string, text: string, data: unknown): WorkflowSource {
   let parsed: ParsedYaml | null = null;
   return {
     file,
-    data: json,
+    data,
     syntaxProblems: [],
     at: (path, message, key) => {
       parsed ??= parseYaml(file, text);

@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 
 import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { printLines } from '../print-lines.js';
 import { useRunSecrets } from '../redact.js';
 import {
   addOutputOptions,
@@ -80,7 +81,7 @@ export function registerRun(program: Command): void {
 async function runAction(workflowFile: string, command: Command): Promise<number> {
   const { prepareWorkflowRun } = await import('../../workflow/prepare.js');
   const { runWorkflow } = await import('../../workflow/run-workflow.js');
-  const { formatPlan } = await import('../../workflow/dry-run.js');
+  const { planLines } = await import('../../workflow/dry-run.js');
   const { decideResume } = await import('../../workflow/resume.js');
   const runOptions = readRunOptions(command);
   const vars = command.getOptionValue('var') as string[];
@@ -111,8 +112,9 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     const decision = resume
       ? decideResume(manifest, plan.phases, plan.settings.cwd)
       : { reused: new Map(), rerun: new Map() };
-    const lines = formatPlan(plan, decision.reused, decision.rerun);
-    process.stdout.write(`${redactor.text(lines.join('\n'))}\n`);
+    await printLines(planLines(plan, decision.reused, decision.rerun), (text) =>
+      redactor.text(text),
+    );
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
