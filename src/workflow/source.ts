@@ -7,7 +7,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { Problem } from './problems.js';
-import { type ParsedYaml, parseYaml } from './yaml-document.js';
+import { MAX_ALIAS_COUNT, type ParsedYaml, parseYaml } from './yaml-document.js';
+import { parseYamlInSlices } from './yaml-slices.js';
+
+/** YAML texts from this size on are parsed a slice of phases at a time (yaml-slices.ts). */
+const SLICED_YAML_CHARS = 256 * 1024;
 
 /** A parsed workflow file that can say where each of its values stands. */
 export interface WorkflowSource {
@@ -38,6 +42,10 @@ export function readWorkflowSource(file: string): WorkflowSource {
   }
   const json = asJson(text);
   if (json !== undefined) return withLazyPositions(file, text, json);
+  if (text.length >= SLICED_YAML_CHARS) {
+    const sliced = parseYamlInSlices(text, MAX_ALIAS_COUNT);
+    if (sliced !== undefined) return withLazyPositions(file, text, sliced);
+  }
   const parsed = parseYaml(file, text);
   if (parsed.syntaxProblems.length > 0) return { file, ...parsed };
   // The parsed document (its nodes and their places) is 30 times the text: let it go, and

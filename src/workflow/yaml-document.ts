@@ -14,7 +14,7 @@ import {
 import type { Problem } from './problems.js';
 
 /** Aliases resolved at most while reading a workflow (the yaml package's default). */
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
 
 /** A parsed YAML text. */
 export interface ParsedYaml {
