@@ -1,22 +1,23 @@
 #!/usr/bin/env node
 // node bench/plan-chain.mjs [N...]: `parex run --dry-run` of a workflow whose N command phases
 // form one dependency chain (and of a wide one: N phases all needed by one last phase), timed,
-// with the peak memory from GNU time when it is there. Figures go to BENCHMARKS.md.
+// with the peak memory from GNU time when it is there, and that peak less the peak of a
+// 10-phase workflow of the same kind per phase (what each phase costs). Figures go to
+// BENCHMARKS.md. `--cli PATH` times another build's dist/bin/parex.cjs (before/after).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'bin',
-  'parex.cjs',
-);
-const sizes = process.argv
-  .slice(2)
+const args = process.argv.slice(2);
+const cliAt = args.indexOf('--cli');
+const CLI =
+  cliAt >= 0
+    ? path.resolve(args[cliAt + 1] ?? '')
+    : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'parex.cjs');
+const sizes = args
+  .filter((_, index) => cliAt < 0 || (index !== cliAt && index !== cliAt + 1))
   .map(Number)
   .filter((n) => n > 0);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'parex-plan-'));
@@ -56,34 +57,49 @@ function workflow(n, shape, format) {
   return `${lines.join('\n')}\n`;
 }
 
+/** Plans one workflow: wall seconds, CPU seconds and peak KB (null without GNU time). */
+function plan(n, shape, format) {
+  const file = path.join(dir, `${shape}-${n}.${format}`);
+  writeFileSync(file, workflow(n, shape, format));
+  const command = gnuTime
+    ? ['/usr/bin/time', '-f', '%U %S %M', process.execPath]
+    : [process.execPath];
+  const started = process.hrtime.bigint();
+  const run = spawnSync(command[0], [...command.slice(1), CLI, 'run', file, '--dry-run'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const [user, sys, kb] = gnuTime ? (run.stderr.trim().split('\n').at(-1) ?? '').split(' ') : [];
+  return {
+    seconds,
+    cpu: gnuTime ? Number(user) + Number(sys) : null,
+    kb: gnuTime ? Number(kb) : null,
+    waves: (run.stdout.match(/^wave /gm) ?? []).length,
+    ok: run.status === 0 ? 'ok' : `exit ${run.status}: ${run.stderr.slice(0, 200)}`,
+  };
+}
+
+const KINDS = [
+  ['chain', 'json'],
+  ['wide', 'json'],
+  ['chain', 'yaml'],
+];
 try {
+  const base = new Map(KINDS.map(([shape, format]) => [shape + format, plan(10, shape, format)]));
   for (const n of sizes.length > 0 ? sizes : [1000, 10000, 100000]) {
-    for (const [shape, format] of [
-      ['chain', 'json'],
-      ['wide', 'json'],
-      ['chain', 'yaml'],
-    ]) {
-      const file = path.join(dir, `${shape}-${n}.${format}`);
-      writeFileSync(file, workflow(n, shape, format));
-      const args = gnuTime
-        ? ['/usr/bin/time', '-f', '%U %S %M', process.execPath]
-        : [process.execPath];
-      const started = process.hrtime.bigint();
-      const run = spawnSync(args[0], [...args.slice(1), CLI, 'run', file, '--dry-run'], {
-        cwd: dir,
-        encoding: 'utf8',
-        maxBuffer: 1 << 30,
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const [user, sys, kb] = gnuTime
-        ? (run.stderr.trim().split('\n').at(-1) ?? '').split(' ')
-        : [];
-      const cpu = gnuTime ? `, ${(Number(user) + Number(sys)).toFixed(2)} s CPU` : '';
-      const peak = gnuTime ? `${Math.round(Number(kb) / 1024)} MB` : '-';
-      const waves = (run.stdout.match(/^wave /gm) ?? []).length;
-      const ok = run.status === 0 ? 'ok' : `exit ${run.status}: ${run.stderr.slice(0, 200)}`;
+    for (const [shape, format] of KINDS) {
+      const run = plan(n, shape, format);
+      const small = base.get(shape + format);
+      const cpu = run.cpu === null ? '' : `, ${run.cpu.toFixed(2)} s CPU`;
+      const peak = run.kb === null ? '-' : `${Math.round(run.kb / 1024)} MB`;
+      const perPhase =
+        run.kb === null || small?.kb == null
+          ? ''
+          : `, ${Math.round(((run.kb - small.kb) * 1024) / n)} bytes/phase over 10 phases (${Math.round(small.kb / 1024)} MB)`;
       process.stdout.write(
-        `${shape} ${n} (${format}): ${seconds.toFixed(2)} s wall${cpu}, peak ${peak}, ${waves} waves, ${ok}\n`,
+        `${shape} ${n} (${format}): ${run.seconds.toFixed(2)} s wall${cpu}, peak ${peak}${perPhase}, ${run.waves} waves, ${run.ok}\n`,
       );
     }
   }
