@@ -16,6 +16,7 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   launcher: Launcher,
   markers: Readonly<Record<string, string>>,
+  finish: (result: JobResult) => Promise<JobResult> = async (result) => result,
 ): Promise<JobResult> {
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
@@ -24,8 +25,9 @@ export async function runAttempts(
     const result = await runJob({ ...job, attempt, logPath }, plan, emit, launcher, markers);
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true) {
-      emit({ type: 'job-end', result });
-      return result;
+      const final = await finish(result);
+      emit({ type: 'job-end', result: final });
+      return final;
     }
     const delay = backoffMs(retry + 1, plan.retryDelaySec);
     emit({
@@ -38,7 +40,7 @@ export async function runAttempts(
     try {
       await sleep(delay, undefined, plan.signal === null ? {} : { signal: plan.signal });
     } catch {
-      return result; // cancelled while waiting
+      return finish(result); // cancelled while waiting
     }
   }
 }

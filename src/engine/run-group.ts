@@ -1,5 +1,5 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
-import type { GroupEvent, GroupResult, JobResult } from '../model.js';
+import type { GroupEvent, GroupResult, JobResult, WorkspaceSummary } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
@@ -11,6 +11,13 @@ import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 import { StartGate } from './start-gate.js';
+import {
+  finishedResult,
+  openWorkspaces,
+  placedJob,
+  refusedResult,
+  workspaceJob,
+} from './workspaces.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
 export async function runGroup(
@@ -18,6 +25,7 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const plan = normalizeGroupOptions(options);
+  plan.workspace?.check(plan.cwd);
   const prepared = prepareLogDir(plan);
   const { recorder } = prepared;
   const emit = (event: GroupEvent) => {
@@ -45,15 +53,31 @@ export async function runGroup(
     plan.forceSignal,
   );
   let notStarted: PlannedJob[];
+  let workspace: WorkspaceSummary | undefined;
   try {
+    const hook = await openWorkspaces(plan, () => launcher);
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
-      run: async (job) => {
+      run: async (planned) => {
+        const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));
+        if (ready?.ok === false) {
+          const refused = refusedResult(planned, plan, ready);
+          results.set(planned.name, refused);
+          emit({ type: 'job-skip', result: refused });
+          return false;
+        }
+        const job = ready === null ? planned : placedJob(planned, ready);
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         await stagger.wait();
-        const result = await runAttempts(job, plan, emit, launcher, {
-          [RUN_MARKER]: plan.runId,
-          [JOB_MARKER]: marker,
-        });
+        const finish = async (ended: JobResult) =>
+          hook === null ? ended : finishedResult(hook, job, ended);
+        const result = await runAttempts(
+          job,
+          plan,
+          emit,
+          launcher,
+          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+          finish,
+        );
         results.set(job.name, result);
         sweeper.jobEnded(job.name, marker);
         return result.outcome === 'success';
@@ -65,6 +89,8 @@ export async function runGroup(
       },
     });
     await sweeper.drain();
+    if (hook !== null)
+      workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
   } finally {
     launcher.close();
     await prepared.close();
@@ -82,6 +108,7 @@ export async function runGroup(
     speedup: computeSpeedup(ordered.filter((job) => job.pid !== null)),
     ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
+    ...(workspace === undefined ? {} : { workspace }),
   };
   plan.onEvent({ type: 'run-end', result });
   return result;

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict } from '../model.js';
+import type { GroupEvent, JobResult, JobSpec, JobVerdict, WorkspaceProvider } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
@@ -58,6 +58,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** Gives jobs their own workspaces (git worktrees, src/workspace/); none by default. */
+  readonly workspace?: WorkspaceProvider | null;
 }
 
 /** One job, ready to spawn. */
@@ -101,6 +103,7 @@ export interface GroupPlan {
   readonly retryDelaySec: number;
   readonly staggerMs: number;
   readonly forkServer: boolean;
+  readonly workspace: WorkspaceProvider | null;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -127,6 +130,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
+    workspace = null,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
@@ -182,6 +186,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec,
     staggerMs,
     forkServer,
+    workspace,
   };
 }
 

@@ -35,6 +35,10 @@ export function describeOutcome(result: JobResult): string {
         : `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
+    case 'conflict':
+      return `CONFLICT (${result.reason ?? 'the work of the jobs it needs does not merge'})`;
+    case 'setup_failed':
+      return `SETUP FAILED (${result.reason ?? 'the workspace setup failed'})`;
   }
 }
 

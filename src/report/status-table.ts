@@ -14,6 +14,8 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   spawn_error: 'SPAWN ERROR',
   skipped: 'SKIPPED',
   stalled: 'STALLED',
+  conflict: 'CONFLICT',
+  setup_failed: 'SETUP FAILED',
 };
 
 /** The status table as lines: a count line, then one row per job. */

@@ -2,6 +2,7 @@
 import type { GroupResult } from '../model.js';
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import { describeOutcome } from './outcome-words.js';
+import { workspaceLines } from './workspace-lines.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
 export const SUMMARY_MAX_ROWS = 40;
@@ -49,6 +50,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     lines.push(`  failed: ${failed.length} of ${group.results.length}: ${list}${more}`);
   }
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
+  if (group.workspace !== undefined) lines.push(...workspaceLines(group.runId, group.workspace));
   lines.push(`  manifest: ${displayPath(group.manifestPath)}`);
   return lines;
 }

@@ -7,6 +7,7 @@ import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { groupExitCode } from '../exit-codes.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
+import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
 
 const HELP_AFTER = `
 Each COMMAND is one job, run by /bin/sh -c in its own process group, with
@@ -73,7 +74,7 @@ export function registerExec(program: Command): void {
       ).env(ENVIRONMENT.killAfter),
     )
     .addHelpText('after', HELP_AFTER);
-  addRunOptions(addOutputOptions(exec)).action(
+  addWorkspaceOptions(addRunOptions(addOutputOptions(exec)), true).action(
     async (commands: string[], _options: unknown, command: Command) => {
       process.exitCode = await execAction(commands, command);
     },
@@ -115,11 +116,23 @@ async function execAction(commands: string[], command: Command): Promise<number>
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,
   };
+  const flags = readWorkspaceFlags(command);
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
+  const { worktreeWorkspaces } = await import('../../workspace/worktrees.js');
+  const workspace =
+    flags.isolate || flags.worktreesDir !== undefined
+      ? worktreeWorkspaces({ isolated: null, worktreesDir: flags.worktreesDir, asked: '--isolate' })
+      : null;
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
-    const result = await runGroup({ ...withoutUndefined(settings), ...hooks });
-    return { group: result, exitCode: groupExitCode(result) };
+    const result = await runGroup({ ...withoutUndefined(settings), ...hooks, workspace });
+    const applied = flags.apply ? await applyAfterRun(result, process.cwd()) : null;
+    const exitCode = groupExitCode(result);
+    return {
+      group: result,
+      exitCode: exitCode === 0 && applied?.ok === false ? 1 : exitCode,
+      messages: applied?.lines ?? [],
+    };
   });
 }
 

@@ -1,0 +1,42 @@
+// A job's worktree: a checkout of its start commit on its own branch, outside the user's tree.
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { git, gitOk } from './git.js';
+
+/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). */
+export async function addWorktree(
+  root: string,
+  dir: string,
+  branch: string,
+  commit: string,
+): Promise<void> {
+  mkdirSync(path.dirname(dir), { recursive: true });
+  await gitOk(['worktree', 'add', '--quiet', '-B', branch, dir, commit], { cwd: root });
+}
+
+/** Removes the worktree at `dir` and its metadata, whatever is in it; its branch stays. */
+export async function removeWorktree(root: string, dir: string): Promise<void> {
+  const removed = await git(['worktree', 'remove', '--force', '--force', dir], { cwd: root });
+  if (removed.code !== 0) {
+    // Not a worktree any more (or half made): remove what is there and its stale metadata only.
+    rmSync(dir, { recursive: true, force: true });
+    await git(['worktree', 'prune'], { cwd: root });
+  }
+}
+
+/** The worktrees of the repository, by path, with the branch each has checked out (or null). */
+export async function listWorktrees(root: string): Promise<Map<string, string | null>> {
+  const out = await gitOk(['worktree', 'list', '--porcelain', '-z'], { cwd: root });
+  const found = new Map<string, string | null>();
+  let current: string | null = null;
+  for (const field of out.split('\0')) {
+    if (field.startsWith('worktree ')) {
+      current = field.slice('worktree '.length);
+      found.set(current, null);
+    } else if (field.startsWith('branch ') && current !== null) {
+      found.set(current, field.slice('branch '.length));
+    }
+  }
+  return found;
+}
