@@ -15,6 +15,8 @@ export const geminiAdapter: AgentAdapter = {
     const argv: [string, ...string[]] = ['gemini'];
     if (request.approvalMode) argv.push('--approval-mode', request.approvalMode);
     if (request.model) argv.push('-m', request.model);
+    // A new worktree is an untrusted folder, where headless gemini exits 55.
+    if (request.isolated === true) argv.push('--skip-trust');
     argv.push('-o', 'stream-json', '-p', GEMINI_PROMPT_FLAG_TEXT);
     return stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
   },

@@ -24,6 +24,8 @@ export interface AgentRequest {
   readonly maxTurns: number | null;
   /** Where the phase's log and side files go. */
   readonly logDir: string;
+  /** True when the phase runs in its own git worktree (a fresh directory the agent has not seen). */
+  readonly isolated?: boolean;
 }
 
 /** How to run the agent: argv without a shell, the prompt on stdin, the stop ladder. */

@@ -15,7 +15,7 @@ export interface WorkspaceFlags {
 /** Adds the flags; `isolate` only where a flag (not the workflow) turns isolation on. */
 export function addWorkspaceOptions(command: Command, isolate: boolean): Command {
   if (isolate) {
-    command.option('--isolate', 'run each job in its own git worktree (see docs/workspaces.md)');
+    command.option('--isolate', 'run every job in its own git worktree (see docs/workspaces.md)');
   }
   return command
     .option(

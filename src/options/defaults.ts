@@ -28,6 +28,8 @@ export const DEFAULTS = {
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
   forkServer: true,
+  /** Seconds a worktree's workspace.setup command may take. */
+  setupTimeoutSec: 600,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */

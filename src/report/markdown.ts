@@ -47,6 +47,21 @@ export function formatMarkdown(report: RunReport, context: ReportContext): strin
     '|---|---|---|---|---|---|---|---|',
     ...report.jobs.map((job) => jobRow(job, report.startedAt)),
   ];
+  const conflicts = report.jobs.flatMap((job) =>
+    job.conflicts.map(
+      (conflict) => `| ${job.name} | ${conflict.job} | ${conflict.files.join(', ')} |`,
+    ),
+  );
+  if (conflicts.length > 0) {
+    lines.push(
+      '',
+      '## Conflicts',
+      '',
+      '| job | conflicts with | files |',
+      '|---|---|---|',
+      ...conflicts,
+    );
+  }
   if (report.failures.length > 0) {
     lines.push('', '## Failures');
     for (const job of report.failures) {

@@ -26,6 +26,14 @@ export interface JobView {
   readonly reason: string | null;
   readonly logPath: string | null;
   readonly group: string | null;
+  /** Isolated jobs: the earlier-finished siblings whose work conflicts with this job's, and where. */
+  readonly conflicts: readonly JobConflict[];
+}
+
+/** A conflict recorded on a job's completion line. */
+export interface JobConflict {
+  readonly job: string;
+  readonly files: readonly string[];
 }
 
 /** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
@@ -106,7 +114,7 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
 
 function fields(
   entry: ManifestEntry,
-): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd'> {
+): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'conflicts'> {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
     typeof record[key] === 'number' ? (record[key] as number) : null;
@@ -116,5 +124,17 @@ function fields(
     inputTokens: number('input_tokens'),
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
+    conflicts: Array.isArray(record.conflicts)
+      ? (record.conflicts as unknown[]).flatMap(conflictOf)
+      : [],
   };
+}
+
+function conflictOf(value: unknown): JobConflict[] {
+  const record = value as { job?: unknown; jobs?: unknown; files?: unknown } | null;
+  const files = Array.isArray(record?.files) ? record.files.map(String) : [];
+  if (typeof record?.job === 'string') return [{ job: record.job, files }];
+  // A job that could not start: the needs whose work does not merge.
+  if (Array.isArray(record?.jobs)) return [{ job: record.jobs.map(String).join(' + '), files }];
+  return [];
 }

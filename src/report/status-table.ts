@@ -43,6 +43,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
   return [
     `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
     ...alignColumns(rows),
+    ...conflictLines(jobs),
   ];
 }
 
@@ -64,7 +65,17 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     reason: job.reason,
     log: job.logPath,
+    conflicts: job.conflicts,
   };
+}
+
+/** One line per conflict between isolated jobs: "conflict: a x b in f.txt". */
+export function conflictLines(jobs: readonly JobView[]): string[] {
+  return jobs.flatMap((job) =>
+    job.conflicts.map(
+      (conflict) => `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
+    ),
+  );
 }
 
 function tokens(job: JobView): string {

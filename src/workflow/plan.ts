@@ -8,6 +8,7 @@ import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
 import { ancestors, waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
+import type { WorkspaceSetup } from '../workspace/setup.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
@@ -28,6 +29,8 @@ export interface RunSettings {
   readonly minScore: number | null;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Run every phase in its own worktree (--isolate), whatever the workflow says. */
+  readonly isolate?: boolean;
 }
 
 /** One phase, ready to become a job. */
@@ -48,6 +51,10 @@ export interface PlannedPhase {
   readonly env: Readonly<Record<string, string>>;
   /** The least "Score: N/10" the first output must show; null for no score check. */
   readonly minScore: number | null;
+  /** Whether the phase runs in its own git worktree. */
+  readonly isolation: 'none' | 'worktree';
+  /** What its worktree gets before it starts. */
+  readonly workspace: WorkspaceSetup;
 }
 
 /** A whole run, planned. */
@@ -96,7 +103,10 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
   base.LOG_DIR = render(declared.dirs?.logs ?? DEFAULT_DIRS.logs, ['dirs', 'logs'], base);
   const dirs = { feature: base.FEATURE_DIR, planning: base.PLANNING_DIR, logs: base.LOG_DIR };
   const phases = workflow.phases.map((phase) => {
-    const variables = { ...base, PHASE_NAME: phase.id };
+    const isolated = isolationOf(workflow, phase, settings) === 'worktree';
+    // An isolated phase's logs and side files stay out of its worktree (and out of its commit).
+    const logDir = isolated ? path.resolve(settings.cwd, base.LOG_DIR ?? '') : base.LOG_DIR;
+    const variables = { ...base, LOG_DIR: logDir ?? '', PHASE_NAME: phase.id };
     return planPhase(workflow, phase, settings, variables, (text, where) =>
       render(text, ['phases', phase.index, ...where], variables),
     );
@@ -131,6 +141,8 @@ function planPhase(
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
+  const isolation = isolationOf(workflow, phase, settings);
+  const setup = { ...defaults.workspace, ...declared.workspace };
   const invocation = adapter.build({
     phaseId: phase.id,
     prompt,
@@ -144,6 +156,7 @@ function planPhase(
     allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
     logDir,
+    ...(isolation === 'worktree' ? { isolated: true } : {}),
   });
   const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
   return {
@@ -165,7 +178,23 @@ function planPhase(
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
+    isolation,
+    workspace: {
+      copy: setup.copy ?? [],
+      link: setup.link ?? [],
+      setup: setup.setup ?? null,
+      setupTimeoutSec: setup.setup_timeout ?? DEFAULTS.setupTimeoutSec,
+    },
   };
+}
+
+function isolationOf(
+  workflow: LoadedWorkflow,
+  phase: LoadedPhase,
+  settings: RunSettings,
+): 'none' | 'worktree' {
+  if (settings.isolate === true) return 'worktree';
+  return phase.declared.isolation ?? workflow.declared.defaults?.isolation ?? 'none';
 }
 
 function checkOutputsAndInputs(

@@ -27,6 +27,8 @@ export interface RunRequest {
   readonly minScore?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Run every phase in its own git worktree. */
+  readonly isolate?: boolean;
 }
 
 /** Checks the request and the workflow and plans the run; throws one UsageError on any problem. */
@@ -62,6 +64,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     minScore: request.minScore ?? null,
     cwd,
     env: request.env ?? process.env,
+    isolate: request.isolate === true,
   };
   return planWorkflow(workflow, settings);
 }

@@ -12,7 +12,8 @@ import type { GroupOptions } from '../options/normalize.js';
 import { scoreFile } from '../prp/score.js';
 import { checkOutputs } from './outputs.js';
 import type { PlannedPhase, WorkflowPlan } from './plan.js';
-import { findReusable, type ReusedPhase } from './resume.js';
+import { findReusable, leftoverWorktrees, type ReusedPhase } from './resume.js';
+import { phaseWorkspaces } from './workspaces.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
 type PassedOn =
@@ -30,6 +31,8 @@ type PassedOn =
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
+  /** Where isolated phases' worktrees go (--worktrees-dir). */
+  readonly worktreesDir?: string | undefined;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -62,12 +65,16 @@ export async function runWorkflow(
   options.onReuse?.(reused);
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
+  const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
+  const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
+  workspace?.check(settings.cwd);
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
     mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
   }
-  const { resume: _resume, onReuse: _onReuse, ...passedOn } = options;
+  const { resume: _resume, onReuse: _onReuse, worktreesDir: _dir, ...passedOn } = options;
   const group = await runGroup({
     ...passedOn,
+    workspace,
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
     killAfterSec: plan.killAfterSec,
@@ -120,9 +127,12 @@ async function judgePhase(
   result: JobResult,
 ): Promise<JobVerdict> {
   const report = await phase.adapter.interpret(result.logPath, result.exitCode, phase.invocation);
-  const outputs = checkOutputs(phase.outputs, plan.settings.cwd);
+  // An isolated phase's outputs are in its worktree.
+  const cwd =
+    typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd;
+  const outputs = checkOutputs(phase.outputs, cwd);
   const missing = outputs.filter((output) => !output.ok);
-  const score = phase.minScore === null ? null : scoreOf(phase, plan.settings.cwd);
+  const score = phase.minScore === null ? null : scoreOf(phase, cwd);
   const details = {
     ...reportFields(report),
     outputs,

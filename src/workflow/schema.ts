@@ -6,6 +6,15 @@ import { AGENT_NAMES } from '../agents/types.js';
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
 
+/** How a phase's job is isolated, and what its worktree gets (docs/workspaces.md). */
+const isolation = z.enum(['none', 'worktree']);
+const workspace = z.strictObject({
+  copy: stringList.optional(),
+  link: stringList.optional(),
+  setup: z.string().min(1).optional(),
+  setup_timeout: seconds.optional(),
+});
+
 /** Options an agent phase may set, and the workflow's defaults may set for every phase. */
 const agentOptions = {
   model: z.string().min(1).optional(),
@@ -33,6 +42,8 @@ const phaseSchema = z.strictObject({
   inputs: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
   min_score: z.number().min(0).max(10).optional(),
+  isolation: isolation.optional(),
+  workspace: workspace.optional(),
   ...agentOptions,
 });
 
@@ -48,6 +59,8 @@ export const workflowSchema = z.strictObject({
       idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
+      isolation: isolation.optional(),
+      workspace: workspace.optional(),
       ...agentOptions,
     })
     .optional(),

@@ -1,5 +1,5 @@
 // A job's worktree: a checkout of its start commit on its own branch, outside the user's tree.
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { git, gitOk } from './git.js';
@@ -17,12 +17,11 @@ export async function addWorktree(
 
 /** Removes the worktree at `dir` and its metadata, whatever is in it; its branch stays. */
 export async function removeWorktree(root: string, dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
   const removed = await git(['worktree', 'remove', '--force', '--force', dir], { cwd: root });
-  if (removed.code !== 0) {
-    // Not a worktree any more (or half made): remove what is there and its stale metadata only.
-    rmSync(dir, { recursive: true, force: true });
-    await git(['worktree', 'prune'], { cwd: root });
-  }
+  // Not a worktree any more (or half made): remove what is there. (No `git worktree prune`: it
+  // would also drop the metadata of the user's own worktrees on an unmounted disk.)
+  if (removed.code !== 0) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The worktrees of the repository, by path, with the branch each has checked out (or null). */

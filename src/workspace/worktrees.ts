@@ -1,7 +1,7 @@
 // The git workspace of a run: the base snapshot, one worktree per isolated job starting from
 // the base plus its needs' commits, the job's work committed at its end and checked against its
 // siblings', and at the run's end the result merged and the worktrees of good jobs removed.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { ancestors, type GraphNode, waves } from '../graph/topology.js';
@@ -22,7 +22,7 @@ import { buildResult } from './result.js';
 import { NO_SETUP, setUpWorktree, type WorkspaceSetup } from './setup.js';
 import { snapshotTree } from './snapshot.js';
 import { startPoint } from './start-point.js';
-import { addWorktree, removeWorktree } from './worktree.js';
+import { addWorktree, listWorktrees, removeWorktree } from './worktree.js';
 
 /** How a run's jobs are isolated. */
 export interface WorktreeOptions {
@@ -42,6 +42,8 @@ export interface WorktreeOptions {
   readonly ownDirs?: readonly string[];
   /** What asked for isolation, for errors ("isolation: worktree", "--isolate"). */
   readonly asked?: string;
+  /** Worktrees of an earlier run's unfinished jobs, removed before this run starts. */
+  readonly stale?: readonly string[];
 }
 
 interface Placed {
@@ -77,6 +79,8 @@ async function openWorkspaces(
     worktreesDir,
     ...(options.ownDirs ?? []).map((dir) => path.resolve(cwd, dir)),
   ]);
+  if (options.stale !== undefined && options.stale.length > 0)
+    await removeStale(root, options.stale);
   const head = await git(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: root });
   const base = await snapshotTree({
     root,
@@ -125,7 +129,12 @@ async function openWorkspaces(
         mkdirSync(made, { recursive: true });
       }
       const setup = options.setupOf?.(job.name) ?? NO_SETUP;
-      const details = { isolation: 'worktree', workspace: dir, base_commit: start.commit };
+      const details = {
+        isolation: 'worktree',
+        workspace: dir,
+        workdir: jobCwd,
+        base_commit: start.commit,
+      };
       placed.set(job.name, {
         dir,
         cwd: jobCwd,
@@ -191,6 +200,15 @@ async function openWorkspaces(
   };
 }
 
+/** Removes those of `dirs` that are worktrees of parex branches of this repository, no others. */
+async function removeStale(root: string, dirs: readonly string[]): Promise<void> {
+  const worktrees = await listWorktrees(root);
+  for (const dir of dirs) {
+    if (worktrees.get(dir)?.startsWith('refs/heads/parex/') === true)
+      await removeWorktree(root, dir);
+  }
+}
+
 async function closeWorkspaces(
   root: string,
   runId: string,
@@ -215,7 +233,11 @@ async function closeWorkspaces(
     if (job.outcome === 'success') await removeWorktree(root, place.dir);
     else kept[job.name] = place.dir;
   }
-  if (Object.keys(kept).length === 0) rmSync(runDir, { recursive: true, force: true });
+  try {
+    rmdirSync(runDir); // only when empty
+  } catch {
+    // kept worktrees, or never made
+  }
   return {
     base,
     result: result.ok ? result.commit : null,

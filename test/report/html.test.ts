@@ -43,6 +43,7 @@ function job(fields: Partial<JobView> & { name: string; state: JobView['state'] 
     reason: null,
     logPath: `/logs/${fields.name}.log`,
     group: null,
+    conflicts: [],
     ...fields,
     startedAt,
     durationMs,

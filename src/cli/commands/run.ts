@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
+import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
 
 const HELP_AFTER = `
 Every phase starts as soon as the phases it needs have succeeded, up to the
@@ -57,7 +58,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addRunOptions(addOutputOptions(run)).action(
+  addWorkspaceOptions(addRunOptions(addOutputOptions(run)), true).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -69,8 +70,10 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { runWorkflow } = await import('../../workflow/run-workflow.js');
   const { formatPlan } = await import('../../workflow/dry-run.js');
   const { findReusable } = await import('../../workflow/resume.js');
+  const flags = readWorkspaceFlags(command);
   const plan = prepareWorkflowRun({
     workflowFile,
+    isolate: flags.isolate,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
     vars: command.getOptionValue('var') as string[],
@@ -98,6 +101,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
+      worktreesDir: flags.worktreesDir,
       ...runOptions,
       ...hooks,
       onReuse: (reused) => {
@@ -115,7 +119,13 @@ async function runAction(workflowFile: string, command: Command): Promise<number
         messages: [`parex: every phase of ${plan.workflow.name} was reused; nothing to run`],
       };
     }
-    return { group: result.group, exitCode: groupExitCode(result.group) };
+    const applied = flags.apply ? await applyAfterRun(result.group, plan.settings.cwd) : null;
+    const exitCode = groupExitCode(result.group);
+    return {
+      group: result.group,
+      exitCode: exitCode === 0 && applied?.ok === false ? 1 : exitCode,
+      messages: applied?.lines ?? [],
+    };
   });
 }
 
