@@ -2,7 +2,7 @@
 // ignored files and what parex copied or linked in are left out), and what the commit changed.
 import { writeFileSync } from 'node:fs';
 
-import { git, gitOk } from './git.js';
+import { addAllExcept, git, gitOk } from './git.js';
 
 /** Commits everything changed in `worktree` on its branch; returns HEAD when nothing changed. */
 export async function commitWork(
@@ -10,8 +10,7 @@ export async function commitWork(
   message: string,
   exclude: readonly string[],
 ): Promise<string> {
-  const excludes = exclude.map((entry) => `:(exclude,top)${entry}`);
-  await gitOk(['add', '-A', '--', ':/', ...excludes], { cwd: worktree });
+  await addAllExcept(worktree, exclude);
   const tree = await gitOk(['write-tree'], { cwd: worktree });
   const head = await gitOk(['rev-parse', 'HEAD'], { cwd: worktree });
   const headTree = await gitOk(['rev-parse', 'HEAD^{tree}'], { cwd: worktree });

@@ -100,3 +100,22 @@ export function gitToTerminal(args: readonly string[], cwd: string): number {
   });
   return result.status ?? 128;
 }
+
+/**
+ * `git add -A` of the whole tree at `cwd` leaving `exclude` (paths from the top) out. Paths
+ * that .gitignore already ignores are not named: git refuses an exclude of an ignored path.
+ */
+export async function addAllExcept(
+  cwd: string,
+  exclude: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<void> {
+  let named = exclude;
+  if (exclude.length > 0) {
+    const ignored = await git(['check-ignore', '--', ...exclude], { cwd, env });
+    const skip = new Set(ignored.stdout.split('\n').filter((line) => line !== ''));
+    named = exclude.filter((entry) => !skip.has(entry));
+  }
+  const pathspecs = named.map((entry) => `:(exclude,top)${entry}`);
+  await gitOk(['add', '-A', '--', ':/', ...pathspecs], { cwd, env });
+}

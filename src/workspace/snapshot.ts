@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { gitOk } from './git.js';
+import { addAllExcept, gitOk } from './git.js';
 
 /** What to snapshot and how to name it. */
 export interface SnapshotRequest {
@@ -35,8 +35,7 @@ export async function snapshotTree(request: SnapshotRequest): Promise<string> {
       // No index yet (a new repository): git add fills an empty one.
     }
     const env = { GIT_INDEX_FILE: index };
-    const excludes = request.exclude.map((entry) => `:(exclude,top)${entry}`);
-    await gitOk(['add', '-A', '--', ':/', ...excludes], { cwd: root, env });
+    await addAllExcept(root, request.exclude, env);
     const tree = await gitOk(['write-tree'], { cwd: root, env });
     const parents = request.parent === null ? [] : ['-p', request.parent];
     return await gitOk(['commit-tree', tree, ...parents, '-m', request.message], { cwd: root });
