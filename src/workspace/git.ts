@@ -85,9 +85,14 @@ export async function gitOk(args: readonly string[], options: GitOptions): Promi
   return result.stdout.trim();
 }
 
-/** Runs git synchronously (checks before anything runs); null when it fails. */
-export function gitSync(args: readonly string[], cwd: string): string | null {
-  const result = spawnSync('git', [...CONFIG, ...args], { cwd, env: gitEnv(), encoding: 'utf8' });
+/** Runs git synchronously (checks before anything runs, clean); null when it fails. */
+export function gitSync(args: readonly string[], cwd: string, input?: string): string | null {
+  const result = spawnSync('git', [...CONFIG, ...args], {
+    cwd,
+    env: gitEnv(),
+    encoding: 'utf8',
+    ...(input === undefined ? {} : { input }),
+  });
   return result.status === 0 ? result.stdout.trim() : null;
 }
 

@@ -1,9 +1,11 @@
 // A run's git refs after it ended: which runs a repository has, and the commit of its result or
 // of one job, for `parex apply`, `parex diff` and `parex clean`.
+
+import { rmSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { git, gitOk } from './git.js';
+
+import { git, gitOk, gitSync } from './git.js';
 import { baseRef, jobRef, resultRef, runRefPrefixes } from './refs.js';
-import { listWorktrees, removeWorktree } from './worktree.js';
 
 /** The runs with a base snapshot in the repository at `root`, newest first. */
 export async function isolatedRuns(root: string): Promise<string[]> {
@@ -64,33 +66,32 @@ async function resolve(root: string, ref: string): Promise<string | null> {
   return result.code === 0 ? result.stdout.trim() : null;
 }
 
-/** Removes run `runId`'s worktrees, branches and refs; returns how many of each went. */
-export async function removeRunWorkspaces(
+/** Removes run `runId`'s worktrees (only those on its parex/ branches), branches and refs;
+ * with `dryRun` only counts them. */
+export function removeRunWorkspaces(
   root: string,
   runId: string,
-): Promise<{ worktrees: number; refs: number }> {
-  const [refPrefix, branchPrefix] = runRefPrefixes(runId);
+  dryRun: boolean,
+): { worktrees: number; refs: number } {
+  const [refPrefix = '', branchPrefix = ''] = runRefPrefixes(runId);
+  const listed = gitSync(['worktree', 'list', '--porcelain', '-z'], root) ?? '';
+  let dir: string | null = null;
   let worktrees = 0;
-  for (const [dir, branch] of await listWorktrees(root)) {
-    if (branch !== null && branchPrefix !== undefined && branch.startsWith(branchPrefix)) {
-      await removeWorktree(root, dir);
+  for (const field of listed.split('\0')) {
+    if (field.startsWith('worktree ')) dir = field.slice('worktree '.length);
+    if (field.startsWith('branch ') && dir !== null && field.slice(7).startsWith(branchPrefix)) {
       worktrees += 1;
+      if (!dryRun && gitSync(['worktree', 'remove', '--force', '--force', dir], root) === null) {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
-  const out = await gitOk(['for-each-ref', '--format=%(refname)', ...runRefPrefixes(runId)], {
-    cwd: root,
-  });
+  const out = gitSync(['for-each-ref', '--format=%(refname)', refPrefix, branchPrefix], root) ?? '';
   const refs = out
     .split('\n')
-    .filter(
-      (ref) =>
-        ref !== '' && (ref.startsWith(refPrefix ?? '') || ref.startsWith(branchPrefix ?? '')),
-    );
-  if (refs.length > 0) {
-    await gitOk(['update-ref', '--stdin'], {
-      cwd: root,
-      input: refs.map((ref) => `delete ${ref}\n`).join(''),
-    });
+    .filter((ref) => ref.startsWith(refPrefix) || ref.startsWith(branchPrefix));
+  if (!dryRun && refs.length > 0) {
+    gitSync(['update-ref', '--stdin'], root, refs.map((ref) => `delete ${ref}\n`).join(''));
   }
   return { worktrees, refs: refs.length };
 }
