@@ -37,6 +37,9 @@ export interface JobSpec {
   readonly stopSignals?: readonly NodeJS.Signals[];
   /** Names of jobs of the same group that must succeed before this one starts. */
   readonly needs?: readonly string[];
+  /** Names of jobs that must have ended, whatever their outcome, before this one starts
+   * (a judge waits for every candidate). */
+  readonly after?: readonly string[];
   /** The job's working directory; the group's when absent. */
   readonly cwd?: string;
   /** Which attempt at this job this is (1 for the first); recorded in the manifest. */
@@ -203,10 +206,19 @@ export type WorkspaceReady =
     }
   | {
       readonly ok: false;
-      readonly outcome: 'conflict' | 'setup_failed';
+      /** conflict, setup_failed; or the outcome of a job the workspace settles itself (a judge
+       * choosing among candidates: success, or failed when none passed). */
+      readonly outcome: 'conflict' | 'setup_failed' | 'success' | 'failed';
       readonly reason: string;
       readonly details: Readonly<Record<string, unknown>>;
     };
+
+/** What `finish` adds to a job's result: fields, and a reason to fail a job that succeeded
+ * (a judge that named no winner). */
+export interface WorkspaceFinish {
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly failure?: string;
+}
 
 /** A command the workspace hook asks the engine to run (a worktree's setup), with the run's
  * process handling: its own process group, a deadline, the stop ladder. */
@@ -236,7 +248,7 @@ export interface WorkspaceHook {
   /** Before a job starts: its directory, or why it cannot start. */
   prepare(job: WorkspaceJob): Promise<WorkspaceReady>;
   /** After a job's last attempt: fields added to its completion line (commit, conflicts). */
-  finish(job: WorkspaceJob, result: JobResult): Promise<Readonly<Record<string, unknown>>>;
+  finish(job: WorkspaceJob, result: JobResult): Promise<WorkspaceFinish>;
   /** After the last job: the run's result, and worktrees removed or kept. */
   close(results: readonly JobResult[]): Promise<WorkspaceSummary>;
 }

@@ -63,7 +63,7 @@ export async function runGroup(
           const refused = refusedResult(planned, plan, ready);
           results.set(planned.name, refused);
           emit({ type: 'job-skip', result: refused });
-          return false;
+          return refused.outcome === 'success';
         }
         const job = ready === null ? planned : placedJob(planned, ready);
         const marker = EscapeeSweeper.marker(plan.runId, job.name);

@@ -79,8 +79,11 @@ export async function finishedResult(
   job: PlannedJob,
   result: JobResult,
 ): Promise<JobResult> {
-  const details = await hook.finish(workspaceJob(job), result);
-  return Object.keys(details).length === 0
-    ? result
-    : { ...result, details: { ...result.details, ...details } };
+  const { details, failure } = await hook.finish(workspaceJob(job), result);
+  const fails = failure !== undefined && result.outcome === 'success';
+  return {
+    ...result,
+    ...(fails ? { outcome: 'failed' as const, reason: failure } : {}),
+    details: { ...result.details, ...details },
+  };
 }

@@ -74,6 +74,7 @@ export interface PlannedJob {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly logPath: string;
   readonly needs: readonly string[];
+  readonly after: readonly string[];
   readonly cwd: string | null;
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
@@ -217,6 +218,7 @@ function planJob(
     stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
     logPath: resolveInside(logDir, `${name}.log`),
     needs: spec.needs ?? [],
+    after: spec.after ?? [],
     cwd: spec.cwd ?? null,
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? {},
@@ -238,7 +240,7 @@ function validateAttempt(attempt: number, name: string): number {
 function checkNeeds(jobs: readonly PlannedJob[]): void {
   const names = new Set(jobs.map((job) => job.name));
   for (const job of jobs) {
-    for (const need of job.needs) {
+    for (const need of [...job.needs, ...job.after]) {
       if (!names.has(need) || need === job.name) {
         throw new UsageError(
           `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
@@ -248,7 +250,9 @@ function checkNeeds(jobs: readonly PlannedJob[]): void {
       }
     }
   }
-  const cycle = findCycle(jobs);
+  const cycle = findCycle(
+    jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })),
+  );
   if (cycle !== null) {
     throw new UsageError(
       `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,

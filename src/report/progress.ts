@@ -19,8 +19,15 @@ export function progressLine(event: GroupEvent): string | null {
       const pid = result.pid === null ? 'not started' : `pid ${result.pid}`;
       return `${PREFIX} finished ${result.name} (${pid}): ${describeOutcome(result)} in ${formatDuration(result.durationMs)}`;
     }
-    case 'job-skip':
-      return `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+    case 'job-skip': {
+      const { result } = event;
+      if (result.outcome === 'skipped')
+        return `${PREFIX} skipped  ${result.name}: ${result.reason ?? ''}`;
+      // Settled without a process: a judge that chose (success), or a workspace that refused.
+      if (result.outcome === 'success')
+        return `${PREFIX} judged   ${result.name}: ${result.reason ?? ''}`;
+      return `${PREFIX} not run  ${result.name}: ${describeOutcome(result)}`;
+    }
     case 'run-end':
       return null;
   }

@@ -28,6 +28,19 @@ export interface JobView {
   readonly group: string | null;
   /** Isolated jobs: the earlier-finished siblings whose work conflicts with this job's, and where. */
   readonly conflicts: readonly JobConflict[];
+  /** A best-of-N judge: every candidate as judged, the winner marked. */
+  readonly candidates: readonly JudgedCandidate[];
+}
+
+/** One candidate as its judge's completion line records it. */
+export interface JudgedCandidate {
+  readonly job: string;
+  readonly outcome: string;
+  readonly passed: boolean;
+  readonly score: number | null;
+  readonly diffLines: number;
+  readonly judgeLog: string | null;
+  readonly winner: boolean;
 }
 
 /** A conflict recorded on a job's completion line. */
@@ -114,7 +127,10 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
 
 function fields(
   entry: ManifestEntry,
-): Pick<JobView, 'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'conflicts'> {
+): Pick<
+  JobView,
+  'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'conflicts' | 'candidates'
+> {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
     typeof record[key] === 'number' ? (record[key] as number) : null;
@@ -126,6 +142,17 @@ function fields(
     costUsd: number('cost_usd'),
     conflicts: Array.isArray(record.conflicts)
       ? (record.conflicts as unknown[]).flatMap(conflictOf)
+      : [],
+    candidates: Array.isArray(record.candidates)
+      ? (record.candidates as Record<string, unknown>[]).map((entry) => ({
+          job: String(entry.job),
+          outcome: String(entry.outcome),
+          passed: entry.passed === true,
+          score: typeof entry.score === 'number' ? entry.score : null,
+          diffLines: typeof entry.diff_lines === 'number' ? entry.diff_lines : 0,
+          judgeLog: typeof entry.judge_log === 'string' ? entry.judge_log : null,
+          winner: entry.winner === true,
+        }))
       : [],
   };
 }

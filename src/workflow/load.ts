@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { AgentName } from '../agents/types.js';
 import { findCycle } from '../graph/topology.js';
 import { checkName } from '../names/validate.js';
+import { type CandidateOf, expandCandidates, type Judging } from './candidates.js';
 import type { Problem } from './problems.js';
 import { throwIfProblems } from './problems.js';
 import { type PhaseFile, type WorkflowFile, workflowSchema } from './schema.js';
@@ -23,6 +24,12 @@ export interface LoadedPhase {
   /** Absolute path of the prompt file, and its text (unrendered). */
   readonly promptFile: string | null;
   readonly promptTemplate: string | null;
+  /** Phases that must have ended (any outcome) first: a judge's candidates. */
+  readonly after?: readonly string[];
+  /** Set on a candidate of a best-of-N phase. */
+  readonly candidate?: CandidateOf;
+  /** Set on the judge of a best-of-N phase (under the phase's own id). */
+  readonly judging?: Judging;
 }
 
 /** A workflow that passed every check that does not depend on the run's variables. */
@@ -67,13 +74,28 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
     ...extraVariables,
   ]);
   checkVariableNames(declared, source, problems);
+  // A phase with candidates is checked as each candidate (itself plus that candidate's changes).
   const phases = declared.phases.map((phase, index) =>
-    loadPhase(phase, index, declared, dir, source, known, problems),
+    loadPhase(
+      phase,
+      index,
+      declared,
+      dir,
+      source,
+      known,
+      phase.candidates === undefined ? problems : [],
+    ),
   );
   checkIdsAndNeeds(phases, source, problems);
+  const expanded = expandCandidates(
+    phases,
+    (phase, index) => loadPhase(phase, index, declared, dir, source, known, problems),
+    source,
+    problems,
+  );
   throwIfProblems(problems, file);
   const name = declared.name ?? path.basename(file).replace(/\.(ya?ml|json)$/i, '');
-  return { file, dir, name, declared, phases, source };
+  return { file, dir, name, declared, phases: expanded, source };
 }
 
 function loadPhase(

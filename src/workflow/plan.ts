@@ -1,15 +1,16 @@
 // Planning a workflow run for one feature: variables, directories, and for every phase its
 // rendered prompt, its invocation, its outputs and inputs. Still nothing is written.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
-import { ancestors, waves } from '../graph/topology.js';
+import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { WorkspaceSetup } from '../workspace/setup.js';
+import type { CandidateOf, Judging } from './candidates.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
+import { checkJudgedNeeds, checkOutputsAndInputs } from './plan-checks.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
@@ -55,6 +56,12 @@ export interface PlannedPhase {
   readonly isolation: 'none' | 'worktree';
   /** What its worktree gets before it starts. */
   readonly workspace: WorkspaceSetup;
+  /** Phases that must have ended (any outcome) before it starts: a judge's candidates. */
+  readonly after: readonly string[];
+  /** Set on a candidate of a best-of-N phase. */
+  readonly candidate: CandidateOf | null;
+  /** Set on the judge of a best-of-N phase. */
+  readonly judging: Judging | null;
 }
 
 /** A whole run, planned. */
@@ -112,6 +119,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     );
   });
   checkOutputsAndInputs(workflow, phases, settings.cwd, problems);
+  checkJudgedNeeds(workflow, phases, problems);
   throwIfProblems(problems, workflow.file);
   const defaults = declared.defaults ?? {};
   return {
@@ -119,7 +127,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     feature: settings.feature,
     dirs,
     phases,
-    waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
+    waves: waves(phaseGraph(phases)),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
     settings,
@@ -137,8 +145,13 @@ function planPhase(
   const defaults = workflow.declared.defaults ?? {};
   const agent = phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
   const adapter = ADAPTERS[agent];
-  const prompt =
+  const rendered =
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
+  // An agent judge reads the candidates' patches (they are written when each candidate ends).
+  const prompt =
+    rendered === null || phase.judging === undefined
+      ? rendered
+      : `${rendered}\n\n${candidateList(phase.judging, path.resolve(settings.cwd, variables.LOG_DIR ?? ''))}`;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
   const isolation = isolationOf(workflow, phase, settings);
@@ -185,7 +198,29 @@ function planPhase(
       setup: setup.setup ?? null,
       setupTimeoutSec: setup.setup_timeout ?? DEFAULTS.setupTimeoutSec,
     },
+    after: phase.after ?? [],
+    candidate: phase.candidate ?? null,
+    judging:
+      phase.judging === undefined
+        ? null
+        : {
+            ...phase.judging,
+            judge:
+              'score' in phase.judging.judge
+                ? { score: render(phase.judging.judge.score, ['judge', 'score']) }
+                : phase.judging.judge,
+          },
   };
+}
+
+function candidateList(judging: Judging, logDir: string): string {
+  return [
+    `There are ${judging.candidates.length} candidates. Each one's changes, as a patch:`,
+    ...judging.candidates.map(
+      (id, index) => `- candidate ${index + 1}: ${path.join(logDir, `${id}.patch`)}`,
+    ),
+    'Read every patch, choose the best candidate, and end your answer with a line "winner: K" (K its number) and your reasons.',
+  ].join('\n');
 }
 
 function isolationOf(
@@ -197,57 +232,7 @@ function isolationOf(
   return phase.declared.isolation ?? workflow.declared.defaults?.isolation ?? 'none';
 }
 
-function checkOutputsAndInputs(
-  workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
-  cwd: string,
-  problems: Problem[],
-): void {
-  const producer = new Map<string, PlannedPhase>();
-  const indexOf = (phase: PlannedPhase) => phases.indexOf(phase);
-  for (const phase of phases) {
-    phase.outputs.forEach((output, position) => {
-      const key = path.resolve(cwd, output);
-      const other = producer.get(key);
-      if (other !== undefined) {
-        problems.push(
-          workflow.source.at(
-            ['phases', indexOf(phase), 'outputs', position],
-            `output ${output} is also an output of phase ${other.id}: two phases would write one file`,
-          ),
-        );
-      }
-      producer.set(key, phase);
-    });
-  }
-  const graph = phases.map((phase) => ({ name: phase.id, needs: phase.needs }));
-  for (const phase of phases) {
-    const before = ancestors(graph, phase.id);
-    phase.inputs.forEach((input, position) => {
-      const from = producer.get(path.resolve(cwd, input));
-      const where = ['phases', indexOf(phase), 'inputs', position];
-      if (from === undefined) {
-        if (input === '')
-          problems.push(
-            workflow.source.at(
-              where,
-              'input is empty (a variable such as ${INITIAL_MD_PATH} is not set: pass --initial FILE)',
-            ),
-          );
-        else if (!existsSync(path.resolve(cwd, input))) {
-          problems.push(
-            workflow.source.at(where, `input ${input} does not exist, and no phase produces it`),
-          );
-        }
-        return;
-      }
-      if (from === phase || before.has(from.id)) return;
-      problems.push(
-        workflow.source.at(
-          ['phases', indexOf(phase), 'inputs', position],
-          `input ${input} is an output of phase ${from.id}, which ${phase.id} does not need: they may run at the same time (add ${from.id} to needs, or drop the input)`,
-        ),
-      );
-    });
-  }
+/** The phases as a graph: what each waits for, its needs and (a judge) its candidates. */
+export function phaseGraph(phases: readonly PlannedPhase[]): { name: string; needs: string[] }[] {
+  return phases.map((phase) => ({ name: phase.id, needs: [...phase.needs, ...phase.after] }));
 }

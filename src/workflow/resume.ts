@@ -6,7 +6,7 @@ import type { EndEntry } from '../journal/entries.js';
 import { isEndEntry, readManifest } from '../journal/reader.js';
 import { gitSync } from '../workspace/git.js';
 import { checkOutputs } from './outputs.js';
-import type { PlannedPhase } from './plan.js';
+import { type PlannedPhase, phaseGraph } from './plan.js';
 
 /** Why a phase is reused: the run whose success it keeps. */
 export interface ReusedPhase {
@@ -34,7 +34,7 @@ export function findReusable(
     last.set(entry.phase, isEndEntry(entry) ? entry : null);
   }
   const byId = new Map(phases.map((phase) => [phase.id, phase]));
-  const ordered = waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs })))
+  const ordered = waves(phaseGraph(phases))
     .flat()
     .flatMap((id) => byId.get(id) ?? []);
   for (const phase of ordered) {
@@ -51,7 +51,7 @@ export function findReusable(
         ? checkOutputs(phase.outputs, cwd).every((output) => output.ok)
         : committedOutputs(commit, phase.outputs, cwd);
     if (!present) continue;
-    if (!phase.needs.every((need) => reused.has(need))) continue;
+    if (![...phase.needs, ...phase.after].every((need) => reused.has(need))) continue;
     reused.set(phase.id, {
       id: phase.id,
       runId: entry.run_id,

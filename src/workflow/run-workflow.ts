@@ -105,6 +105,7 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    after: phase.after.filter((name) => !reused.has(name)),
     attempt: plan.settings.attempt,
     manifestFields: {
       agent: phase.agent,

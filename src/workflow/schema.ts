@@ -28,6 +28,25 @@ const agentOptions = {
   max_turns: z.number().int().positive().optional(),
 };
 
+/** One candidate's differences from its phase (candidates: [{ agent: claude }, ...]). */
+const candidateSchema = z.strictObject({
+  agent: z.enum(AGENT_NAMES).optional(),
+  prompt: z.string().min(1).optional(),
+  command: z.string().min(1).optional(),
+  ...agentOptions,
+});
+
+/** Which candidate becomes the phase's result (docs/workspaces.md). */
+const judgeSchema = z.union([
+  z.strictObject({ command: z.string().min(1), timeout: seconds.optional() }),
+  z.strictObject({ score: z.string().min(1) }),
+  z.strictObject({
+    agent: z.enum(AGENT_NAMES).exclude(['command']),
+    prompt: z.string().min(1),
+    model: z.string().min(1).optional(),
+  }),
+]);
+
 const phaseSchema = z.strictObject({
   id: z.string(),
   description: z.string().optional(),
@@ -44,6 +63,10 @@ const phaseSchema = z.strictObject({
   min_score: z.number().min(0).max(10).optional(),
   isolation: isolation.optional(),
   workspace: workspace.optional(),
+  candidates: z
+    .union([z.number().int().min(2).max(20), z.array(candidateSchema).min(2).max(20)])
+    .optional(),
+  judge: judgeSchema.optional(),
   ...agentOptions,
 });
 
@@ -79,3 +102,5 @@ export const workflowSchema = z.strictObject({
 export type WorkflowFile = z.infer<typeof workflowSchema>;
 /** One phase as parsed. */
 export type PhaseFile = z.infer<typeof phaseSchema>;
+/** A phase's judge as parsed. */
+export type JudgeFile = z.infer<typeof judgeSchema>;

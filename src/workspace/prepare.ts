@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import type { WorkspaceJob, WorkspaceReady } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
+import { settleJudge } from './judge/select.js';
 import { jobBranch } from './refs.js';
 import type { RunState } from './run-state.js';
 import { setUpWorktree } from './setup.js';
@@ -14,6 +15,8 @@ import { addWorktree } from './worktree.js';
 
 /** Places job `job` in its worktree, or says why it cannot start. */
 export async function prepareJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceReady> {
+  const judge = state.judges.get(job.name);
+  if (judge !== undefined && judge.kind !== 'agent') return settleJudge(state, job.name, judge);
   if (!state.isIsolated(job.name)) return { ok: true, cwd: null, details: {} };
   try {
     return await placeJob(state, job);
@@ -29,7 +32,10 @@ export async function prepareJob(state: RunState, job: WorkspaceJob): Promise<Wo
 
 async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceReady> {
   const { context, root, base } = state;
-  const needNames = state.graph.find((node) => node.name === job.name)?.needs ?? job.needs;
+  // An agent judge looks at the candidates from the base; it does not merge them.
+  const needNames = state.judges.has(job.name)
+    ? []
+    : (state.graph.find((node) => node.name === job.name)?.needs ?? job.needs);
   const needs = needNames.flatMap((need) => {
     const commit = state.commits.get(need);
     return commit === undefined ? [] : [{ name: need, commit }];

@@ -3,6 +3,7 @@
 import type { GraphNode } from '../graph/topology.js';
 import type { WorkspaceContext, WorkspaceSummary } from '../model.js';
 import type { FinishedWork } from './conflicts.js';
+import type { CandidateSpec, CandidateVerdict, JudgeJobSpec } from './judge/types.js';
 import type { WorkspaceSetup } from './setup.js';
 
 /** One job's worktree. */
@@ -36,4 +37,8 @@ export interface RunState {
   /** Successful jobs in the order they finished, for the barrier checks. */
   readonly finished: FinishedWork[];
   readonly conflicts: WorkspaceSummary['conflicts'][number][];
+  /** Best-of-N: the candidate jobs, the judge jobs, and each judged candidate. */
+  readonly candidates: ReadonlyMap<string, CandidateSpec>;
+  readonly judges: ReadonlyMap<string, JudgeJobSpec>;
+  readonly verdicts: Map<string, CandidateVerdict>;
 }

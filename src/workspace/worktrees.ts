@@ -15,6 +15,7 @@ import type {
 import { checkRepository, defaultWorktreesDir, ownPaths } from './check.js';
 import { finishJob } from './finish.js';
 import { git, gitOk } from './git.js';
+import type { CandidateSpec, JudgeJobSpec } from './judge/types.js';
 import { prepareJob } from './prepare.js';
 import { baseRef } from './refs.js';
 import { buildResult } from './result.js';
@@ -41,6 +42,9 @@ export interface WorktreeOptions {
   readonly ownDirs?: readonly string[];
   /** What asked for isolation, for errors ("isolation: worktree", "--isolate"). */
   readonly asked?: string;
+  /** Best-of-N: candidate jobs and judge jobs. */
+  readonly candidates?: ReadonlyMap<string, CandidateSpec>;
+  readonly judges?: ReadonlyMap<string, JudgeJobSpec>;
   /** Worktrees of an earlier run's unfinished jobs, removed before this run starts. */
   readonly stale?: readonly string[];
 }
@@ -95,6 +99,9 @@ async function openWorkspaces(
     placed: new Map(),
     finished: [],
     conflicts: [],
+    candidates: options.candidates ?? new Map(),
+    judges: options.judges ?? new Map(),
+    verdicts: new Map(),
   };
   return {
     prepare: (job) => prepareJob(state, job),

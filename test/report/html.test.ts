@@ -44,6 +44,7 @@ function job(fields: Partial<JobView> & { name: string; state: JobView['state'] 
     logPath: `/logs/${fields.name}.log`,
     group: null,
     conflicts: [],
+    candidates: [],
     ...fields,
     startedAt,
     durationMs,

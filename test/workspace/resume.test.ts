@@ -7,7 +7,14 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { runCli } from '../helpers/cli.js';
-import { endLines, onlyLineOf, parexEnv, startCli, startLines, waitForStderrCount } from '../helpers/exec.js';
+import {
+  endLines,
+  onlyLineOf,
+  parexEnv,
+  startCli,
+  startLines,
+  waitForStderrCount,
+} from '../helpers/exec.js';
 import { waitForMarked, waitUntilNoneMarked, wholeManifest } from '../helpers/faults.js';
 import { git, testRepo, writeFiles } from '../helpers/git.js';
 import { killedAfter } from '../helpers/processes.js';
@@ -41,22 +48,32 @@ test('SIGKILL mid-run, then --resume: finished isolated phases reused by commit,
   const a = onlyLineOf(endLines(first), 'a');
   const oldB = onlyLineOf(startLines(first), 'b');
   assert.equal(typeof a.commit, 'string');
-  assert.ok(existsSync(String(oldB.workspace)), 'the killed run left b\'s worktree');
-  assert.ok(existsSync(String(a.workspace)), 'the killed run never got to remove a\'s worktree');
+  assert.ok(existsSync(String(oldB.workspace)), "the killed run left b's worktree");
+  assert.ok(existsSync(String(a.workspace)), "the killed run never got to remove a's worktree");
 
   writeFileSync(go, '');
   const resumed = await runCli(['run', 'flow.yaml', '--resume'], { cwd: repo.dir, env });
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /reused {3}a: succeeded in run/);
   const second = wholeManifest(manifest).slice(first.length);
-  assert.deepEqual(startLines(second).map((line) => line.phase), ['b', 'c']);
+  assert.deepEqual(
+    startLines(second).map((line) => line.phase),
+    ['b', 'c'],
+  );
   const newB = onlyLineOf(endLines(second), 'b');
   assert.notEqual(newB.workspace, oldB.workspace);
-  assert.equal(existsSync(String(oldB.workspace)), false, 'the unfinished worktree was not removed');
+  assert.equal(
+    existsSync(String(oldB.workspace)),
+    false,
+    'the unfinished worktree was not removed',
+  );
   assert.equal(existsSync(String(a.workspace)), false, 'the finished worktree was not removed');
   // b started from the new base plus a's commit from the first run.
   assert.equal(git(repo.dir, 'show', `${String(newB.base_commit)}:a.txt`), 'a');
-  assert.equal(git(repo.dir, 'merge-base', '--is-ancestor', String(a.commit), String(newB.base_commit)), '');
+  assert.equal(
+    git(repo.dir, 'merge-base', '--is-ancestor', String(a.commit), String(newB.base_commit)),
+    '',
+  );
   const runId = String(newB.run_id);
   assert.equal(git(repo.dir, 'show', `refs/parex/${runId}/result:c.txt`), 'a\nbase');
   assert.equal(git(repo.dir, 'worktree', 'list').split('\n').length, 1);
