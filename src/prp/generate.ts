@@ -23,6 +23,8 @@ export interface GenerateRequest {
   readonly minScore: number;
   /** How many times phase 4 may be re-run after its first attempt. */
   readonly maxRegenerations: number;
+  /** Run phase 4 this many ways at once, each in its own worktree, and keep the best PRP (1: once). */
+  readonly candidates?: number;
   readonly resume: boolean;
   readonly timeoutSec?: number | undefined;
   readonly concurrency?: number | undefined;
@@ -61,6 +63,16 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
     timeoutSec: request.timeoutSec,
     concurrency: request.concurrency,
     attempt,
+    ...((request.candidates ?? 1) > 1
+      ? {
+          phaseOverrides: {
+            [ASSEMBLY_PHASE]: {
+              candidates: request.candidates,
+              judge: { score: 'prps/${FEATURE_NAME}.md' },
+            },
+          },
+        }
+      : {}),
     ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
     ...(request.env === undefined ? {} : { env: request.env }),
   });
@@ -87,12 +99,20 @@ export async function generatePrp(
   let resume = request.resume;
   for (let attempt = 1; ; attempt += 1) {
     const result = await runWorkflow(plan, { resume, ...withoutPrint(hooks) });
+    if ((request.candidates ?? 1) > 1) await takeWinner(plan, result.group, hooks.print);
     const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
     attempts.push({ attempt, score: verdict.score, group: result.group });
     hooks.print(
       `[parex] PRP attempt ${attempt}: ${verdict.score === null ? 'no score' : `score ${verdict.score}/10`} (minimum ${request.minScore})`,
     );
-    if (result.ok && verdict.verdict === 'PASS') return { complete: true, prpPath, attempts, plan };
+    // A candidate that scored low failed, and its judge still kept the best one.
+    const ok =
+      result.ok ||
+      (result.group?.cancelledBy === null &&
+        result.group.results.every(
+          (job) => job.outcome === 'success' || job.name.startsWith(`${ASSEMBLY_PHASE}-c`),
+        ));
+    if (ok && verdict.verdict === 'PASS') return { complete: true, prpPath, attempts, plan };
     const retry = onlyAssemblyFailed(result.group) && attempt <= request.maxRegenerations;
     if (!retry || hooks.signal?.aborted === true)
       return { complete: false, prpPath, attempts, plan };
@@ -105,8 +125,27 @@ export async function generatePrp(
 function onlyAssemblyFailed(group: GroupResult | null): boolean {
   if (group === null || group.cancelledBy !== null) return false;
   const failed = group.results.filter((result) => result.outcome !== 'success');
+  const assembly = (name: string) =>
+    name === ASSEMBLY_PHASE || name.startsWith(`${ASSEMBLY_PHASE}-c`);
   return (
-    failed.length === 1 && failed[0]?.name === ASSEMBLY_PHASE && failed[0].outcome === 'failed'
+    failed.some((result) => result.name === ASSEMBLY_PHASE) &&
+    failed.every((result) => assembly(result.name) && result.outcome === 'failed')
+  );
+}
+
+/** With candidates, the best PRP is in the winner's commit: bring it into the working tree. */
+async function takeWinner(
+  plan: WorkflowPlan,
+  group: GroupResult | null,
+  print: (line: string) => void,
+): Promise<void> {
+  const judged = group?.results.find((result) => result.name === ASSEMBLY_PHASE);
+  if (group === null || judged?.outcome !== 'success') return;
+  const { applyRun } = await import('../workspace/commands.js');
+  const applied = await applyRun(plan.settings.cwd, group.runId, ASSEMBLY_PHASE);
+  const winner = String(judged.details.winner ?? '');
+  print(
+    `[parex] ${applied.ok ? `kept the PRP of ${winner}` : `could not bring in the PRP of ${winner}`}: ${applied.lines.join(' ')}`,
   );
 }
 

@@ -43,7 +43,12 @@ export interface LoadedWorkflow {
 }
 
 /** Reads and checks a workflow file; throws one UsageError listing every problem. */
-export function loadWorkflow(file: string, extraVariables: readonly string[] = []): LoadedWorkflow {
+export function loadWorkflow(
+  file: string,
+  extraVariables: readonly string[] = [],
+  /** Keys set on phases by the caller (prp generate --candidates), by phase id. */
+  phaseOverrides: Readonly<Record<string, Partial<PhaseFile>>> = {},
+): LoadedWorkflow {
   const source = readWorkflowSource(file);
   throwIfProblems(source.syntaxProblems, file);
   const parsed = workflowSchema.safeParse(source.data);
@@ -65,7 +70,11 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
       file,
     );
   }
-  const declared = parsed.data as WorkflowFile;
+  const given = parsed.data as WorkflowFile;
+  const declared: WorkflowFile = {
+    ...given,
+    phases: given.phases.map((phase) => ({ ...phase, ...phaseOverrides[phase.id] })),
+  };
   const dir = path.dirname(path.resolve(file));
   const problems: Problem[] = [];
   const known = new Set([

@@ -4,12 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { ancestors } from '../graph/topology.js';
 import type { WorkspaceJob, WorkspaceReady } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { settleJudge } from './judge/select.js';
 import { jobBranch } from './refs.js';
 import type { RunState } from './run-state.js';
 import { setUpWorktree } from './setup.js';
+import { snapshotTree } from './snapshot.js';
 import { startPoint } from './start-point.js';
 import { addWorktree } from './worktree.js';
 
@@ -40,7 +42,7 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
     const commit = state.commits.get(need);
     return commit === undefined ? [] : [{ name: need, commit }];
   });
-  const start = await startPoint(root, context.runId, job.name, base, needs);
+  const start = await startPoint(root, context.runId, job.name, await baseOf(state, job), needs);
   if (!start.ok) {
     return {
       ok: false,
@@ -77,4 +79,28 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
   const failure = await setUpWorktree(context, setup, cwd, setupLog, context.onWarning);
   if (failure !== null) return { ok: false, outcome: 'setup_failed', reason: failure, details };
   return { ok: true, cwd, details };
+}
+
+/**
+ * The commit a job's needs are merged into: the run's base, or, when the job comes after jobs
+ * that ran outside worktrees (in the user's tree), a snapshot of the user's tree as they left it,
+ * on top of the base. One snapshot per set of such jobs.
+ */
+function baseOf(state: RunState, job: WorkspaceJob): Promise<string> {
+  const outside = [...ancestors(state.graph, job.name)].filter(
+    (name) => !state.isIsolated(name) && !state.commits.has(name),
+  );
+  if (outside.length === 0 || state.judges.has(job.name)) return Promise.resolve(state.base);
+  const key = outside.sort().join(' ');
+  let snapshot = state.snapshots.get(key);
+  if (snapshot === undefined) {
+    snapshot = snapshotTree({
+      root: state.root,
+      exclude: state.exclude,
+      parent: state.base,
+      message: `parex: the working tree after ${outside.join(', ')} (run ${state.context.runId})`,
+    });
+    state.snapshots.set(key, snapshot);
+  }
+  return snapshot;
 }

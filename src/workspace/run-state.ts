@@ -26,6 +26,10 @@ export interface RunState {
   /** Where this run's worktrees go: WORKTREES_DIR/RUN. */
   readonly runDir: string;
   readonly base: string;
+  /** Paths of parex's own left out of snapshots. */
+  readonly exclude: readonly string[];
+  /** Snapshots of the user's tree taken for jobs that need jobs run outside worktrees, by those jobs. */
+  readonly snapshots: Map<string, Promise<string>>;
   readonly graph: readonly GraphNode[];
   readonly isIsolated: (name: string) => boolean;
   readonly setupOf: (name: string) => WorkspaceSetup;

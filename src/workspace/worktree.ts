@@ -4,7 +4,12 @@ import path from 'node:path';
 
 import { git, gitOk } from './git.js';
 
-/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). */
+/** The `git worktree add` still running per repository: git 2.39 can read another one's
+ * half-made metadata ("failed to read .git/worktrees/X/commondir"), so they go one at a time. */
+const adding = new Map<string, Promise<unknown>>();
+
+/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). The
+ * worktree is registered one at a time (a few milliseconds) and checked out in parallel. */
 export async function addWorktree(
   root: string,
   dir: string,
@@ -12,7 +17,18 @@ export async function addWorktree(
   commit: string,
 ): Promise<void> {
   mkdirSync(path.dirname(dir), { recursive: true });
-  await gitOk(['worktree', 'add', '--quiet', '-B', branch, dir, commit], { cwd: root });
+  const previous = adding.get(root) ?? Promise.resolve();
+  const registered = previous.then(() =>
+    gitOk(['worktree', 'add', '--quiet', '--no-checkout', '-B', branch, dir, commit], {
+      cwd: root,
+    }),
+  );
+  adding.set(
+    root,
+    registered.catch(() => {}),
+  );
+  await registered;
+  await gitOk(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
 }
 
 /** Removes the worktree at `dir` and its metadata, whatever is in it; its branch stays. */

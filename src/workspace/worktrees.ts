@@ -91,6 +91,8 @@ async function openWorkspaces(
     prefix,
     runDir,
     base,
+    exclude,
+    snapshots: new Map(),
     graph: options.graph ?? context.jobs,
     isIsolated: (name) => options.isolated === null || options.isolated.has(name),
     setupOf: (name) => options.setupOf?.(name) ?? NO_SETUP,

@@ -1,11 +1,11 @@
 // Best-of-N: candidates run at once in their own worktrees, a judge (command, score file or agent)
 // picks the winner, ties go to the smaller diff, and dependents start from the winner's commit.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject } from '../helpers/agents.js';
+import { agentProject, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf } from '../helpers/exec.js';
 import { git, testRepo, writeFiles } from '../helpers/git.js';
@@ -125,7 +125,7 @@ test('best-of-2 with an agent judge: it reads the patches and names the winner; 
   });
   git(project.dir, 'init', '-q', '-b', 'main');
   const cache = `${project.dir}-cache`;
-  t.after(() => import('node:fs').then((fs) => fs.rmSync(cache, { recursive: true, force: true })));
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
   const run = await runCli(['run', 'flow.yaml'], {
     cwd: project.dir,
     env: { ...project.env, XDG_CACHE_HOME: cache },
@@ -163,4 +163,40 @@ test('candidates without a judge, and a judge without candidates, are workflow e
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /candidates need a "judge"/);
   assert.match(run.stderr, /a judge chooses among candidates/);
+});
+
+test('prp generate --candidates 3 runs phase 4 three ways at once and keeps the best-scoring PRP', async (t) => {
+  const project = agentProject(t, {
+    'prps/INITIAL_user_auth.md': '# Feature: user auth\n\nLogin with email and password.\n',
+    '.gitignore': '.fake-scripts/\n.fake-agents.jsonl\n',
+  });
+  git(project.dir, 'init', '-q', '-b', 'main');
+  scriptHappyPrp(project, 'user_auth', 9);
+  for (const [index, score] of [[1, 6], [2, 9], [3, 8]] as const) {
+    project.script(`phase4-c${index}`, [
+      '@fake sleep 1',
+      ...writes('prps/user_auth.md', '# PRP: login', `candidate ${index}`, '', `**Score: ${score}/10**`),
+    ]);
+  }
+  const cache = `${project.dir}-cache`;
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
+  const run = await runCli(['prp', 'generate', 'prps/INITIAL_user_auth.md', '--candidates', '3'], {
+    cwd: project.dir,
+    env: { ...project.env, XDG_CACHE_HOME: cache },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /PRP complete: prps\/user_auth\.md \(score 9\/10 after 1 attempt\)/);
+  assert.match(readFileSync(path.join(project.dir, 'prps/user_auth.md'), 'utf8'), /candidate 2/);
+  const lines = manifestLines(path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl'));
+  const all = endLines(lines);
+  assert.equal(onlyLineOf(all, 'phase4').winner, 'phase4-c2');
+  assert.equal(onlyLineOf(all, 'phase4-c1').outcome, 'failed'); // 6 is below the minimum of 8
+  // The three candidates ran at the same time, each from the planning files phases 1-3 wrote.
+  const starts = lines.filter((line) => line.status === 'started' && String(line.phase).startsWith('phase4-c'));
+  const ended = all.filter((line) => String(line.phase).startsWith('phase4-c'));
+  const lastStart = Math.max(...starts.map((line) => Date.parse(String(line.started_at))));
+  const firstEnd = Math.min(...ended.map((line) => Date.parse(String(line.ended_at))));
+  assert.ok(lastStart < firstEnd, 'the candidates did not overlap');
+  const c2 = onlyLineOf(all, 'phase4-c2');
+  assert.equal(git(project.dir, 'show', `${String(c2.base_commit)}:prps/user_auth/planning/gotchas.md`), '# Gotchas\n1. timing attacks');
 });

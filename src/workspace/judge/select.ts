@@ -2,6 +2,8 @@
 // the phase's commit (and what its dependents start from). With a command or score judge parex
 // settles it without a process; an agent judge runs, and names the winner with "winner: K".
 import type { JobResult, WorkspaceReady } from '../../model.js';
+import { gitOk } from '../git.js';
+import { jobRef } from '../refs.js';
 import type { RunState } from '../run-state.js';
 import { checkSiblings } from '../siblings.js';
 import { candidateFields, chooseWinner } from './choose.js';
@@ -85,6 +87,7 @@ async function adopt(
 ) {
   const commit = winner.commit ?? state.base;
   state.commits.set(name, commit);
+  await gitOk(['update-ref', jobRef(state.context.runId, name), commit], { cwd: state.root });
   const checks = await checkSiblings(state, { name, commit, changed: winner.changed });
   return {
     winner: winner.job,
