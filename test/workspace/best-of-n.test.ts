@@ -172,10 +172,20 @@ test('prp generate --candidates 3 runs phase 4 three ways at once and keeps the 
   });
   git(project.dir, 'init', '-q', '-b', 'main');
   scriptHappyPrp(project, 'user_auth', 9);
-  for (const [index, score] of [[1, 6], [2, 9], [3, 8]] as const) {
+  for (const [index, score] of [
+    [1, 6],
+    [2, 9],
+    [3, 8],
+  ] as const) {
     project.script(`phase4-c${index}`, [
       '@fake sleep 1',
-      ...writes('prps/user_auth.md', '# PRP: login', `candidate ${index}`, '', `**Score: ${score}/10**`),
+      ...writes(
+        'prps/user_auth.md',
+        '# PRP: login',
+        `candidate ${index}`,
+        '',
+        `**Score: ${score}/10**`,
+      ),
     ]);
   }
   const cache = `${project.dir}-cache`;
@@ -192,11 +202,16 @@ test('prp generate --candidates 3 runs phase 4 three ways at once and keeps the 
   assert.equal(onlyLineOf(all, 'phase4').winner, 'phase4-c2');
   assert.equal(onlyLineOf(all, 'phase4-c1').outcome, 'failed'); // 6 is below the minimum of 8
   // The three candidates ran at the same time, each from the planning files phases 1-3 wrote.
-  const starts = lines.filter((line) => line.status === 'started' && String(line.phase).startsWith('phase4-c'));
+  const starts = lines.filter(
+    (line) => line.status === 'started' && String(line.phase).startsWith('phase4-c'),
+  );
   const ended = all.filter((line) => String(line.phase).startsWith('phase4-c'));
   const lastStart = Math.max(...starts.map((line) => Date.parse(String(line.started_at))));
   const firstEnd = Math.min(...ended.map((line) => Date.parse(String(line.ended_at))));
   assert.ok(lastStart < firstEnd, 'the candidates did not overlap');
   const c2 = onlyLineOf(all, 'phase4-c2');
-  assert.equal(git(project.dir, 'show', `${String(c2.base_commit)}:prps/user_auth/planning/gotchas.md`), '# Gotchas\n1. timing attacks');
+  assert.equal(
+    git(project.dir, 'show', `${String(c2.base_commit)}:prps/user_auth/planning/gotchas.md`),
+    '# Gotchas\n1. timing attacks',
+  );
 });
