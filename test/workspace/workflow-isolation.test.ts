@@ -150,7 +150,7 @@ test('agents in worktrees: gemini gets --skip-trust, codex writes -o in the log 
   });
   assert.equal(run.code, 0, run.stderr);
   const gemini = project.invocations().find((call) => call.agent === 'gemini');
-  assert.ok((gemini?.argv as string[]).includes('--skip-trust'));
+  assert.ok(((gemini?.argv ?? []) as string[]).includes('--skip-trust'));
   const all = ends(project.dir);
   const c = onlyLineOf(all, 'c');
   assert.deepEqual(c.changed_files, ['c.md']);
