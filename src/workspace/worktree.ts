@@ -1,15 +1,16 @@
 // A job's worktree: a checkout of its start commit on its own branch, outside the user's tree.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { git, gitOk } from './git.js';
 
-/** The `git worktree add` still running per repository: git 2.39 can read another one's
- * half-made metadata ("failed to read .git/worktrees/X/commondir"), so they go one at a time. */
-const adding = new Map<string, Promise<unknown>>();
+/** git 2.39's `worktree add` can read another add's half-made metadata and fail ("failed to
+ * read .git/worktrees/X/commondir"): then it is tried again, a little later. */
+const RACE = /failed to read .*worktrees|commondir|could not lock|\.lock': File exists/;
+const ATTEMPTS = 6;
 
-/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). The
- * worktree is registered one at a time (a few milliseconds) and checked out in parallel. */
+/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). */
 export async function addWorktree(
   root: string,
   dir: string,
@@ -17,18 +18,19 @@ export async function addWorktree(
   commit: string,
 ): Promise<void> {
   mkdirSync(path.dirname(dir), { recursive: true });
-  const previous = adding.get(root) ?? Promise.resolve();
-  const registered = previous.then(() =>
-    gitOk(['worktree', 'add', '--quiet', '--no-checkout', '-B', branch, dir, commit], {
+  for (let attempt = 1; ; attempt += 1) {
+    const added = await git(['worktree', 'add', '--quiet', '-B', branch, dir, commit], {
       cwd: root,
-    }),
-  );
-  adding.set(
-    root,
-    registered.catch(() => {}),
-  );
-  await registered;
-  await gitOk(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
+    });
+    if (added.code === 0) return;
+    if (attempt >= ATTEMPTS || !RACE.test(added.stderr)) {
+      throw new Error(
+        `git worktree add ${dir} failed (exit ${added.code}): ${added.stderr.trim()}`,
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
+    await sleep(10 + Math.floor(Math.random() * 40 * attempt));
+  }
 }
 
 /** Removes the worktree at `dir` and its metadata, whatever is in it; its branch stays. */
