@@ -18,7 +18,10 @@ const RUNS = Number(values.runs ?? 5);
 const JOBS = Number(values.jobs ?? 4);
 const say = (line) => process.stdout.write(`${line}\n`);
 const git = (cwd, ...args) =>
-  execFileSync('git', ['-c', 'gc.auto=0', '-c', 'user.name=b', '-c', 'user.email=b@x', ...args], { cwd, encoding: 'utf8' }).trim();
+  execFileSync('git', ['-c', 'gc.auto=0', '-c', 'user.name=b', '-c', 'user.email=b@x', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
@@ -39,36 +42,42 @@ function makeRepo(parent, files) {
   return dir;
 }
 
-function plainAdd(repo, parent) {
-  const times = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    for (let job = 0; job < JOBS; job += 1) {
-      const dir = path.join(parent, `plain-${run}-${job}`);
-      const start = process.hrtime.bigint();
-      git(repo, 'worktree', 'add', '-q', '--detach', dir, 'HEAD');
-      times.push(ms(start));
-      git(repo, 'worktree', 'remove', '--force', dir);
-    }
-  }
-  return median(times);
-}
-
-async function parexAdd(repo, parent) {
+/** Per run: the snapshot (open), then per job a plain `git worktree add -b` (the same
+ * branch-creating form parex uses) and parex's prepare, one after the other, so that the
+ * machine's load drifts alike for both. */
+async function setUpCosts(repo, parent) {
   const snapshots = [];
+  const plain = [];
   const perJob = [];
   for (let run = 0; run < RUNS; run += 1) {
     const runId = `bench-${run}-${process.pid}`;
     const logDir = path.join(parent, `logs-${run}`);
     mkdirSync(logDir, { recursive: true });
-    const jobs = Array.from({ length: JOBS }, (_, i) => ({ name: `j${i}`, needs: [], logPath: '' }));
-    const provider = worktreeWorkspaces({ isolated: null, worktreesDir: path.join(parent, 'trees') });
+    const jobs = Array.from({ length: JOBS }, (_, i) => ({
+      name: `j${i}`,
+      needs: [],
+      logPath: '',
+    }));
+    const provider = worktreeWorkspaces({
+      isolated: null,
+      worktreesDir: path.join(parent, 'trees'),
+    });
     const start = process.hrtime.bigint();
     const hook = await provider.open({
-      runId, logDir, cwd: repo, jobs, onWarning: () => {},
+      runId,
+      logDir,
+      cwd: repo,
+      jobs,
+      onWarning: () => {},
       run: async () => ({ outcome: 'success', exitCode: 0 }),
     });
     snapshots.push(ms(start));
     for (const job of jobs) {
+      const dir = path.join(parent, `plain-${run}-${job.name}`);
+      const before = process.hrtime.bigint();
+      git(repo, 'worktree', 'add', '-q', '-b', `plain-${run}-${job.name}`, dir, 'HEAD');
+      plain.push(ms(before));
+      git(repo, 'worktree', 'remove', '--force', dir);
       const began = process.hrtime.bigint();
       const ready = await hook.prepare(job);
       perJob.push(ms(began));
@@ -77,9 +86,16 @@ async function parexAdd(repo, parent) {
     const results = jobs.map((job) => ({ name: job.name, outcome: 'success' }));
     for (const job of jobs) await hook.finish(job, results[0]);
     await hook.close(results);
-    execFileSync('sh', ['-c', `git for-each-ref --format='delete %(refname)' refs/parex/${runId} refs/heads/parex/${runId} | git update-ref --stdin`], { cwd: repo });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        `git for-each-ref --format='delete %(refname)' refs/parex/${runId} refs/heads/parex/${runId} | git update-ref --stdin`,
+      ],
+      { cwd: repo },
+    );
   }
-  return { snapshot: median(snapshots), perJob: median(perJob) };
+  return { snapshot: median(snapshots), perJob: median(perJob), plain: median(plain) };
 }
 
 function conflictChecks(repo) {
@@ -94,8 +110,16 @@ function conflictChecks(repo) {
       const shared = f < 5;
       const index = shared ? pair * 1000 + f : job * 1000 + 100 + f;
       const file = `d${String(Math.floor(index / 100)).padStart(3, '0')}/f${index}.txt`;
-      const text = shared && f === 0 ? `line by ${job}\n${'x'.repeat(40)}\n` : `file ${index}\n${'x'.repeat(40)}\nmore by ${job}\n`;
-      writeFileSync(path.join(repo, file), shared && f !== 0 ? `file ${index}\n${'x'.repeat(40)}\n${job % 2 === 0 ? 'top\n' : ''}` : text);
+      const text =
+        shared && f === 0
+          ? `line by ${job}\n${'x'.repeat(40)}\n`
+          : `file ${index}\n${'x'.repeat(40)}\nmore by ${job}\n`;
+      writeFileSync(
+        path.join(repo, file),
+        shared && f !== 0
+          ? `file ${index}\n${'x'.repeat(40)}\n${job % 2 === 0 ? 'top\n' : ''}`
+          : text,
+      );
       changed.push(file);
     }
     git(repo, 'add', '-A');
@@ -108,12 +132,15 @@ function conflictChecks(repo) {
 
 const parent = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-ws-'));
 try {
-  say(`# Workspaces bench: ${RUNS} runs x ${JOBS} jobs, git ${git(parent, 'version')}, ${os.cpus().length} CPUs`);
-  for (const files of [1000, 20000]) {
+  say(
+    `# Workspaces bench: ${RUNS} runs x ${JOBS} jobs, git ${git(parent, 'version')}, ${os.cpus().length} CPUs`,
+  );
+  for (const files of (process.env.BENCH_FILES ?? '1000,20000').split(',').map(Number)) {
     const repo = makeRepo(parent, files);
-    const plain = plainAdd(repo, parent);
-    const parex = await parexAdd(repo, parent);
-    say(`${files} files: snapshot ${parex.snapshot.toFixed(0)} ms once per run; per job: parex ${parex.perJob.toFixed(0)} ms, plain git worktree add ${plain.toFixed(0)} ms, ratio ${(parex.perJob / plain).toFixed(2)}x`);
+    const costs = await setUpCosts(repo, parent);
+    say(
+      `${files} files: snapshot ${costs.snapshot.toFixed(0)} ms once per run; per job: parex ${costs.perJob.toFixed(0)} ms, plain git worktree add ${costs.plain.toFixed(0)} ms, ratio ${(costs.perJob / costs.plain).toFixed(2)}x`,
+    );
     if (files === 20000) {
       git(repo, 'stash', '-q', '-u');
       const work = conflictChecks(repo);
@@ -130,7 +157,9 @@ try {
         }
         times.push(ms(start));
       }
-      say(`${files} files: conflict checks of 8 jobs (28 pairs, ${found} conflicting): ${median(times).toFixed(0)} ms`);
+      say(
+        `${files} files: conflict checks of 8 jobs (28 pairs, ${found} conflicting): ${median(times).toFixed(0)} ms`,
+      );
     }
   }
 } finally {

@@ -16,6 +16,9 @@ export type {
   Outcome,
   SpeedupFigures,
   StopReason,
+  WorkspaceHook,
+  WorkspaceProvider,
+  WorkspaceSummary,
 } from './model.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';
@@ -34,3 +37,8 @@ export {
   type WorkflowResult,
   type WorkflowRunOptions,
 } from './workflow/run-workflow.js';
+export { applyRun, diffRun } from './workspace/commands.js';
+export { baseRef, jobBranch, jobRef, resultBranch, resultRef } from './workspace/refs.js';
+export { removeRunWorkspaces } from './workspace/runs.js';
+export { startPoint } from './workspace/start-point.js';
+export { type WorktreeOptions, worktreeWorkspaces } from './workspace/worktrees.js';
