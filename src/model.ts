@@ -130,27 +130,54 @@ export interface GroupResult {
   readonly workspace?: WorkspaceSummary;
   /** The signal that cancelled the group, if one did. */
   readonly cancelledBy: NodeJS.Signals | null;
+  /** Why parex itself stopped the group early (e.g. --fail-fast), if it did. */
+  readonly haltedBy: GroupHalt | null;
 }
 
-/** One job's span of time, the raw material of the speedup figures. */
+/** Why parex stopped a group before every job had run. */
+export interface GroupHalt {
+  /** 'fail-fast': a job did not succeed and --fail-fast was on. */
+  readonly reason: 'fail-fast';
+  /** The job whose ending stopped the group. */
+  readonly job: string;
+  /** How that job ended. */
+  readonly outcome: Outcome;
+}
+
+/** One attempt of a job: its span of time, the raw material of the speedup figures. */
 export interface JobSpan {
   readonly name: string;
   readonly startedAt: Date;
   readonly endedAt: Date;
   readonly durationMs: number;
+  /** Which attempt of the job (1 when absent). */
+  readonly attempt?: number;
+  /** The jobs it waited for. */
+  readonly needs?: readonly string[];
 }
 
-/** Wall time, summed job time and their ratio. */
+/** Wall time, summed job time, their ratio, the efficiency and the critical path. */
 export interface SpeedupFigures {
+  /** Jobs with at least one span. */
   readonly jobs: number;
-  /** Sum of every job's own duration. */
+  /** Sum of every attempt's own duration. */
   readonly sumMs: number;
-  /** From the first job's start to the last job's end. */
+  /** From the first start to the last end, over every attempt. */
   readonly wallMs: number;
   /** sumMs / wallMs; 0 when there is no wall time. */
   readonly speedup: number;
-  /** The job with the longest duration, which bounds the wall time. */
+  /** The job with the longest attempt. */
   readonly longest: string | null;
+  /** The most jobs that could have run at once: the -j limit, or fewer jobs (or a narrower wave). */
+  readonly slots: number;
+  /** speedup / slots: 1 means no slot sat idle. */
+  readonly efficiency: number;
+  /** The chain of attempts that set the wall time, first to last ("name", or "name#2" for a retry). */
+  readonly criticalPath: readonly string[];
+  /** The sum of the critical path's own durations. */
+  readonly criticalPathMs: number;
+  /** The wall time the critical path does not cover: start-up gaps before and between its jobs. */
+  readonly gapMs: number;
 }
 
 /** What the engine reports while a group runs. */

@@ -13,6 +13,7 @@ export const COMMAND_NAMES = [
   'apply',
   'diff',
   'speedup',
+  'clean',
   'name',
   'selftest',
 ] as const;

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 
 import type { CommandName } from './command-names.js';
 import { registerApply } from './commands/apply.js';
+import { registerClean } from './commands/clean.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExec } from './commands/exec.js';
 import { registerLogs } from './commands/logs.js';
@@ -31,6 +32,7 @@ const COMMANDS: Readonly<Record<CommandName, (program: Command) => void>> = {
   apply: registerApply,
   diff: registerDiff,
   speedup: registerSpeedup,
+  clean: registerClean,
   name: registerName,
   selftest: registerSelftest,
 };

@@ -47,17 +47,29 @@ export function buildProgram(commands: CommandRegistry, commandName?: string): C
 
 /** Gives every command the exit override and argument errors that say what, why and what to do. */
 function configureCommands(command: Command, name: string): void {
+  // A command that takes command lines (exec): an unknown option may be one of theirs.
+  const takesCommands = command.registeredArguments.some((argument) => argument.variadic);
   command.exitOverride().configureOutput({
-    outputError: (text, write) => write(argumentError(text, name)),
+    outputError: (text, write) => write(argumentError(text, name, takesCommands)),
   });
   for (const sub of command.commands) configureCommands(sub, `${name} ${sub.name()}`);
 }
 
-function argumentError(text: string, name: string): string {
+function argumentError(text: string, name: string, takesCommands: boolean): string {
   const what = text
     .replace(/^error: /, '')
     .trimEnd()
     .replace(/\n/g, '\n  ');
+  const unknown = /unknown option '([^']+)'/.exec(text)?.[1];
+  // An option close to one of parex's gets commander's "Did you mean"; any other may be a command's.
+  if (takesCommands && unknown !== undefined && !text.includes('Did you mean')) {
+    return [
+      `parex: ${what}`,
+      `  why: ${unknown} is not an option of '${name}'; if it belongs to one of the commands, parex read it as its own`,
+      `  fix: put -- before the commands, e.g. ${name} -- "COMMAND ${unknown}" (or run '${name} --help' for its options)`,
+      '',
+    ].join('\n');
+  }
   return [
     `parex: ${what}`,
     `  why: the arguments do not match the usage of '${name}'`,

@@ -1,5 +1,5 @@
 // The options of every command that runs jobs (exec, run, prp generate) that are not about
-// time limits or output: the lock, the environment, retries and staggered starts.
+// time limits or output: the lock, the environment, retries, staggered starts and fail-fast.
 import { type Command, Option } from 'commander';
 
 import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
@@ -10,7 +10,7 @@ import { countOption, secondsOption } from './sources.js';
 /** The group options these flags set. */
 export type RunOptions = Pick<
   GroupOptions,
-  'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs'
+  'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs' | 'failFast'
 >;
 
 /** Adds --quiet and --json to a command that runs jobs. */
@@ -58,7 +58,12 @@ export function addRunOptions(command: Command): Command {
       new Option('--stagger <ms>', 'start jobs at least MS milliseconds apart (default: 0)').env(
         ENVIRONMENT.stagger,
       ),
-    );
+    )
+    .option(
+      '--fail-fast',
+      'at the first job that does not succeed, stop the running ones and start no more (exit 1)',
+    )
+    .option('--no-fail-fast', 'run every job even when one fails (overrides the workflow)');
 }
 
 /** Reads the flags, validated. */
@@ -78,8 +83,10 @@ export function readRunOptions(command: Command): RunOptions {
     ENVIRONMENT.stagger,
     '0 starts jobs together',
   );
+  const failFast: unknown = command.getOptionValue('failFast');
   return {
     force: command.getOptionValue('force') === true,
+    ...(typeof failFast === 'boolean' ? { failFast } : {}),
     unsetEnv: (command.getOptionValue('unsetEnv') as string[] | undefined) ?? [],
     secretPatterns: (command.getOptionValue('secretEnv') as string[] | undefined) ?? [],
     ...(retries === undefined ? {} : { retries }),
@@ -90,4 +97,25 @@ export function readRunOptions(command: Command): RunOptions {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** The limits a workflow run takes from its flags (run, prp generate): each undefined when unset. */
+export function readLimitOptions(command: Command): {
+  timeoutSec: number | undefined;
+  killAfterSec: number | undefined;
+  idleTimeoutSec: number | undefined;
+  concurrency: number | undefined;
+} {
+  return {
+    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
+    killAfterSec: secondsOption(
+      command,
+      'killAfter',
+      '--kill-after',
+      '',
+      '0 sends SIGKILL right after SIGTERM',
+    ),
+    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
+    concurrency: countOption(command, 'jobs', '--jobs', ''),
+  };
 }

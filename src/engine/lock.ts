@@ -65,6 +65,28 @@ export function lockLogDir(
   );
 }
 
+/** True when a live parex holds the lock of `logDir` (an unreadable lock counts as held). */
+export function isLogDirLocked(logDir: string): boolean {
+  const file = path.join(logDir, '.parex.lock');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  const holder = parseLock(text);
+  return holder === null || isAlive(holder);
+}
+
+function parseLock(text: string): LockContents | null {
+  try {
+    const value = JSON.parse(text) as LockContents;
+    return typeof value.pid === 'number' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 function readLock(file: string): LockContents | null {
   try {
     const value = JSON.parse(readFileSync(file, 'utf8')) as LockContents;

@@ -1,5 +1,13 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
-import type { GroupEvent, GroupResult, JobResult, WorkspaceSummary } from '../model.js';
+import { waves } from '../graph/topology.js';
+import type {
+  GroupEvent,
+  GroupHalt,
+  GroupResult,
+  JobResult,
+  JobSpan,
+  WorkspaceSummary,
+} from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
@@ -7,6 +15,8 @@ import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
+import { failFast } from './fail-fast.js';
+import { RunHalt } from './halt.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
@@ -24,13 +34,24 @@ export async function runGroup(
   options: GroupOptions,
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
-  const plan = normalizeGroupOptions(options);
-  plan.workspace?.check(plan.cwd);
+  const given = normalizeGroupOptions(options);
+  given.workspace?.check(given.cwd);
+  // The caller's cancel joined with the engine's own stop: what every job and start watches.
+  const halt = new RunHalt(given.signal);
+  const plan = { ...given, signal: halt.signal };
+  const failing = failFast(halt, plan.failFast);
   const prepared = prepareLogDir(plan);
   const { recorder } = prepared;
+  // Every attempt's span, for the figures: a retried job counts each of its attempts.
+  const spans: JobSpan[] = [];
+  const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
   const emit = (event: GroupEvent) => {
-    recorder.record(event);
-    plan.onEvent(event);
+    const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
+    if (told.type === 'job-end' && told.result.pid !== null) {
+      spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
+    }
+    recorder.record(told);
+    plan.onEvent(told);
   };
   emit({
     type: 'run-start',
@@ -63,6 +84,7 @@ export async function runGroup(
           const refused = refusedResult(planned, plan, ready);
           results.set(planned.name, refused);
           emit({ type: 'job-skip', result: refused });
+          failing.jobEnded(refused);
           return refused.outcome === 'success';
         }
         const job = ready === null ? planned : placedJob(planned, ready);
@@ -70,16 +92,20 @@ export async function runGroup(
         await stagger.wait();
         const finish = async (ended: JobResult) =>
           hook === null ? ended : finishedResult(hook, job, ended);
-        const result = await runAttempts(
-          job,
-          plan,
-          emit,
-          launcher,
-          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
-          finish,
+        const result = why(
+          await runAttempts(
+            job,
+            plan,
+            emit,
+            launcher,
+            { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+            finish,
+          ),
+          halt,
         );
         results.set(job.name, result);
         sweeper.jobEnded(job.name, marker);
+        failing.jobEnded(result);
         return result.outcome === 'success';
       },
       skip: (job, need) => {
@@ -89,14 +115,15 @@ export async function runGroup(
       },
     });
     await sweeper.drain();
-    if (hook !== null)
+    if (hook !== null) {
       workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
+    }
   } finally {
     launcher.close();
     await prepared.close();
   }
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
-  const cancelledBy = plan.signal?.aborted === true ? signalOf(plan.signal.reason) : null;
+  const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {
     runId: plan.runId,
     feature: plan.feature,
@@ -105,13 +132,37 @@ export async function runGroup(
     manifestPath: plan.manifestPath,
     results: ordered,
     notStarted: notStarted.map((job) => job.name),
-    speedup: computeSpeedup(ordered.filter((job) => job.pid !== null)),
+    speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
     ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
+    haltedBy: cancelledBy === null ? halt.cause : null,
     ...(workspace === undefined ? {} : { workspace }),
   };
   plan.onEvent({ type: 'run-end', result });
   return result;
+}
+
+function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
+  const { name, startedAt, endedAt, durationMs, attempt } = result;
+  return { name, startedAt, endedAt, durationMs, attempt, needs };
+}
+
+/** The most jobs the needs let run at once (null without needs: all of them). */
+function widestWave(jobs: readonly PlannedJob[]): number | null {
+  if (jobs.every((job) => job.needs.length === 0)) return null;
+  return Math.max(...waves(jobs).map((wave) => wave.length));
+}
+
+/** A job the engine's own halt stopped says so in its reason. */
+function why(result: JobResult, halt: RunHalt): JobResult {
+  const cause = halt.cause;
+  if (cause === null || result.outcome !== 'cancelled' || result.reason !== null) return result;
+  return { ...result, reason: haltWords(cause) };
+}
+
+/** Why the run was halted, in words. */
+export function haltWords(cause: GroupHalt): string {
+  return `stopped by --fail-fast: ${cause.job} did not succeed (${cause.outcome})`;
 }
 
 function signalOf(reason: unknown): NodeJS.Signals | null {

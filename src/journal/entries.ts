@@ -25,6 +25,8 @@ export interface StartEntry extends CommonFields {
   readonly started_at: string;
   readonly log: string;
   readonly attempt: number;
+  /** The most jobs of the run at once (its -j, or its job count); absent in older manifests. */
+  readonly concurrency?: number;
 }
 
 /** Written when a job and everything in its process group have ended. */
@@ -60,6 +62,8 @@ export interface RunContext {
   readonly runId: string;
   readonly feature: string | null;
   readonly group: string | null;
+  /** The most jobs at once, recorded on start lines. */
+  readonly concurrency?: number;
 }
 
 /** The start line of a job. */
@@ -85,6 +89,7 @@ export function startEntry(
     started_at: job.startedAt.toISOString(),
     log: job.logPath,
     attempt: job.attempt,
+    ...(context.concurrency === undefined ? {} : { concurrency: context.concurrency }),
   };
   return withExtras(entry, job.fields);
 }

@@ -30,6 +30,8 @@ export const DEFAULTS = {
   forkServer: true,
   /** Seconds a worktree's workspace.setup command may take. */
   setupTimeoutSec: 600,
+  /** Stop the whole run at the first job that does not succeed. */
+  failFast: false,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict, WorkspaceProvider } from '../model.js';
-import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
+import { NO_ENV, planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
 import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
 
@@ -58,6 +58,8 @@ export interface GroupOptions {
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
    * when PAREX_FORK_SERVER=0. */
   readonly forkServer?: boolean;
+  /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
+  readonly failFast?: boolean;
   /** Gives jobs their own workspaces (git worktrees, src/workspace/); none by default. */
   readonly workspace?: WorkspaceProvider | null;
 }
@@ -74,6 +76,7 @@ export interface PlannedJob {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly logPath: string;
   readonly needs: readonly string[];
+  /** Jobs that must have ended, whatever their outcome, before it starts. */
   readonly after: readonly string[];
   readonly cwd: string | null;
   readonly attempt: number;
@@ -104,6 +107,7 @@ export interface GroupPlan {
   readonly retryDelaySec: number;
   readonly staggerMs: number;
   readonly forkServer: boolean;
+  readonly failFast: boolean;
   readonly workspace: WorkspaceProvider | null;
 }
 
@@ -131,6 +135,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
+    failFast = DEFAULTS.failFast,
     workspace = null,
   } = options;
   validateConcurrency(retries, 'the number of retries');
@@ -178,69 +183,28 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     force,
     onWarning,
     redact: makeRedactor(
-      secretValues(Object.assign({}, env, ...planned.map((job) => job.env)), [
-        ...DEFAULTS.secretPatterns,
-        ...secretPatterns,
-      ]),
+      secretValues(everyVariable(env, planned), [...DEFAULTS.secretPatterns, ...secretPatterns]),
     ),
     retries,
     retryDelaySec,
     staggerMs,
     forkServer,
+    failFast: failFast === true,
     workspace,
   };
 }
 
-function planJob(
-  job: JobSpec | string,
-  index: number,
-  logDir: string,
-  groupTimeoutSec: number,
-  groupIdleSec: number,
-): PlannedJob {
-  const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
-  const name = assertValidName(spec.name, 'job name');
-  const timeoutSec =
-    spec.timeoutSec === undefined
-      ? groupTimeoutSec
-      : validateSeconds(spec.timeoutSec, `the timeout of job ${name}`, '0 means no timeout');
-  const idleTimeoutSec =
-    spec.idleTimeoutSec === undefined
-      ? groupIdleSec
-      : validateSeconds(spec.idleTimeoutSec, `the idle timeout of job ${name}`, '0 means never');
-  return {
-    name,
-    idleTimeoutSec,
-    ...commandOf(spec, name),
-    input: spec.input ?? null,
-    env: spec.env ?? {},
-    timeoutSec,
-    stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
-    logPath: resolveInside(logDir, `${name}.log`),
-    needs: spec.needs ?? [],
-    after: spec.after ?? [],
-    cwd: spec.cwd ?? null,
-    attempt: validateAttempt(spec.attempt ?? 1, name),
-    manifestFields: spec.manifestFields ?? {},
-    evaluate: spec.evaluate ?? null,
-  };
-}
-
-function validateAttempt(attempt: number, name: string): number {
-  if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new UsageError(
-      `the attempt number of job ${name} must be a whole number from 1; got ${attempt}`,
-      'attempts are counted from 1 in the manifest',
-      'leave it out for a first attempt',
-    );
-  }
-  return attempt;
+/** The group's variables and every job's own (a loop: a spread of 100,000 arguments overflows). */
+function everyVariable(env: NodeJS.ProcessEnv, jobs: readonly PlannedJob[]): NodeJS.ProcessEnv {
+  const all: NodeJS.ProcessEnv = { ...env };
+  for (const job of jobs) if (job.env !== NO_ENV) Object.assign(all, job.env);
+  return all;
 }
 
 function checkNeeds(jobs: readonly PlannedJob[]): void {
   const names = new Set(jobs.map((job) => job.name));
   for (const job of jobs) {
-    for (const need of [...job.needs, ...job.after]) {
+    for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {
       if (!names.has(need) || need === job.name) {
         throw new UsageError(
           `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
@@ -250,8 +214,9 @@ function checkNeeds(jobs: readonly PlannedJob[]): void {
       }
     }
   }
+  const waits = jobs.some((job) => job.after.length > 0);
   const cycle = findCycle(
-    jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })),
+    waits ? jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })) : jobs,
   );
   if (cycle !== null) {
     throw new UsageError(
@@ -260,42 +225,6 @@ function checkNeeds(jobs: readonly PlannedJob[]): void {
       'remove one of those needs',
     );
   }
-}
-
-function commandOf(spec: JobSpec, name: string): Pick<PlannedJob, 'argv' | 'command'> {
-  if (typeof spec.command === 'string' && spec.argv === undefined) {
-    if (spec.command.trim() === '') {
-      throw new UsageError(
-        `job ${name} has an empty command`,
-        'an empty command line would run nothing and report success',
-        'give the command to run, e.g. "npm test"',
-      );
-    }
-    return { argv: [DEFAULTS.shell, '-c', spec.command], command: spec.command };
-  }
-  const [file, ...args] = spec.argv ?? [];
-  if (spec.command !== undefined || file === undefined || file === '') {
-    throw new UsageError(
-      `job ${name} needs exactly one of "command" (a shell line) and "argv" (a program and its arguments)`,
-      spec.command === undefined ? 'it has neither, or an empty argv' : 'it has both',
-      'keep one of the two',
-    );
-  }
-  return { argv: [file, ...args], command: [file, ...args].join(' ') };
-}
-
-function validateStopSignals(
-  signals: readonly NodeJS.Signals[],
-  name: string,
-): readonly NodeJS.Signals[] {
-  if (signals.length === 0 || signals.at(-1) !== 'SIGKILL') {
-    throw new UsageError(
-      `the stop signals of job ${name} must end with SIGKILL; got ${JSON.stringify(signals)}`,
-      'only SIGKILL cannot be ignored, so without it a stopped job could run forever',
-      'end the list with "SIGKILL", e.g. ["SIGTERM", "SIGKILL"]',
-    );
-  }
-  return signals;
 }
 
 function rejectDuplicates(names: readonly string[]): void {

@@ -2,7 +2,7 @@
 // assembly phase until the PRP scores at least the minimum or the regenerations run out.
 import path from 'node:path';
 
-import type { GroupResult } from '../model.js';
+import type { GroupResult, JobResult } from '../model.js';
 import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
 import type { WorkflowPlan } from '../workflow/plan.js';
@@ -27,6 +27,8 @@ export interface GenerateRequest {
   readonly candidates?: number;
   readonly resume: boolean;
   readonly timeoutSec?: number | undefined;
+  readonly idleTimeoutSec?: number | undefined;
+  readonly killAfterSec?: number | undefined;
   readonly concurrency?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -37,6 +39,8 @@ export interface PrpAttempt {
   readonly attempt: number;
   readonly score: number | null;
   readonly group: GroupResult | null;
+  /** The first phase that did not succeed for another reason than the score, if one did not. */
+  readonly failedPhase: JobResult | null;
 }
 
 /** How the generation ended. */
@@ -61,6 +65,8 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
     vars: [`MIN_SCORE=${request.minScore}`, `QUALITY_FEEDBACK=${feedback}`],
     minScore: request.minScore,
     timeoutSec: request.timeoutSec,
+    idleTimeoutSec: request.idleTimeoutSec,
+    killAfterSec: request.killAfterSec,
     concurrency: request.concurrency,
     attempt,
     ...((request.candidates ?? 1) > 1
@@ -101,9 +107,14 @@ export async function generatePrp(
     const result = await runWorkflow(plan, { resume, ...withoutPrint(hooks) });
     if ((request.candidates ?? 1) > 1) await takeWinner(plan, result.group, hooks.print);
     const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
-    attempts.push({ attempt, score: verdict.score, group: result.group });
+    const blocking = blockingPhase(result.group);
+    attempts.push({ attempt, score: verdict.score, group: result.group, failedPhase: blocking });
     hooks.print(
-      `[parex] PRP attempt ${attempt}: ${verdict.score === null ? 'no score' : `score ${verdict.score}/10`} (minimum ${request.minScore})`,
+      `[parex] PRP attempt ${attempt}: ${
+        blocking === null
+          ? `${verdict.score === null ? 'no score' : `score ${verdict.score}/10`} (minimum ${request.minScore})`
+          : `${phaseWords(blocking)}, so there is nothing to score`
+      }`,
     );
     // A candidate that scored low failed, and its judge still kept the best one.
     const ok =
@@ -120,6 +131,36 @@ export async function generatePrp(
     plan = planPrp(request, attempt + 1, feedback);
     resume = true;
   }
+}
+
+/**
+ * The first phase that failed for another reason than a low score: a phase before the assembly,
+ * or the assembly itself when it failed but not on its score (timeout, agent error, ...).
+ */
+function blockingPhase(group: GroupResult | null): JobResult | null {
+  if (group === null) return null;
+  return (
+    group.results.find(
+      (result) =>
+        result.outcome !== 'success' &&
+        result.outcome !== 'skipped' &&
+        !(result.name === ASSEMBLY_PHASE && result.outcome === 'failed' && scoreFailure(result)),
+    ) ?? null
+  );
+}
+
+/** True when the assembly failed only on its score (see run-workflow's judgePhase). */
+function scoreFailure(result: JobResult): boolean {
+  return /^(no "Score: N\/10" line|score [\d.]+\/10) in .*, below [\d.]+$/.test(
+    result.reason ?? '',
+  );
+}
+
+/** How a phase ended, in words: "phase phase1 failed (exit 1: ...)". */
+export function phaseWords(result: JobResult): string {
+  const how =
+    result.exitCode === null ? result.outcome : `${result.outcome}, exit ${result.exitCode}`;
+  return `phase ${result.name} did not succeed (${how}${result.reason === null ? '' : `: ${result.reason}`})`;
 }
 
 function onlyAssemblyFailed(group: GroupResult | null): boolean {

@@ -1,6 +1,7 @@
 // Where the time went: per wave (or group) wall time, summed time, speedup and efficiency,
-// the critical path, the slowest job, failures, and token and cost totals.
-
+// the critical path, the slowest job, failures, and token and cost totals. Every attempt of a
+// job is a span of its own; efficiency is over the slots the run actually had.
+import type { JobSpan, SpeedupFigures } from '../model.js';
 import type { JobView } from './run-view.js';
 import { computeSpeedup } from './speedup.js';
 
@@ -14,7 +15,14 @@ export interface StageReport {
   readonly speedup: number;
   /** Speedup over the most jobs that could have run at once: 1 means no slot sat idle. */
   readonly efficiency: number;
+  /** The most jobs that could have run at once: min of -j and the stage's jobs. */
+  readonly slots: number;
   readonly slowest: string | null;
+}
+
+/** One attempt of a job, for the timeline. */
+export interface AttemptSpan extends JobSpan {
+  readonly outcome: string;
 }
 
 /** The whole report of a run. */
@@ -24,9 +32,15 @@ export interface RunReport {
   readonly wallMs: number;
   readonly sumMs: number;
   readonly speedup: number;
+  /** Every figure of the run as a whole (also in the summary, status and speedup). */
+  readonly figures: SpeedupFigures;
+  /** Every attempt that ran, in the order of the manifest. */
+  readonly attempts: readonly AttemptSpan[];
   readonly startedAt: Date | null;
-  /** The chain of jobs that set the wall time, first to last. */
+  /** The chain of attempts that set the wall time, first to last ("name#2" for a retry). */
   readonly criticalPath: readonly string[];
+  /** The jobs of the critical path. */
+  readonly criticalJobs: readonly string[];
   readonly criticalPathMs: number;
   readonly slowest: string | null;
   readonly failures: readonly JobView[];
@@ -35,21 +49,38 @@ export interface RunReport {
   readonly costUsd: number | null;
 }
 
-/** Analyses the jobs of a run (as `viewJobs` reads them from its manifest). */
-export function analyseRun(jobs: readonly JobView[]): RunReport {
+/**
+ * Analyses one run: its jobs (as `viewJobs` reads them), every attempt's span (default: the last
+ * attempt of each job) and its -j (null: unknown, as in older manifests).
+ */
+export function analyseRun(
+  jobs: readonly JobView[],
+  attempts: readonly AttemptSpan[] = jobs.filter(isTimed).map(span),
+  concurrency: number | null = null,
+): RunReport {
   const timed = jobs.filter(isTimed);
-  const overall = computeSpeedup(timed.map(span));
+  const needsOf = new Map(jobs.map((job) => [job.name, job.needs]));
+  const withNeeds = attempts.map((attempt) => ({
+    ...attempt,
+    needs: attempt.needs?.length ? attempt.needs : (needsOf.get(attempt.name) ?? []),
+  }));
+  const levels = levelsOf(timed);
+  const overall = computeSpeedup(withNeeds, concurrency, widest(levels, timed));
   return {
     jobs,
-    stages: stagesOf(timed),
+    stages: stagesOf(timed, withNeeds, levels, concurrency),
     wallMs: overall.wallMs,
     sumMs: overall.sumMs,
     speedup: overall.speedup,
+    figures: overall,
+    attempts: withNeeds,
     startedAt:
-      timed.length === 0
+      attempts.length === 0
         ? null
-        : new Date(Math.min(...timed.map((job) => job.startedAt.getTime()))),
-    ...criticalPath(timed),
+        : new Date(Math.min(...attempts.map((attempt) => attempt.startedAt.getTime()))),
+    criticalPath: overall.criticalPath,
+    criticalJobs: [...new Set(overall.criticalPath.map((label) => label.replace(/#\d+$/, '')))],
+    criticalPathMs: overall.criticalPathMs,
     slowest: overall.longest,
     failures: jobs.filter((job) => job.state !== 'success' && job.state !== 'running'),
     inputTokens: total(jobs, (job) => job.inputTokens),
@@ -68,19 +99,34 @@ function isTimed(job: JobView): job is TimedJob {
   return job.startedAt !== null && job.endedAt !== null && job.durationMs !== null;
 }
 
-function span(job: TimedJob) {
+function span(job: TimedJob): AttemptSpan {
   return {
     name: job.name,
     startedAt: job.startedAt,
     endedAt: job.endedAt,
     durationMs: job.durationMs,
+    attempt: 1,
+    needs: job.needs,
+    outcome: job.state,
   };
 }
 
-function stagesOf(jobs: readonly TimedJob[]): StageReport[] {
+/** The widest wave of a run with needs (null without needs). */
+function widest(levels: ReadonlyMap<string, number>, jobs: readonly TimedJob[]): number | null {
+  if (!jobs.some((job) => job.needs.length > 0)) return null;
+  const counts = new Map<number, number>();
+  for (const level of levels.values()) counts.set(level, (counts.get(level) ?? 0) + 1);
+  return Math.max(...counts.values());
+}
+
+function stagesOf(
+  jobs: readonly TimedJob[],
+  attempts: readonly AttemptSpan[],
+  levels: ReadonlyMap<string, number>,
+  concurrency: number | null,
+): StageReport[] {
   const usesNeeds = jobs.some((job) => job.needs.length > 0);
   const groups = new Map<string, TimedJob[]>();
-  const levels = usesNeeds ? levelsOf(jobs) : new Map<string, number>();
   for (const job of jobs) {
     const label = usesNeeds
       ? `wave ${(levels.get(job.name) ?? 0) + 1}`
@@ -88,14 +134,19 @@ function stagesOf(jobs: readonly TimedJob[]): StageReport[] {
     groups.set(label, [...(groups.get(label) ?? []), job]);
   }
   return [...groups.entries()].map(([label, members]) => {
-    const figures = computeSpeedup(members.map(span));
+    const names = new Set(members.map((job) => job.name));
+    const figures = computeSpeedup(
+      attempts.filter((attempt) => names.has(attempt.name)),
+      concurrency,
+    );
     return {
       label,
       jobs: members.map((job) => job.name),
       wallMs: figures.wallMs,
       sumMs: figures.sumMs,
       speedup: figures.speedup,
-      efficiency: members.length === 0 ? 0 : figures.speedup / members.length,
+      efficiency: figures.efficiency,
+      slots: figures.slots,
       slowest: figures.longest,
     };
   });
@@ -119,31 +170,6 @@ function levelsOf(jobs: readonly TimedJob[]): Map<string, number> {
   };
   for (const job of jobs) level(job.name, new Set());
   return levels;
-}
-
-function criticalPath(jobs: readonly TimedJob[]): {
-  criticalPath: string[];
-  criticalPathMs: number;
-} {
-  if (jobs.length === 0) return { criticalPath: [], criticalPathMs: 0 };
-  const byName = new Map(jobs.map((job) => [job.name, job]));
-  const latest = (candidates: readonly TimedJob[]) =>
-    candidates.reduce((best, job) => (job.endedAt > best.endedAt ? job : best));
-  const path: TimedJob[] = [latest(jobs)];
-  for (;;) {
-    const current = path[0] as TimedJob;
-    const needs = current.needs
-      .flatMap((need) => byName.get(need) ?? [])
-      .filter((job) => !path.includes(job));
-    if (needs.length === 0) break;
-    path.unshift(latest(needs));
-  }
-  const first = path[0] as TimedJob;
-  const last = path.at(-1) as TimedJob;
-  return {
-    criticalPath: path.map((job) => job.name),
-    criticalPathMs: last.endedAt.getTime() - first.startedAt.getTime(),
-  };
 }
 
 function total(jobs: readonly JobView[], pick: (job: JobView) => number | null): number | null {

@@ -41,3 +41,22 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
       .trimEnd(),
   );
 }
+
+/** Efficiency in words: "88% of 8 slots". */
+export function efficiencyText(figures: { efficiency: number; slots: number }): string {
+  return `${Math.round(figures.efficiency * 100)}% of ${figures.slots} slot${figures.slots === 1 ? '' : 's'}`;
+}
+
+/** The critical path in words: its jobs, its length, and the start-up gaps that complete the wall time. */
+export function criticalPathText(figures: {
+  criticalPath: readonly string[];
+  criticalPathMs: number;
+  gapMs: number;
+}): string {
+  if (figures.criticalPath.length === 0) return '-';
+  const shown =
+    figures.criticalPath.length <= 8
+      ? figures.criticalPath.join(' → ')
+      : `${figures.criticalPath.slice(0, 3).join(' → ')} → … (${figures.criticalPath.length - 6} more) → ${figures.criticalPath.slice(-3).join(' → ')}`;
+  return `${shown} (${formatDuration(figures.criticalPathMs)} + ${formatDuration(figures.gapMs)} start-up gaps)`;
+}

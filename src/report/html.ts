@@ -18,7 +18,7 @@ import type { ReportContext } from './markdown.js';
 
 /** The report as HTML: a pure function of the report and its context. */
 export function renderHtml(report: RunReport, context: ReportContext): string {
-  const origin = timelineOrigin(report.jobs);
+  const origin = timelineOrigin(report);
   const subtitle = [
     origin === null ? 'not started' : `started ${origin.toISOString()}`,
     `log directory: ${context.logDir}`,

@@ -1,7 +1,7 @@
 // The report as Markdown: figures, stages, the critical path, every job, and the failures
 // with the last lines of their logs.
 import type { RunReport } from './analysis.js';
-import { formatDuration } from './format.js';
+import { criticalPathText, efficiencyText, formatDuration } from './format.js';
 import type { JobView } from './run-view.js';
 
 /** What the report is about, beyond the jobs themselves. */
@@ -13,18 +13,20 @@ export interface ReportContext {
 }
 
 /** The report as Markdown text. */
-export function formatMarkdown(report: RunReport, context: ReportContext): string {
+export function formatMarkdown(report: RunReport, context: ReportContext, runList = ''): string {
   const lines = [
     `# ${context.title}`,
     '',
     `Log directory: \`${context.logDir}\``,
     '',
+    ...(runList === '' ? [] : [runList]),
     '| figure | value |',
     '|---|---|',
     `| wall time | ${formatDuration(report.wallMs)} |`,
     `| sum of job times | ${formatDuration(report.sumMs)} |`,
     `| speedup | ${report.speedup.toFixed(2)}x |`,
-    `| critical path | ${report.criticalPath.join(' → ') || '-'} (${formatDuration(report.criticalPathMs)}) |`,
+    `| efficiency | ${efficiencyText(report.figures)} |`,
+    `| critical path | ${criticalPathText(report.figures)} |`,
     `| slowest job | ${report.slowest ?? '-'} |`,
     `| jobs | ${report.jobs.length}, ${report.failures.length} not successful |`,
     ...(report.inputTokens === null
@@ -38,7 +40,7 @@ export function formatMarkdown(report: RunReport, context: ReportContext): strin
     '|---|---|---|---|---|---|---|',
     ...report.stages.map(
       (stage) =>
-        `| ${stage.label} | ${stage.jobs.join(', ')} | ${formatDuration(stage.wallMs)} | ${formatDuration(stage.sumMs)} | ${stage.speedup.toFixed(2)}x | ${Math.round(stage.efficiency * 100)}% | ${stage.slowest ?? '-'} |`,
+        `| ${stage.label} | ${stage.jobs.join(', ')} | ${formatDuration(stage.wallMs)} | ${formatDuration(stage.sumMs)} | ${stage.speedup.toFixed(2)}x | ${efficiencyText(stage)} | ${stage.slowest ?? '-'} |`,
     ),
     '',
     '## Jobs',
@@ -90,10 +92,20 @@ export function formatMarkdown(report: RunReport, context: ReportContext): strin
       );
       if (job.reason !== null) lines.push(job.reason, '');
       const tail = context.tails[job.name] ?? [];
-      lines.push(...(tail.length === 0 ? ['(no output)'] : ['```', ...tail, '```']));
+      const fence = fenceFor(tail);
+      lines.push(...(tail.length === 0 ? ['(no output)'] : [fence, ...tail, fence]));
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A code fence longer than any run of backticks in the text, so that none of it closes the fence. */
+export function fenceFor(lines: readonly string[]): string {
+  let longest = 0;
+  for (const line of lines) {
+    for (const run of line.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  }
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 function jobRow(job: JobView, start: Date | null): string {

@@ -64,7 +64,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     output_tokens: job.outputTokens,
     cost_usd: job.costUsd,
     reason: job.reason,
-    log: job.logPath,
+    log: job.state === 'skipped' ? null : job.logPath,
     conflicts: job.conflicts,
   };
 }

@@ -1,6 +1,12 @@
 // The summary printed when a group ends: every job's outcome, duration and log, then the speedup.
-import type { GroupResult } from '../model.js';
-import { alignColumns, displayPath, formatDuration } from './format.js';
+import type { GroupResult, SpeedupFigures } from '../model.js';
+import {
+  alignColumns,
+  criticalPathText,
+  displayPath,
+  efficiencyText,
+  formatDuration,
+} from './format.js';
 import { describeOutcome } from './outcome-words.js';
 import { workspaceLines } from './workspace-lines.js';
 
@@ -25,7 +31,8 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     ]);
   }
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
-  for (const name of notStarted) rows.push([name, 'NOT STARTED (run cancelled)', '-', '-']);
+  const why = group.haltedBy === null ? 'run cancelled' : `${group.haltedBy.reason}`;
+  for (const name of notStarted) rows.push([name, `NOT STARTED (${why})`, '-', '-']);
   const { speedup } = group;
   const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
   const lines = [
@@ -36,7 +43,8 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       : [
           `  ... ${hidden} more job${hidden === 1 ? '' : 's'} (${group.results.length - failed.length} succeeded): 'parex status ${displayPath(group.logDir)}' lists every job`,
         ]),
-    `  wall time ${formatDuration(speedup.wallMs)}, sum of job times ${formatDuration(speedup.sumMs)}, speedup ${speedup.speedup.toFixed(2)}x`,
+    `  ${figuresLine(speedup)}`,
+    ...(speedup.criticalPath.length === 0 ? [] : [`  critical path ${criticalPathText(speedup)}`]),
   ];
   if (failed.length > 0) {
     const list = failed
@@ -51,6 +59,13 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
   }
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
   if (group.workspace !== undefined) lines.push(...workspaceLines(group.runId, group.workspace));
+  if (group.haltedBy !== null) {
+    const { job, outcome } = group.haltedBy;
+    const stopped = group.results.filter((result) => result.outcome === 'cancelled').length;
+    lines.push(
+      `  stopped by --fail-fast at ${job} (${outcome}): ${stopped} running job${stopped === 1 ? '' : 's'} stopped, ${group.notStarted.length} not started`,
+    );
+  }
   lines.push(`  manifest: ${displayPath(group.manifestPath)}`);
   return lines;
 }
@@ -61,4 +76,9 @@ function labels(group: GroupResult): string {
     group.group === null ? null : `group ${group.group}`,
   ].filter((part) => part !== null);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/** Wall time, sum, speedup and efficiency on one line, as the summary and status print them. */
+export function figuresLine(figures: SpeedupFigures): string {
+  return `wall time ${formatDuration(figures.wallMs)}, sum of job times ${formatDuration(figures.sumMs)}, speedup ${figures.speedup.toFixed(2)}x, efficiency ${efficiencyText(figures)}`;
 }

@@ -9,7 +9,7 @@ export function formatPlan(plan: WorkflowPlan, reused: ReadonlyMap<string, Reuse
   const lines = [
     `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`,
     `  feature dir ${dirs.feature}, planning ${dirs.planning}, logs and manifest ${dirs.logs}`,
-    `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals`,
+    `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals${plan.failFast ? ', fail-fast (the first phase that does not succeed stops the run)' : ''}`,
   ];
   const byId = new Map(plan.phases.map((phase) => [phase.id, phase]));
   plan.waves.forEach((wave, index) => {
@@ -20,7 +20,7 @@ export function formatPlan(plan: WorkflowPlan, reused: ReadonlyMap<string, Reuse
       const reuse = reused.get(id);
       const needs = phase.needs.length === 0 ? '' : `, needs ${phase.needs.join(', ')}`;
       lines.push(
-        `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
+        `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
       );
       const { argv, command, input } = phase.invocation;
       lines.push(

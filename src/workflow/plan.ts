@@ -73,6 +73,8 @@ export interface WorkflowPlan {
   readonly waves: readonly (readonly string[])[];
   readonly concurrency: number;
   readonly killAfterSec: number;
+  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
+  readonly failFast: boolean;
   readonly settings: RunSettings;
 }
 
@@ -130,6 +132,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phaseGraph(phases)),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
+    failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
   };
 }

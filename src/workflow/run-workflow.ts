@@ -26,7 +26,8 @@ type PassedOn =
   | 'onWarning'
   | 'force'
   | 'unsetEnv'
-  | 'secretPatterns';
+  | 'secretPatterns'
+  | 'failFast';
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -78,6 +79,7 @@ export async function runWorkflow(
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
     concurrency: plan.concurrency,
     killAfterSec: plan.killAfterSec,
+    failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
     feature: plan.feature,
     group: plan.workflow.name,

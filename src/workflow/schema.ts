@@ -84,6 +84,7 @@ export const workflowSchema = z.strictObject({
       concurrency: z.number().int().nonnegative().optional(),
       isolation: isolation.optional(),
       workspace: workspace.optional(),
+      fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
     .optional(),

@@ -164,7 +164,7 @@ test('the former name of the executable, dist/bin/parex.js, still runs parex (ol
   assert.equal(result.stdout, 'user_auth\n');
   const usage = run(former, ['exec']);
   assert.equal(usage.status, 2);
-  assert.match(usage.stderr, /missing required argument 'commands'/);
+  assert.match(usage.stderr, /no commands to run/);
 });
 
 test('first runs at the same time all succeed and leave one whole cache, no partial file', async (t) => {

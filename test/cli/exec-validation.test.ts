@@ -118,12 +118,27 @@ const CASES: readonly Case[] = [
   {
     title: 'no commands',
     args: [],
-    says: "missing required argument 'commands'",
+    says: 'no commands to run',
   },
   {
     title: 'no commands after --',
     args: ['--'],
-    says: "missing required argument 'commands'",
+    says: 'no commands to run',
+  },
+  {
+    title: 'an option of a command before --',
+    args: ['ls', '-la'],
+    says: "unknown option '-la'\n  why: -la is not an option of 'parex exec'",
+  },
+  {
+    title: 'commands both as arguments and in a file',
+    args: ['-a', 'missing.txt', '--', TOUCH],
+    says: 'commands given both as arguments (1) and in --commands-file missing.txt',
+  },
+  {
+    title: 'a commands file that does not exist',
+    args: ['-a', 'missing.txt'],
+    says: 'cannot read the commands file missing.txt: ENOENT',
   },
   {
     title: 'an empty --log-dir',

@@ -16,6 +16,7 @@ import {
 import { renderHtml } from '../../src/report/html.js';
 import type { ReportContext } from '../../src/report/markdown.js';
 import type { JobView } from '../../src/report/run-view.js';
+import { jobView } from '../helpers/job-view.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const at = (ms: number) => new Date(T0 + ms);
@@ -23,33 +24,7 @@ const HOSTILE = '<script>alert(1)</script>';
 const EVIL_NAME = 'evil"><img src=x onerror=alert(2)>';
 
 /** A job that ran from `startMs` for `durationMs` (both from T0), or `null`s for open ones. */
-function job(fields: Partial<JobView> & { name: string; state: JobView['state'] }): JobView {
-  const startedAt = fields.startedAt ?? null;
-  const durationMs = fields.durationMs ?? null;
-  return {
-    runId: 'run-1',
-    exitCode: null,
-    pid: 100,
-    endedAt:
-      startedAt !== null && durationMs !== null && fields.state !== 'running'
-        ? new Date(startedAt.getTime() + durationMs)
-        : null,
-    attempts: 1,
-    agent: null,
-    needs: [],
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    reason: null,
-    logPath: `/logs/${fields.name}.log`,
-    group: null,
-    conflicts: [],
-    candidates: [],
-    ...fields,
-    startedAt,
-    durationMs,
-  };
-}
+const job = jobView;
 
 const JOBS: JobView[] = [
   job({
@@ -260,10 +235,14 @@ test('the figures, the critical path, the tables and the failures', () => {
       ?.slice(1);
   assert.deepEqual(figure('wall'), ['wall time', '5.00s']);
   assert.deepEqual(figure('sum'), ['sum of job times', '8.00s']);
-  assert.deepEqual(figure('speedup'), ['speedup', '1.60x']);
+  // Wave 1 lets three jobs run at once: 1.60x over 3 slots.
+  assert.deepEqual(figure('speedup'), ['speedup', '1.60x, 53% of 3 slots']);
   assert.deepEqual(figure('jobs'), ['jobs', '7, 5 not successful']);
   assert.deepEqual(figure('slowest'), ['slowest job', 'test']);
-  assert.deepEqual(figure('critical-path'), ['critical path (5.00s)', 'build → test']);
+  assert.deepEqual(figure('critical-path'), [
+    'critical path',
+    'build → test (5.00s + 0.00s start-up gaps)',
+  ]);
   assert.deepEqual(figure('tokens'), ['tokens (13,345 in / 700 out)', '13.3k in / 700 out']);
   assert.deepEqual(figure('cost'), ['cost', '$0.0145']);
   // The critical path's rows are highlighted in the timeline and the jobs table.
@@ -274,7 +253,7 @@ test('the figures, the critical path, the tables and the failures', () => {
   assert.match(html, /<tr><td>wave 1<\/td><td>build, lint, evil&quot;/);
   assert.match(
     html,
-    /<tr><td>wave 2<\/td><td>test<\/td><td class="num">3\.00s<\/td><td class="num">3\.00s<\/td><td class="num">1\.00x<\/td><td class="num">100%<\/td><td>test<\/td><\/tr>/,
+    /<tr><td>wave 2<\/td><td>test<\/td><td class="num">3\.00s<\/td><td class="num">3\.00s<\/td><td class="num">1\.00x<\/td><td class="num">100% of 1 slot<\/td><td>test<\/td><\/tr>/,
   );
   // Jobs: every one, with its start offset.
   for (const name of ['build', 'test', 'lint', 'deploy', 'watch', 'ghost'])
@@ -309,4 +288,52 @@ test('the page is a pure function of its input, and copes with a run without job
   assert.equal(bars(empty).length, 0);
   assert.doesNotMatch(empty, /NaN|undefined|Infinity/);
   assert.doesNotMatch(html, /NaN|undefined|Infinity/);
+});
+
+test('a skipped job shows no log path: it never ran, so it has no log', () => {
+  const row = /<tr data-job="deploy">.*?<\/tr>/s.exec(html)?.[0] ?? '';
+  assert.match(row, /<td class="path">-<\/td>/);
+  assert.doesNotMatch(html, /\/logs\/deploy\.log/);
+});
+
+test('a retried job: one bar per attempt in its row, the sum and wall over every attempt', () => {
+  const retried = job({
+    name: 'flaky',
+    state: 'success',
+    exitCode: 0,
+    startedAt: at(3000),
+    durationMs: 1000,
+    attempts: 2,
+  });
+  const attempts = [
+    {
+      name: 'flaky',
+      attempt: 1,
+      startedAt: at(0),
+      endedAt: at(1000),
+      durationMs: 1000,
+      outcome: 'failed',
+    },
+    {
+      name: 'flaky',
+      attempt: 2,
+      startedAt: at(3000),
+      endedAt: at(4000),
+      durationMs: 1000,
+      outcome: 'success',
+    },
+  ];
+  const report = analyseRun([retried], attempts, 1);
+  assert.equal(report.sumMs, 2000);
+  assert.equal(report.wallMs, 4000);
+  assert.deepEqual(report.criticalPath, ['flaky', 'flaky#2']);
+  const page = renderHtml(report, CONTEXT);
+  assert.match(
+    page,
+    /class="bar attempt" data-job="flaky" data-attempt="1" data-row="0" data-state="failed" data-start-ms="0" data-duration-ms="1000"/,
+  );
+  assert.match(
+    page,
+    /class="bar" data-job="flaky" data-row="0" data-state="success" data-start-ms="3000" data-duration-ms="1000"/,
+  );
 });

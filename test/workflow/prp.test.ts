@@ -164,6 +164,16 @@ test('prp generate --agent claude fails a phase whose result is an API error des
     lines.filter((line) => line.status === 'skipped').map((line) => line.phase),
     ['phase2a', 'phase2b', 'phase2c', 'phase3', 'phase4'],
   );
+  // The gate names the phase that failed, not a missing score.
+  assert.match(
+    run.stderr,
+    /PRP attempt 1: phase phase1 did not succeed \(failed, exit 0: claude reported an error/,
+  );
+  assert.match(
+    run.stderr,
+    /PRP incomplete: phase phase1 did not succeed \(failed, exit 0: .*\) in attempt 1/,
+  );
+  assert.doesNotMatch(run.stderr, /no score/);
   const [call] = project.invocations();
   assert.deepEqual(call?.argv, [
     '-p',
@@ -223,6 +233,23 @@ test('prp generate --dry-run prints the waves and argv and creates nothing', asy
   );
   assert.match(run.stdout, /outputs: prps\/user_auth\.md/);
   assert.ok(!existsSync(path.join(project.dir, 'prps/user_auth')));
+  // --kill-after and --idle-timeout reach every phase, as docs/cli.md says.
+  const tuned = await runCli(
+    [
+      'prp',
+      'generate',
+      'prps/INITIAL_user_auth.md',
+      '--dry-run',
+      '--kill-after',
+      '2',
+      '--idle-timeout',
+      '30',
+    ],
+    { cwd: project.dir, env: { PATH: '/usr/bin:/bin' } },
+  );
+  assert.equal(tuned.code, 0, tuned.stderr);
+  assert.match(tuned.stdout, /2s grace between stop signals/);
+  assert.match(tuned.stdout, /phase1: codex, timeout 600s, idle timeout 30s/);
 });
 
 test('parex prp score prints PASS:N, FAIL:N or NO_SCORE', async (t) => {

@@ -273,3 +273,22 @@ test('--worktrees-dir puts the worktrees there', async (t) => {
   assert.ok(existsSync(path.join(trees, runId, 'job1', 'f.txt')));
   assert.equal(existsSync(repo.cache), false);
 });
+
+test('parex clean removes an isolated run\'s kept worktrees, its parex/ branches and refs/parex/ refs', async (t) => {
+  const repo = testRepo(t, { 'f.txt': 'f\n' });
+  const run = await runCli(['exec', '--isolate', '--names', 'ok,bad', '--', 'echo 1 > one.txt', 'exit 1'], {
+    cwd: repo.dir,
+    env: repo.env,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const runId = runIdOf(run.stderr);
+  const bad = onlyLineOf(endLines(manifestOf(repo.dir, runId)), 'bad');
+  assert.ok(existsSync(String(bad.workspace)));
+  assert.ok(parexRefs(repo.dir).length >= 4);
+  const cleaned = await runCli(['clean', '--keep', '0'], { cwd: repo.dir });
+  assert.equal(cleaned.code, 0, cleaned.stderr);
+  assert.match(cleaned.stdout, /removed 1 worktree and \d+ git refs/);
+  assert.deepEqual(parexRefs(repo.dir), []);
+  assert.equal(existsSync(String(bad.workspace)), false);
+  assert.equal(git(repo.dir, 'worktree', 'list').split('\n').length, 1);
+});

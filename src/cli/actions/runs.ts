@@ -10,7 +10,7 @@ import { analyseRun } from '../../report/analysis.js';
 import { alignColumns, displayPath, formatDuration } from '../../report/format.js';
 import type { JobView } from '../../report/run-view.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { loadJobs } from '../load-jobs.js';
+import { loadRun } from '../load-jobs.js';
 
 /** Runs `parex runs`. */
 export async function runsAction(_options: unknown, command: Command): Promise<void> {
@@ -44,10 +44,11 @@ export async function runsAction(_options: unknown, command: Command): Promise<v
 
 function describeRun(entry: ReturnType<typeof readHistory>[number]) {
   const manifestPath = path.join(entry.log_dir, DEFAULTS.manifestName);
-  const jobs: JobView[] = existsSync(manifestPath)
-    ? loadJobs({ logDir: entry.log_dir, manifestPath, runId: entry.run_id })
-    : [];
-  const report = analyseRun(jobs);
+  const run = existsSync(manifestPath)
+    ? loadRun({ logDir: entry.log_dir, manifestPath, runId: entry.run_id }, entry.run_id)
+    : null;
+  const jobs: readonly JobView[] = run?.jobs ?? [];
+  const report = run?.report ?? analyseRun([]);
   return {
     run_id: entry.run_id,
     started_at: entry.started_at,

@@ -6,9 +6,14 @@ import type { Command } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { isEndEntry, lastCompletions, readManifest } from '../../journal/reader.js';
-import { spanOfEntry } from '../../journal/spans.js';
+import { attemptSpans, concurrencyOf, runIdsOf } from '../../journal/spans.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
-import { alignColumns, formatDuration } from '../../report/format.js';
+import {
+  alignColumns,
+  criticalPathText,
+  efficiencyText,
+  formatDuration,
+} from '../../report/format.js';
 import { computeSpeedup } from '../../report/speedup.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { textOption } from '../sources.js';
@@ -35,25 +40,39 @@ function computeFromManifest(names: string[], command: Command): number {
       'pass the --log-dir of a finished run',
     );
   }
-  const runId = textOption(command, 'run');
   const { entries } = readManifest(manifestPath);
-  const completions = lastCompletions(
-    entries.filter((entry) => isEndEntry(entry) && (runId === undefined || entry.run_id === runId)),
-  );
+  // Run by run: the latest unless --run names one (a manifest of the original tool has no ids).
+  const runs = runIdsOf(entries);
+  const runId = textOption(command, 'run') ?? runs.at(-1);
+  const own = entries.filter((entry) => entry.run_id === runId);
+  const completions = lastCompletions(own.filter(isEndEntry));
   const chosen = names.length === 0 ? completions : names.map((name) => findJob(completions, name));
   if (chosen.length === 0) {
     throw new UsageError(
       `no finished job in ${manifestPath}${runId === undefined ? '' : ` for run ${runId}`}`,
       'the speedup needs the completion lines of at least one job',
-      'wait until the run has finished, or check --log-dir and --run',
+      `wait until the run has finished, or check --log-dir and --run (runs: ${runs.join(', ') || 'none'})`,
     );
   }
-  const spans = chosen.map(spanOfEntry);
-  const figures = computeSpeedup(spans);
-  const rows = spans.map((span) => [span.name, formatDuration(span.durationMs)]);
+  const wanted = new Set(chosen.map((entry) => entry.phase));
+  const spans = attemptSpans(own).filter((span) => wanted.has(span.name));
+  const figures = computeSpeedup(spans, concurrencyOf(own));
+  const rows: string[][] = [];
+  if (runs.length > 1)
+    rows.push(['run', `${runId} (${runs.length} runs here; --run ID for another)`]);
+  for (const entry of chosen) {
+    const own = spans.filter((span) => span.name === entry.phase);
+    const total = own.reduce((sum, span) => sum + span.durationMs, 0);
+    rows.push([
+      entry.phase,
+      `${formatDuration(total)}${own.length > 1 ? ` (${own.length} attempts)` : ''}`,
+    ]);
+  }
   rows.push(['sum of job times', formatDuration(figures.sumMs)]);
   rows.push(['wall time', `${formatDuration(figures.wallMs)} (first start to last end)`]);
   rows.push(['speedup', `${figures.speedup.toFixed(2)}x`]);
+  rows.push(['efficiency', efficiencyText(figures)]);
+  rows.push(['critical path', criticalPathText(figures)]);
   for (const line of alignColumns(rows)) process.stdout.write(`${line}\n`);
   if (target !== undefined && figures.speedup < target) {
     process.stderr.write(

@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
+import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
@@ -23,8 +24,11 @@ Examples:
   parex exec -- "sleep 2" "sleep 2" "sleep 2"
   parex exec --names lint,test -j 2 --timeout 300 -- "npm run lint" "npm test"
   parex exec --feature user_auth --group phase2 --log-dir prps/user_auth/logs -- "./a.sh" "./b.sh"
+  parex exec -j 8 -a commands.txt
+  generate-commands | parex exec -j 8 -a -
 
-Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed;
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed
+(or --fail-fast stopped the run);
 2 usage or validation error (nothing spawned, nothing written);
 130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
 
@@ -34,7 +38,11 @@ export function registerExec(program: Command): void {
     .command('exec')
     .summary('run shell commands in parallel as one group')
     .description('Run each COMMAND as one job, all at once or at most --jobs at a time.')
-    .argument('<commands...>', 'shell command lines; put -- before them')
+    .argument('[commands...]', 'shell command lines; put -- before them')
+    .option(
+      '-a, --commands-file <file>',
+      'read the commands from FILE, one per line (- for stdin); blank lines and # comments skipped',
+    )
     .addOption(
       new Option('-j, --jobs <n>', 'at most N jobs at once; 0 runs all at once (default: 0)').env(
         ENVIRONMENT.jobs,
@@ -81,7 +89,8 @@ export function registerExec(program: Command): void {
   );
 }
 
-async function execAction(commands: string[], command: Command): Promise<number> {
+async function execAction(args: string[], command: Command): Promise<number> {
+  const commands = chooseCommands(args, textOption(command, 'commandsFile'));
   const names = parseNames(textOption(command, 'names'), commands.length);
   const killAfterSec = secondsOption(
     command,

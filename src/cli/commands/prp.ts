@@ -6,8 +6,14 @@ import { type Command, Option } from 'commander';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
-import { countOption, secondsOption, textOption } from '../sources.js';
+import {
+  addOutputOptions,
+  addRunOptions,
+  outputMode,
+  readLimitOptions,
+  readRunOptions,
+} from '../run-options.js';
+import { textOption } from '../sources.js';
 
 /** Adds `prp generate` and `prp score` to the program. */
 export function registerPrp(program: Command): void {
@@ -37,6 +43,11 @@ export function registerPrp(program: Command): void {
     .option('--resume', 'reuse phases that succeeded before with the same prompt')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
+    .option('--kill-after <sec>', 'grace between stop signals (default: 5)')
+    .option(
+      '--idle-timeout <sec>',
+      'stop a phase silent for SEC seconds as stalled; 0 = never (default: 0)',
+    )
     .option('-j, --jobs <n>', 'at most N phases at once (default: 3)')
     .addHelpText(
       'after',
@@ -71,7 +82,7 @@ export function registerPrp(program: Command): void {
 }
 
 async function generateAction(initial: string, command: Command): Promise<number> {
-  const { describePrpPlan, generatePrp } = await import('../../prp/generate.js');
+  const { describePrpPlan, generatePrp, phaseWords } = await import('../../prp/generate.js');
   const request = {
     initial,
     agent: textOption(command, 'agent'),
@@ -79,8 +90,7 @@ async function generateAction(initial: string, command: Command): Promise<number
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
     candidates: parseCandidates(textOption(command, 'candidates')),
     resume: command.getOptionValue('resume') === true,
-    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
-    concurrency: countOption(command, 'jobs', '--jobs', ''),
+    ...readLimitOptions(command),
   };
   const runOptions = readRunOptions(command);
   if (command.getOptionValue('dryRun') === true) {
@@ -88,7 +98,8 @@ async function generateAction(initial: string, command: Command): Promise<number
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
-  return withSession(DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
+  const grace = request.killAfterSec ?? DEFAULTS.killAfterSec;
+  return withSession(grace, outputMode(command), async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,
       ...hooks,
@@ -111,6 +122,15 @@ async function generateAction(initial: string, command: Command): Promise<number
       };
     }
     if (group?.cancelledBy) return { group, exitCode: groupExitCode(group) };
+    if (last?.failedPhase) {
+      return {
+        group,
+        exitCode: EXIT_FAILED,
+        messages: [
+          `parex: PRP incomplete: ${phaseWords(last.failedPhase)} in attempt ${last.attempt}; see the summary above and the logs in ${result.plan.dirs.logs}`,
+        ],
+      };
+    }
     const scored =
       last?.score === null || last === undefined ? 'no score' : `score ${last.score}/10`;
     return {

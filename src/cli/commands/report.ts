@@ -10,12 +10,17 @@ export function registerReport(program: Command): void {
     )
     .argument('[run]', 'a run id or a log directory (default: the latest run started here)')
     .option('--log-dir <dir>', 'the log directory of the run')
-    .option('--run <id>', 'only this run id, when several runs share the log directory')
+    .option(
+      '--run <id>',
+      'report this run, when several runs share the log directory (default: the latest)',
+    )
+    .option('--all', 'every run of the log directory side by side')
+    .option('--json', 'the figures as one JSON object on stdout instead of Markdown')
     .option('--html <file>', 'also write the report as one self-contained HTML file')
     .option('--md <file>', 'also write the Markdown to a file')
     .addHelpText(
       'after',
-      '\nExamples:\n  parex report --html report.html\n  parex report --log-dir prps/user_auth/codex/logs --md report.md\n\nExit status: 0 written; 2 no such run.',
+      '\nExamples:\n  parex report --html report.html\n  parex report --log-dir prps/user_auth/codex/logs --md report.md\n  parex report --log-dir prps/user_auth/codex/logs --all\n  parex report --json | jq .efficiency\n\nExit status: 0 written; 2 no such run.',
     )
     .action(async (run: string | undefined, _options: unknown, command: Command) => {
       const { reportAction } = await import('../actions/report.js');

@@ -4,8 +4,14 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
-import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
-import { countOption, secondsOption, textOption } from '../sources.js';
+import {
+  addOutputOptions,
+  addRunOptions,
+  outputMode,
+  readLimitOptions,
+  readRunOptions,
+} from '../run-options.js';
+import { textOption } from '../sources.js';
 import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
 
 const HELP_AFTER = `
@@ -78,16 +84,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     initial: textOption(command, 'initial'),
     vars: command.getOptionValue('var') as string[],
     agent: textOption(command, 'agent'),
-    timeoutSec: secondsOption(command, 'timeout', '--timeout', '', '0 means no timeout'),
-    killAfterSec: secondsOption(
-      command,
-      'killAfter',
-      '--kill-after',
-      '',
-      '0 sends SIGKILL right after SIGTERM',
-    ),
-    concurrency: countOption(command, 'jobs', '--jobs', ''),
-    idleTimeoutSec: secondsOption(command, 'idleTimeout', '--idle-timeout', '', '0 means never'),
+    ...readLimitOptions(command),
   });
   const resume = command.getOptionValue('resume') === true;
   const runOptions = readRunOptions(command);

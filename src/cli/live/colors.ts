@@ -1,4 +1,5 @@
-// Whether to colour: FORCE_COLOR and NO_COLOR first, then whether the stream is a terminal.
+// Whether to colour: NO_COLOR first (it wins, as no-color.org asks), then FORCE_COLOR, then
+// whether the stream is a terminal.
 import pc from 'picocolors';
 
 import type { Palette } from '../../report/live-frame.js';
@@ -8,9 +9,9 @@ export function colorEnabled(
   stream: NodeJS.WriteStream,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false')
     return true;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true;
 }
 

@@ -87,6 +87,11 @@ export function jobDetails(job: JobView, origin: Date | null): [string, string][
     ['cost', job.costUsd === null ? '-' : formatCost(job.costUsd)],
   ];
   if (job.reason !== null) details.push(['reason', job.reason]);
-  details.push(['log', job.logPath ?? '-']);
+  details.push(['log', logOf(job)]);
   return details;
+}
+
+/** A job's log path, or "-" for a job that never ran (skipped: it has no log). */
+export function logOf(job: JobView): string {
+  return job.state === 'skipped' || job.logPath === null ? '-' : job.logPath;
 }

@@ -1,7 +1,7 @@
 // The parts of the HTML report around the timeline: the figures, the stages and jobs tables and
 // the failures with the last lines of their logs. Every run-provided text is escaped.
 import type { RunReport } from '../analysis.js';
-import { formatDuration } from '../format.js';
+import { criticalPathText, efficiencyText, formatDuration } from '../format.js';
 import type { ReportContext } from '../markdown.js';
 import type { JobView } from '../run-view.js';
 import { OUTCOME_COLOURS } from './layout.js';
@@ -12,6 +12,7 @@ import {
   formatCount,
   formatOffset,
   formatTokens,
+  logOf,
   plainLine,
 } from './markup.js';
 
@@ -23,12 +24,16 @@ function colourOf(job: JobView): string {
 /** The figures of the run, as a fixed grid of cards (two rows of five). */
 export function renderFigures(report: RunReport): string {
   const known = (report.inputTokens === null ? 0 : 1) + (report.costUsd === null ? 0 : 1);
-  const path = report.criticalPath.join(' → ') || '-';
+  const path = criticalPathText(report.figures);
   const failed = report.failures.length;
   const cards = [
     figure('wall time', formatDuration(report.wallMs), 'wall'),
     figure('sum of job times', formatDuration(report.sumMs), 'sum'),
-    figure('speedup', `${report.speedup.toFixed(2)}x`, 'speedup'),
+    figure(
+      'speedup',
+      `${report.speedup.toFixed(2)}x, ${efficiencyText(report.figures)}`,
+      'speedup',
+    ),
     figure(
       'jobs',
       `${report.jobs.length}${failed > 0 ? `, ${failed} not successful` : ', all successful'}`,
@@ -36,13 +41,7 @@ export function renderFigures(report: RunReport): string {
       failed > 0 ? 'bad' : '',
     ),
     figure('slowest job', report.slowest ?? '-', 'slowest'),
-    figure(
-      `critical path (${formatDuration(report.criticalPathMs)})`,
-      path,
-      'critical-path',
-      '',
-      5 - known,
-    ),
+    figure('critical path', path, 'critical-path', '', 5 - known),
   ];
   if (report.inputTokens !== null) {
     const input = report.inputTokens;
@@ -64,7 +63,7 @@ function figure(label: string, value: string, key: string, extra = '', span = 1)
 export function renderStages(report: RunReport): string {
   const rows = report.stages.map(
     (stage) =>
-      `<tr><td>${esc(stage.label)}</td><td>${esc(stage.jobs.join(', '))}</td><td class="num">${formatDuration(stage.wallMs)}</td><td class="num">${formatDuration(stage.sumMs)}</td><td class="num">${stage.speedup.toFixed(2)}x</td><td class="num">${Math.round(stage.efficiency * 100)}%</td><td>${esc(stage.slowest ?? '-')}</td></tr>`,
+      `<tr><td>${esc(stage.label)}</td><td>${esc(stage.jobs.join(', '))}</td><td class="num">${formatDuration(stage.wallMs)}</td><td class="num">${formatDuration(stage.sumMs)}</td><td class="num">${stage.speedup.toFixed(2)}x</td><td class="num">${efficiencyText(stage)}</td><td>${esc(stage.slowest ?? '-')}</td></tr>`,
   );
   return [
     '<section class="block stages"><h2>Stages</h2>',
@@ -76,7 +75,7 @@ export function renderStages(report: RunReport): string {
 
 /** The jobs table, critical path jobs marked. */
 export function renderJobs(report: RunReport, origin: Date | null): string {
-  const critical = new Set(report.criticalPath);
+  const critical = new Set(report.criticalJobs);
   const rows = report.jobs.map((job) => jobRow(job, origin, critical.has(job.name)));
   return [
     '<section class="block jobs"><h2>Jobs</h2>',
@@ -98,7 +97,7 @@ function jobRow(job: JobView, origin: Date | null, critical: boolean): string {
     `<td>${esc(job.agent ?? '-')}</td>`,
     `<td class="num">${esc(formatTokens(job))}</td>`,
     `<td class="num">${job.costUsd === null ? '-' : formatCost(job.costUsd)}</td>`,
-    `<td class="path">${esc(job.logPath ?? '-')}</td>`,
+    `<td class="path">${esc(logOf(job))}</td>`,
   ];
   return `<tr${critical ? ' class="critical"' : ''} data-job="${esc(job.name)}">${cells.join('')}</tr>`;
 }
@@ -113,7 +112,7 @@ export function renderFailures(report: RunReport, context: ReportContext): strin
       `<div class="failure" data-job="${esc(job.name)}">`,
       `<h3><i class="swatch" style="background:${colourOf(job)}"></i>${esc(heading)}</h3>`,
       job.reason === null ? '' : `<p>${esc(job.reason)}</p>`,
-      job.logPath === null ? '' : `<p class="path">${esc(job.logPath)}</p>`,
+      logOf(job) === '-' ? '' : `<p class="path">${esc(logOf(job))}</p>`,
       tail.length === 0
         ? '<p><em>(no output)</em></p>'
         : `<pre>${tail.map((line) => esc(plainLine(line))).join('\n')}</pre>`,

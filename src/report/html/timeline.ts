@@ -29,31 +29,36 @@ interface Span {
   readonly open: boolean;
 }
 
-/** The run's first start: the earliest start of a job that ran (skipped jobs never ran). */
-export function timelineOrigin(jobs: readonly JobView[]): Date | null {
-  const starts = jobs
+/** The run's first start: the earliest start of an attempt (skipped jobs never ran). */
+export function timelineOrigin(report: Pick<RunReport, 'jobs' | 'startedAt'>): Date | null {
+  const starts = report.jobs
     .filter((job) => job.state !== 'skipped' && job.startedAt !== null)
     .map((job) => (job.startedAt as Date).getTime());
+  if (report.startedAt !== null) starts.push(report.startedAt.getTime());
   return starts.length === 0 ? null : new Date(Math.min(...starts));
 }
 
 /** The timeline section. */
 export function renderTimeline(report: RunReport): string {
-  const origin = timelineOrigin(report.jobs);
+  const origin = timelineOrigin(report);
   const spans = report.jobs.map((job) => spanOf(job, origin));
   const extent = Math.max(
     report.wallMs,
     ...spans.map((span) => (span === null ? 0 : span.offsetMs + span.durationMs)),
   );
   const axis = axisFor(extent);
-  const critical = new Set(report.criticalPath);
+  const critical = new Set(report.criticalJobs);
+  const earlier = earlierAttempts(report, origin);
   const rows = report.jobs.map((job, index) => {
     const span = spans[index] ?? null;
     const drawn =
       span?.open === true
         ? { ...span, durationMs: Math.max(0, Math.round(extent) - span.offsetMs) }
         : span;
-    return renderRow(job, index, drawn, axis, critical.has(job.name), origin);
+    const retries = (earlier.get(job.name) ?? []).map((attempt) =>
+      attemptBar(job, index, attempt, axis),
+    );
+    return renderRow(job, index, drawn, axis, critical.has(job.name), origin, retries.join(''));
   });
   return [
     `<section class="timeline" data-axis-ms="${axis.endMs}" data-origin="${origin?.toISOString() ?? ''}" data-track-left="${TRACK_LEFT}" data-track-width="${TRACK_WIDTH}" data-rows-top="${ROWS_TOP}" data-row-height="${ROW_HEIGHT}">`,
@@ -75,6 +80,43 @@ function spanOf(job: JobView, origin: Date | null): Span | null {
   return job.durationMs === null
     ? { offsetMs, durationMs: 0, open: true }
     : { offsetMs, durationMs: Math.max(0, Math.round(job.durationMs)), open: false };
+}
+
+/** Each job's attempts before its last, as spans from the origin, with their outcomes. */
+function earlierAttempts(
+  report: RunReport,
+  origin: Date | null,
+): Map<string, (Span & { attempt: number; outcome: string })[]> {
+  const byJob = new Map<string, (Span & { attempt: number; outcome: string })[]>();
+  if (origin === null) return byJob;
+  const last = new Map<string, number>();
+  for (const attempt of report.attempts) {
+    last.set(attempt.name, Math.max(last.get(attempt.name) ?? 0, attempt.attempt ?? 1));
+  }
+  for (const attempt of report.attempts) {
+    const number = attempt.attempt ?? 1;
+    if (number === last.get(attempt.name)) continue;
+    const offsetMs = Math.max(0, attempt.startedAt.getTime() - origin.getTime());
+    const span = { offsetMs, durationMs: Math.round(attempt.durationMs), open: false };
+    byJob.set(attempt.name, [
+      ...(byJob.get(attempt.name) ?? []),
+      { ...span, attempt: number, outcome: attempt.outcome },
+    ]);
+  }
+  return byJob;
+}
+
+/** The bar of an attempt that was retried: in the job's row, in its own outcome's colour. */
+function attemptBar(
+  job: JobView,
+  index: number,
+  attempt: Span & { attempt: number; outcome: string },
+  axis: Axis,
+): string {
+  const { left, width } = barGeometry(attempt.offsetMs, attempt.durationMs, axis.endMs);
+  const colour = OUTCOME_COLOURS[attempt.outcome as keyof typeof OUTCOME_COLOURS] ?? '#8c959f';
+  const title = esc(`${job.name}, attempt ${attempt.attempt}: ${attempt.outcome}, retried`);
+  return `<div class="bar attempt" data-job="${esc(job.name)}" data-attempt="${attempt.attempt}" data-row="${index}" data-state="${esc(attempt.outcome)}" data-start-ms="${attempt.offsetMs}" data-duration-ms="${attempt.durationMs}" style="left:${LABEL_WIDTH + left}px;width:${width}px;background:${colour};opacity:.6" title="${title}"></div>`;
 }
 
 function renderLegend(): string {
@@ -116,6 +158,7 @@ function renderRow(
   axis: Axis,
   critical: boolean,
   origin: Date | null,
+  retries = '',
 ): string {
   const details = jobDetails(job, origin);
   const title = escLines(details.map(([label, value]) => `${label}: ${value}`));
@@ -138,5 +181,5 @@ function renderRow(
   const tip = `<dl class="tip" style="left:${tipLeft}px">${details
     .map(([name, value]) => `<dt>${esc(name)}</dt><dd>${esc(value)}</dd>`)
     .join('')}</dl>`;
-  return `<div class="${classes}" style="top:${index * ROW_HEIGHT}px">${label}${body}${tip}</div>`;
+  return `<div class="${classes}" style="top:${index * ROW_HEIGHT}px">${label}${retries}${body}${tip}</div>`;
 }
