@@ -274,12 +274,15 @@ test('--worktrees-dir puts the worktrees there', async (t) => {
   assert.equal(existsSync(repo.cache), false);
 });
 
-test('parex clean removes an isolated run\'s kept worktrees, its parex/ branches and refs/parex/ refs', async (t) => {
+test("parex clean removes an isolated run's kept worktrees, its parex/ branches and refs/parex/ refs", async (t) => {
   const repo = testRepo(t, { 'f.txt': 'f\n' });
-  const run = await runCli(['exec', '--isolate', '--names', 'ok,bad', '--', 'echo 1 > one.txt', 'exit 1'], {
-    cwd: repo.dir,
-    env: repo.env,
-  });
+  const run = await runCli(
+    ['exec', '--isolate', '--names', 'ok,bad', '--', 'echo 1 > one.txt', 'exit 1'],
+    {
+      cwd: repo.dir,
+      env: repo.env,
+    },
+  );
   assert.equal(run.code, 1, run.stderr);
   const runId = runIdOf(run.stderr);
   const bad = onlyLineOf(endLines(manifestOf(repo.dir, runId)), 'bad');
