@@ -1,6 +1,7 @@
 // The library API of parex: the same engine as the CLI, returning results as data.
 
 export { KILLED_EXIT_CODE, TIMEOUT_EXIT_CODE } from './engine/classify.js';
+export type { ExecutorFactory, JobExecutor } from './engine/executor.js';
 export { runGroup } from './engine/run-group.js';
 export { isUsageError, USAGE_EXIT_CODE, UsageError } from './errors.js';
 export type { EndEntry, ManifestEntry, StartEntry } from './journal/entries.js';
@@ -25,6 +26,8 @@ export { resolveInside } from './names/inside-root.js';
 export { assertValidName, checkName, MAX_NAME_LENGTH, type NameProblem } from './names/validate.js';
 export { DEFAULTS, ENVIRONMENT } from './options/defaults.js';
 export type { GroupOptions } from './options/normalize.js';
+export { type PoolSettings, poolExecutor } from './pool/coordinator.js';
+export { parseRedisUrl, type RedisAddress } from './pool/redis-url.js';
 export { type GenerateRequest, type GenerateResult, generatePrp, planPrp } from './prp/generate.js';
 export { readScore, scoreFile } from './prp/score.js';
 export { describeOutcome } from './report/outcome-words.js';

@@ -12,7 +12,9 @@ export type Outcome =
   | 'skipped'
   | 'stalled'
   | 'conflict'
-  | 'setup_failed';
+  | 'setup_failed'
+  /** A pool lost the job: its worker died or stopped answering; the manifest says which. */
+  | 'lost';
 
 /** Why parex itself stopped a job's process group. */
 export type StopReason = 'timeout' | 'cancel' | 'stall';
@@ -44,6 +46,12 @@ export interface JobSpec {
   readonly cwd?: string;
   /** Which attempt at this job this is (1 for the first); recorded in the manifest. */
   readonly attempt?: number;
+  /** Files the job reads, relative to its cwd: a pool sends them to the worker (docs/distributed.md). */
+  readonly inputs?: readonly string[];
+  /** Files the job writes, relative to its cwd: a pool brings them back from the worker. */
+  readonly outputs?: readonly string[];
+  /** Tags of the pool workers that may run it (any one of them); any worker when absent. */
+  readonly runsOn?: readonly string[];
   /** Extra fields recorded on the job's start and completion lines. */
   readonly manifestFields?: Readonly<Record<string, unknown>>;
   /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
@@ -80,7 +88,7 @@ export interface JobResult {
   /** The command as shown to people: the shell line, or the argv joined with spaces. */
   readonly command: string;
   readonly outcome: Outcome;
-  /** The exit code, normalised: 124 timed out (TERM was enough), 137 killed after the grace, 128+n for signal n; null when skipped. */
+  /** The exit code, normalised: 124 timed out (TERM was enough), 137 killed after the grace, 128+n for signal n; null when skipped or lost. */
   readonly exitCode: number | null;
   /** The signal that ended the main process, if one did. */
   readonly signal: NodeJS.Signals | null;

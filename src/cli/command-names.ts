@@ -16,6 +16,7 @@ export const COMMAND_NAMES = [
   'clean',
   'name',
   'selftest',
+  'worker',
 ] as const;
 
 /** The name of one command. */

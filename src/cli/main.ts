@@ -18,6 +18,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSelftest } from './commands/selftest.js';
 import { registerSpeedup } from './commands/speedup.js';
 import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
 import { runCli } from './program.js';
 
 /** Every command, in the order of the help, with the function that registers it. */
@@ -35,6 +36,7 @@ const COMMANDS: Readonly<Record<CommandName, (program: Command) => void>> = {
   clean: registerClean,
   name: registerName,
   selftest: registerSelftest,
+  worker: registerWorker,
 };
 
 void runCli(COMMANDS);

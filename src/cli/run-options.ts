@@ -4,13 +4,21 @@ import { type Command, Option } from 'commander';
 
 import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
+import { parseRedisUrl } from '../pool/redis-url.js';
 import type { OutputMode } from './live/renderer.js';
 import { countOption, secondsOption } from './sources.js';
 
 /** The group options these flags set. */
 export type RunOptions = Pick<
   GroupOptions,
-  'force' | 'unsetEnv' | 'secretPatterns' | 'retries' | 'retryDelaySec' | 'staggerMs' | 'failFast'
+  | 'force'
+  | 'unsetEnv'
+  | 'secretPatterns'
+  | 'retries'
+  | 'retryDelaySec'
+  | 'staggerMs'
+  | 'failFast'
+  | 'executor'
 >;
 
 /** Adds --quiet and --json to a command that runs jobs. */
@@ -59,6 +67,18 @@ export function addRunOptions(command: Command): Command {
         ENVIRONMENT.stagger,
       ),
     )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'run the jobs on the pool of `parex worker`s behind this Redis (redis:// or rediss://); see docs/distributed.md',
+      ).env(ENVIRONMENT.redis),
+    )
+    .option(
+      '--pass-env <pattern>',
+      'with --redis: send this variable (or NAME_* pattern) of this environment to the workers (repeatable); by default none',
+      collect,
+      [] as string[],
+    )
     .option(
       '--fail-fast',
       'at the first job that does not succeed, stop the running ones and start no more (exit 1)',
@@ -83,8 +103,11 @@ export function readRunOptions(command: Command): RunOptions {
     ENVIRONMENT.stagger,
     '0 starts jobs together',
   );
+  const redis = command.getOptionValue('redis') as string | undefined;
+  const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];
   const failFast: unknown = command.getOptionValue('failFast');
   return {
+    ...(redis === undefined ? {} : { executor: pooled(redis, passEnv, command) }),
     force: command.getOptionValue('force') === true,
     ...(typeof failFast === 'boolean' ? { failFast } : {}),
     unsetEnv: (command.getOptionValue('unsetEnv') as string[] | undefined) ?? [],
@@ -92,6 +115,16 @@ export function readRunOptions(command: Command): RunOptions {
     ...(retries === undefined ? {} : { retries }),
     ...(retryDelaySec === undefined ? {} : { retryDelaySec }),
     ...(staggerMs === undefined ? {} : { staggerMs }),
+  };
+}
+
+/** The pool's executor, loaded only when a run uses it. */
+function pooled(url: string, passEnv: string[], command: Command): GroupOptions['executor'] {
+  const source = command.getOptionValueSource('redis') === 'env' ? ENVIRONMENT.redis : '--redis';
+  const settings = { redis: parseRedisUrl(url, source), passEnv };
+  return async (plan) => {
+    const { poolExecutor } = await import('../pool/coordinator.js');
+    return poolExecutor(settings)(plan);
   };
 }
 

@@ -12,6 +12,8 @@ const SEARCHED_LINES = 200;
 
 /** The text that makes a failure transient, or null when it should not be retried. */
 export function transientCause(result: JobResult): string | null {
+  // A pool's job whose worker died (or shut down) ran nowhere to its end: worth another worker.
+  if (result.outcome === 'lost') return result.reason ?? 'worker lost';
   if (result.outcome !== 'failed' || result.exitCode === 2) return null;
   for (const text of [
     result.reason ?? '',

@@ -9,7 +9,7 @@ import type {
   WorkspaceSummary,
 } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
-import { directLauncher, forkServerLauncher } from '../process/launcher.js';
+import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
@@ -17,6 +17,7 @@ import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
 import { RunHalt } from './halt.js';
+import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
@@ -40,7 +41,18 @@ export async function runGroup(
   const halt = new RunHalt(given.signal);
   const plan = { ...given, signal: halt.signal };
   const failing = failFast(halt, plan.failFast);
-  const prepared = prepareLogDir(plan);
+  // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
+  const executor =
+    options.executor === undefined
+      ? localExecutor(plan, spawnFunction)
+      : await options.executor(plan);
+  let prepared: ReturnType<typeof prepareLogDir>;
+  try {
+    prepared = prepareLogDir(plan);
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
   const { recorder } = prepared;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const spans: JobSpan[] = [];
@@ -62,21 +74,18 @@ export async function runGroup(
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
-  // Also the run's watchdog: the fork server, or a shell process when there is none.
-  const launcher =
-    spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
-      ? directLauncher(plan.runId, spawnFunction)
-      : forkServerLauncher(plan.runId);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
-  const sweeper = new EscapeeSweeper(
-    Math.round(plan.killAfterSec * 1000),
-    plan.onWarning,
-    plan.forceSignal,
-  );
+  // Jobs a pool never started because the run was cancelled while they waited in its queue.
+  const neverStarted = new Set<string>();
   let notStarted: PlannedJob[];
   let workspace: WorkspaceSummary | undefined;
+  // Runs the worktrees' setup commands (started only when one is needed).
+  const setup: { launcher: Launcher | null } = { launcher: null };
   try {
-    const hook = await openWorkspaces(plan, () => launcher);
+    const hook = await openWorkspaces(plan, () => {
+      setup.launcher ??= directLauncher(plan.runId);
+      return setup.launcher;
+    });
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (planned) => {
         const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));
@@ -92,19 +101,21 @@ export async function runGroup(
         await stagger.wait();
         const finish = async (ended: JobResult) =>
           hook === null ? ended : finishedResult(hook, job, ended);
-        const result = why(
-          await runAttempts(
-            job,
-            plan,
-            emit,
-            launcher,
-            { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
-            finish,
-          ),
-          halt,
+        const attempted = await runAttempts(
+          job,
+          plan,
+          emit,
+          executor,
+          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+          finish,
         );
+        executor.jobEnded(job.name, marker);
+        if (attempted === null) {
+          neverStarted.add(job.name);
+          return false;
+        }
+        const result = why(attempted, halt);
         results.set(job.name, result);
-        sweeper.jobEnded(job.name, marker);
         failing.jobEnded(result);
         return result.outcome === 'success';
       },
@@ -114,14 +125,18 @@ export async function runGroup(
         emit({ type: 'job-skip', result });
       },
     });
-    await sweeper.drain();
     if (hook !== null) {
       workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
     }
   } finally {
-    launcher.close();
-    await prepared.close();
+    try {
+      setup.launcher?.close();
+      await executor.close();
+    } finally {
+      await prepared.close();
+    }
   }
+  notStarted.push(...plan.jobs.filter((job) => neverStarted.has(job.name)));
   const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {

@@ -1,20 +1,20 @@
 // One job of a group: run its process, classify the ending, let the job's own verdict speak.
 import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
-import type { Launcher } from '../process/launcher.js';
-import { runProcess } from '../process/run-process.js';
 import { classify } from './classify.js';
+import type { JobExecutor } from './executor.js';
 
-/** Runs one planned job to the end of its process group and returns its result. */
+/** Runs one planned job to the end of its process group and returns its result; null when its
+ * executor never started it (a pool's queue, emptied by a cancel). */
 export async function runJob(
   job: PlannedJob,
   plan: GroupPlan,
   emit: (event: GroupEvent) => void,
-  launcher: Launcher,
+  executor: JobExecutor,
   markers: Readonly<Record<string, string>> = {},
-): Promise<JobResult> {
+): Promise<JobResult | null> {
   let pid = 0;
-  const ran = await runProcess({
+  const ran = await executor.execute(job, {
     argv: job.argv,
     cwd: job.cwd ?? plan.cwd,
     env: { ...plan.env, ...job.env, ...markers },
@@ -26,7 +26,7 @@ export async function runJob(
     stopSignals: job.stopSignals,
     cancel: plan.signal,
     force: plan.forceSignal,
-    onSpawn: (spawnedPid, startedAt) => {
+    onSpawn: (spawnedPid, startedAt, fields = {}) => {
       pid = spawnedPid;
       emit({
         type: 'job-start',
@@ -37,13 +37,17 @@ export async function runJob(
         logPath: job.logPath,
         attempt: job.attempt,
         timeoutSec: job.timeoutSec,
-        fields: job.manifestFields,
+        fields: { ...job.manifestFields, ...fields },
       });
     },
     onSignal: (signal, reason) => emit({ type: 'job-signal', name: job.name, pid, signal, reason }),
-    launcher,
   });
-  const { outcome, exitCode } = classify(ran);
+  if (ran.kind === 'not-started') return null;
+  const classified =
+    ran.lost === undefined ? classify(ran) : { outcome: 'lost' as const, exitCode: null };
+  const failure = classified.outcome === 'success' ? (ran.failure ?? null) : null;
+  const { exitCode } = classified;
+  const outcome = failure === null ? classified.outcome : 'failed';
   const result: JobResult = {
     name: job.name,
     command: job.command,
@@ -62,11 +66,11 @@ export async function runJob(
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: ran.reapedLeftovers,
     errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
-    reason: null,
+    reason: ran.lost ?? failure,
     attempt: job.attempt,
-    details: job.manifestFields,
+    details: { ...job.manifestFields, ...ran.fields },
   };
-  return ran.pid === null ? result : applyVerdict(result, job);
+  return ran.pid === null || ran.lost !== undefined ? result : applyVerdict(result, job);
 }
 
 /** The result of a job that never ran because a job it needs did not succeed. */

@@ -47,4 +47,6 @@ export const ENVIRONMENT = {
   stagger: 'PAREX_STAGGER',
   /** 0 starts every job with Node's spawn instead of the fork server. */
   forkServer: 'PAREX_FORK_SERVER',
+  /** The pool's Redis URL: jobs run on `parex worker`s (docs/distributed.md). */
+  redis: 'PAREX_REDIS',
 } as const;

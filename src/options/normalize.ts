@@ -1,6 +1,7 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
 
+import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
 import type { GroupEvent, JobResult, JobSpec, JobVerdict, WorkspaceProvider } from '../model.js';
@@ -62,6 +63,8 @@ export interface GroupOptions {
   readonly failFast?: boolean;
   /** Gives jobs their own workspaces (git worktrees, src/workspace/); none by default. */
   readonly workspace?: WorkspaceProvider | null;
+  /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
+  readonly executor?: ExecutorFactory;
 }
 
 /** One job, ready to spawn. */
@@ -79,6 +82,9 @@ export interface PlannedJob {
   /** Jobs that must have ended, whatever their outcome, before it starts. */
   readonly after: readonly string[];
   readonly cwd: string | null;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly runsOn: readonly string[];
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;

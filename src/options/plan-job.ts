@@ -10,6 +10,7 @@ import { validateSeconds } from './numbers.js';
 
 /** Shared by every job that has none of its own (100,000 jobs need no 100,000 empty objects). */
 export const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
+/** Shared by every job without needs, inputs, outputs or tags. */
 const NO_NEEDS: readonly string[] = Object.freeze([]);
 const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -43,6 +44,9 @@ export function planJob(
     needs: spec.needs ?? NO_NEEDS,
     after: spec.after ?? NO_NEEDS,
     cwd: spec.cwd ?? null,
+    inputs: spec.inputs ?? NO_NEEDS,
+    outputs: spec.outputs ?? NO_NEEDS,
+    runsOn: spec.runsOn ?? NO_NEEDS,
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? NO_FIELDS,
     evaluate: spec.evaluate ?? null,

@@ -147,7 +147,11 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   }
 }
 
-function failedToStart(startedAt: Date, error: NodeJS.ErrnoException): ProcessOutcome {
+/** The outcome of a process that never ran: `error` says why (null: not known yet). */
+export function failedToStart(
+  startedAt: Date,
+  error: NodeJS.ErrnoException | null,
+): ProcessOutcome {
   return {
     pid: null,
     startedAt,

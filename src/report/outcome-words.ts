@@ -33,6 +33,8 @@ export function describeOutcome(result: JobResult): string {
       return result.signalsSent.at(-1) === 'SIGKILL' && ignored !== ''
         ? `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)}; SIGKILL after ${grace} grace; ignored ${ignored})`
         : `STALLED (no output for ${formatSeconds(result.idleTimeoutSec)})`;
+    case 'lost':
+      return `LOST (${result.reason ?? 'the worker running it is gone'})`;
     case 'skipped':
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
     case 'conflict':

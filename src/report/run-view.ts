@@ -86,7 +86,9 @@ function openJob(
   now: Date,
 ): JobView {
   const startedAt = new Date(start.started_at ?? start.timestamp);
-  const alive = isAlive(start.pid);
+  // A pool's job runs on its worker: here, its coordinator's life tells whether it still runs.
+  const coordinator = (start as StartEntry & { coordinator_pid?: unknown }).coordinator_pid;
+  const alive = isAlive(typeof coordinator === 'number' ? coordinator : start.pid);
   return {
     ...fields(start),
     name,

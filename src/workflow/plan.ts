@@ -49,6 +49,8 @@ export interface PlannedPhase {
   readonly invocation: AgentInvocation;
   readonly outputs: readonly string[];
   readonly inputs: readonly string[];
+  /** Tags of the pool workers that may run it (--redis); empty: any worker. */
+  readonly runsOn: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** The least "Score: N/10" the first output must show; null for no score check. */
   readonly minScore: number | null;
@@ -192,6 +194,7 @@ function planPhase(
     invocation,
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
+    runsOn: declared.runs_on ?? [],
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     isolation,

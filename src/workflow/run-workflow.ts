@@ -27,7 +27,8 @@ type PassedOn =
   | 'force'
   | 'unsetEnv'
   | 'secretPatterns'
-  | 'failFast';
+  | 'failFast'
+  | 'executor';
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
@@ -108,6 +109,13 @@ function phaseJob(
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
     after: phase.after.filter((name) => !reused.has(name)),
+    inputs: phase.inputs,
+    // What travels back from a pool's worker: the declared outputs and the agent's side files.
+    outputs:
+      invocation.lastMessageFile === null
+        ? phase.outputs
+        : [...phase.outputs, invocation.lastMessageFile],
+    runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     manifestFields: {
       agent: phase.agent,

@@ -60,6 +60,10 @@ const phaseSchema = z.strictObject({
   outputs: stringList.optional(),
   inputs: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
+  runs_on: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tag is letters, digits, _ and -'))
+    .min(1)
+    .optional(),
   min_score: z.number().min(0).max(10).optional(),
   isolation: isolation.optional(),
   workspace: workspace.optional(),

@@ -1,0 +1,112 @@
+// The coordinator's one reader of the pool's streams: the run's events stream (which worker took
+// which job) and the stream of every attempt a worker has taken, read together with one blocking
+// XREAD. What is applied is deleted from its stream at once, which is how the worker knows the
+// coordinator keeps up (its window).
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { RedisClient } from './modules.js';
+import type { Entry, RemoteAttempt } from './remote-attempt.js';
+
+/** Entries read from one stream per call. */
+const COUNT = 128;
+/** How long one XREAD blocks; only closing waits for it. */
+const BLOCK_MS = 1000;
+/** How long stopping waits for the last XREAD. */
+const STOP_WAIT_MS = 1500;
+
+type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
+
+/** Reads the events stream and the taken attempts' streams until `stop`. */
+export class LogReader {
+  private readonly following = new Map<string, { attempt: RemoteAttempt; lastId: string }>();
+  private eventsId = '0';
+  private stopped = false;
+  private readonly loop: Promise<void>;
+
+  /** `byKey` finds an attempt from the `name.attempt` key that workers name. */
+  constructor(
+    private readonly reader: RedisClient,
+    private readonly client: RedisClient,
+    private readonly events: string,
+    private readonly byKey: (key: string) => RemoteAttempt | undefined,
+  ) {
+    this.loop = this.run();
+  }
+
+  /** Stops following an attempt (lost, or over). */
+  forget(attempt: RemoteAttempt): void {
+    this.following.delete(attempt.stream);
+  }
+
+  /** Stops reading; resolves when the loop has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.reader.disconnect();
+    // ioredis leaves a command unsettled when it is disconnected while reconnecting.
+    await Promise.race([this.loop, sleep(STOP_WAIT_MS, null, { ref: false })]);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const streams = [this.events, ...this.following.keys()];
+      const ids = [this.eventsId, ...[...this.following.values()].map((entry) => entry.lastId)];
+      let reply: Reply;
+      try {
+        reply = (await this.reader.xreadBuffer(
+          'COUNT',
+          COUNT,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...streams,
+          ...ids,
+        )) as Reply;
+      } catch {
+        if (!this.stopped) await sleep(200);
+        continue;
+      }
+      for (const [name, entries] of reply ?? []) this.applyAll(name.toString(), entries);
+    }
+  }
+
+  private applyAll(stream: string, entries: [Buffer, Buffer[]][]): void {
+    if (stream === this.events) {
+      for (const [id, fields] of entries) {
+        this.eventsId = id.toString();
+        const entry = toEntry(fields);
+        const attempt = this.byKey(entry.get('job')?.toString() ?? '');
+        if (attempt === undefined || attempt.over) continue;
+        attempt.take(entry.get('worker')?.toString() ?? '?', entry.get('host')?.toString() ?? '?');
+        this.following.set(attempt.stream, { attempt, lastId: '0' });
+      }
+      return;
+    }
+    const followed = this.following.get(stream);
+    if (followed === undefined) return;
+    for (const [id, fields] of entries) {
+      followed.lastId = id.toString();
+      followed.attempt.apply(toEntry(fields));
+    }
+    if (followed.attempt.over) {
+      this.following.delete(stream);
+      // The worker's acknowledgement: its copy of the log may go.
+      void this.client.del(stream).catch(() => {});
+    } else {
+      void this.client.xtrim(stream, 'MINID', nextId(followed.lastId)).catch(() => {});
+    }
+  }
+}
+
+function toEntry(fields: Buffer[]): Entry {
+  const entry = new Map<string, Buffer>();
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    entry.set((fields[index] as Buffer).toString(), fields[index + 1] as Buffer);
+  }
+  return entry;
+}
+
+/** The stream id right after `id` (MINID keeps ids from it on). */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${Number(seq) + 1}`;
+}

@@ -1,0 +1,96 @@
+// The coordinator's queues, one per tag, each opened on first use with a QueueEvents reader for
+// BullMQ's verdicts on jobs a worker could not finish (stalled: its worker died; failed).
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { Queue, QueueEvents } from 'bullmq';
+
+import { redisOptions } from './connection.js';
+import { loadBullmq } from './modules.js';
+import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
+import type { RedisAddress } from './redis-url.js';
+
+/** How long closing waits for Redis. */
+const CLOSE_WAIT_MS = 2000;
+/** How long a failed job's stream may still take to arrive before its attempt is lost. */
+const FAILED_GRACE_MS = 3000;
+
+/** Told when BullMQ gives up on a job: `why` in words, given the worker's name if known. */
+export type LostHandler = (jobId: string, why: (worker: string) => string) => void;
+
+/** The queues of one run. */
+export class PoolQueues {
+  private readonly queues = new Map<string, Promise<Queue>>();
+  /** Every BullMQ object opened, to close even those whose opening never finished. */
+  private readonly opened: (Queue | QueueEvents)[] = [];
+
+  constructor(
+    private readonly address: RedisAddress,
+    private readonly connectionName: string,
+    private readonly onLost: LostHandler,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** The queue for a job's tags: the one of them with the least work per worker. */
+  async queueFor(tags: readonly string[]): Promise<Queue> {
+    const candidates = tags.length === 0 ? [DEFAULT_TAG] : tags;
+    if (candidates.length === 1) return this.queue(candidates[0] as string);
+    let best: { load: number; queue: Queue } | null = null;
+    for (const tag of candidates) {
+      const queue = await this.queue(tag);
+      const workers = await queue.getWorkersCount();
+      const load = workers === 0 ? Number.POSITIVE_INFINITY : (await queue.count()) / workers;
+      if (best === null || load < best.load) best = { load, queue };
+    }
+    return (best as { queue: Queue }).queue;
+  }
+
+  /** Closes every queue, then drops what did not close in time. */
+  async close(): Promise<void> {
+    const closing = this.opened.map((connection) => connection.close());
+    await Promise.race([Promise.allSettled(closing), sleep(CLOSE_WAIT_MS, null, { ref: false })]);
+    const dropping = this.opened.map((connection) => connection.disconnect());
+    await Promise.race([Promise.allSettled(dropping), sleep(CLOSE_WAIT_MS, null, { ref: false })]);
+  }
+
+  private queue(tag: string): Promise<Queue> {
+    let queue = this.queues.get(tag);
+    if (queue === undefined) {
+      queue = this.open(tag);
+      this.queues.set(tag, queue);
+    }
+    return queue;
+  }
+
+  private async open(tag: string): Promise<Queue> {
+    const { Queue, QueueEvents } = loadBullmq();
+    const name = `${this.connectionName}:${tag}`;
+    const queue = new Queue(tag, {
+      connection: redisOptions(this.address, name),
+      prefix: QUEUE_PREFIX,
+    });
+    const events = new QueueEvents(tag, {
+      connection: redisOptions(this.address, `${name}:events`),
+      prefix: QUEUE_PREFIX,
+    });
+    this.opened.push(queue, events);
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    // A job of a worker that died: BullMQ's stalled check found its lock gone.
+    events.on('stalled', ({ jobId }) => this.onLost(jobId, (worker) => `worker ${worker} lost`));
+    events.on('failed', ({ jobId, failedReason }) => {
+      // Its stream may still be on its way; only an attempt still open after that is lost.
+      setTimeout(
+        () => this.onLost(jobId, (worker) => `failed on worker ${worker}: ${failedReason}`),
+        FAILED_GRACE_MS,
+      ).unref();
+    });
+    // Events are read from now on: the queue is used only once its reader is ready.
+    await events.waitUntilReady();
+    if ((await queue.getWorkersCount()) === 0) {
+      this.warn(
+        `[parex] no worker serves the queue "${tag}" yet: its jobs wait until one does (parex worker --redis URL${tag === DEFAULT_TAG ? '' : ` --tags ${tag}`})`,
+      );
+    }
+    return queue;
+  }
+}

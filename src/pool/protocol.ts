@@ -1,0 +1,114 @@
+// What coordinator and workers say to each other through Redis: the job payload (versioned),
+// the names of the keys and streams of a run, and the entries of a job's stream.
+import type { StopReason } from '../model.js';
+
+/** The payload version this parex writes; a worker refuses a newer one. */
+export const PROTOCOL_VERSION = 1;
+/** BullMQ's key prefix for the pool's queues. */
+export const QUEUE_PREFIX = 'parex';
+/** The queue of jobs that name no tag, served by every worker. */
+export const DEFAULT_TAG = 'default';
+/** The pub/sub channel on which coordinators announce cancels. */
+export const CANCEL_CHANNEL = 'parex-cancel';
+/** Largest log chunk in one stream entry. */
+export const CHUNK_BYTES = 64 * 1024;
+
+/** One file sent along with a job or brought back from it. */
+export interface FilePayload {
+  /** Relative to the job's working directory. */
+  readonly path: string;
+  readonly mode: number;
+  /** The content, base64. */
+  readonly data: string;
+}
+
+/** A job as a worker receives it: no value of the coordinator's environment unless passed. */
+export interface JobPayload {
+  readonly v: number;
+  readonly run: string;
+  readonly name: string;
+  readonly attempt: number;
+  readonly coordinator: { readonly host: string; readonly pid: number };
+  readonly argv: readonly [string, ...string[]];
+  /** stdin, base64; null for /dev/null. */
+  readonly input: string | null;
+  /** The job's declared env: and the variables --pass-env names; the worker adds its own. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The job's directory relative to the coordinator's; '' for the worker's --workdir. */
+  readonly cwd: string;
+  readonly timeoutMs: number;
+  readonly idleMs: number;
+  readonly graceMs: number;
+  readonly stopSignals: readonly NodeJS.Signals[];
+  readonly inputs: readonly FilePayload[];
+  readonly outputs: readonly string[];
+}
+
+/** How a job's process ended, as a worker reports it. */
+export interface RemoteOutcome {
+  readonly pid: number | null;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly durationMs: number;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stopReason: StopReason | null;
+  readonly signalsSent: readonly NodeJS.Signals[];
+  readonly reapedLeftovers: boolean;
+  readonly spawnError: { code?: string; syscall?: string; path?: string; message: string } | null;
+  /** Bytes of log the worker sent, to check the coordinator's copy. */
+  readonly logBytes: number;
+  /** Set when the worker did not run the job to its end: what it did instead, in words. */
+  readonly refused?: string;
+  /** Set with `refused` when the job never started (its run was over): nothing ran. */
+  readonly notStarted?: boolean;
+  /** Set when the worker stopped the job to shut down: the job should run elsewhere. */
+  readonly handedBack?: string;
+  /** Set when the job's outputs could not be brought back (too large, unreadable). */
+  readonly outputsError?: string;
+}
+
+/** The BullMQ job id of one attempt (ids may not contain ':'). */
+export function bullJobId(run: string, name: string, attempt: number): string {
+  return `${run}.${name}.${attempt}`;
+}
+
+/** The Redis keys of one run; `{run}` keeps them in one cluster slot. */
+export function runKeys(run: string) {
+  const base = `parex-run:{${run}}`;
+  return {
+    /** Refreshed by the coordinator while it lives (TTL 10 s). */
+    alive: `${base}:alive`,
+    /** 'cancel' or 'force' once the coordinator stops the whole run. */
+    cancel: `${base}:cancel`,
+    /** Workers announce each start here. */
+    events: `${base}:events`,
+    /** One attempt's cancel ('cancel' or 'force'). */
+    jobCancel: (name: string, attempt: number) => `${base}:cancel:${name}.${attempt}`,
+    /** One attempt's log chunks, signals, files and end. */
+    jobStream: (name: string, attempt: number) => `${base}:log:${name}.${attempt}`,
+  };
+}
+
+/** A cancel as published on CANCEL_CHANNEL. */
+export interface CancelMessage {
+  readonly run: string;
+  /** `name.attempt`, or absent for every job of the run. */
+  readonly job?: string;
+  readonly force: boolean;
+}
+
+/** The refusal of a payload this worker cannot run, or null when it can. */
+export function refusal(data: unknown): string | null {
+  const payload = data as Partial<JobPayload> | null;
+  if (payload === null || typeof payload !== 'object' || typeof payload.v !== 'number') {
+    return 'the job is not a parex job payload (no protocol version)';
+  }
+  if (payload.v > PROTOCOL_VERSION) {
+    return `the job uses pool protocol version ${payload.v}, newer than this worker's ${PROTOCOL_VERSION}: upgrade parex on the worker to the coordinator's version`;
+  }
+  if (!Array.isArray(payload.argv) || typeof payload.run !== 'string') {
+    return 'the job payload lacks its command or run id';
+  }
+  return null;
+}

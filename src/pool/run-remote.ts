@@ -1,0 +1,201 @@
+// One job on a worker: checked (protocol version, coordinator alive, not cancelled), its inputs
+// written, its process run with parex's own machinery (process group, stop ladder, deadline,
+// idle timeout, the worker's fork server), its log streamed back, its outputs sent, its end told.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import type { EscapeeSweeper } from '../engine/escapees.js';
+import type { Launcher } from '../process/launcher.js';
+import { type ProcessOutcome, runProcess } from '../process/run-process.js';
+import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
+import { inside, packFiles, unpackFiles } from './files.js';
+import { LogSender } from './log-sender.js';
+import type { RedisClient } from './modules.js';
+import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
+import type { RunningJobs } from './running-jobs.js';
+import type { KeptLog } from './worker-watch.js';
+
+/** What every job of a worker shares. */
+export interface WorkerContext {
+  readonly name: string;
+  readonly host: string;
+  /** The worker's own marker: its fork server stops every process carrying it if it dies. */
+  readonly id: string;
+  readonly workdir: string;
+  readonly client: RedisClient;
+  readonly launcher: Launcher;
+  readonly sweeper: EscapeeSweeper;
+  readonly jobs: RunningJobs;
+  readonly kept: Set<KeptLog>;
+  /** Variables of the worker's own environment that jobs do not get (its Redis URL). */
+  readonly hidden: readonly string[];
+  readonly print: (line: string) => void;
+}
+
+/** Runs one job's payload to its end; never throws for the job's own failures. */
+export async function runRemoteJob(
+  context: WorkerContext,
+  data: unknown,
+  queueSignal: AbortSignal | undefined,
+): Promise<void> {
+  const refused = refusal(data);
+  const payload = data as JobPayload;
+  const keys = runKeys(String(payload?.run));
+  const stream = keys.jobStream(payload?.name, payload?.attempt);
+  const key = `${payload?.name}.${payload?.attempt}`;
+  const tell = (outcome: Partial<RemoteOutcome>) => sendEnd(context.client, stream, outcome);
+  // The coordinator reads a job's stream once it knows a worker took the job.
+  await context.client.xadd(
+    keys.events,
+    '*',
+    't',
+    'taken',
+    'job',
+    key,
+    'at',
+    String(Date.now()),
+    'worker',
+    context.name,
+    'host',
+    context.host,
+  );
+  if (refused !== null) {
+    context.print(`[parex] refused a job: ${refused}`);
+    return tell({ refused });
+  }
+  const label = `${payload.run}/${payload.name}`;
+  const [alive, cancelled] = await context.client.mget(keys.alive, keys.cancel);
+  if (alive === null) {
+    context.print(`[parex] skipped ${label}: its coordinator is gone`);
+    return tell({ refused: 'its coordinator was gone before it started', notStarted: true });
+  }
+  if (cancelled !== null) return tell({ refused: 'cancelled before it started', notStarted: true });
+  const cwd = inside(context.workdir, payload.cwd) ?? context.workdir;
+  mkdirSync(cwd, { recursive: true });
+  const unpacked = unpackFiles(cwd, payload.inputs);
+  if (unpacked !== null) return tell({ refused: unpacked });
+  // As on the coordinator, the directories the job writes its outputs into exist.
+  for (const output of payload.outputs) {
+    const full = inside(cwd, output);
+    if (full !== null) mkdirSync(path.dirname(full), { recursive: true });
+  }
+  const logDir = path.join(context.workdir, '.parex', 'worker-logs', payload.run);
+  mkdirSync(logDir, { recursive: true });
+  const logPath = path.join(logDir, `${payload.name}.attempt${payload.attempt}.log`);
+  const switches = context.jobs.add(payload.run, key);
+  const onQueueAbort = () => switches.cancel.abort('cancelled');
+  queueSignal?.addEventListener('abort', onQueueAbort, { once: true });
+  const marker = `${context.id}/${payload.run}/${key}`;
+  const sender = new LogSender(context.client, stream, logPath);
+  let ran: ProcessOutcome;
+  try {
+    ran = await runProcess({
+      argv: payload.argv,
+      cwd,
+      env: {
+        ...withoutNames(process.env, context.hidden),
+        ...payload.env,
+        [RUN_MARKER]: context.id,
+        [JOB_MARKER]: marker,
+      },
+      input: payload.input === null ? null : Buffer.from(payload.input, 'base64'),
+      logPath,
+      timeoutMs: payload.timeoutMs,
+      idleMs: payload.idleMs,
+      graceMs: payload.graceMs,
+      stopSignals: payload.stopSignals,
+      cancel: switches.cancel.signal,
+      force: switches.force.signal,
+      onSpawn: (pid, startedAt) => {
+        context.print(
+          `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${payload.argv.join(' ')}`,
+        );
+        void context.client
+          .xadd(stream, '*', 't', 'start', 'pid', String(pid), 'at', String(startedAt.getTime()))
+          .catch(() => {});
+      },
+      onSignal: (signal, reason) => {
+        void context.client
+          .xadd(stream, '*', 't', 'signal', 'signal', signal, 'reason', reason)
+          .catch(() => {});
+      },
+      launcher: context.launcher,
+    });
+  } finally {
+    queueSignal?.removeEventListener('abort', onQueueAbort);
+    context.jobs.remove(payload.run, key);
+    context.sweeper.jobEnded(label, marker);
+  }
+  const logBytes = await sender.finish();
+  const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
+  if ('files' in outputs) {
+    for (const file of outputs.files) {
+      await context.client.xadd(
+        stream,
+        '*',
+        't',
+        'file',
+        'p',
+        file.path,
+        'm',
+        String(file.mode),
+        'd',
+        file.data,
+      );
+    }
+  }
+  context.print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
+  context.kept.add({ stream, path: logPath });
+  await tell({
+    ...outcomeOf(ran, logBytes),
+    ...(switches.handedBack === null ? {} : { handedBack: switches.handedBack }),
+    ...('error' in outputs ? { outputsError: outputs.error } : {}),
+  });
+}
+
+function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome {
+  const error = ran.spawnError;
+  return {
+    pid: ran.pid,
+    startedAt: ran.startedAt.getTime(),
+    endedAt: ran.endedAt.getTime(),
+    durationMs: ran.durationMs,
+    exitCode: ran.exitCode,
+    signal: ran.signal,
+    stopReason: ran.stopReason,
+    signalsSent: ran.signalsSent,
+    reapedLeftovers: ran.reapedLeftovers,
+    spawnError:
+      error === null
+        ? null
+        : {
+            message: error.message,
+            ...(error.code === undefined ? {} : { code: error.code }),
+            ...(error.syscall === undefined ? {} : { syscall: error.syscall }),
+            ...(error.path === undefined ? {} : { path: error.path }),
+          },
+    logBytes,
+  };
+}
+
+async function sendEnd(
+  client: RedisClient,
+  stream: string,
+  outcome: Partial<RemoteOutcome>,
+): Promise<void> {
+  await client.xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome));
+  // The coordinator deletes the stream once it has everything; if it never does, Redis will.
+  await client.expire(stream, 24 * 3600);
+}
+
+function describe(ran: ProcessOutcome): string {
+  if (ran.spawnError !== null) return `could not start (${ran.spawnError.message})`;
+  if (ran.stopReason !== null) return `stopped (${ran.stopReason}, ${ran.signalsSent.join(', ')})`;
+  return ran.signal === null ? `exit ${ran.exitCode}` : `ended by ${ran.signal}`;
+}
+
+function withoutNames(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of names) delete copy[name];
+  return copy;
+}

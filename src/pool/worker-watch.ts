@@ -1,0 +1,103 @@
+// What a worker watches besides its queues: cancels published by coordinators (at once), and
+// every 2 s the keys behind them: a run's cancel, one attempt's cancel, and the coordinator's
+// heartbeat, whose absence means it died: that run's jobs are then stopped (within 15 s of the
+// coordinator's death, with a TTL of 10 s). Log copies whose stream the coordinator has deleted
+// (its acknowledgement) are removed here too.
+import { rmSync } from 'node:fs';
+
+import type { RedisClient } from './modules.js';
+import { CANCEL_CHANNEL, type CancelMessage, runKeys } from './protocol.js';
+import type { RunningJobs } from './running-jobs.js';
+import { HEARTBEAT_TTL_MS } from './timing.js';
+
+/** How often the keys are checked. */
+export const WATCH_INTERVAL_MS = 2000;
+/** How long Redis may be unreachable before a worker stops its jobs. */
+const REDIS_LOST_MS = HEARTBEAT_TTL_MS + 5000;
+
+/** A worker's log copy, kept until its coordinator has written it. */
+export interface KeptLog {
+  readonly stream: string;
+  readonly path: string;
+}
+
+/** Subscribes to cancels and checks the keys; returns a function that stops watching. */
+export function watchRuns(
+  client: RedisClient,
+  subscriber: RedisClient,
+  jobs: RunningJobs,
+  kept: Set<KeptLog>,
+  print: (line: string) => void,
+): () => void {
+  void subscriber.subscribe(CANCEL_CHANNEL).catch(() => {});
+  subscriber.on('message', (_channel: string, text: string) => {
+    let message: CancelMessage;
+    try {
+      message = JSON.parse(text) as CancelMessage;
+    } catch {
+      return;
+    }
+    jobs.stop(message.run, message.job ?? null, message.force, 'cancelled by its coordinator');
+  });
+  let checking = false;
+  let downSince: number | null = null;
+  const timer = setInterval(() => {
+    // No coordinator can hear of a job while Redis is gone: after the heartbeat's TTL and a
+    // margin, the jobs stop as they would for a dead coordinator.
+    if (client.status !== 'ready') {
+      downSince ??= Date.now();
+      if (Date.now() - downSince >= REDIS_LOST_MS && jobs.size > 0) {
+        print('[parex] Redis unreachable: stopping every job (no coordinator can hear of them)');
+        for (const [run] of jobs.runs()) jobs.stop(run, null, false, 'Redis unreachable');
+      }
+    } else {
+      downSince = null;
+    }
+    if (checking) return;
+    checking = true;
+    check(client, jobs, kept, print)
+      .catch(() => {})
+      .finally(() => {
+        checking = false;
+      });
+  }, WATCH_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
+async function check(
+  client: RedisClient,
+  jobs: RunningJobs,
+  kept: Set<KeptLog>,
+  print: (line: string) => void,
+): Promise<void> {
+  for (const [run, keys] of jobs.runs()) {
+    const names = runKeys(run);
+    const [alive, cancel, ...each] = await client.mget(
+      names.alive,
+      names.cancel,
+      ...keys.map((key) => names.jobCancel(...splitKey(key))),
+    );
+    if (alive === null) {
+      print(`[parex] run ${run}: its coordinator's heartbeat is gone; stopping its jobs`);
+      jobs.stop(run, null, false, 'its coordinator is gone');
+    } else if (cancel !== null && cancel !== undefined) {
+      jobs.stop(run, null, cancel === 'force', 'cancelled by its coordinator');
+    }
+    each.forEach((value, index) => {
+      if (value !== null && value !== undefined)
+        jobs.stop(run, keys[index] ?? '', value === 'force', 'cancelled by its coordinator');
+    });
+  }
+  for (const log of kept) {
+    if ((await client.exists(log.stream)) === 0) {
+      rmSync(log.path, { force: true });
+      kept.delete(log);
+    }
+  }
+}
+
+/** `name.attempt` into its two parts. */
+export function splitKey(key: string): [string, number] {
+  const dot = key.lastIndexOf('.');
+  return [key.slice(0, dot), Number(key.slice(dot + 1))];
+}

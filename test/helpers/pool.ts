@@ -1,0 +1,151 @@
+// A real pool for tests: a throw-away redis-server on a free loopback port (its own directory,
+// no persistence), and `parex worker` processes, each with its own --workdir; all stopped after.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { parexEnv } from './exec.js';
+import { CLI_PATH } from './paths.js';
+
+/** Debian's redis-server, which .ci/run installs when it is missing. */
+export const REDIS_SERVER = '/usr/bin/redis-server';
+
+/** A running redis-server. */
+export interface TestRedis {
+  readonly port: number;
+  readonly url: string;
+  /** Stops it (SIGTERM, then SIGKILL); resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (free when asked; taken again by whoever binds first). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+/** Starts redis-server on a free port with its own directory and no persistence. */
+export async function startRedis(port?: number): Promise<TestRedis> {
+  assert.ok(existsSync(REDIS_SERVER), `${REDIS_SERVER} is missing: apt-get install redis-server`);
+  const chosen = port ?? (await freePort());
+  const dir = mkdtempSync(path.join(tmpdir(), 'parex-redis-'));
+  const child = spawn(
+    REDIS_SERVER,
+    [
+      '--port',
+      String(chosen),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
+  const exited = once(child, 'exit');
+  await waitForPort(chosen, 10_000);
+  return {
+    port: chosen,
+    url: `redis://127.0.0.1:${chosen}`,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForPort(port: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = new Socket();
+      socket.once('error', () => resolve(false));
+      socket.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error(`redis-server did not listen on ${port} within ${limitMs} ms`);
+}
+
+/** A running `parex worker`. */
+export interface TestWorker {
+  readonly name: string;
+  readonly workdir: string;
+  readonly child: ChildProcess;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, then waits for its exit (SIGKILL after `limitMs`). */
+  stop(limitMs?: number): Promise<number | null>;
+}
+
+/** Starts `parex worker --redis URL --name NAME --workdir DIR ...extra`; resolves once it serves. */
+export async function startWorker(
+  redisUrl: string,
+  name: string,
+  root: string,
+  extra: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<TestWorker> {
+  const workdir = path.join(root, name);
+  mkdirSync(workdir, { recursive: true });
+  const child = spawn(
+    process.execPath,
+    [CLI_PATH, 'worker', '--redis', redisUrl, '--name', name, '--workdir', workdir, ...extra],
+    {
+      cwd: workdir,
+      env: { ...process.env, ...parexEnv(null), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let seen = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+  });
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + 15_000;
+  while (!seen.includes(`[parex] worker ${name} on `)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`worker ${name} did not start:\n${seen}`);
+    }
+    await sleep(25);
+  }
+  return {
+    name,
+    workdir,
+    child,
+    output: () => seen,
+    stop: async (limitMs = 20_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+      await exited;
+      clearTimeout(timer);
+      return child.exitCode;
+    },
+  };
+}

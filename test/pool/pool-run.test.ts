@@ -1,0 +1,424 @@
+// A pooled run end to end: a real redis-server, three `parex worker`s each with its own
+// --workdir, and coordinators (parex exec|run --redis) in a directory of their own.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
+import { runCli, waitForStderr } from '../helpers/cli.js';
+import { endLines, parexEnv, startCli, startLines, text } from '../helpers/exec.js';
+import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
+import { FIXTURES } from '../helpers/paths.js';
+import {
+  freePort,
+  startRedis,
+  startWorker,
+  type TestRedis,
+  type TestWorker,
+} from '../helpers/pool.js';
+import { killedAfter, livingWithMarker } from '../helpers/processes.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let redis: TestRedis;
+let workers: TestWorker[] = [];
+let root: string;
+
+before(async () => {
+  redis = await startRedis();
+  root = mkdtempSync(path.join(tmpdir(), 'parex-pool-'));
+  workers = await Promise.all(
+    // The fake agent CLIs are installed on every worker.
+    ['w1', 'w2', 'w3'].map((name) =>
+      startWorker(redis.url, name, root, ['--concurrency', '4'], {
+        PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      }),
+    ),
+  );
+});
+
+after(async () => {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await redis.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('30 jobs across 3 workers: all run, the manifest is complete, each line names its worker', async (t) => {
+  const dir = tempDir(t);
+  const commands = Array.from(
+    { length: 30 },
+    (_, i) => `sleep 0.3; echo "job ${i + 1} on $PAREX_WORKER_PROBE"; pwd`,
+  );
+  const run = await runCli(['exec', '--redis', redis.url, '--log-dir', 'logs', '--', ...commands], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
+  assert.equal(startLines(lines).length, 30);
+  const ends = endLines(lines);
+  assert.equal(ends.length, 30);
+  const used = new Set<string>();
+  for (const end of ends) {
+    assert.equal(end.outcome, 'success');
+    const worker = end.worker as { name: string; host: string };
+    assert.ok(['w1', 'w2', 'w3'].includes(worker.name), JSON.stringify(end));
+    assert.equal(typeof worker.host, 'string');
+    assert.equal(typeof end.queue_ms, 'number');
+    used.add(worker.name);
+    // The log came back whole, and the job ran in its worker's --workdir.
+    const n = text(end, 'phase').slice(3);
+    assert.equal(
+      readFileSync(text(end, 'log'), 'utf8'),
+      `job ${n} on \n${path.join(root, worker.name)}\n`,
+    );
+  }
+  assert.deepEqual([...used].sort(), ['w1', 'w2', 'w3'], 'every worker ran jobs');
+  // The coordinator is the only writer: no worker wrote a manifest.
+  for (const worker of workers) assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
+});
+
+test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the coordinator', async (t) => {
+  const dir = tempDir(t);
+  const marker = killedAfter(t);
+  const run = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'PAREX_TEST_MARKER',
+      '--timeout',
+      '1',
+      '--kill-after',
+      '1',
+      '--log-dir',
+      'logs',
+      '--',
+      'sleep 60 & sleep 61 & echo started; wait',
+    ],
+    { cwd: dir, env: parexEnv(marker), limitMs: 30_000 },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'timeout');
+  assert.equal(end?.exit_code, 124);
+  assert.deepEqual(end?.signals_sent, ['SIGTERM']);
+  assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'started\n');
+  assert.deepEqual(livingWithMarker(marker), [], 'the job left processes on its worker');
+});
+
+test('idle detection runs on the worker: a silent job is stopped as stalled', async (t) => {
+  const dir = tempDir(t);
+  const run = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--idle-timeout',
+      '1',
+      '--kill-after',
+      '1',
+      '--log-dir',
+      'logs',
+      '--',
+      'echo hello; sleep 30',
+    ],
+    { cwd: dir, env: parexEnv(null), limitMs: 30_000 },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'stalled');
+  assert.equal(end?.stop_reason, 'stall');
+  assert.equal(end?.exit_code, 124);
+  assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'hello\n');
+});
+
+test('a large log streams back byte-exact, with flat memory on both sides', async (t) => {
+  const dir = tempDir(t);
+  const megabytes = 200;
+  // Lines of different lengths, so that chunk borders fall everywhere.
+  const job = `i=0; while [ $i -lt ${megabytes} ]; do head -c 1048576 /dev/zero | tr '\\0' "$(printf '%x' $((i % 16)))"; i=$((i+1)); done`;
+  const peaks = { coordinator: 0, worker: 0 };
+  const poll = setInterval(() => {
+    for (const worker of workers) peaks.worker = Math.max(peaks.worker, rss(worker.child.pid));
+  }, 50);
+  let coordinatorPid = 0;
+  const pollCoordinator = setInterval(() => {
+    peaks.coordinator = Math.max(peaks.coordinator, rss(coordinatorPid));
+  }, 50);
+  const run = await runCli(['exec', '--redis', redis.url, '--log-dir', 'logs', '--', job], {
+    cwd: dir,
+    env: parexEnv(null),
+    limitMs: 120_000,
+    onSpawn: (child) => {
+      coordinatorPid = child.pid ?? 0;
+    },
+  });
+  clearInterval(poll);
+  clearInterval(pollCoordinator);
+  assert.equal(run.code, 0, run.stderr);
+  const log = readFileSync(path.join(dir, 'logs', 'job1.log'));
+  assert.equal(log.length, megabytes * 1048576);
+  for (let i = 0; i < megabytes; i += 1) {
+    const digit = (i % 16).toString(16).charCodeAt(0);
+    assert.equal(log[i * 1048576], digit);
+    assert.equal(log[i * 1048576 + 1048575], digit);
+  }
+  assert.equal(log.indexOf(0), -1);
+  t.diagnostic(
+    `peak RSS: coordinator ${peaks.coordinator >> 20} MiB, workers ${peaks.worker >> 20} MiB`,
+  );
+  assert.ok(peaks.coordinator < 150 * 1048576, `coordinator peak ${peaks.coordinator >> 20} MiB`);
+  assert.ok(peaks.worker < 150 * 1048576, `worker peak ${peaks.worker >> 20} MiB`);
+});
+
+test('declared inputs go to the worker and outputs come back; over 32 MiB is a clear failure', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'in.txt'), 'hello pool\n');
+  writeWorkflow(dir, [
+    'name: files',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - id: upper',
+    '    command: mkdir -p out && tr a-z A-Z < in.txt > out/result.txt',
+    '    inputs: [in.txt]',
+    '    outputs: [out/result.txt]',
+    '  - id: huge',
+    '    command: head -c 33554433 /dev/zero > big.bin',
+    '    outputs: [big.bin]',
+  ]);
+  const run = await runCli(['run', 'flow.yaml', '--redis', redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(readFileSync(path.join(dir, 'out', 'result.txt'), 'utf8'), 'HELLO POOL\n');
+  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  const upper = ends.find((line) => line.phase === 'upper');
+  const huge = ends.find((line) => line.phase === 'huge');
+  assert.equal(upper?.outcome, 'success');
+  assert.equal(huge?.outcome, 'failed');
+  assert.match(String(huge?.reason), /outputs are larger than 32 MiB/);
+  assert.equal(existsSync(path.join(dir, 'big.bin')), false);
+});
+
+test('secrets stay home unless --pass-env names them; passed ones are still redacted', async (t) => {
+  const dir = tempDir(t);
+  const env = parexEnv(null, { DEPLOY_API_KEY: 'sekrit-value-123', PLAIN_SETTING: 'plain' });
+  const quiet = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--log-dir',
+      'a',
+      '--',
+      'echo "[$DEPLOY_API_KEY][$PLAIN_SETTING]"',
+    ],
+    { cwd: dir, env },
+  );
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(readFileSync(path.join(dir, 'a', 'job1.log'), 'utf8'), '[][]\n');
+  const passed = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'DEPLOY_*',
+      '--log-dir',
+      'b',
+      '--',
+      'echo "[$DEPLOY_API_KEY]"',
+    ],
+    { cwd: dir, env },
+  );
+  assert.equal(passed.code, 0, passed.stderr);
+  assert.equal(readFileSync(path.join(dir, 'b', 'job1.log'), 'utf8'), '[sekrit-value-123]\n');
+  assert.doesNotMatch(readFileSync(path.join(dir, 'b', 'manifest.jsonl'), 'utf8'), /sekrit/);
+});
+
+test('Redis not running: exit 2 with what, why and fix; nothing written', async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const run = await runCli(
+    ['exec', '--redis', `redis://:pw-hidden@127.0.0.1:${port}`, '--', 'true'],
+    {
+      cwd: dir,
+      env: parexEnv(null),
+    },
+  );
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1:${port}`),
+  );
+  assert.match(run.stderr, /why: .*needs Redis/);
+  assert.match(run.stderr, /fix: /);
+  assert.doesNotMatch(run.stderr, /pw-hidden/);
+  assert.equal(existsSync(path.join(dir, '.parex')), false);
+  const bad = await runCli(['exec', '--redis', 'http://x', '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a Redis URL/);
+});
+
+test('a worker refuses a payload of a newer protocol version, clearly', async () => {
+  const { Queue } = await import('bullmq');
+  const queue = new Queue('default', {
+    connection: { host: '127.0.0.1', port: redis.port },
+    prefix: 'parex',
+  });
+  await queue.add(
+    'future',
+    { v: 99, run: 'future-run', name: 'future', attempt: 1, argv: ['true'] },
+    {
+      jobId: 'future-run.future.1',
+      removeOnComplete: true,
+    },
+  );
+  await queue.close();
+  const deadline = Date.now() + 10_000;
+  const seen = () => workers.some((worker) => worker.output().includes('pool protocol version 99'));
+  while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const line = workers
+    .map((w) => w.output())
+    .join('')
+    .split('\n')
+    .find((l) => l.includes('version 99'));
+  assert.match(
+    String(line),
+    /refused a job: the job uses pool protocol version 99, newer than this worker's 1: upgrade parex on the worker/,
+  );
+});
+
+test('prp generate --redis: the agents run on the workers, their files travel, the PRP passes here', async (t) => {
+  const project = agentProject(t, {
+    'prps/INITIAL_user_auth.md': '# Feature: user auth\n\nEmail and password login.\n',
+  });
+  scriptHappyPrp(project, 'user_auth', 9);
+  const run = await runCli(
+    ['prp', 'generate', 'prps/INITIAL_user_auth.md', '--redis', redis.url, '--pass-env', 'FAKE_*'],
+    { cwd: project.dir, env: { ...parexEnv(null), ...project.env }, limitMs: 90_000 },
+  );
+  const logs = path.join(project.dir, 'prps/user_auth/codex/logs');
+  assert.equal(run.code, 0, `${run.stderr}${readFileSync(path.join(logs, 'phase1.log'), 'utf8')}`);
+  assert.match(run.stderr, /PRP complete: prps\/user_auth\.md \(score 9\/10 after 1 attempt\)/);
+  assert.ok(existsSync(path.join(project.dir, 'prps/user_auth/examples/login.ts')));
+  const ends = endLines(
+    wholeManifest(path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl')),
+  );
+  assert.equal(ends.length, 6);
+  for (const end of ends) {
+    assert.equal(end.outcome, 'success', JSON.stringify(end));
+    assert.equal(end.agent_ok, true);
+    assert.match(String(end.session_id), /^[0-9a-f-]{36}$/);
+    assert.ok(['w1', 'w2', 'w3'].includes((end.worker as { name: string }).name));
+  }
+});
+
+test('an ACL user limited to the pool’s keys, with its password in the URL, runs the pool', async (t) => {
+  const dir = tempDir(t);
+  const { Redis } = await import('ioredis');
+  const admin = new Redis({ port: redis.port });
+  // The user docs/distributed.md recommends.
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'pooluser',
+    'on',
+    '>pool-secret-pw',
+    '~parex:*',
+    '~parex-run:*',
+    '&parex-cancel',
+    '+@all',
+    '-@admin',
+    '-@dangerous',
+    '+info',
+    '+client|setname',
+    '+client|list',
+  );
+  admin.disconnect();
+  const url = `redis://pooluser:pool-secret-pw@127.0.0.1:${redis.port}`;
+  const acl = await startWorker(url, 'acl1', root, ['--concurrency', '2']);
+  t.after(() => acl.stop());
+  assert.match(acl.output(), /Redis redis:\/\/pooluser:\*\*\*@127\.0\.0\.1/);
+  assert.doesNotMatch(acl.output(), /pool-secret-pw/);
+  const run = await runCli(['exec', '--log-dir', 'logs', '--', 'echo acl', 'sleep 0.5; echo two'], {
+    cwd: dir,
+    env: parexEnv(null, { PAREX_REDIS: url }),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /pool-secret-pw/);
+  const wrong = await runCli(['exec', '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null, { PAREX_REDIS: url.replace('pool-secret-pw', 'wrong-pw') }),
+  });
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /fix: check the user and password/);
+});
+
+test('runs_on: a phase goes to the queue of its tag, served only by workers with that tag', async (t) => {
+  const dir = tempDir(t);
+  writeWorkflow(dir, [
+    'name: tags',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - { id: anywhere, command: "echo any" }',
+    '  - { id: on_gpu, command: "echo gpu", runs_on: [gpu] }',
+  ]);
+  const { child, done } = startCli(['run', 'flow.yaml', '--redis', redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  // No worker has the tag yet: the run says so, and the phase waits for one.
+  await waitForStderr(child, 'no worker serves the queue "gpu" yet');
+  const gpu = await startWorker(redis.url, 'gpu1', root, ['--tags', 'gpu', '--concurrency', '1']);
+  t.after(() => gpu.stop());
+  assert.match(gpu.output(), /queues gpu, default/);
+  const run = await done;
+  assert.equal(run.code, 0, run.stderr);
+  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'))).filter(
+    (end) => end.outcome === 'success',
+  );
+  const onGpu = ends.find((end) => end.phase === 'on_gpu');
+  assert.deepEqual(onGpu?.worker, { name: 'gpu1', host: hostname() });
+});
+
+test('the library: runGroup with poolExecutor runs on the pool', async (t) => {
+  const dir = tempDir(t);
+  const { parseRedisUrl, poolExecutor, runGroup } = await import('../../src/index.js');
+  const executor = poolExecutor({ redis: parseRedisUrl(redis.url), passEnv: [] });
+  const result = await runGroup({
+    jobs: ['echo lib', 'exit 3'],
+    cwd: dir,
+    executor,
+    forkServer: false,
+  });
+  assert.deepEqual(
+    result.results.map((job) => [job.outcome, job.exitCode]),
+    [
+      ['success', 0],
+      ['failed', 3],
+    ],
+  );
+  const worker = result.results[0]?.details.worker as { name?: string } | undefined;
+  assert.ok(['w1', 'w2', 'w3'].includes(String(worker?.name)));
+  assert.equal(readFileSync(result.results[0]?.logPath ?? '', 'utf8'), 'lib\n');
+});
+
+function rss(pid: number | undefined): number {
+  if (pid === undefined || pid === 0) return 0;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return Number(match?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
