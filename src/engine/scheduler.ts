@@ -11,6 +11,8 @@ import { IndexHeap } from './index-heap.js';
 export interface SchedulableJob {
   readonly name: string;
   readonly needs: readonly string[];
+  /** Jobs that must have ended (any outcome) first. */
+  readonly after?: readonly string[];
 }
 
 /** How the scheduler drives the caller. */
@@ -35,7 +37,7 @@ export function runInSlots<T extends SchedulableJob>(
   hooks: SchedulerHooks<T>,
 ): Promise<T[]> {
   const limit = Math.max(1, slots);
-  const { lacking, dependents } = dependencies(jobs);
+  const { lacking, dependents, waitingAfter } = dependencies(jobs);
   const succeeded = new Map<string, boolean>();
   const taken = new Uint8Array(jobs.length);
   const ready = new IndexHeap();
@@ -50,19 +52,22 @@ export function runInSlots<T extends SchedulableJob>(
       cancel?.removeEventListener('abort', pump);
       resolve(jobs.filter((_, index) => taken[index] === 0));
     };
+    const release = (next: number) => {
+      lacking[next] = (lacking[next] as number) - 1;
+      if (lacking[next] === 0) ready.push(next);
+    };
+    /** Records how a job ended (ran, skipped or refused) for the jobs that wait on it. */
+    const ended = (name: string, ok: boolean) => {
+      succeeded.set(name, ok);
+      for (const next of waitingAfter.get(name) ?? []) release(next);
+      if (ok) for (const next of dependents.get(name) ?? []) release(next);
+    };
     const settle = (index: number, ok: boolean) => {
       running -= 1;
       const name = (jobs[index] as T).name;
-      succeeded.set(name, ok);
-      if (ok) {
-        for (const next of dependents.get(name) ?? []) {
-          lacking[next] = (lacking[next] as number) - 1;
-          if (lacking[next] === 0) ready.push(next);
-        }
-      } else if (cancel?.aborted !== true) {
-        // Once cancelled, nothing more is skipped or started: what is left is "not started".
-        skipAfter(name);
-      }
+      ended(name, ok);
+      // Once cancelled, nothing more is skipped or started: what is left is "not started".
+      if (!ok && cancel?.aborted !== true) skipAfter(name);
       pump();
     };
     /** Skips, in order, every job that needs `failed` directly or through other skipped jobs. */
@@ -76,8 +81,8 @@ export function runInSlots<T extends SchedulableJob>(
         const need = job.needs.find((name) => succeeded.get(name) === false);
         if (need === undefined) continue;
         taken[index] = 1;
-        succeeded.set(job.name, false);
         hooks.skip(job, need);
+        ended(job.name, false);
         for (const next of dependents.get(job.name) ?? []) candidates.push(next);
       }
     }
@@ -100,8 +105,8 @@ export function runInSlots<T extends SchedulableJob>(
         }
         taken[index] = 1;
         if (verdict !== 'start') {
-          succeeded.set(job.name, false);
           hooks.refuse?.(job, verdict.refuse);
+          ended(job.name, false);
           refused.push(job.name);
           continue;
         }
@@ -124,26 +129,32 @@ export function runInSlots<T extends SchedulableJob>(
 }
 
 /**
- * For each job, how many of its (distinct) needs have not succeeded yet (a need that names no
- * job of the group is never met); for each name, the jobs that need it.
+ * For each job, how many of its (distinct) needs and `after` jobs have not succeeded, or not
+ * ended, yet (a name of no job of the group is never met); for each name, the jobs that need
+ * it and the jobs that wait for it to end.
  */
 function dependencies(jobs: readonly SchedulableJob[]): {
   lacking: Uint32Array;
   dependents: Map<string, number[]>;
+  waitingAfter: Map<string, number[]>;
 } {
   const names = new Set(jobs.map((job) => job.name));
   const lacking = new Uint32Array(jobs.length);
   const dependents = new Map<string, number[]>();
+  const waitingAfter = new Map<string, number[]>();
+  const link = (map: Map<string, number[]>, name: string, index: number) => {
+    if (!names.has(name)) return;
+    const list = map.get(name);
+    if (list === undefined) map.set(name, [index]);
+    else list.push(index);
+  };
   jobs.forEach((job, index) => {
-    if (job.needs.length === 0) return;
-    const distinct = new Set(job.needs);
-    lacking[index] = distinct.size;
-    for (const need of distinct) {
-      if (!names.has(need)) continue;
-      const list = dependents.get(need);
-      if (list === undefined) dependents.set(need, [index]);
-      else list.push(index);
-    }
+    if (job.needs.length === 0 && (job.after?.length ?? 0) === 0) return;
+    const needs = new Set(job.needs);
+    const after = new Set(job.after ?? []);
+    lacking[index] = needs.size + after.size;
+    for (const need of needs) link(dependents, need, index);
+    for (const name of after) link(waitingAfter, name, index);
   });
-  return { lacking, dependents };
+  return { lacking, dependents, waitingAfter };
 }

@@ -1,13 +1,18 @@
 // One phase of a workflow, planned: its rendered prompt or command, its invocation, its shape,
 // outputs and inputs. Kept small, since a generated workflow may hold 100,000 of them: what
-// phases share (empty lists, the mode places of the defaults, equal hashes) is one value.
+// phases share (empty lists, the mode places of the defaults, the defaults' workspace, equal
+// hashes) is one value.
+import path from 'node:path';
+
 import { ADAPTERS } from '../agents/registry.js';
 import type { AgentRequest } from '../agents/types.js';
 import { DEFAULTS } from '../options/defaults.js';
+import type { Judging } from './candidates.js';
 import { sha256 } from './hash.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
 import { phaseShape } from './phase-shape.js';
-import type { PlannedPhase, RunSettings } from './plan.js';
+import type { PlannedPhase, RunSettings } from './plan-types.js';
+import type { PhaseFile } from './schema.js';
 import { renderTemplate } from './template.js';
 
 const MODE_KEYS = ['sandbox', 'permission_mode', 'approval_mode'] as const;
@@ -16,10 +21,28 @@ const NONE: readonly string[] = Object.freeze([]);
 const DEFAULT_MODE_PATHS: PlannedPhase['modePaths'] = Object.freeze(
   Object.fromEntries(MODE_KEYS.map((key) => [key, Object.freeze(['defaults', key])])),
 );
+/** The workspace of the phases that declare none, one per workflow. */
+const defaultWorkspaces = new WeakMap<object, PlannedPhase['workspace']>();
 
 /** The same list, or the one shared empty list. */
 function listOf<T>(values: readonly T[] | undefined): readonly T[] {
   return values === undefined || values.length === 0 ? (NONE as readonly T[]) : values;
+}
+
+/** The phase's workspace set-up: its own keys over the defaults'. */
+function workspaceOf(workflow: LoadedWorkflow, declared: PhaseFile): PlannedPhase['workspace'] {
+  const shared = declared.workspace === undefined;
+  const known = shared ? defaultWorkspaces.get(workflow.declared) : undefined;
+  if (known !== undefined) return known;
+  const setup = { ...workflow.declared.defaults?.workspace, ...declared.workspace };
+  const workspace = {
+    copy: listOf(setup.copy),
+    link: listOf(setup.link),
+    setup: setup.setup ?? null,
+    setupTimeoutSec: setup.setup_timeout ?? DEFAULTS.setupTimeoutSec,
+  };
+  if (shared) defaultWorkspaces.set(workflow.declared, workspace);
+  return workspace;
 }
 
 /** Plans `phase` with its `variables`; `render` renders a text of it, noting unknown variables. */
@@ -34,10 +57,16 @@ export function planPhase(
   const defaults = workflow.declared.defaults ?? {};
   const agent = phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
   const adapter = ADAPTERS[agent];
-  const prompt =
+  const rendered =
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
+  // An agent judge reads the candidates' patches (they are written when each candidate ends).
+  const prompt =
+    rendered === null || phase.judging === undefined
+      ? rendered
+      : `${rendered}\n\n${candidateList(phase.judging, path.resolve(settings.cwd, variables.LOG_DIR ?? ''))}`;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
+  const isolation = isolationOf(workflow, phase, settings);
   const request: AgentRequest = {
     phaseId: phase.id,
     prompt,
@@ -52,6 +81,7 @@ export function planPhase(
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
     trust: declared.trust ?? defaults.trust ?? true,
     logDir,
+    ...(isolation === 'worktree' ? { isolated: true } : {}),
   };
   const invocation = adapter.build(request, null);
   const {
@@ -113,5 +143,39 @@ export function planPhase(
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,
+    isolation,
+    workspace: workspaceOf(workflow, declared),
+    after: listOf(phase.after),
+    candidate: phase.candidate ?? null,
+    judging:
+      phase.judging === undefined
+        ? null
+        : {
+            ...phase.judging,
+            judge:
+              'score' in phase.judging.judge
+                ? { score: render(phase.judging.judge.score, ['judge', 'score']) }
+                : phase.judging.judge,
+          },
   };
+}
+
+function candidateList(judging: Judging, logDir: string): string {
+  return [
+    `There are ${judging.candidates.length} candidates. Each one's changes, as a patch:`,
+    ...judging.candidates.map(
+      (id, index) => `- candidate ${index + 1}: ${path.join(logDir, `${id}.patch`)}`,
+    ),
+    'Read every patch, choose the best candidate, and end your answer with a line "winner: K" (K its number) and your reasons.',
+  ].join('\n');
+}
+
+/** Whether a phase runs in a worktree of its own: --isolate, the phase, else the defaults. */
+export function isolationOf(
+  workflow: LoadedWorkflow,
+  phase: LoadedPhase,
+  settings: RunSettings,
+): 'none' | 'worktree' {
+  if (settings.isolate === true) return 'worktree';
+  return phase.declared.isolation ?? workflow.declared.defaults?.isolation ?? 'none';
 }
