@@ -8,9 +8,14 @@ import path from 'node:path';
 import test from 'node:test';
 
 import { runGroup } from '../../src/index.js';
-import { runCli } from '../helpers/cli.js';
-import { endLines, parexEnv } from '../helpers/exec.js';
-import { assertNoneMarked, wholeManifest } from '../helpers/faults.js';
+import { endLines } from '../helpers/exec.js';
+import {
+  afterSleeperStarted,
+  assertNoneMarked,
+  assertStoppedByFault,
+  execBesideSleeper,
+  wholeManifest,
+} from '../helpers/faults.js';
 import { type DiskFault, faultyDisk } from '../helpers/faulty-disk.js';
 import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -38,36 +43,18 @@ for (const fault of ['EROFS', 'EIO'] as const) {
     const logDir = path.join(disk.dir, 'logs');
     const quick = ['true', 'true', 'true', 'true'];
     const names = ['sleeper', 'breaker', ...quick.map((_, index) => `q${index + 1}`)];
-    const started = performance.now();
-    const run = await runCli(
+    const stopped = await execBesideSleeper(
+      logDir,
       [
-        'exec',
-        '-j',
-        '2',
-        '--timeout',
-        '60',
-        '--kill-after',
-        '1',
-        '--names',
-        names.join(','),
-        '--log-dir',
-        logDir,
-        '--',
-        'sleep 30',
-        `sleep 0.5 && ${disk.breakCommand}`,
-        ...quick,
+        ['breaker', `${afterSleeperStarted(logDir)}; sleep 0.2 && ${disk.breakCommand}`],
+        ...quick.map((command, index) => [`q${index + 1}`, command] as const),
       ],
-      { cwd: dir, env: parexEnv(marker) },
+      dir,
+      marker,
     );
-    const elapsed = performance.now() - started;
-    assert.equal(run.code, 1, run.stderr);
-    assert.ok(elapsed < 25_000, `the sleeper was not stopped: ${Math.round(elapsed)} ms`);
-    assertNoneMarked(marker);
     const manifest = path.join(logDir, 'manifest.jsonl');
-    assert.match(run.stderr, manifestError(manifest, fault));
-    for (const name of names)
-      assert.match(run.stderr, new RegExp(`^ {2}${name} +.+? {2}[A-Z]{3,}`, 'm'));
-    assert.match(run.stderr, /^ {2}sleeper +sleep 30 +CANCELLED \(stopped with SIGTERM\)/m);
+    assertStoppedByFault(stopped, marker, names, manifestError(manifest, fault));
+    const { run } = stopped;
     assert.match(run.stderr, /^ {2}breaker +.+ {2}SUCCESS /m);
     assert.match(run.stderr, /^ {2}q1 +NOT STARTED \(run cancelled\)/m);
     if (fault === 'EROFS') {

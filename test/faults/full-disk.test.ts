@@ -13,7 +13,14 @@ import test, { type TestContext } from 'node:test';
 import { runGroup } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv } from '../helpers/exec.js';
-import { assertNoneMarked, statusJson, wholeManifest } from '../helpers/faults.js';
+import {
+  afterSleeperStarted,
+  assertNoneMarked,
+  assertStoppedByFault,
+  execBesideSleeper,
+  statusJson,
+  wholeManifest,
+} from '../helpers/faults.js';
 import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -41,44 +48,25 @@ test('a full disk: the failed manifest write stops the run, every job stopped an
   // after another adds lines until the manifest needs a page the disk no longer has.
   const quick = Array.from({ length: 30 }, () => 'true');
   const names = ['sleeper', 'fill', ...quick.map((_, index) => `q${index + 1}`)];
-  const started = performance.now();
-  const run = await runCli(
+  const stopped = await execBesideSleeper(
+    logDir,
     [
-      'exec',
-      '-j',
-      '2',
-      '--timeout',
-      '60',
-      '--kill-after',
-      '1',
-      '--names',
-      names.join(','),
-      '--log-dir',
-      logDir,
-      '--',
-      'sleep 30',
-      // Filled only once the sleeper's start line is down (a loaded machine writes it late).
-      `for i in $(seq 400); do grep -q '"phase":"sleeper"' ${logDir}/manifest.jsonl && break; sleep 0.05; done; head -c 3000000 /dev/zero; exit 0`,
-      ...quick,
+      // Filled only once the sleeper's start line is down.
+      ['fill', `${afterSleeperStarted(logDir)}; head -c 3000000 /dev/zero; exit 0`],
+      ...quick.map((command, index) => [`q${index + 1}`, command] as const),
     ],
-    { cwd: dir, env: parexEnv(marker) },
+    dir,
+    marker,
   );
-  const elapsed = performance.now() - started;
-  assert.equal(run.code, 1, run.stderr);
-  assert.ok(elapsed < 25_000, `the sleeper was not stopped: ${Math.round(elapsed)} ms`);
-  assertNoneMarked(marker);
   const manifest = path.join(logDir, 'manifest.jsonl');
-  assert.match(
-    run.stderr,
+  assertStoppedByFault(
+    stopped,
+    marker,
+    names,
     new RegExp(
       `parex: could not write the manifest ${manifest} \\(ENOSPC: no space left on device\\)`,
     ),
   );
-  // Every job is in the summary: as a result, or as not started.
-  for (const name of names)
-    assert.match(run.stderr, new RegExp(`^ {2}${name} +.+? {2}[A-Z]{3,}`, 'm'));
-  assert.match(run.stderr, /^ {2}sleeper +sleep 30 +CANCELLED \(stopped with SIGTERM\)/m);
-  assert.match(run.stderr, /NOT STARTED/);
   // Only whole lines on disk, and they say what they can: the sleeper started.
   const lines = wholeManifest(manifest);
   assert.ok(lines.some((line) => line.phase === 'sleeper' && line.status === 'started'));

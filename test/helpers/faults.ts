@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { runCli } from './cli.js';
-import type { Line } from './exec.js';
+import { type CliRun, runCli } from './cli.js';
+import { type Line, parexEnv } from './exec.js';
 import { livingWhere, livingWithMarker } from './processes.js';
 
 /** The pids and command lines of `pids`, for failure messages. */
@@ -175,4 +175,67 @@ export function immutableWorks(parent: string): boolean {
   } finally {
     rmdirSync(probe);
   }
+}
+
+/** A shell line that waits (up to 20 s) until the sleeper's start line is in `logDir`'s manifest:
+ * a loaded machine writes it late, and a fault must come while the sleeper is on record. */
+export function afterSleeperStarted(logDir: string): string {
+  return `for i in $(seq 400); do grep -q '"phase":"sleeper"' ${logDir}/manifest.jsonl && break; sleep 0.05; done`;
+}
+
+/**
+ * Runs `parex exec -j 2 --timeout 60 --kill-after 1` into `logDir` of a sleeper (`sleep 30`)
+ * followed by `jobs` (name and command), with `marker` in their environment; resolves with
+ * the run and how long it took (ms).
+ */
+export async function execBesideSleeper(
+  logDir: string,
+  jobs: readonly (readonly [string, string])[],
+  cwd: string,
+  marker: string,
+): Promise<{ run: CliRun; elapsed: number }> {
+  const names = ['sleeper', ...jobs.map(([name]) => name)];
+  const started = performance.now();
+  const run = await runCli(
+    [
+      'exec',
+      '-j',
+      '2',
+      '--timeout',
+      '60',
+      '--kill-after',
+      '1',
+      '--names',
+      names.join(','),
+      '--log-dir',
+      logDir,
+      '--',
+      'sleep 30',
+      ...jobs.map(([, command]) => command),
+    ],
+    { cwd, env: parexEnv(marker) },
+  );
+  return { run, elapsed: performance.now() - started };
+}
+
+/**
+ * What a run stopped by a failed manifest write must show: exit 1, soon (the sleeper stopped,
+ * not waited for), nothing left running, `error` on stderr, and every job of `names` in the
+ * summary (as a result, or as not started), the sleeper cancelled by SIGTERM.
+ */
+export function assertStoppedByFault(
+  stopped: { run: CliRun; elapsed: number },
+  marker: string,
+  names: readonly string[],
+  error: RegExp,
+): void {
+  const { run, elapsed } = stopped;
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(elapsed < 25_000, `the sleeper was not stopped: ${Math.round(elapsed)} ms`);
+  assertNoneMarked(marker);
+  assert.match(run.stderr, error);
+  for (const name of names)
+    assert.match(run.stderr, new RegExp(`^ {2}${name} +.+? {2}[A-Z]{3,}`, 'm'));
+  assert.match(run.stderr, /^ {2}sleeper +sleep 30 +CANCELLED \(stopped with SIGTERM\)/m);
+  assert.match(run.stderr, /NOT STARTED \(run cancelled\)/);
 }
