@@ -103,12 +103,17 @@ export class SpendControl implements StartAdmission {
     return { ...result, reason, details: { ...result.details, ...details } };
   }
 
-  /** One line of a running agent job's log: Claude's rate_limit_event and api_retry pause its provider at once. */
+  /** One line of a running agent job's log: what an agent reports while it retries by itself
+   * (Claude's rate_limit_event and api_retry, Codex's error events) pauses its provider at once. */
   watchLine(name: string, line: string): void {
     const job = this.running.get(name);
     if (
       job === undefined ||
-      (!line.startsWith('{"type":"rate_limit_event"') && !line.includes('"api_retry"'))
+      !(
+        line.startsWith('{"type":"rate_limit_event"') ||
+        line.startsWith('{"type":"error"') ||
+        line.includes('"api_retry"')
+      )
     )
       return;
     const found = rateLimitInLine(line);
