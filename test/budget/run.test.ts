@@ -233,6 +233,57 @@ test('a phase budget stops that phase only', async (t) => {
   assert.equal(byName.get('free')?.outcome, 'success');
 });
 
+test('a phase budget covers every attempt of the phase: warned in the first, reached in the retry', async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'go\n',
+    'flow.yaml': flow(
+      'defaults: { agent: claude, stagger_same_agent: 0, agent_home: per-job }',
+      'phases:',
+      '  - { id: capped, prompt: p.md, budget: { tokens: 30000 } }',
+      '  - { id: free, prompt: p.md }',
+    ),
+  });
+  // 8.8k tokens a message: attempt 1 spends 26.4k (88%) and hits a rate limit; its retry
+  // reaches the phase's 30k with its first message, though it alone spent 8.8k.
+  project.script('capped', [...spending(3, 0.1, 'input=8000 output=800'), '@fake rate-limit 0'], 1);
+  project.script('capped', spending(20, 0.2, 'input=8000 output=800'), 2);
+  project.script('free', [...spending(4, 0.3, 'input=8000 output=800'), '@fake say done']);
+  const run = await runCli(
+    ['run', 'flow.yaml', '--feature', 'feat', '--retries', '1', '--retry-delay', '0.1'],
+    { cwd: project.dir, env: project.env },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const lines = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl'));
+  const capped = lines.filter((line) => line.phase === 'capped' && line.status !== 'started');
+  assert.deepEqual(
+    capped.map((line) => [line.attempt, line.outcome]),
+    [
+      [1, 'failed'],
+      [2, 'budget'],
+    ],
+  );
+  const first = Number(capped[0]?.input_tokens) + Number(capped[0]?.output_tokens);
+  assert.ok(first >= 26400 && first < 27000, `attempt 1 spent ${first}`);
+  assert.ok(Number(capped[1]?.input_tokens) < 30000, 'the retry alone is under the budget');
+  assert.match(String(capped[1]?.reason), /phase capped's budget of 30\.0k tokens was reached/);
+  assert.equal(ends(project.dir).get('free')?.outcome, 'success', 'other phases go on');
+  assert.match(
+    run.stderr,
+    /budget warning: phase capped has spent 26\.4k tokens, 88% of its 30\.0k/,
+  );
+  assert.match(run.stderr, /no new agent job of phase capped starts/);
+  assert.match(
+    run.stderr,
+    /spend by phase: capped \$[\d.]+ est\. \(1 job, 3[5-9]\.\dk tok\) of its 30\.0k tokens budget; free /,
+  );
+  const report = await runCli(['report', LOGS], { cwd: project.dir, env: project.env });
+  assert.match(
+    report.stdout,
+    /\| capped \| 1 \| \$[\d.]+ est\., 3[5-9]\.\dk tok \|/,
+    'both attempts',
+  );
+});
+
 /** The most jobs of `agent` that overlapped, from the manifest's start and end times. */
 function mostAtOnce(lines: readonly Record<string, unknown>[], agent: string): number {
   const points = lines
