@@ -55,8 +55,14 @@ export class SpendControl implements StartAdmission {
   }
 
   admit(job: PlannedJob): AdmitVerdict {
-    if (job.agent === null) return { kind: 'start' };
     const phase = job.spending.phase ?? job.name;
+    if (job.agent === null) {
+      // A command of a phase that was not started (a best-of-N phase's judge) is not either.
+      const refused = job.spending.phase === undefined ? null : this.estimates.refusal(phase);
+      return refused === null
+        ? { kind: 'start' }
+        : { kind: 'refuse', outcome: 'budget', reason: refused };
+    }
     const lines = this.linesOf(phase);
     const spent = lines.find((line) => line.reached);
     if (spent !== undefined) {
