@@ -14,8 +14,9 @@ import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
 import { judgePhase } from './judge.js';
-import type { PlannedPhase, WorkflowPlan } from './plan.js';
-import { findReusable, type ReusedPhase } from './resume.js';
+import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
+import { findReusable, leftoverWorktrees, type ReusedPhase } from './resume.js';
+import { phaseWorkspaces } from './workspaces.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
 const PASSED_ON = [
@@ -39,6 +40,8 @@ export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
   /** The budgets of several runs together (the PRP quality gate); else the plan's, for this run. */
   readonly spending?: SpendControl;
+  /** Where isolated phases' worktrees go (--worktrees-dir). */
+  readonly worktreesDir?: string | undefined;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -79,16 +82,21 @@ export async function runWorkflow(
   options.onReuse?.(reused);
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
+  const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
+  const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
+  workspace?.check(settings.cwd);
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
   // Only the group options: the caller's object may hold more (hooks of its own).
   const passedOn = Object.fromEntries(
     PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
   ) as Pick<GroupOptions, PassedOn>;
   const spending = options.spending ?? new SpendControl(plan.budget);
+  const phaseJobs = agentJobsPerPhase(plan);
   const group = await runGroup({
     ...passedOn,
     admission: spending,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
+    workspace,
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending, phaseJobs)),
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
@@ -121,6 +129,7 @@ function phaseJob(
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
   spending: SpendControl,
+  phaseJobs: ReadonlyMap<string, number>,
 ): JobSpec {
   const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
@@ -146,6 +155,7 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    after: phase.after.filter((name) => !reused.has(name)),
     inputs: phase.inputs,
     // What travels back from a pool's worker: the declared outputs and the agent's side files.
     outputs:
@@ -155,15 +165,15 @@ function phaseJob(
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     ...(adapter.binary === null
-      ? {}
+      ? { spending: { phase: budgetPhaseOf(phase) } }
       : {
           watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
           startKey: adapter.binary,
           agent: phase.agent,
           spending: {
             model: phase.request.model,
-            phase: phase.id,
-            phaseJobs: 1,
+            phase: budgetPhaseOf(phase),
+            phaseJobs: phaseJobs.get(budgetPhaseOf(phase)) ?? 1,
             expectCostUsd: phase.expectCostUsd,
           },
         }),
@@ -180,8 +190,30 @@ function phaseJob(
       outputs_declared: phase.outputs,
       ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
-    evaluate: (result) => judgePhase(phase, result, plan.settings.cwd),
+    // An isolated phase's outputs are in its worktree.
+    evaluate: (result) =>
+      judgePhase(
+        phase,
+        result,
+        typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd,
+      ),
   };
+}
+
+/** The phase whose budget a job counts in: a candidate's phase, else its own. */
+function budgetPhaseOf(phase: PlannedPhase): string {
+  return phase.candidate?.of ?? phase.id;
+}
+
+/** How many agent jobs each phase runs: its candidates and an agent judge, else 1. */
+function agentJobsPerPhase(plan: WorkflowPlan): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const phase of plan.phases) {
+    if (phase.adapter.binary === null) continue;
+    const id = budgetPhaseOf(phase);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */
