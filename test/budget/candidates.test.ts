@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import { type AgentProject, agentProject, flow } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { FEATURE_LOGS, flowEnds, flowManifest, runFlow } from '../helpers/flows.js';
+import { FEATURE_LOGS, flowEnds, flowManifest, runFlow, spending } from '../helpers/flows.js';
 
 /** A project in a git repository (candidates run in worktrees), with `flow.yaml` of `lines`. */
 function repoProject(t: Parameters<typeof agentProject>[0], ...lines: string[]): AgentProject {
@@ -23,23 +23,27 @@ function repoProject(t: Parameters<typeof agentProject>[0], ...lines: string[]):
   return project;
 }
 
-/** `count` usage messages of `usage`, `gap` seconds apart. */
-function spending(count: number, gap: number, usage: string): string[] {
-  return Array.from({ length: count }, () => [`@fake usage ${usage}`, `@fake sleep ${gap}`]).flat();
+const CLAUDE = 'defaults: { agent: claude, stagger_same_agent: 0, agent_home: per-job }';
+
+/** Phase `id` as `count` candidates with a judge that passes them all, then `extra` keys. */
+function bestOf(id: string, count: number, ...extra: string[]): string[] {
+  return [
+    `  - id: ${id}`,
+    '    prompt: p.md',
+    `    candidates: ${count}`,
+    "    judge: { command: 'true' }",
+    ...extra,
+  ];
 }
 
 test('a phase of 3 candidates x the mean of earlier phases that does not fit is not started, judge included; --budget-soft starts it', async (t) => {
   const project = repoProject(
     t,
-    'defaults: { agent: claude, stagger_same_agent: 0, agent_home: per-job }',
+    CLAUDE,
     'budget: { cost_usd: 0.25 }',
     'phases:',
     '  - { id: first, prompt: p.md }',
-    '  - id: best',
-    '    needs: [first]',
-    '    prompt: p.md',
-    '    candidates: 3',
-    "    judge: { command: 'true' }",
+    ...bestOf('best', 3, '    needs: [first]'),
   );
   // first costs $0.10: 3 candidates x $0.10 = $0.30 > the $0.15 left.
   project.script('first', ['@fake usage input=100 output=10 cost=0.1']);
@@ -83,13 +87,9 @@ test('a phase of 3 candidates x the mean of earlier phases that does not fit is 
 test("a phase's own budget covers all its candidates: reached by their sum, it stops them, not the other phase", async (t) => {
   const project = repoProject(
     t,
-    'defaults: { agent: claude, stagger_same_agent: 0, agent_home: per-job }',
+    CLAUDE,
     'phases:',
-    '  - id: best',
-    '    prompt: p.md',
-    '    budget: { tokens: 50000 }',
-    '    candidates: 2',
-    "    judge: { command: 'true' }",
+    ...bestOf('best', 2, '    budget: { tokens: 50000 }'),
     '  - { id: other, prompt: p.md }',
   );
   // 11k tokens a message each: the two candidates together pass 40k (80%) then 50k, though

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { agentProject, flow, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { FEATURE_LOGS, flowEnds, flowManifest, runFlow } from '../helpers/flows.js';
+import { FEATURE_LOGS, flowEnds, flowManifest, runFlow, spending } from '../helpers/flows.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
 
@@ -19,11 +19,6 @@ function jsonEvents(stdout: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** `@fake usage` steps `count` times, `gap` seconds apart. */
-function spending(count: number, gap: number, usage: string): string[] {
-  return Array.from({ length: count }, () => [`@fake usage ${usage}`, `@fake sleep ${gap}`]).flat();
 }
 
 test('live totals in --json: usage events per job and for the run as they grow, priced or reported', async (t) => {

@@ -32,3 +32,8 @@ export function flowEnds(project: AgentProject): Map<string, Record<string, unkn
 export function flowManifest(project: AgentProject): Record<string, unknown>[] {
   return manifestLines(path.join(project.dir, FEATURE_LOGS, 'manifest.jsonl'));
 }
+
+/** `@fake usage USAGE` steps `count` times, `gap` seconds apart: an agent spending as it goes. */
+export function spending(count: number, gap: number, usage: string): string[] {
+  return Array.from({ length: count }, () => [`@fake usage ${usage}`, `@fake sleep ${gap}`]).flat();
+}
