@@ -224,6 +224,18 @@ export interface SpendReport {
   readonly jobs: Readonly<Record<string, Spend>>;
   /** What each agent's jobs spent together. */
   readonly byAgent: Readonly<Record<string, Spend>>;
+  /** What each phase's agent jobs spent together (a phase's candidates, judge and retries all
+   * count in it), with the phase's own budget. */
+  readonly byPhase?: Readonly<Record<string, PhaseSpend>>;
+}
+
+/** One phase's spend against its own budget (`budget:` on the phase; null limits for none). */
+export interface PhaseSpend {
+  readonly spend: Spend;
+  /** Its agent jobs that reported usage. */
+  readonly jobs: number;
+  readonly maxCostUsd: number | null;
+  readonly maxTokens: number | null;
 }
 
 /** Why parex stopped a group before every job had run. */

@@ -4,7 +4,7 @@
 import type { AdmissionControl, AdmitVerdict, StartAdmission } from '../engine/admission.js';
 import type { GroupEvent, JobResult, Spend, SpendReport } from '../model.js';
 import type { PlannedJob } from '../options/normalize.js';
-import { addSpend, Ledger, NO_SPEND } from './accounting.js';
+import { Ledger, NO_SPEND } from './accounting.js';
 import { ProviderPauses } from './backoff.js';
 import { BudgetLine, hasLimits } from './budget.js';
 import { AgentCaps } from './caps.js';
@@ -13,6 +13,7 @@ import { rateLimitOfResult } from './rate-limit-result.js';
 import { rateLimitInLine } from './rate-limits.js';
 import type { BudgetSettings } from './settings.js';
 import { SpendFile } from './spend-file.js';
+import { spendReportOf } from './spend-report-of.js';
 import { finalUsage, spendFields } from './usage-fields.js';
 
 /** The start admission of a run with accounting, budgets, caps and back-off. */
@@ -54,8 +55,14 @@ export class SpendControl implements StartAdmission {
   }
 
   admit(job: PlannedJob): AdmitVerdict {
-    if (job.agent === null) return { kind: 'start' };
     const phase = job.spending.phase ?? job.name;
+    if (job.agent === null) {
+      // A command of a phase that was not started (a best-of-N phase's judge) is not either.
+      const refused = job.spending.phase === undefined ? null : this.estimates.refusal(phase);
+      return refused === null
+        ? { kind: 'start' }
+        : { kind: 'refuse', outcome: 'budget', reason: refused };
+    }
     const lines = this.linesOf(phase);
     const spent = lines.find((line) => line.reached);
     if (spent !== undefined) {
@@ -89,7 +96,14 @@ export class SpendControl implements StartAdmission {
     if (job.agent === null || this.ledger === null) return result;
     const usage = finalUsage(result.details, this.ledger.current(job.name));
     if (usage !== null) this.account(job, usage);
-    const details: Record<string, unknown> = { ...spendFields(this.ledger.current(job.name)) };
+    const spent = this.ledger.current(job.name);
+    const details: Record<string, unknown> = {
+      ...spendFields(spent),
+      // The phase whose budget it counts against, when that is not the job itself (a candidate).
+      ...(spent !== null && this.phaseOf.get(job.name) !== job.name
+        ? { budget_phase: this.phaseOf.get(job.name) }
+        : {}),
+    };
     // A rate limit seen while the job ran has paused its provider already.
     const live = this.liveLimits.get(job.name);
     const limited =
@@ -98,17 +112,24 @@ export class SpendControl implements StartAdmission {
     else if (live !== undefined) details.rate_limited = live;
     if (result.outcome === 'success') this.pauses?.succeeded(job.agent);
     this.liveLimits.delete(job.name);
-    const spent = this.linesOf(this.phaseOf.get(job.name) ?? job.name).find((line) => line.reached);
-    const reason = result.outcome === 'budget' ? (spent?.reason() ?? null) : result.reason;
+    const reached = this.linesOf(this.phaseOf.get(job.name) ?? job.name).find(
+      (line) => line.reached,
+    );
+    const reason = result.outcome === 'budget' ? (reached?.reason() ?? null) : result.reason;
     return { ...result, reason, details: { ...result.details, ...details } };
   }
 
-  /** One line of a running agent job's log: Claude's rate_limit_event and api_retry pause its provider at once. */
+  /** One line of a running agent job's log: what an agent reports while it retries by itself
+   * (Claude's rate_limit_event and api_retry, Codex's error events) pauses its provider at once. */
   watchLine(name: string, line: string): void {
     const job = this.running.get(name);
     if (
       job === undefined ||
-      (!line.startsWith('{"type":"rate_limit_event"') && !line.includes('"api_retry"'))
+      !(
+        line.startsWith('{"type":"rate_limit_event"') ||
+        line.startsWith('{"type":"error"') ||
+        line.includes('"api_retry"')
+      )
     )
       return;
     const found = rateLimitInLine(line);
@@ -134,22 +155,15 @@ export class SpendControl implements StartAdmission {
   }
 
   report(): SpendReport {
-    const jobs = this.ledger?.entries() ?? [];
-    const byAgent: Record<string, Spend> = {};
-    for (const [name, spend] of jobs) {
-      const agent = this.agentOf.get(name) ?? 'agent';
-      byAgent[agent] = addSpend(byAgent[agent] ?? NO_SPEND, spend);
-    }
-    return {
-      jobs: Object.fromEntries(jobs),
-      byAgent,
-      run: this.ledger?.run() ?? this.spentIn(this.runLine),
-      maxCostUsd: this.settings.run.costUsd,
-      maxTokens: this.settings.run.tokens,
-      reached:
-        [this.runLine, ...this.phaseLines.values()].find((line) => line.reached)?.reason() ?? null,
+    return spendReportOf({
+      jobs: this.ledger?.entries() ?? [],
+      run: this.ledger?.run() ?? NO_SPEND,
+      agentOf: (name) => this.agentOf.get(name) ?? 'agent',
+      phaseOf: (name) => this.phaseOf.get(name) ?? name,
+      runLine: this.runLine,
+      phaseLines: this.phaseLines,
       pricesAsOf: this.settings.prices.asOf,
-    };
+    });
   }
 
   /** Prices a job's cumulative usage, reports it, and acts on any budget line it crosses. */

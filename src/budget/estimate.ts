@@ -27,6 +27,11 @@ export class PhaseEstimates {
     return verdict;
   }
 
+  /** Why `phase` was not started, once it was judged not to fit (never with --budget-soft). */
+  refusal(phase: string): string | null {
+    return this.soft ? null : (this.judged.get(phase) ?? null);
+  }
+
   /** An agent job of `phase` has ended, having spent `spend` (null: it reported nothing). */
   finished(_phase: string, spend: Spend | null): void {
     if (spend !== null) this.finishedJobs.push(spend);

@@ -1,18 +1,18 @@
-// Rate limits as each agent reports them, and the wait they ask for: Claude's rate_limit_event
-// (status "rejected", resetsAt) and system/api_retry (error_status 429, retry_delay_ms), an
-// HTTP 429 or "rate limit" in Codex's and Gemini's error events, or in any plain line.
+// Rate limits as each agent CLI reports them, and the wait they ask for. The shapes, and where
+// each comes from, are listed in docs/budgets.md ("Shared back-off on rate limits").
+import { waitInText, waitUntilClock } from './wait-text.js';
 
 /** A rate limit found in a job's output, and the wait it asks for (null: none given). */
 export interface RateLimit {
   readonly waitMs: number | null;
-  /** Where it was read: "rate_limit_event", "api_retry", "429 in error event", ... */
+  /** Where it was read: "rate_limit_event", "api_retry (429)", "codex usage limit", ... */
   readonly source: string;
 }
 
-/** Words of a rate-limit (or quota) error. */
-const RATE_LIMITED = /\b429\b|rate[ _-]?limit|too many requests|RESOURCE_EXHAUSTED|quota exceeded/i;
+/** Words of a rate limit in a plain line (a command's output, an agent's stderr). */
+const PLAIN = /\b429\b|rate[ _-]?limit|too many requests/i;
 
-/** A rate limit in one line of a job's log (a JSON event or plain text), or null. */
+/** A rate limit in one line of a job's log (an agent's JSON event or plain text), or null. */
 export function rateLimitInLine(line: string, nowMs: number = Date.now()): RateLimit | null {
   if (line.startsWith('{')) {
     try {
@@ -24,60 +24,73 @@ export function rateLimitInLine(line: string, nowMs: number = Date.now()): RateL
       // Not JSON after all: read it as text.
     }
   }
-  return RATE_LIMITED.test(line)
-    ? { waitMs: waitInText(line), source: 'rate-limit message' }
-    : null;
+  return PLAIN.test(line) ? { waitMs: waitInText(line), source: 'rate-limit message' } : null;
 }
 
-/** A rate limit in one agent event, or null. */
+/** A rate limit in one agent event (Claude, Codex or Gemini), or null. */
 export function rateLimitInEvent(event: Record<string, unknown>, nowMs: number): RateLimit | null {
-  if (event.type === 'rate_limit_event') {
-    const info = (event.rate_limit_info ?? {}) as Record<string, unknown>;
-    if (info.status !== 'rejected') return null;
-    const resetsAt = typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : null;
-    return {
-      waitMs: resetsAt === null ? null : Math.max(0, resetsAt - nowMs),
-      source: 'rate_limit_event',
-    };
+  switch (event.type) {
+    case 'rate_limit_event':
+      return claudeLimitEvent(event, nowMs);
+    case 'system':
+      return event.subtype === 'api_retry' ? claudeApiRetry(event) : null;
+    case 'result':
+      return event.api_error_status === 429
+        ? { waitMs: waitInText(String(event.result ?? '')), source: 'api_error_status 429' }
+        : geminiResult(event);
+    case 'error':
+      return typeof event.message === 'string' ? codexError(event.message, 'error', nowMs) : null;
+    case 'turn.failed': {
+      const message = (event.error as Record<string, unknown> | undefined)?.message;
+      return typeof message === 'string' ? codexError(message, 'turn.failed', nowMs) : null;
+    }
+    default:
+      return null;
   }
-  if (event.type === 'system' && event.subtype === 'api_retry') {
-    if (event.error_status !== 429) return null;
-    const delay = typeof event.retry_delay_ms === 'number' ? event.retry_delay_ms : null;
-    return { waitMs: delay, source: 'api_retry (429)' };
+}
+
+/** Claude: a request refused for the account's limit, until `resetsAt` (epoch seconds). Not
+ * when extra usage ("overage") carries on. */
+function claudeLimitEvent(event: Record<string, unknown>, nowMs: number): RateLimit | null {
+  const info = (event.rate_limit_info ?? {}) as Record<string, unknown>;
+  if (info.status !== 'rejected') return null;
+  if (info.overageStatus === 'allowed' || info.overageStatus === 'allowed_warning') return null;
+  const resetsAt = typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : null;
+  return {
+    waitMs: resetsAt === null ? null : Math.max(0, resetsAt - nowMs),
+    source: 'rate_limit_event',
+  };
+}
+
+/** Claude retrying an API call itself after a 429 (`error: "rate_limit"`), in retry_delay_ms. */
+function claudeApiRetry(event: Record<string, unknown>): RateLimit | null {
+  if (event.error_status !== 429 && event.error !== 'rate_limit') return null;
+  const delay = typeof event.retry_delay_ms === 'number' ? event.retry_delay_ms : null;
+  return { waitMs: delay, source: 'api_retry (429)' };
+}
+
+/** Codex's error texts (codex-rs core error.rs): the account's usage limit (until "Try again at
+ * TIME"), a 429 after its own retries (no wait given), or the API's "Rate limit reached ...
+ * Please try again in 1.5s" in a stream error, also while it retries ("Reconnecting... 1/5"). */
+function codexError(message: string, where: string, nowMs: number): RateLimit | null {
+  if (/You've hit your usage limit/i.test(message)) {
+    return { waitMs: waitUntilClock(message, nowMs), source: 'codex usage limit' };
   }
-  if (event.type === 'result' && event.api_error_status === 429) {
-    return { waitMs: waitInText(String(event.result ?? '')), source: 'api_error_status 429' };
-  }
-  const text = errorText(event);
-  if (text !== null && RATE_LIMITED.test(text)) {
-    return { waitMs: waitInText(text), source: `rate limit in ${String(event.type)} event` };
+  if (/last status: 429\b/.test(message)) return { waitMs: null, source: `429 in ${where} event` };
+  if (/Rate limit reached|rate_limit_exceeded/i.test(message)) {
+    return { waitMs: waitInText(message), source: `rate limit in ${where} event` };
   }
   return null;
 }
 
-/** The wait an error message asks for: "retry after 30", "try again in 4.2s", "retryDelay":"20s". */
-export function waitInText(text: string): number | null {
-  const match =
-    /(?:retry[- ]after|try again in|retry in|reset(?:s)? (?:after|in))[:\s]*(\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec(?:onds?)?|m|min(?:utes?)?)?\b/i.exec(
-      text,
-    ) ?? /"?retryDelay"?\s*[:=]\s*"?(\d+(?:\.\d+)?)(s|ms)"?/i.exec(text);
-  if (match === null) return null;
-  const value = Number(match[1]);
-  const unit = (match[2] ?? 's').toLowerCase();
-  if (unit.startsWith('ms') || unit.startsWith('milli')) return Math.round(value);
-  if (unit.startsWith('m')) return Math.round(value * 60_000);
-  return Math.round(value * 1000);
-}
-
-/** The error text of Codex's error/turn.failed and Gemini's error/result events. */
-function errorText(event: Record<string, unknown>): string | null {
-  if (event.type === 'error' && typeof event.message === 'string') return event.message;
-  const error = event.error as Record<string, unknown> | undefined;
-  if (
-    (event.type === 'turn.failed' || event.type === 'result') &&
-    typeof error?.message === 'string'
-  ) {
-    return error.message;
-  }
-  return null;
+/** Gemini's error result (status "error"): "[API Error: ...]" for a 429 / RESOURCE_EXHAUSTED or
+ * a quota error, the wait in "Please retry in 30s" or "Suggested retry after 30s". */
+function geminiResult(event: Record<string, unknown>): RateLimit | null {
+  if (event.status !== 'error') return null;
+  const message = (event.error as Record<string, unknown> | undefined)?.message;
+  if (typeof message !== 'string') return null;
+  const limited =
+    /\b429\b|RESOURCE_EXHAUSTED|exceeded your current quota|exhausted your (?:daily quota|capacity)|Quota exceeded for quota metric/i;
+  if (!limited.test(message)) return null;
+  return { waitMs: waitInText(message), source: 'quota error in result event' };
 }

@@ -4,7 +4,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Spend, SpendReport } from '../model.js';
+import type { PhaseSpend, Spend, SpendReport } from '../model.js';
 import { monotonicMs } from '../process/clock.js';
 import type { LiveSpendFigures } from '../report/live-spend.js';
 
@@ -22,6 +22,7 @@ export interface SpendFileContents {
   readonly run: Spend;
   readonly jobs: Readonly<Record<string, Spend>>;
   readonly by_agent?: Readonly<Record<string, Spend>>;
+  readonly by_phase?: Readonly<Record<string, PhaseSpend>>;
 }
 
 /** Least time between two writes while the run goes on. */
@@ -77,6 +78,7 @@ export class SpendFile {
       run: report.run,
       jobs: Object.fromEntries(jobs),
       by_agent: report.byAgent,
+      by_phase: report.byPhase ?? {},
     };
     const file = path.join(this.logDir, SPEND_FILE);
     try {
@@ -107,6 +109,7 @@ export function readSpendFile(logDir: string): LiveSpendFigures | null {
       pricesAsOf: contents.prices_as_of,
       jobs: contents.jobs,
       byAgent: contents.by_agent ?? {},
+      byPhase: contents.by_phase ?? {},
     },
   };
 }

@@ -35,5 +35,9 @@ export function formatBudgetEvent(event: Extract<GroupEvent, { type: 'budget' }>
   if (event.level === 'warning') {
     return `budget warning: ${what} has spent ${amount(event.spent)}, ${share}% of its ${amount(event.max)}`;
   }
-  return `budget reached: ${what} has spent ${amount(event.spent)} of its ${amount(event.max)}; no new agent job starts and running ones are stopped`;
+  const stops =
+    event.scope === 'run'
+      ? 'no new agent job starts and running ones are stopped'
+      : `no new agent job of phase ${event.scope} starts and its running ones are stopped`;
+  return `budget reached: ${what} has spent ${amount(event.spent)} of its ${amount(event.max)}; ${stops}`;
 }

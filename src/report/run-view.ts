@@ -1,6 +1,7 @@
 // What a manifest says about its jobs: the latest state of each, for status, runs and report.
 import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
 import type { Outcome } from '../model.js';
+import { AttemptSpend, SPEND_NUMBERS } from './attempt-spend.js';
 
 /** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */
 export type JobState = Outcome | 'running' | 'lost';
@@ -23,6 +24,8 @@ export interface JobView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** The phase whose budget the job's spend counts against (a candidate's phase; else its name). */
+  readonly budgetPhase?: string;
   /** Where costUsd comes from: reported, estimated (price table) or unknown; null when not accounted. */
   readonly costSource?: string | null;
   /** The token fields of its line (input_tokens, cached_input_tokens, ... cost_usd), for totals. */
@@ -55,17 +58,8 @@ export interface JobConflict {
   readonly files: readonly string[];
 }
 
-/** The token fields of a completion line (docs/manifest.md). */
-const TOKEN_FIELDS = [
-  'input_tokens',
-  'cached_input_tokens',
-  'cache_write_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'cost_usd',
-];
-
-/** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
+/** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost.
+ * A finished job's tokens and cost are those of all its attempts. */
 export function viewJobs(
   entries: readonly ManifestEntry[],
   isAlive: (pid: number) => boolean,
@@ -75,6 +69,7 @@ export function viewJobs(
   const ends = new Map<string, EndEntry>();
   const attempts = new Map<string, number>();
   const order = new Set<string>();
+  const spent = new AttemptSpend();
   for (const entry of entries) {
     order.add(entry.phase);
     if (entry.status === 'started') {
@@ -83,6 +78,7 @@ export function viewJobs(
       attempts.set(entry.phase, (attempts.get(entry.phase) ?? 0) + 1);
     } else {
       ends.set(entry.phase, entry);
+      spent.add(entry);
     }
   }
   return [...order].map((name) => {
@@ -90,7 +86,7 @@ export function viewJobs(
     const start = starts.get(name);
     return end === undefined
       ? openJob(name, start as StartEntry, attempts.get(name) ?? 1, isAlive, now)
-      : closedJob(end, start, attempts.get(name) ?? 0);
+      : closedJob({ ...end, ...spent.of(name) }, start, attempts.get(name) ?? 0);
   });
 }
 
@@ -163,6 +159,7 @@ function fields(
   | 'costUsd'
   | 'costSource'
   | 'tokens'
+  | 'budgetPhase'
   | 'conflicts'
   | 'candidates'
 > {
@@ -176,8 +173,9 @@ function fields(
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
     costSource: typeof record.cost_source === 'string' ? record.cost_source : null,
+    budgetPhase: typeof record.budget_phase === 'string' ? record.budget_phase : entry.phase,
     tokens: {
-      ...Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+      ...Object.fromEntries(SPEND_NUMBERS.map((key) => [key, number(key)])),
       ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
     },
     conflicts: Array.isArray(record.conflicts)

@@ -1,5 +1,6 @@
-// The report's spend: per agent and per phase (from each job's completion line), and the run's
-// budget line (from spend.json), in Markdown and HTML.
+// The report's spend: per agent and per phase (from each job's completion lines, all attempts;
+// a candidate counts in its phase), and the run's budget line (from spend.json), in Markdown
+// and HTML.
 import { esc } from './html/markup.js';
 import type { JobView } from './run-view.js';
 import { spendCell, sumBy } from './spend-summary.js';
@@ -33,7 +34,10 @@ export function spendTables(jobs: readonly JobView[]): { agents: SpendRow[]; pha
         }),
       }),
     );
-  return { agents: rows((job) => job.agent ?? 'agent'), phases: rows((job) => job.name) };
+  return {
+    agents: rows((job) => job.agent ?? 'agent'),
+    phases: rows((job) => job.budgetPhase ?? job.name),
+  };
 }
 
 /** The "## Spend" section of the Markdown report; none without accounted jobs. */

@@ -1,6 +1,6 @@
 // Spend in the end-of-run summary: a cell per job, then the run's total by agent, with the
 // budget line. Read from each job's completion details (cost_usd, cost_source, tokens).
-import type { GroupResult, Spend } from '../model.js';
+import type { GroupResult, Spend, SpendReport } from '../model.js';
 import { formatCost, formatTokens } from './budget-words.js';
 
 /** A job's spend as its completion details give it, or null when it spent nothing known. */
@@ -87,8 +87,34 @@ export function spendLines(group: GroupResult): string[] {
     return `${agent} ${spendCell(figuresOf(spend)).replace(', ', ` (${jobs} job${jobs === 1 ? '' : 's'}, `)})`;
   });
   const lines = byAgent.length === 0 ? [] : [`  spend by agent: ${byAgent.join('; ')}`];
+  const byPhase = phaseSpendWords(report.byPhase ?? {});
+  if (byPhase !== null) lines.push(`  spend by phase: ${byPhase}`);
   lines.push(`  ${budgetLine(report)}`);
   return lines;
+}
+
+/** "research $0.0400 (3 jobs, 12.0k tok) of its $1.00 budget; ...", or null when every phase
+ * is one job without a budget of its own (the per-job column says it all). */
+function phaseSpendWords(phases: NonNullable<SpendReport['byPhase']>): string | null {
+  const entries = Object.entries(phases);
+  if (!entries.some(([, phase]) => phase.jobs > 1 || hasBudget(phase))) return null;
+  return entries
+    .map(([name, phase]) => {
+      const cell = spendCell(figuresOf(phase.spend)).replace(
+        ', ',
+        ` (${phase.jobs} job${phase.jobs === 1 ? '' : 's'}, `,
+      );
+      const limits = [
+        phase.maxCostUsd === null ? null : formatCost(phase.maxCostUsd),
+        phase.maxTokens === null ? null : `${formatTokens(phase.maxTokens)} tokens`,
+      ].filter((limit) => limit !== null);
+      return `${name} ${cell})${limits.length === 0 ? '' : ` of its ${limits.join(' / ')} budget`}`;
+    })
+    .join('; ');
+}
+
+function hasBudget(phase: NonNullable<SpendReport['byPhase']>[string]): boolean {
+  return phase.maxCostUsd !== null || phase.maxTokens !== null;
 }
 
 /** "spent $0.18 (estimated), 44.0k tokens of a $0.15 budget: reached (...)". */

@@ -71,7 +71,14 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
     budget: budgetSettings(
-      { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
+      {
+        ...declared,
+        // A best-of-N phase's budget is its own, over its candidates (which carry a copy).
+        phases: workflow.phases.map((phase) => ({
+          id: phase.candidate?.of ?? phase.id,
+          budget: phase.declared.budget,
+        })),
+      },
       settings.budget ?? {},
     ),
   };

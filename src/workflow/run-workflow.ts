@@ -91,11 +91,12 @@ export async function runWorkflow(
     PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
   ) as Pick<GroupOptions, PassedOn>;
   const spending = options.spending ?? new SpendControl(plan.budget);
+  const phaseJobs = agentJobsPerPhase(plan);
   const group = await runGroup({
     ...passedOn,
     admission: spending,
     workspace,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending, phaseJobs)),
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
@@ -128,6 +129,7 @@ function phaseJob(
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
   spending: SpendControl,
+  phaseJobs: ReadonlyMap<string, number>,
 ): JobSpec {
   const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
@@ -163,15 +165,15 @@ function phaseJob(
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     ...(adapter.binary === null
-      ? {}
+      ? { spending: { phase: budgetPhaseOf(phase) } }
       : {
           watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
           startKey: adapter.binary,
           agent: phase.agent,
           spending: {
             model: phase.request.model,
-            phase: phase.id,
-            phaseJobs: 1,
+            phase: budgetPhaseOf(phase),
+            phaseJobs: phaseJobs.get(budgetPhaseOf(phase)) ?? 1,
             expectCostUsd: phase.expectCostUsd,
           },
         }),
@@ -196,6 +198,22 @@ function phaseJob(
         typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd,
       ),
   };
+}
+
+/** The phase whose budget a job counts in: a candidate's phase, else its own. */
+function budgetPhaseOf(phase: PlannedPhase): string {
+  return phase.candidate?.of ?? phase.id;
+}
+
+/** How many agent jobs each phase runs: its candidates and an agent judge, else 1. */
+function agentJobsPerPhase(plan: WorkflowPlan): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const phase of plan.phases) {
+    if (phase.adapter.binary === null) continue;
+    const id = budgetPhaseOf(phase);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */

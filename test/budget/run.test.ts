@@ -4,16 +4,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, flow, phaseEnds, scriptHappyPrp, writes } from '../helpers/agents.js';
+import { agentProject, flow, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
+import { FEATURE_LOGS, flowEnds, flowManifest, runFlow, spending } from '../helpers/flows.js';
 import { manifestLines } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
-
-const LOGS = '.parex/features/feat/logs';
-
-function ends(dir: string): Map<unknown, Record<string, unknown>> {
-  return phaseEnds(dir, LOGS);
-}
 
 function lastInput(figures: readonly Record<string, number>[]): number | undefined {
   return figures.at(-1)?.input_tokens;
@@ -24,11 +19,6 @@ function jsonEvents(stdout: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** `@fake usage` steps `count` times, `gap` seconds apart. */
-function spending(count: number, gap: number, usage: string): string[] {
-  return Array.from({ length: count }, () => [`@fake usage ${usage}`, `@fake sleep ${gap}`]).flat();
 }
 
 test('live totals in --json: usage events per job and for the run as they grow, priced or reported', async (t) => {
@@ -49,10 +39,7 @@ test('live totals in --json: usage events per job and for the run as they grow, 
   project.script('x', ['@fake usage input=20000 cached=10000 output=3000 reasoning=1000']);
   project.script('g1', ['@fake usage input=700 output=300']);
   project.script('g2', ['@fake usage input=700 output=300']);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat', '--json'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project, ['--json']);
   assert.equal(run.code, 0, run.stderr);
   const events = jsonEvents(run.stdout);
   const usage = events.filter((event) => event.type === 'usage');
@@ -73,7 +60,7 @@ test('live totals in --json: usage events per job and for the run as they grow, 
   assert.equal(last?.cost_source, 'reported', 'the result event reports the cost');
   // The run's total grows monotonically, and ends as the sum of the jobs.
   const runTokens = usage.map((event) => (event.run as Record<string, number>).tokens ?? 0);
-  const byName = ends(project.dir);
+  const byName = flowEnds(project);
   const x = byName.get('x');
   assert.equal(x?.cost_source, 'estimated');
   assert.equal(x?.input_tokens, 30000);
@@ -99,7 +86,9 @@ test('live totals in --json: usage events per job and for the run as they grow, 
       event.type === 'note' && String(event.message).includes('no price for model mystery-1'),
   );
   assert.equal(warnings.length, 1, 'one warning per unknown model');
-  const spend = JSON.parse(readFileSync(path.join(project.dir, LOGS, 'spend.json'), 'utf8'));
+  const spend = JSON.parse(
+    readFileSync(path.join(project.dir, FEATURE_LOGS, 'spend.json'), 'utf8'),
+  );
   assert.equal(spend.run.tokens, total);
 });
 
@@ -122,15 +111,9 @@ test('--max-cost stops the two running agents, starts none after, lets the shell
   project.script('a1', burn);
   project.script('a2', burn);
   project.script('a3', ['@fake say never']);
-  const run = await runCli(
-    ['run', 'flow.yaml', '--feature', 'feat', '-j', '3', '--max-cost', '0.20'],
-    {
-      cwd: project.dir,
-      env: project.env,
-    },
-  );
+  const run = await runFlow(project, ['-j', '3', '--max-cost', '0.20']);
   assert.equal(run.code, 1, run.stderr);
-  const byName = ends(project.dir);
+  const byName = flowEnds(project);
   for (const name of ['a1', 'a2']) {
     const line = byName.get(name);
     assert.equal(line?.outcome, 'budget', `${name}: ${JSON.stringify(line)}`);
@@ -145,9 +128,7 @@ test('--max-cost stops the two running agents, starts none after, lets the shell
   assert.equal(byName.get('a3')?.status, 'skipped');
   assert.equal(byName.get('a1')?.status, 'failed');
   assert.equal(byName.get('a4')?.outcome, 'skipped');
-  const starts = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl')).filter(
-    (line) => line.status === 'started',
-  );
+  const starts = flowManifest(project).filter((line) => line.status === 'started');
   assert.deepEqual(starts.map((line) => line.phase).sort(), ['a1', 'a2', 'sh']);
   assert.equal(project.invocations().length, 2, 'only two agents were ever run');
   assert.match(
@@ -176,12 +157,9 @@ test('a phase whose estimate exceeds what is left is not started; --budget-soft 
   project.script('first', ['@fake usage input=100 output=10 cost=0.1']);
   project.script('second', ['@fake usage input=100 output=10 cost=0.02']);
   project.script('declared', ['@fake usage input=100 output=10 cost=0.01']);
-  const hard = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const hard = await runFlow(project);
   assert.equal(hard.code, 1, hard.stderr);
-  let byName = ends(project.dir);
+  let byName = flowEnds(project);
   assert.equal(byName.get('first')?.outcome, 'success');
   assert.equal(byName.get('second')?.outcome, 'budget');
   assert.equal(byName.get('second')?.pid, null);
@@ -193,12 +171,9 @@ test('a phase whose estimate exceeds what is left is not started; --budget-soft 
   assert.equal(byName.get('third')?.outcome, 'skipped');
   assert.match(hard.stderr, /not started second \(budget\)/);
 
-  const soft = await runCli(['run', 'flow.yaml', '--feature', 'feat', '--budget-soft'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const soft = await runFlow(project, ['--budget-soft']);
   assert.equal(soft.code, 0, soft.stderr);
-  byName = ends(project.dir);
+  byName = flowEnds(project);
   assert.equal(byName.get('second')?.outcome, 'success');
   assert.equal(byName.get('third')?.outcome, 'success');
   assert.match(
@@ -219,18 +194,63 @@ test('a phase budget stops that phase only', async (t) => {
   });
   project.script('capped', spending(20, 0.2, 'input=10000 output=1000'));
   project.script('free', [...spending(6, 0.2, 'input=10000 output=1000'), '@fake say done']);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const byName = ends(project.dir);
+  const byName = flowEnds(project);
   assert.equal(byName.get('capped')?.outcome, 'budget');
   assert.match(
     String(byName.get('capped')?.reason),
     /phase capped's budget of 30\.0k tokens was reached/,
   );
   assert.equal(byName.get('free')?.outcome, 'success');
+});
+
+test('a phase budget covers every attempt of the phase: warned in the first, reached in the retry', async (t) => {
+  const project = agentProject(t, {
+    'p.md': 'go\n',
+    'flow.yaml': flow(
+      'defaults: { agent: claude, stagger_same_agent: 0, agent_home: per-job }',
+      'phases:',
+      '  - { id: capped, prompt: p.md, budget: { tokens: 30000 } }',
+      '  - { id: free, prompt: p.md }',
+    ),
+  });
+  // 8.8k tokens a message: attempt 1 spends 26.4k (88%) and hits a rate limit; its retry
+  // reaches the phase's 30k with its first message, though it alone spent 8.8k.
+  project.script('capped', [...spending(3, 0.1, 'input=8000 output=800'), '@fake rate-limit 0'], 1);
+  project.script('capped', spending(20, 0.2, 'input=8000 output=800'), 2);
+  project.script('free', [...spending(4, 0.3, 'input=8000 output=800'), '@fake say done']);
+  const run = await runFlow(project, ['--retries', '1', '--retry-delay', '0.1']);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = flowManifest(project);
+  const capped = lines.filter((line) => line.phase === 'capped' && line.status !== 'started');
+  assert.deepEqual(
+    capped.map((line) => [line.attempt, line.outcome]),
+    [
+      [1, 'failed'],
+      [2, 'budget'],
+    ],
+  );
+  const first = Number(capped[0]?.input_tokens) + Number(capped[0]?.output_tokens);
+  assert.ok(first >= 26400 && first < 27000, `attempt 1 spent ${first}`);
+  assert.ok(Number(capped[1]?.input_tokens) < 30000, 'the retry alone is under the budget');
+  assert.match(String(capped[1]?.reason), /phase capped's budget of 30\.0k tokens was reached/);
+  assert.equal(flowEnds(project).get('free')?.outcome, 'success', 'other phases go on');
+  assert.match(
+    run.stderr,
+    /budget warning: phase capped has spent 26\.4k tokens, 88% of its 30\.0k/,
+  );
+  assert.match(run.stderr, /no new agent job of phase capped starts/);
+  assert.match(
+    run.stderr,
+    /spend by phase: capped \$[\d.]+ est\. \(1 job, 3[5-9]\.\dk tok\) of its 30\.0k tokens budget; free /,
+  );
+  const report = await runCli(['report', FEATURE_LOGS], { cwd: project.dir, env: project.env });
+  assert.match(
+    report.stdout,
+    /\| capped \| 1 \| \$[\d.]+ est\., 3[5-9]\.\dk tok \|/,
+    'both attempts',
+  );
 });
 
 /** The most jobs of `agent` that overlapped, from the manifest's start and end times. */
@@ -265,12 +285,9 @@ test('limits: never more than N jobs of an agent at once, on top of -j (workflow
       ...phases,
     ),
   });
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat', '--limit', 'codex=1'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project, ['--limit', 'codex=1']);
   assert.equal(run.code, 0, run.stderr);
-  const lines = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl'));
+  const lines = flowManifest(project);
   assert.equal(mostAtOnce(lines, 'claude'), 2);
   assert.equal(mostAtOnce(lines, 'codex'), 1, '--limit wins over the workflow');
   assert.equal(lines.filter((line) => line.status === 'success').length, 9);
@@ -293,13 +310,10 @@ test('a 429 on one claude job pauses the other claude starts but not codex ones;
   project.script('c2', ['@fake say fine']);
   project.script('x1', ['@fake sleep 0.6']);
   project.script('x2', ['@fake say fine']);
-  const run = await runCli(
-    ['run', 'flow.yaml', '--feature', 'feat', '--retries', '1', '--retry-delay', '0.1'],
-    { cwd: project.dir, env: project.env },
-  );
+  const run = await runFlow(project, ['--retries', '1', '--retry-delay', '0.1']);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /claude paused [23]s \(rate limit\): c1 was rate-limited/);
-  const lines = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl'));
+  const lines = flowManifest(project);
   const endOf = (phase: string, attempt: number) =>
     lines.find(
       (line) => line.phase === phase && line.attempt === attempt && line.status !== 'started',
@@ -341,12 +355,9 @@ test('each provider rate-limit shape is read with its wait; a 429 with none gets
   project.script('x', ['@fake rate-limit 2']);
   project.script('g', ['@fake rate-limit 4']);
   project.script('c', ['@fake api-error API Error: 429 rate limited']);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const byName = ends(project.dir);
+  const byName = flowEnds(project);
   const info = (name: string) =>
     byName.get(name)?.rate_limited as { wait_ms: number; source: string };
   assert.equal(info('x').wait_ms, 2000);
@@ -371,12 +382,9 @@ test('prices: --prices overrides the shipped table and the workflow prices:', as
   });
   project.script('x', ['@fake usage input=1000 cached=1000 output=100']);
   project.script('h', ['@fake usage input=1000000 output=1000000']);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat', '--prices', 'prices.json'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project, ['--prices', 'prices.json']);
   assert.equal(run.code, 0, run.stderr);
-  const byName = ends(project.dir);
+  const byName = flowEnds(project);
   assert.equal(
     Number(byName.get('x')?.cost_usd).toFixed(6),
     ((1000 * 100 + 1000 * 10 + 100 * 1000) / 1e6).toFixed(6),
@@ -400,10 +408,7 @@ test('bad budget settings are usage errors before anything runs', async (t) => {
     ['--max-tokens', '1.5'],
     ['--prices', 'missing.yaml'],
   ]) {
-    const run = await runCli(['run', 'flow.yaml', '--feature', 'feat', ...args], {
-      cwd: project.dir,
-      env: project.env,
-    });
+    const run = await runFlow(project, [...args]);
     assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stderr, /fix: /);
   }
@@ -437,8 +442,8 @@ test('status shows a running agent job spend as it grows; the report has spend p
       child = spawned;
     },
   });
-  await waitForText(path.join(project.dir, LOGS, 'spend.json'), '"tokens": 33000');
-  const status = await runCli(['status', LOGS], { cwd: project.dir, env: project.env });
+  await waitForText(path.join(project.dir, FEATURE_LOGS, 'spend.json'), '"tokens": 33000');
+  const status = await runCli(['status', FEATURE_LOGS], { cwd: project.dir, env: project.env });
   (child as ChildProcess | null)?.kill('SIGINT');
   await running;
   assert.equal(status.code, 0, status.stderr);
@@ -447,7 +452,7 @@ test('status shows a running agent job spend as it grows; the report has spend p
     status.stdout,
     /spent \$0\.\d+ \(estimated\), [\d.]+k tokens; budget \$50\.00: not reached/,
   );
-  const report = await runCli(['report', LOGS, '--html', 'report.html'], {
+  const report = await runCli(['report', FEATURE_LOGS, '--html', 'report.html'], {
     cwd: project.dir,
     env: project.env,
   });

@@ -13,7 +13,8 @@ import {
   shippedPrices,
   withOverrides,
 } from '../../src/budget/prices.js';
-import { rateLimitInLine, waitInText } from '../../src/budget/rate-limits.js';
+import { rateLimitInLine } from '../../src/budget/rate-limits.js';
+import { waitInText, waitUntilClock } from '../../src/budget/wait-text.js';
 import type { TokenUsage } from '../../src/model.js';
 import { parseLimitFlags, parseMaxCost } from '../../src/options/budget-flags.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -152,23 +153,51 @@ test('rate limits in each agent shape, with the wait each asks for', () => {
     type: 'turn.failed',
     error: {
       message:
-        'exceeded retry limit, last status: 429 Too Many Requests. Please try again in 4.2s.',
+        'stream disconnected before completion: Rate limit reached for gpt-5 on tokens per min (TPM). Please try again in 4.2s. Visit https://platform.openai.com/account/rate-limits to learn more.',
     },
   });
   assert.deepEqual(rateLimitInLine(codex, now), {
     waitMs: 4200,
     source: 'rate limit in turn.failed event',
   });
-  const gemini = JSON.stringify({
+  const billing = JSON.stringify({
     type: 'error',
-    message: '[API Error: 429 RESOURCE_EXHAUSTED. Please retry in 20s.]',
+    message: 'Quota exceeded. Check your plan and billing details.',
+  });
+  assert.equal(rateLimitInLine(billing, now), null, 'out of credit: waiting does not help');
+  const overage = JSON.stringify({
+    type: 'rate_limit_event',
+    rate_limit_info: { status: 'rejected', overageStatus: 'allowed', isUsingOverage: true },
+  });
+  assert.equal(rateLimitInLine(overage, now), null, 'extra usage carries on');
+  const gemini = JSON.stringify({
+    type: 'result',
+    status: 'error',
+    error: {
+      type: 'unknown',
+      message: '[API Error: quota (Status: RESOURCE_EXHAUSTED)]\n"retryDelay": "20s"',
+    },
   });
   assert.equal(rateLimitInLine(gemini, now)?.waitMs, 20_000);
+  const loop = JSON.stringify({ type: 'error', severity: 'warning', message: 'Loop detected' });
+  assert.equal(rateLimitInLine(loop, now), null);
+  const clock = new Date(now + 3 * 3600_000);
+  const at = `${clock.getHours() % 12 || 12}:${String(clock.getMinutes()).padStart(2, '0')} ${clock.getHours() < 12 ? 'AM' : 'PM'}`;
+  assert.equal(
+    waitUntilClock(`You've hit your usage limit. Try again at ${at}.`, now),
+    3 * 3600_000 - (now % 60_000),
+  );
+  assert.equal(
+    waitUntilClock('Try again at Dec 29th, 2099 10:15 PM.', now),
+    new Date(2099, 11, 29, 22, 15).getTime() - now,
+  );
   assert.equal(rateLimitInLine('HTTP 429 Too Many Requests', now)?.waitMs, null);
   assert.equal(rateLimitInLine('all 12 tests passed', now), null);
   assert.equal(waitInText('Retry-After: 7'), 7000);
   assert.equal(waitInText('"retryDelay": "12s"'), 12_000);
   assert.equal(waitInText('try again in 250ms'), 250);
+  assert.equal(waitInText('Please retry in 31.4s.\nSuggested retry after 31s.'), 31_400);
+  assert.equal(waitInText('Retry-After-Ms: 250'), 250);
 });
 
 test('--limit and --max-cost are checked with a message that says how to write them', () => {

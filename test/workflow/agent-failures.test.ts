@@ -6,15 +6,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, flow, phaseEnds, writes } from '../helpers/agents.js';
+import { agentProject, flow, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
+import { FEATURE_LOGS, flowEnds, runFlow } from '../helpers/flows.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-
-const LOGS = '.parex/features/feat/logs';
-
-function ends(dir: string): Map<string, Record<string, unknown>> {
-  return phaseEnds(dir, LOGS);
-}
 
 test('each kind of agent failure is recorded with its reason: manifest, summary and report', async (t) => {
   const project = agentProject(t, {
@@ -42,12 +37,9 @@ test('each kind of agent failure is recorded with its reason: manifest, summary 
     '@fake stderr Error: the model provider refused the key',
     '@fake exit 3',
   ]);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const lines = ends(project.dir);
+  const lines = flowEnds(project);
   const expected: [string, number, RegExp][] = [
     [
       'g_untrusted',
@@ -85,7 +77,7 @@ test('each kind of agent failure is recorded with its reason: manifest, summary 
     run.stderr,
     /c_api +claude .+? +FAILED \(claude API error 500: API Error: 500 Internal server error; exit 1\)/,
   );
-  const report = await runCli(['report', LOGS], { cwd: project.dir });
+  const report = await runCli(['report', FEATURE_LOGS], { cwd: project.dir });
   assert.equal(report.code, 0, report.stderr);
   assert.match(
     report.stdout,
@@ -108,12 +100,9 @@ test('a write the permission mode refused is named, with what to change; agent_o
   });
   project.script('notes', writes('out/notes.md', '# Notes'));
   project.script('fixed', writes('out/fixed.md', '# Notes'));
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const lines = ends(project.dir);
+  const lines = flowEnds(project);
   const notes = lines.get('notes');
   assert.equal(notes?.exit_code, 0, 'claude itself ended "success"');
   assert.equal(notes?.status, 'failed');
@@ -136,13 +125,10 @@ test('gemini in approval mode default cannot write: the reason says which mode t
     'flow.yaml': flow('phases:', '  - { id: g, agent: gemini, prompt: p.md, outputs: [g.md] }'),
   });
   project.script('g', writes('g.md', 'x'));
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
   assert.equal(
-    ends(project.dir).get('g')?.reason,
+    flowEnds(project).get('g')?.reason,
     "output missing: g.md; gemini's approval mode default offers no write tool in headless mode; set approval_mode: auto_edit (or yolo)",
   );
 });
@@ -163,10 +149,7 @@ test('modes follow the installed CLI: an unknown one is a workflow error at file
       '  - { id: e, agent: codex, prompt: p.md, sandbox: workspace-rw }',
     ),
   });
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 2, run.stderr);
   assert.match(
     run.stderr,
@@ -185,7 +168,11 @@ test('modes follow the installed CLI: an unknown one is a workflow error at file
     /"auto"|"default"/,
     'auto (listed) and default (an alias) are accepted',
   );
-  assert.equal(existsSync(path.join(project.dir, LOGS)), false, 'nothing ran, nothing was written');
+  assert.equal(
+    existsSync(path.join(project.dir, FEATURE_LOGS)),
+    false,
+    'nothing ran, nothing was written',
+  );
   // The choices were read once per version: a second check asks the cache, not the CLI.
   const cache = JSON.parse(
     readFileSync(path.join(project.home, '.cache/parex/agent-help.json'), 'utf8'),
@@ -230,12 +217,9 @@ test("a change codex's read-only sandbox refused is a denial with the setting to
     ),
   });
   project.script('x', writes('x.md', 'x'));
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const line = ends(project.dir).get('x');
+  const line = flowEnds(project).get('x');
   assert.equal(line?.exit_code, 0);
   assert.equal(line?.reason, 'permission denied: file_change x.md; set sandbox: workspace-write');
   assert.deepEqual(line?.permission_denials, [{ tool: 'file_change', path: 'x.md' }]);

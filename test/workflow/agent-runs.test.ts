@@ -6,15 +6,9 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, flow, phaseEnds, scriptHappyPrp } from '../helpers/agents.js';
+import { agentProject, flow, scriptHappyPrp } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { manifestLines } from '../helpers/manifest.js';
-
-const LOGS = '.parex/features/feat/logs';
-
-function ends(dir: string): Map<string, Record<string, unknown>> {
-  return phaseEnds(dir, LOGS);
-}
+import { FEATURE_LOGS, flowEnds, flowManifest, runFlow } from '../helpers/flows.js';
 
 test('the PRP workflow with --agent gemini completes in a fresh git init directory (--skip-trust, or the variable for older versions)', async (t) => {
   for (const old of [false, true]) {
@@ -56,14 +50,11 @@ test('tokens have one meaning for every agent, and status, report and summary ad
       ),
     ),
   });
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 0, run.stderr);
-  const lines = ends(project.dir);
+  const lines = flowEnds(project);
   // Claude's own counts (input_tokens without the cache) against parex's meaning.
-  const claudeLog = readFileSync(path.join(project.dir, LOGS, 'claude_job.log'), 'utf8');
+  const claudeLog = readFileSync(path.join(project.dir, FEATURE_LOGS, 'claude_job.log'), 'utf8');
   const result = claudeLog
     .split('\n')
     .filter((line) => line.startsWith('{'))
@@ -102,9 +93,9 @@ test('tokens have one meaning for every agent, and status, report and summary ad
   const count = (value: number) => value.toLocaleString('en-US');
   const expected = `${count(sum('input_tokens'))} in (${count(sum('cached_input_tokens'))} cached, ${count(sum('cache_write_tokens'))} cache writes) / ${count(sum('output_tokens'))} out; $${claude.cost_usd?.toFixed(4)} (cost reported by 1 of 3 jobs)`;
   assert.ok(run.stderr.includes(`  tokens: ${expected}`), `summary: ${run.stderr}`);
-  const status = await runCli(['status', LOGS], { cwd: project.dir });
+  const status = await runCli(['status', FEATURE_LOGS], { cwd: project.dir });
   assert.ok(status.stdout.includes(`tokens: ${expected}`), status.stdout);
-  const report = await runCli(['report', LOGS], { cwd: project.dir });
+  const report = await runCli(['report', FEATURE_LOGS], { cwd: project.dir });
   assert.ok(report.stdout.includes(`| tokens | ${expected} |`), report.stdout);
 });
 
@@ -121,12 +112,9 @@ test('processes that escaped the job group are on its completion line: a timeout
   });
   project.script('g', ['@fake shell sleep 60']);
   project.script('x', ['@fake shell sleep 60 &']);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 1, run.stderr);
-  const lines = ends(project.dir);
+  const lines = flowEnds(project);
   const g = lines.get('g');
   assert.equal(g?.outcome, 'timeout');
   assert.equal(g?.leftovers_stopped, 1, 'the shell tool in its own session');
@@ -154,12 +142,9 @@ test('starts of one agent CLI are staggered by default, so they do not race on i
     ),
   };
   const project = agentProject(t, files);
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 0, run.stderr);
-  const starts = [...ends(project.dir).values()]
+  const starts = [...flowEnds(project).values()]
     .map((line) => Date.parse(String(line.started_at)))
     .sort();
   for (let index = 1; index < starts.length; index += 1) {
@@ -176,17 +161,9 @@ test('starts of one agent CLI are staggered by default, so they do not race on i
     ...files,
     'flow.yaml': flow('defaults: { stagger_same_agent: 0ms }', files['flow.yaml']),
   });
-  const raced = await runCli(
-    ['run', 'flow.yaml', '--feature', 'feat', '--retries', '2', '--retry-delay', '0.2'],
-    {
-      cwd: racing.dir,
-      env: racing.env,
-    },
-  );
+  const raced = await runFlow(racing, ['--retries', '2', '--retry-delay', '0.2']);
   assert.equal(raced.code, 0, raced.stderr);
-  const all = manifestLines(path.join(racing.dir, LOGS, 'manifest.jsonl')).filter(
-    (line) => line.status !== 'started',
-  );
+  const all = flowManifest(racing).filter((line) => line.status !== 'started');
   const locked = all.filter((line) => line.transient !== undefined);
   const firstStarts = all
     .filter((line) => line.attempt === 1)
@@ -226,10 +203,7 @@ test("agent_home: per-job gives each job its own CODEX_HOME / CLAUDE_CONFIG_DIR,
     const stat = statSync(path.join(home, file));
     return [readFileSync(path.join(home, file), 'utf8'), stat.mtimeMs];
   });
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 0, run.stderr);
   const after = ['.codex/config.toml', '.codex/auth.json', '.claude.json'].map((file) => {
     const stat = statSync(path.join(home, file));
@@ -241,10 +215,10 @@ test("agent_home: per-job gives each job its own CODEX_HOME / CLAUDE_CONFIG_DIR,
     false,
     'no state in the user home',
   );
-  const lines = ends(project.dir);
+  const lines = flowEnds(project);
   for (const name of ['x1', 'x2']) {
     const codexHome = String(lines.get(name)?.agent_home);
-    assert.equal(codexHome, path.join(project.dir, LOGS, `${name}.codex-home`));
+    assert.equal(codexHome, path.join(project.dir, FEATURE_LOGS, `${name}.codex-home`));
     assert.equal(
       readFileSync(path.join(codexHome, 'config.toml'), 'utf8'),
       'model = "gpt-5-codex"\n',
@@ -281,17 +255,9 @@ test('a claude start that read its config file torn is transient for --retries',
     1,
   );
   project.script('c', ['@fake say fine'], 2);
-  const run = await runCli(
-    ['run', 'flow.yaml', '--feature', 'feat', '--retries', '1', '--retry-delay', '0.1'],
-    {
-      cwd: project.dir,
-      env: project.env,
-    },
-  );
+  const run = await runFlow(project, ['--retries', '1', '--retry-delay', '0.1']);
   assert.equal(run.code, 0, run.stderr);
-  const all = manifestLines(path.join(project.dir, LOGS, 'manifest.jsonl')).filter(
-    (line) => line.status !== 'started',
-  );
+  const all = flowManifest(project).filter((line) => line.status !== 'started');
   assert.deepEqual(
     all.map((line) => [line.attempt, line.status]),
     [
@@ -320,12 +286,9 @@ test('stagger_same_agent takes seconds or a duration; anything else is a workflo
       '  - { id: x, agent: codex, prompt: p.md }',
     ),
   });
-  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat'], {
-    cwd: project.dir,
-    env: project.env,
-  });
+  const run = await runFlow(project);
   assert.equal(run.code, 0, run.stderr);
-  const starts = [...ends(project.dir).values()].map((line) => Date.parse(String(line.started_at)));
+  const starts = [...flowEnds(project).values()].map((line) => Date.parse(String(line.started_at)));
   assert.ok(Math.abs((starts[1] ?? 0) - (starts[0] ?? 0)) >= 1450, `starts ${starts.join(', ')}`);
   const bad = await runCli(['run', 'bad.yaml', '--feature', 'feat'], {
     cwd: project.dir,
