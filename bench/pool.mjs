@@ -16,8 +16,14 @@ import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
-const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    workloads: { type: 'string', default: 'dispatch,scaling,logs' },
+  },
+});
 const smoke = values.smoke;
+const chosen = new Set(values.workloads.split(','));
 const say = (line) => process.stderr.write(`[bench:pool] ${line}\n`);
 const base = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-pool-'));
 const env = Object.fromEntries(
@@ -111,78 +117,84 @@ const rows = [];
 const redis = await startRedis();
 try {
   // 1. Dispatch overhead: N x true.
-  const n = smoke ? 50 : 500;
-  const trues = Array.from({ length: n }, () => 'true');
-  const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
-  let stop = await startWorker(redis.url, 'd1', 8);
-  const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
-    'exec',
-    '-q',
-    '--redis',
-    redis.url,
-    '--',
-    ...trues,
-  ]);
-  await stop();
-  const perJobMs = ((pooled - local) / n) * 1000;
-  rows.push([
-    `${n} x true: local -j 8 vs 1 worker x 8`,
-    `${local.toFixed(2)} s vs ${pooled.toFixed(2)} s`,
-    `${perJobMs.toFixed(2)} ms added per job`,
-    perJobMs <= 3 ? 'met (<= 3 ms)' : 'missed (<= 3 ms)',
-  ]);
-
-  // 2. Scaling: M x sleep 1 over 1, 2, 4 workers of concurrency 8.
-  const m = smoke ? 32 : 200;
-  const sleeps = Array.from({ length: m }, () => 'sleep 1');
-  const byWorkers = {};
-  for (const count of smoke ? [1, 2] : [1, 2, 4]) {
-    const stops = await Promise.all(
-      Array.from({ length: count }, (_, i) => startWorker(redis.url, `s${count}-${i}`, 8)),
-    );
-    byWorkers[count] = await timed(`pool ${m} x sleep 1, ${count} worker(s) x 8`, [
+  if (chosen.has('dispatch')) {
+    const n = smoke ? 50 : 500;
+    const trues = Array.from({ length: n }, () => 'true');
+    const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
+    const stop = await startWorker(redis.url, 'd1', 8);
+    const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
       'exec',
       '-q',
       '--redis',
       redis.url,
       '--',
-      ...sleeps,
+      ...trues,
     ]);
-    await Promise.all(stops.map((one) => one()));
-  }
-  for (const [count, seconds] of Object.entries(byWorkers)) {
-    const ideal = Math.ceil(m / (8 * Number(count)));
-    const efficiency = ideal / seconds;
+    await stop();
+    const perJobMs = ((pooled - local) / n) * 1000;
     rows.push([
-      `${m} x sleep 1, ${count} worker(s) x 8`,
-      `${seconds.toFixed(2)} s (ideal ${ideal} s)`,
-      `${(efficiency * 100).toFixed(0)}% of linear`,
-      efficiency >= 0.9 ? 'met (>= 90%)' : 'missed (>= 90%)',
+      `${n} x true: local -j 8 vs 1 worker x 8`,
+      `${local.toFixed(2)} s vs ${pooled.toFixed(2)} s`,
+      `${perJobMs.toFixed(2)} ms added per job`,
+      perJobMs <= 3 ? 'met (<= 3 ms)' : 'missed (<= 3 ms)',
     ]);
   }
 
+  // 2. Scaling: M x sleep 1 over 1, 2, 4 workers of concurrency 8.
+  if (chosen.has('scaling')) {
+    const m = smoke ? 32 : 200;
+    const sleeps = Array.from({ length: m }, () => 'sleep 1');
+    const byWorkers = {};
+    for (const count of smoke ? [1, 2] : [1, 2, 4]) {
+      const stops = await Promise.all(
+        Array.from({ length: count }, (_, i) => startWorker(redis.url, `s${count}-${i}`, 8)),
+      );
+      byWorkers[count] = await timed(`pool ${m} x sleep 1, ${count} worker(s) x 8`, [
+        'exec',
+        '-q',
+        '--redis',
+        redis.url,
+        '--',
+        ...sleeps,
+      ]);
+      await Promise.all(stops.map((one) => one()));
+    }
+    for (const [count, seconds] of Object.entries(byWorkers)) {
+      const ideal = Math.ceil(m / (8 * Number(count)));
+      const efficiency = ideal / seconds;
+      rows.push([
+        `${m} x sleep 1, ${count} worker(s) x 8`,
+        `${seconds.toFixed(2)} s (ideal ${ideal} s)`,
+        `${(efficiency * 100).toFixed(0)}% of linear`,
+        efficiency >= 0.9 ? 'met (>= 90%)' : 'missed (>= 90%)',
+      ]);
+    }
+  }
+
   // 3. Log streaming: K x 64 MiB.
-  const k = smoke ? 2 : 8;
-  const mib = smoke ? 8 : 64;
-  const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
-  const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
-  stop = await startWorker(redis.url, 'o1', 8);
-  const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
-    'exec',
-    '-q',
-    '--redis',
-    redis.url,
-    '--',
-    ...big,
-  ]);
-  await stop();
-  const ratio = localBig / pooledBig;
-  rows.push([
-    `${k} x ${mib} MiB of output`,
-    `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
-    `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
-    ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
-  ]);
+  if (chosen.has('logs')) {
+    const k = smoke ? 2 : 8;
+    const mib = smoke ? 8 : 64;
+    const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
+    const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
+    const stopOut = await startWorker(redis.url, 'o1', 8);
+    const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
+      'exec',
+      '-q',
+      '--redis',
+      redis.url,
+      '--',
+      ...big,
+    ]);
+    await stopOut();
+    const ratio = localBig / pooledBig;
+    rows.push([
+      `${k} x ${mib} MiB of output`,
+      `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
+      `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
+      ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
+    ]);
+  }
 } finally {
   redis.stop();
   rmSync(base, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 // check), a silent worker (the backstop deadline), cancels and a lost Redis end in a true record.
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Queue } from 'bullmq';
 
@@ -29,6 +30,9 @@ import { RemoteAttempt } from './remote-attempt.js';
 import { BACKSTOP_MARGIN_MS } from './timing.js';
 import { splitKey } from './worker-watch.js';
 
+/** How long closing waits for the last acknowledgements. */
+const ACK_WAIT_MS = 10_000;
+
 /** How a run uses the pool. */
 export interface PoolSettings {
   readonly redis: RedisAddress;
@@ -52,6 +56,9 @@ class Coordinator implements JobExecutor {
   private readonly queueOf = new Map<string, Queue>();
   private readonly queues: PoolQueues;
   private readonly reader: LogReader;
+  /** Acknowledgements on their way (a stream deleted once its log is on disk). */
+  private readonly acks = new Set<Promise<unknown>>();
+  private passedOnce: Record<string, string> | null = null;
 
   constructor(
     private readonly settings: PoolSettings,
@@ -110,7 +117,7 @@ class Coordinator implements JobExecutor {
       coordinator: { host: hostname(), pid: process.pid },
       argv: job.argv,
       input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
-      env: { ...this.passedEnv(), ...job.env },
+      env: { ...this.passed, ...job.env },
       cwd: filesRoot === cwd ? relative : '',
       timeoutMs: request.timeoutMs,
       idleMs: request.idleMs,
@@ -142,7 +149,12 @@ class Coordinator implements JobExecutor {
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
       this.queueOf.delete(jobId);
-      if (attempt.taken !== null) void this.client.del(attempt.stream).catch(() => {});
+      // The worker's acknowledgement, once the log is on disk here: its copy may go.
+      if (attempt.taken !== null) {
+        const ack = attempt.durable.then(() => this.client.del(attempt.stream)).catch(() => {});
+        this.acks.add(ack);
+        void ack.finally(() => this.acks.delete(ack));
+      }
     }
   }
 
@@ -152,6 +164,7 @@ class Coordinator implements JobExecutor {
   }
 
   async close(): Promise<void> {
+    await Promise.race([Promise.allSettled(this.acks), sleep(ACK_WAIT_MS, null, { ref: false })]);
     await this.reader.stop();
     await this.heartbeat.release();
     await this.queues.close();
@@ -205,6 +218,12 @@ class Coordinator implements JobExecutor {
         this.client.publish(CANCEL_CHANNEL, JSON.stringify({ run: this.plan.runId, force })),
       )
       .catch(() => {});
+  }
+
+  /** The variables of this environment that --pass-env names, chosen once per run. */
+  private get passed(): Record<string, string> {
+    this.passedOnce ??= this.passedEnv();
+    return this.passedOnce;
   }
 
   private passedEnv(): Record<string, string> {
