@@ -133,6 +133,10 @@ export class SpendControl implements StartAdmission {
     this.file?.close();
   }
 
+  agentCaps(): ReadonlyMap<string, number> {
+    return this.settings.caps;
+  }
+
   report(): SpendReport {
     const jobs = this.ledger?.entries() ?? [];
     const byAgent: Record<string, Spend> = {};

@@ -69,7 +69,7 @@ export class RemoteAttempt {
       const data = entry.get('d');
       if (data !== undefined) this.log?.add(data);
     } else if (type === 'start') {
-      this.started = { pid: Number(text(entry, 'pid')), at: new Date() };
+      this.started = { pid: Number(text(entry, 'pid')), at: this.startTime(text(entry, 'at')) };
       this.request.onSpawn(this.started.pid, this.started.at, this.fields());
     } else if (type === 'signal') {
       this.request.onSignal(
@@ -108,9 +108,11 @@ export class RemoteAttempt {
     });
   }
 
-  /** The attempt left the queue before any worker took it. */
-  removed(): void {
-    if (!this.settled) this.settle({ kind: 'not-started' });
+  /** The attempt left the queue before any worker took it: cancelled (not started), or stopped
+   * for `why` (budget), which is then its outcome, as for a job stopped while it runs. */
+  removed(why: StopReason | null = null): void {
+    if (why === null) this.settle({ kind: 'not-started' });
+    else this.settle({ kind: 'ran', ...failedToStart(new Date(), null), stopReason: why });
   }
 
   private end(remote: Partial<RemoteOutcome>): void {
@@ -158,6 +160,14 @@ export class RemoteAttempt {
           }
         : {}),
     });
+  }
+
+  /** When the job started: the worker's clock when it agrees with this one's (the time lies
+   * between the enqueueing and now), else when the coordinator heard of the start. */
+  private startTime(worker: string): Date {
+    const at = Number(worker);
+    const now = Date.now();
+    return new Date(at >= this.enqueuedAt && at <= now ? at : now);
   }
 
   private fields(): Record<string, unknown> {

@@ -112,6 +112,7 @@ export async function runRemoteJob(
       graceMs: payload.graceMs,
       stopSignals: payload.stopSignals,
       cancel: switches.cancel.signal,
+      stop: switches.stop.signal,
       force: switches.force.signal,
       onSpawn: (pid, startedAt) => {
         context.print(

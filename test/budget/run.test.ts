@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { agentProject, flow, phaseEnds, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
-import { manifestLines } from '../helpers/manifest.js';
+import { manifestLines, mostAtOnce } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
 
 const LOGS = '.parex/features/feat/logs';
@@ -234,23 +234,6 @@ test('a phase budget stops that phase only', async (t) => {
 });
 
 /** The most jobs of `agent` that overlapped, from the manifest's start and end times. */
-function mostAtOnce(lines: readonly Record<string, unknown>[], agent: string): number {
-  const points = lines
-    .filter((line) => line.agent === agent && line.status !== 'started')
-    .flatMap((line) => [
-      { at: Date.parse(String(line.started_at)), step: 1 },
-      { at: Date.parse(String(line.ended_at)), step: -1 },
-    ])
-    .sort((a, b) => a.at - b.at || a.step - b.step);
-  let now = 0;
-  let most = 0;
-  for (const point of points) {
-    now += point.step;
-    most = Math.max(most, now);
-  }
-  return most;
-}
-
 test('limits: never more than N jobs of an agent at once, on top of -j (workflow and --limit)', async (t) => {
   const phases = [
     ...['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => `  - { id: ${id}, agent: claude, prompt: p.md }`),
