@@ -132,6 +132,7 @@ class Coordinator implements JobExecutor {
       stopSignals: request.stopSignals,
       inputs: inputs.files,
       outputs: relativeInside(filesRoot, job.outputs),
+      secretPatterns: this.plan.secretPatterns,
     };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);

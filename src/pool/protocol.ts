@@ -42,6 +42,8 @@ export interface JobPayload {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly inputs: readonly FilePayload[];
   readonly outputs: readonly string[];
+  /** The run's --secret-env patterns: the worker hides the values they name in what it prints. */
+  readonly secretPatterns?: readonly string[];
 }
 
 /** How a job's process ended, as a worker reports it. */

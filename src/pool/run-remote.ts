@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { EscapeeSweeper } from '../engine/escapees.js';
+import { runRedactor } from '../options/secrets.js';
 import type { Launcher } from '../process/launcher.js';
 import { type ProcessOutcome, runProcess } from '../process/run-process.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
@@ -72,8 +73,12 @@ export async function runRemoteJob(
     return tell({ refused });
   }
   const label = `${payload.run}/${payload.name}`;
+  // What the worker prints of this job hides the job's secrets, found as a local run finds them.
+  const jobEnv = { ...context.env, ...payload.env };
+  const redactor = runRedactor({ env: jobEnv, patterns: payload.secretPatterns ?? [] });
+  const print = (line: string) => context.print(redactor.text(line));
   if (alive === null) {
-    context.print(`[parex] skipped ${label}: its coordinator is gone`);
+    print(`[parex] skipped ${label}: its coordinator is gone`);
     return tell({ refused: 'its coordinator was gone before it started', notStarted: true });
   }
   if (cancelled !== null) return tell({ refused: 'cancelled before it started', notStarted: true });
@@ -100,8 +105,7 @@ export async function runRemoteJob(
       argv: payload.argv,
       cwd,
       env: {
-        ...context.env,
-        ...payload.env,
+        ...jobEnv,
         [RUN_MARKER]: context.id,
         [JOB_MARKER]: marker,
       },
@@ -115,7 +119,7 @@ export async function runRemoteJob(
       stop: switches.stop.signal,
       force: switches.force.signal,
       onSpawn: (pid, startedAt) => {
-        context.print(
+        print(
           `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${payload.argv.join(' ')}`,
         );
         void context.client
@@ -152,7 +156,7 @@ export async function runRemoteJob(
       );
     }
   }
-  context.print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
+  print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
   await tell({
     ...outcomeOf(ran, logBytes),

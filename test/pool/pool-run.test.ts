@@ -239,6 +239,35 @@ test('secrets stay home unless --pass-env names them; passed ones are still reda
   assert.equal(passed.code, 0, passed.stderr);
   assert.equal(readFileSync(path.join(dir, 'b', 'job1.log'), 'utf8'), '[sekrit-value-123]\n');
   assert.doesNotMatch(readFileSync(path.join(dir, 'b', 'manifest.jsonl'), 'utf8'), /sekrit/);
+  // A command line that holds the values: the worker prints it with the job's secrets hidden,
+  // those of default names and those of the run's --secret-env patterns alike.
+  const shown = await runCli(
+    [
+      'exec',
+      '--redis',
+      redis.url,
+      '--pass-env',
+      'DEPLOY_*',
+      '--pass-env',
+      'PLAIN_SETTING',
+      '--secret-env',
+      'PLAIN_SETTING',
+      '--log-dir',
+      'c',
+      '--',
+      '[ "$DEPLOY_API_KEY" = sekrit-value-123 ] && [ "$PLAIN_SETTING" = plain ] && echo same-values',
+    ],
+    { cwd: dir, env },
+  );
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(readFileSync(path.join(dir, 'c', 'job1.log'), 'utf8'), 'same-values\n');
+  const printed = workers.map((worker) => worker.output()).join('');
+  const started = printed.split('\n').find((line) => line.includes('echo same-values'));
+  assert.match(
+    String(started),
+    /\[ "\$DEPLOY_API_KEY" = \*\*\* \] && \[ "\$PLAIN_SETTING" = \*\*\* \]/,
+  );
+  assert.doesNotMatch(printed, /sekrit-value-123/);
 });
 
 test('Redis not running: exit 2 with what, why and fix; nothing written', async (t) => {
