@@ -6,13 +6,14 @@
 // Options: --smoke (tiny sizes). Prints a Markdown table; figures go into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+
+// The pool the tests use (built by npm run build): redis-server on a free port, parex worker.
+import { startRedis, startWorker as startTestWorker } from '../dist/test/helpers/pool.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
@@ -30,65 +31,11 @@ const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('PAREX_')),
 );
 
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = path.join(base, 'redis');
-  mkdirSync(dir);
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  await sleep(300);
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
-
+/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it. */
 async function startWorker(url, name, concurrency) {
-  const workdir = path.join(base, name);
-  mkdirSync(workdir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'worker',
-      '--redis',
-      url,
-      '--name',
-      name,
-      '--concurrency',
-      String(concurrency),
-      '--workdir',
-      workdir,
-    ],
-    { env, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let seen = '';
-  child.stderr.on('data', (chunk) => {
-    seen += chunk;
-  });
-  while (!seen.includes(`worker ${name} on`)) await sleep(20);
+  const worker = await startTestWorker(url, name, base, ['--concurrency', String(concurrency)]);
   return async () => {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await worker.stop();
   };
 }
 
@@ -115,18 +62,19 @@ async function timed(label, args) {
 
 const rows = [];
 const redis = await startRedis();
+const url = redis.url;
 try {
   // 1. Dispatch overhead: N x true.
   if (chosen.has('dispatch')) {
     const n = smoke ? 50 : 500;
     const trues = Array.from({ length: n }, () => 'true');
     const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
-    const stop = await startWorker(redis.url, 'd1', 8);
+    const stop = await startWorker(url, 'd1', 8);
     const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
       'exec',
       '-q',
       '--redis',
-      redis.url,
+      url,
       '--',
       ...trues,
     ]);
@@ -147,13 +95,13 @@ try {
     const byWorkers = {};
     for (const count of smoke ? [1, 2] : [1, 2, 4]) {
       const stops = await Promise.all(
-        Array.from({ length: count }, (_, i) => startWorker(redis.url, `s${count}-${i}`, 8)),
+        Array.from({ length: count }, (_, i) => startWorker(url, `s${count}-${i}`, 8)),
       );
       byWorkers[count] = await timed(`pool ${m} x sleep 1, ${count} worker(s) x 8`, [
         'exec',
         '-q',
         '--redis',
-        redis.url,
+        url,
         '--',
         ...sleeps,
       ]);
@@ -177,12 +125,12 @@ try {
     const mib = smoke ? 8 : 64;
     const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
     const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
-    const stopOut = await startWorker(redis.url, 'o1', 8);
+    const stopOut = await startWorker(url, 'o1', 8);
     const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
       'exec',
       '-q',
       '--redis',
-      redis.url,
+      url,
       '--',
       ...big,
     ]);
@@ -196,7 +144,7 @@ try {
     ]);
   }
 } finally {
-  redis.stop();
+  await redis.stop();
   rmSync(base, { recursive: true, force: true });
 }
 process.stdout.write(

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, flow, phaseEnds, scriptHappyPrp, writes } from '../helpers/agents.js';
+import {
+  agentProject,
+  burningProject,
+  flow,
+  phaseEnds,
+  scriptHappyPrp,
+  writes,
+} from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { manifestLines, mostAtOnce } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
@@ -104,24 +111,7 @@ test('live totals in --json: usage events per job and for the run as they grow, 
 });
 
 test('--max-cost stops the two running agents, starts none after, lets the shell job finish, exits 1', async (t) => {
-  const project = agentProject(t, {
-    'p.md': 'go\n',
-    'flow.yaml': flow(
-      'defaults: { agent: claude, kill_after: 2, stagger_same_agent: 0, agent_home: per-job }',
-      'phases:',
-      '  - { id: a1, prompt: p.md }',
-      '  - { id: a2, prompt: p.md }',
-      // Its slot frees only long after the budget is reached, so a3 is queued until then.
-      '  - { id: sh, agent: command, command: "sleep 5; echo shell done" }',
-      '  - { id: a3, prompt: p.md }',
-      '  - { id: a4, prompt: p.md, needs: [a1] }',
-    ),
-  });
-  // $0.045 per message at Sonnet prices: the budget of $0.20 goes in the fifth message.
-  const burn = spending(20, 0.3, 'input=10000 output=1000');
-  project.script('a1', burn);
-  project.script('a2', burn);
-  project.script('a3', ['@fake say never']);
+  const project = burningProject(t);
   const run = await runCli(
     ['run', 'flow.yaml', '--feature', 'feat', '-j', '3', '--max-cost', '0.20'],
     {

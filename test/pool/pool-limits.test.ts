@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { agentProject, flow, phaseEnds } from '../helpers/agents.js';
+import { agentProject, burningProject, flow, phaseEnds } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
 import { manifestLines, mostAtOnce } from '../helpers/manifest.js';
@@ -29,25 +29,7 @@ const pool = filePool(
 const feature = (name: string) => `.parex/features/${name}/logs`;
 
 test('--max-cost stops the agents running on workers by their ladder (budget), starts none after', async (t) => {
-  const project = agentProject(t, {
-    'p.md': 'go\n',
-    'flow.yaml': flow(
-      'defaults: { agent: claude, kill_after: 2, stagger_same_agent: 0, agent_home: per-job }',
-      'phases:',
-      '  - { id: a1, prompt: p.md }',
-      '  - { id: a2, prompt: p.md }',
-      '  - { id: sh, agent: command, command: "sleep 5; echo shell done" }',
-      '  - { id: a3, prompt: p.md }',
-    ),
-  });
-  // $0.045 per message at Sonnet prices: the budget of $0.20 goes in the fifth message.
-  const burn = Array.from({ length: 20 }, () => [
-    '@fake usage input=10000 output=1000',
-    '@fake sleep 0.3',
-  ]).flat();
-  project.script('a1', burn);
-  project.script('a2', burn);
-  project.script('a3', ['@fake say never']);
+  const project = burningProject(t);
   const run = await runCli(
     [
       'run',
@@ -79,6 +61,7 @@ test('--max-cost stops the agents running on workers by their ladder (budget), s
   assert.equal(byName.get('sh')?.outcome, 'success', 'the shell job spends nothing and finishes');
   assert.equal(byName.get('a3')?.outcome, 'budget');
   assert.equal(byName.get('a3')?.pid, null, 'a3 never started');
+  assert.equal(byName.get('a4')?.outcome, 'skipped');
   assert.equal(project.invocations().length, 2, 'only two agents were ever run');
   const printed = workers.map((worker) => worker.output()).join('');
   assert.match(printed, /finished \S+\/a1 attempt 1: stopped \(budget, SIGTERM\)/);
