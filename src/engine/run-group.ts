@@ -4,9 +4,9 @@
 // running job down its stop ladder, nothing more started); every result still comes back.
 import { access } from 'node:fs/promises';
 
-import { waves } from '../graph/topology.js';
-import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
+import type { GroupEvent, GroupResult, JobResult, JobSpan, WorkspaceSummary } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
+import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
@@ -14,6 +14,7 @@ import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
+import { signalOf, spanOf, why, widestWave } from './group-parts.js';
 import { RunHalt } from './halt.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
@@ -21,6 +22,13 @@ import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 import { shareSignals } from './shared-signals.js';
 import { StartGate } from './start-gate.js';
+import {
+  finishedResult,
+  openWorkspaces,
+  placedJob,
+  refusedResult,
+  workspaceJob,
+} from './workspaces.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
 export async function runGroup(
@@ -28,6 +36,7 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
+  given.workspace?.check(given.cwd);
   // parex's own copies of the caller's signals (one listener each on the caller's side), and
   // the caller's cancel joined with the engine's own stop: what every job and start watches.
   const shared = shareSignals(given.signal, given.forceSignal);
@@ -107,9 +116,25 @@ export async function runGroup(
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
   let notStarted: PlannedJob[] = plan.jobs.slice();
+  let workspace: WorkspaceSummary | undefined;
+  // Runs the worktrees' setup commands (started only when one is needed).
+  const setup: { launcher: Launcher | null } = { launcher: null };
   try {
+    const hook = await openWorkspaces(plan, () => {
+      setup.launcher ??= directLauncher(plan.runId);
+      return setup.launcher;
+    });
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
-      run: async (job) => {
+      run: async (planned) => {
+        const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));
+        if (ready?.ok === false) {
+          const refused = refusedResult(planned, plan, ready);
+          results.set(planned.name, refused);
+          emit({ type: 'job-skip', result: refused });
+          failing.jobEnded(refused);
+          return refused.outcome === 'success';
+        }
+        const job = ready === null ? planned : placedJob(planned, ready);
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         const stop = new AbortController();
         stops.set(job.name, stop);
@@ -127,16 +152,14 @@ export async function runGroup(
             leftoverSignals: swept.signals,
           };
         };
-        const attempted = await runAttempts(
-          job,
-          plan,
-          emit,
-          executor,
-          markers,
+        const finish = async (ended: JobResult) =>
+          hook === null ? ended : finishedResult(hook, job, ended);
+        const attempted = await runAttempts(job, plan, emit, executor, markers, {
           settle,
+          finish,
           admission,
-          stop.signal,
-        );
+          stop: stop.signal,
+        });
         stops.delete(job.name);
         if (attempted === null) {
           neverStarted.add(job.name);
@@ -166,9 +189,13 @@ export async function runGroup(
         wake = pump;
       },
     });
+    if (hook !== null) {
+      workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
+    }
   } finally {
     admission.close();
     try {
+      setup.launcher?.close();
       await executor.close();
     } finally {
       shared.dispose();
@@ -195,6 +222,7 @@ export async function runGroup(
     haltedBy: cancelledBy === null ? halt.cause : null,
     error: halt.error,
     spend: admission.report(),
+    ...(workspace === undefined ? {} : { workspace }),
   };
   try {
     plan.onEvent({ type: 'run-end', result });
@@ -203,31 +231,4 @@ export async function runGroup(
     return { ...result, ok: false, error: result.error ?? message };
   }
   return result;
-}
-
-function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
-  const { name, startedAt, endedAt, durationMs, attempt } = result;
-  return { name, startedAt, endedAt, durationMs, attempt, needs };
-}
-
-/** The most jobs the needs let run at once (null without needs: all of them). */
-function widestWave(jobs: readonly PlannedJob[]): number | null {
-  if (jobs.every((job) => job.needs.length === 0)) return null;
-  return Math.max(...waves(jobs).map((wave) => wave.length));
-}
-
-/** A job the engine's own halt stopped says so in its reason. */
-function why(result: JobResult, halt: RunHalt): JobResult {
-  const cause = halt.cause;
-  if (cause === null || result.outcome !== 'cancelled' || result.reason !== null) return result;
-  return { ...result, reason: haltWords(cause) };
-}
-
-/** Why the run was halted, in words. */
-export function haltWords(cause: GroupHalt): string {
-  return `stopped by --fail-fast: ${cause.job} did not succeed (${cause.outcome})`;
-}
-
-function signalOf(reason: unknown): NodeJS.Signals | null {
-  return typeof reason === 'string' && reason.startsWith('SIG') ? (reason as NodeJS.Signals) : null;
 }

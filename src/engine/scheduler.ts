@@ -8,6 +8,8 @@
 export interface SchedulableJob {
   readonly name: string;
   readonly needs: readonly string[];
+  /** Jobs that must have ended (any outcome) first. */
+  readonly after?: readonly string[];
 }
 
 /** How the scheduler drives the caller. */
@@ -77,6 +79,7 @@ export function runInSlots<T extends SchedulableJob>(
       for (let index = head; index < jobs.length && running < limit; index += 1) {
         const job = jobs[index] as T;
         if (taken[index] || !job.needs.every((need) => succeeded.get(need) === true)) continue;
+        if (job.after !== undefined && !job.after.every((name) => succeeded.has(name))) continue;
         const verdict = hooks.admit?.(job) ?? 'start';
         if (verdict === 'wait') {
           waiting = true;

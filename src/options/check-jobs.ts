@@ -7,7 +7,7 @@ import type { PlannedJob } from './normalize.js';
 export function checkNeeds(jobs: readonly PlannedJob[]): void {
   const names = new Set(jobs.map((job) => job.name));
   for (const job of jobs) {
-    for (const need of job.needs) {
+    for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {
       if (!names.has(need) || need === job.name) {
         throw new UsageError(
           `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
@@ -17,7 +17,10 @@ export function checkNeeds(jobs: readonly PlannedJob[]): void {
       }
     }
   }
-  const cycle = findCycle(jobs);
+  const waits = jobs.some((job) => job.after.length > 0);
+  const cycle = findCycle(
+    waits ? jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })) : jobs,
+  );
   if (cycle !== null) {
     throw new UsageError(
       `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,

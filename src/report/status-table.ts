@@ -16,6 +16,8 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   skipped: 'SKIPPED',
   stalled: 'STALLED',
   budget: 'BUDGET',
+  conflict: 'CONFLICT',
+  setup_failed: 'SETUP FAILED',
 };
 
 /** The status table as lines: a count line, then one row per job. */
@@ -37,7 +39,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
       String(job.attempts),
       tokens(job),
       job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`,
-      job.logPath === null || job.state === 'skipped' ? '-' : displayPath(job.logPath),
+      hasLog(job) ? displayPath(job.logPath as string) : '-',
     ]);
   }
   const totals = sumTokens(jobs.map((job) => job.tokens ?? {}));
@@ -45,6 +47,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
     `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
     ...alignColumns(rows),
     ...(totals === null ? [] : [`tokens: ${formatTotals(totals)}`]),
+    ...conflictLines(jobs),
   ];
 }
 
@@ -66,9 +69,28 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     ...job.tokens,
     reason: job.reason,
-    log: job.state === 'skipped' ? null : job.logPath,
+    log: hasLog(job) ? job.logPath : null,
     log_tail: job.logTail ?? null,
+    conflicts: job.conflicts,
   };
+}
+
+/** One line per conflict between isolated jobs: "conflict: a x b in f.txt". */
+export function conflictLines(jobs: readonly JobView[]): string[] {
+  return jobs.flatMap((job) =>
+    job.conflicts.map((conflict) =>
+      job.pid === null
+        ? `conflict: ${conflict.job}, which ${job.name} needs, in ${conflict.files.join(', ')}`
+        : `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
+    ),
+  );
+}
+
+/** Whether the job has a log: it was not skipped, and a process was started for it (a job its
+ * workspace refused and a judge that chose from its candidates' scores never had one). */
+function hasLog(job: JobView): boolean {
+  if (job.logPath === null || job.state === 'skipped') return false;
+  return job.pid !== null || job.state === 'running' || job.state === 'spawn_error';
 }
 
 function tokens(job: JobView): string {
