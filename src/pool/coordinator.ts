@@ -188,7 +188,11 @@ class Coordinator implements JobExecutor {
   }
 
   async close(): Promise<void> {
-    await Promise.race([Promise.allSettled(this.acks), sleep(ACK_WAIT_MS, null, { ref: false })]);
+    // The last acknowledgements (logs synced, streams deleted), unless Redis is away.
+    if (this.client.status === 'ready') {
+      const acked = Promise.allSettled(this.acks);
+      await Promise.race([acked, sleep(ACK_WAIT_MS, null, { ref: false })]);
+    }
     this.leases.close();
     await this.reader.stop();
     await this.heartbeat.release();
