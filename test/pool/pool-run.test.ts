@@ -145,8 +145,10 @@ test('a large log streams back byte-exact, with flat memory on both sides', asyn
   t.diagnostic(
     `peak RSS: coordinator ${peaks.coordinator >> 20} MiB, workers ${peaks.worker >> 20} MiB`,
   );
-  assert.ok(peaks.coordinator < 150 * 1048576, `coordinator peak ${peaks.coordinator >> 20} MiB`);
-  assert.ok(peaks.worker < 150 * 1048576, `worker peak ${peaks.worker >> 20} MiB`);
+  // Both plateau near 80 MiB (a trivial job) to 150 MiB (freed reply buffers the allocator keeps)
+  // whatever the size; a side that held the log would pass 280 MiB.
+  assert.ok(peaks.coordinator < 180 * 1048576, `coordinator peak ${peaks.coordinator >> 20} MiB`);
+  assert.ok(peaks.worker < 180 * 1048576, `worker peak ${peaks.worker >> 20} MiB`);
 });
 
 test('declared inputs go to the worker and outputs come back; over 32 MiB is a clear failure', async (t) => {
