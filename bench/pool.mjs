@@ -6,83 +6,36 @@
 // Options: --smoke (tiny sizes). Prints a Markdown table; figures go into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+// The pool the tests use (built by npm run build): redis-server on a free port, parex worker.
+import { startRedis, startWorker as startTestWorker } from '../dist/test/helpers/pool.js';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
-const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    workloads: { type: 'string', default: 'dispatch,scaling,logs' },
+  },
+});
 const smoke = values.smoke;
+const chosen = new Set(values.workloads.split(','));
 const say = (line) => process.stderr.write(`[bench:pool] ${line}\n`);
 const base = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-pool-'));
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('PAREX_')),
 );
 
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const dir = path.join(base, 'redis');
-  mkdirSync(dir);
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
-  );
-  await sleep(300);
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
-
+/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it. */
 async function startWorker(url, name, concurrency) {
-  const workdir = path.join(base, name);
-  mkdirSync(workdir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'worker',
-      '--redis',
-      url,
-      '--name',
-      name,
-      '--concurrency',
-      String(concurrency),
-      '--workdir',
-      workdir,
-    ],
-    { env, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let seen = '';
-  child.stderr.on('data', (chunk) => {
-    seen += chunk;
-  });
-  while (!seen.includes(`worker ${name} on`)) await sleep(20);
+  const worker = await startTestWorker(url, name, base, ['--concurrency', String(concurrency)]);
   return async () => {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    await worker.stop();
   };
 }
 
@@ -109,82 +62,89 @@ async function timed(label, args) {
 
 const rows = [];
 const redis = await startRedis();
+const url = redis.url;
 try {
   // 1. Dispatch overhead: N x true.
-  const n = smoke ? 50 : 500;
-  const trues = Array.from({ length: n }, () => 'true');
-  const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
-  let stop = await startWorker(redis.url, 'd1', 8);
-  const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
-    'exec',
-    '-q',
-    '--redis',
-    redis.url,
-    '--',
-    ...trues,
-  ]);
-  await stop();
-  const perJobMs = ((pooled - local) / n) * 1000;
-  rows.push([
-    `${n} x true: local -j 8 vs 1 worker x 8`,
-    `${local.toFixed(2)} s vs ${pooled.toFixed(2)} s`,
-    `${perJobMs.toFixed(2)} ms added per job`,
-    perJobMs <= 3 ? 'met (<= 3 ms)' : 'missed (<= 3 ms)',
-  ]);
-
-  // 2. Scaling: M x sleep 1 over 1, 2, 4 workers of concurrency 8.
-  const m = smoke ? 32 : 200;
-  const sleeps = Array.from({ length: m }, () => 'sleep 1');
-  const byWorkers = {};
-  for (const count of smoke ? [1, 2] : [1, 2, 4]) {
-    const stops = await Promise.all(
-      Array.from({ length: count }, (_, i) => startWorker(redis.url, `s${count}-${i}`, 8)),
-    );
-    byWorkers[count] = await timed(`pool ${m} x sleep 1, ${count} worker(s) x 8`, [
+  if (chosen.has('dispatch')) {
+    const n = smoke ? 50 : 500;
+    const trues = Array.from({ length: n }, () => 'true');
+    const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
+    const stop = await startWorker(url, 'd1', 8);
+    const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
       'exec',
       '-q',
       '--redis',
-      redis.url,
+      url,
       '--',
-      ...sleeps,
+      ...trues,
     ]);
-    await Promise.all(stops.map((one) => one()));
-  }
-  for (const [count, seconds] of Object.entries(byWorkers)) {
-    const ideal = Math.ceil(m / (8 * Number(count)));
-    const efficiency = ideal / seconds;
+    await stop();
+    const perJobMs = ((pooled - local) / n) * 1000;
     rows.push([
-      `${m} x sleep 1, ${count} worker(s) x 8`,
-      `${seconds.toFixed(2)} s (ideal ${ideal} s)`,
-      `${(efficiency * 100).toFixed(0)}% of linear`,
-      efficiency >= 0.9 ? 'met (>= 90%)' : 'missed (>= 90%)',
+      `${n} x true: local -j 8 vs 1 worker x 8`,
+      `${local.toFixed(2)} s vs ${pooled.toFixed(2)} s`,
+      `${perJobMs.toFixed(2)} ms added per job`,
+      perJobMs <= 3 ? 'met (<= 3 ms)' : 'missed (<= 3 ms)',
     ]);
   }
 
+  // 2. Scaling: M x sleep 1 over 1, 2, 4 workers of concurrency 8.
+  if (chosen.has('scaling')) {
+    const m = smoke ? 32 : 200;
+    const sleeps = Array.from({ length: m }, () => 'sleep 1');
+    const byWorkers = {};
+    for (const count of smoke ? [1, 2] : [1, 2, 4]) {
+      const stops = await Promise.all(
+        Array.from({ length: count }, (_, i) => startWorker(url, `s${count}-${i}`, 8)),
+      );
+      byWorkers[count] = await timed(`pool ${m} x sleep 1, ${count} worker(s) x 8`, [
+        'exec',
+        '-q',
+        '--redis',
+        url,
+        '--',
+        ...sleeps,
+      ]);
+      await Promise.all(stops.map((one) => one()));
+    }
+    for (const [count, seconds] of Object.entries(byWorkers)) {
+      const ideal = Math.ceil(m / (8 * Number(count)));
+      const efficiency = ideal / seconds;
+      rows.push([
+        `${m} x sleep 1, ${count} worker(s) x 8`,
+        `${seconds.toFixed(2)} s (ideal ${ideal} s)`,
+        `${(efficiency * 100).toFixed(0)}% of linear`,
+        efficiency >= 0.9 ? 'met (>= 90%)' : 'missed (>= 90%)',
+      ]);
+    }
+  }
+
   // 3. Log streaming: K x 64 MiB.
-  const k = smoke ? 2 : 8;
-  const mib = smoke ? 8 : 64;
-  const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
-  const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
-  stop = await startWorker(redis.url, 'o1', 8);
-  const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
-    'exec',
-    '-q',
-    '--redis',
-    redis.url,
-    '--',
-    ...big,
-  ]);
-  await stop();
-  const ratio = localBig / pooledBig;
-  rows.push([
-    `${k} x ${mib} MiB of output`,
-    `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
-    `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
-    ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
-  ]);
+  if (chosen.has('logs')) {
+    const k = smoke ? 2 : 8;
+    const mib = smoke ? 8 : 64;
+    const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
+    const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
+    const stopOut = await startWorker(url, 'o1', 8);
+    const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
+      'exec',
+      '-q',
+      '--redis',
+      url,
+      '--',
+      ...big,
+    ]);
+    await stopOut();
+    const ratio = localBig / pooledBig;
+    rows.push([
+      `${k} x ${mib} MiB of output`,
+      `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
+      `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
+      ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
+    ]);
+  }
 } finally {
-  redis.stop();
+  await redis.stop();
   rmSync(base, { recursive: true, force: true });
 }
 process.stdout.write(

@@ -154,6 +154,10 @@ export class SpendControl implements StartAdmission {
     this.file?.close();
   }
 
+  agentCaps(): ReadonlyMap<string, number> {
+    return this.settings.caps;
+  }
+
   report(): SpendReport {
     return spendReportOf({
       jobs: this.ledger?.entries() ?? [],

@@ -46,6 +46,9 @@ export interface StartAdmission {
   close(): void;
   /** What the run spent against its budget, for the group's result; null without accounting. */
   report(): SpendReport | null;
+  /** The per-agent caps it holds, for an executor that must hold them across machines too (a
+   * pool shared by several runs); none when absent. */
+  agentCaps?(): ReadonlyMap<string, number>;
 }
 
 /** The admission that lets every job start at once: the engine's default. */

@@ -11,11 +11,13 @@ export class EscapeeSweeper {
   private running: Promise<void> | null = null;
   private names = new Map<string, string>();
 
-  /** `warn` is told which job left processes outside its group. */
+  /** `warn` is told which job left processes outside its group; ends that come within
+   * `gatherMs` of the first join its sweep (a pool worker, which does not wait for them). */
   constructor(
     private readonly graceMs: number,
     private readonly warn: (message: string) => void,
     private readonly force: AbortSignal | null = null,
+    private readonly gatherMs = 0,
   ) {}
 
   /** The marker value of a job: a job's processes carry PAREX_JOB_ID=<marker>. */
@@ -37,9 +39,11 @@ export class EscapeeSweeper {
   }
 
   private async loop(): Promise<void> {
-    // Let the jobs that end in the same turn of the event loop join the first sweep.
-    await new Promise((resolve) => setImmediate(resolve));
     while (this.pending.size > 0) {
+      // Let the jobs that end in the same turn of the event loop (or within gatherMs) join.
+      await new Promise((resolve) =>
+        this.gatherMs > 0 ? setTimeout(resolve, this.gatherMs) : setImmediate(resolve),
+      );
       const batch = this.pending;
       this.pending = new Map();
       const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);

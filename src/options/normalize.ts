@@ -129,6 +129,8 @@ export interface GroupPlan {
   readonly onWarning: (message: string) => void;
   /** Hides the values of the run's secrets in what parex writes and prints. */
   readonly redactor: Redactor;
+  /** The --secret-env patterns the redactor was built with (a pool's workers build theirs). */
+  readonly secretPatterns: readonly string[];
   /** Redacts the free-text fields of a record (a manifest line); the same as redactor.record. */
   readonly redact: <T>(value: T) => T;
   readonly retries: number;
@@ -221,6 +223,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     force,
     onWarning,
     redactor,
+    secretPatterns,
     redact: redactor.record,
     retries,
     retryDelaySec,

@@ -4,6 +4,7 @@
 // check), a silent worker (the backstop deadline), cancels and a lost Redis end in a true record.
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Queue } from 'bullmq';
 
@@ -12,6 +13,8 @@ import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { matchesPattern } from '../options/secrets.js';
 import { failedToStart } from '../process/run-process.js';
 import type { SweptProcesses } from '../process/terminate/sweep.js';
+import { AgentLeases } from './agent-leases.js';
+import { RunCancels } from './cancels.js';
 import { openClient, probeRedis } from './connection.js';
 import { packFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
@@ -19,15 +22,17 @@ import { LogReader } from './log-reader.js';
 import { PoolQueues } from './pool-queues.js';
 import {
   bullJobId,
-  CANCEL_CHANNEL,
   type JobPayload,
+  type JobStopReason,
   PROTOCOL_VERSION,
   runKeys,
 } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { RemoteAttempt } from './remote-attempt.js';
 import { BACKSTOP_MARGIN_MS } from './timing.js';
-import { splitKey } from './worker-watch.js';
+
+/** How long closing waits for the last acknowledgements. */
+const ACK_WAIT_MS = 10_000;
 
 /** How a run uses the pool. */
 export interface PoolSettings {
@@ -52,6 +57,11 @@ class Coordinator implements JobExecutor {
   private readonly queueOf = new Map<string, Queue>();
   private readonly queues: PoolQueues;
   private readonly reader: LogReader;
+  private readonly leases: AgentLeases;
+  private readonly cancels: RunCancels;
+  /** Acknowledgements on their way (a stream deleted once its log is on disk). */
+  private readonly acks = new Set<Promise<unknown>>();
+  private passedOnce: Record<string, string> | null = null;
 
   constructor(
     private readonly settings: PoolSettings,
@@ -61,6 +71,7 @@ class Coordinator implements JobExecutor {
     const warn = () => {};
     this.client = openClient(settings.redis, `parex:${plan.runId}`, warn);
     this.keys = runKeys(plan.runId);
+    this.leases = new AgentLeases(this.client, plan.admission?.agentCaps?.() ?? new Map());
     this.reader = new LogReader(
       openClient(settings.redis, `parex:${plan.runId}:reader`, warn),
       this.client,
@@ -79,8 +90,11 @@ class Coordinator implements JobExecutor {
     heartbeat.onGiveUp((why) => {
       for (const attempt of this.attempts.values()) attempt.lose(why);
     });
-    plan.signal?.addEventListener('abort', () => this.cancelRun(false), { once: true });
-    plan.forceSignal?.addEventListener('abort', () => this.cancelRun(true), { once: true });
+    // One listener for the run, not one per job.
+    this.cancels = new RunCancels(this.client, plan.runId, (jobId) => this.queueOf.get(jobId));
+    const cancelRun = (force: boolean) => this.cancels.run(this.attempts.values(), force);
+    plan.signal?.addEventListener('abort', () => cancelRun(false), { once: true });
+    plan.forceSignal?.addEventListener('abort', () => cancelRun(true), { once: true });
   }
 
   async execute(job: PlannedJob, request: Parameters<JobExecutor['execute']>[1]) {
@@ -110,7 +124,7 @@ class Coordinator implements JobExecutor {
       coordinator: { host: hostname(), pid: process.pid },
       argv: job.argv,
       input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
-      env: { ...this.passedEnv(), ...job.env },
+      env: { ...this.passed, ...job.env },
       cwd: filesRoot === cwd ? relative : '',
       timeoutMs: request.timeoutMs,
       idleMs: request.idleMs,
@@ -118,16 +132,31 @@ class Coordinator implements JobExecutor {
       stopSignals: request.stopSignals,
       inputs: inputs.files,
       outputs: relativeInside(filesRoot, job.outputs),
+      secretPatterns: this.plan.secretPatterns,
     };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);
     const backstop = this.backstop(attempt, request);
+    // The engine stops this job alone (its run's budget is spent): its worker's ladder does it.
+    const onStop = () => void this.cancels.attempt(attempt, request.stop?.reason as JobStopReason);
+    request.stop?.addEventListener('abort', onStop, { once: true });
+    const member = `${this.plan.runId}/${key}`;
     const sending = (async () => {
+      // A capped agent's job waits here for one of the pool's leases of that agent.
+      if (this.leases.capped(job.agent)) {
+        const stop = request.stop;
+        const stopped = () => this.plan.signal?.aborted === true || stop?.aborted === true;
+        if (!(await this.leases.take(job.agent, member, stopped, attempt.done))) {
+          attempt.removed(stop?.aborted === true ? (stop.reason as JobStopReason) : null);
+          return;
+        }
+      }
       const queue = await this.queues.queueFor(job.runsOn);
       this.queueOf.set(jobId, queue);
       attempt.queued();
       await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
-      if (this.plan.signal?.aborted === true) void this.cancelAttempt(attempt, false);
+      if (this.plan.signal?.aborted === true) void this.cancels.attempt(attempt, 'cancel');
+      else if (request.stop?.aborted === true) onStop();
     })();
     // Sending waits for Redis while it is away; the attempt may end first (Redis given up on).
     sending.catch((error: Error) =>
@@ -138,11 +167,18 @@ class Coordinator implements JobExecutor {
       return await attempt.done;
     } finally {
       clearInterval(backstop);
+      request.stop?.removeEventListener('abort', onStop);
+      this.leases.release(member);
       this.reader.forget(attempt);
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
       this.queueOf.delete(jobId);
-      if (attempt.taken !== null) void this.client.del(attempt.stream).catch(() => {});
+      // The worker's acknowledgement, once the log is on disk here: its copy may go.
+      if (attempt.taken !== null) {
+        const ack = attempt.durable.then(() => this.client.del(attempt.stream)).catch(() => {});
+        this.acks.add(ack);
+        void ack.finally(() => this.acks.delete(ack));
+      }
     }
   }
 
@@ -152,6 +188,12 @@ class Coordinator implements JobExecutor {
   }
 
   async close(): Promise<void> {
+    // The last acknowledgements (logs synced, streams deleted), unless Redis is away.
+    if (this.client.status === 'ready') {
+      const acked = Promise.allSettled(this.acks);
+      await Promise.race([acked, sleep(ACK_WAIT_MS, null, { ref: false })]);
+    }
+    this.leases.close();
     await this.reader.stop();
     await this.heartbeat.release();
     await this.queues.close();
@@ -166,7 +208,7 @@ class Coordinator implements JobExecutor {
     const timer = setInterval(() => {
       const taken = attempt.taken;
       if (taken === null || Date.now() - taken.at < limit) return;
-      void this.cancelAttempt(attempt, true);
+      void this.cancels.attempt(attempt, 'force');
       attempt.lose(
         `no end from worker ${taken.worker} within the timeout, the grace and ${BACKSTOP_MARGIN_MS / 1000}s`,
       );
@@ -174,37 +216,10 @@ class Coordinator implements JobExecutor {
     return timer;
   }
 
-  private async cancelAttempt(attempt: RemoteAttempt, force: boolean): Promise<void> {
-    try {
-      const queue = this.queueOf.get(attempt.jobId);
-      if (attempt.taken === null && queue !== undefined) {
-        if ((await queue.remove(attempt.jobId)) === 1) return attempt.removed();
-      }
-      await this.client.set(
-        this.keys.jobCancel(...splitKey(attempt.key)),
-        force ? 'force' : 'cancel',
-        'EX',
-        3600,
-      );
-      await this.client.publish(
-        CANCEL_CHANNEL,
-        JSON.stringify({ run: this.plan.runId, job: attempt.key, force }),
-      );
-    } catch {}
-  }
-
-  /** Cancels the run: queued jobs leave the queue, every worker stops the running ones. One
-   * listener for the run, not one per job. */
-  private cancelRun(force: boolean): void {
-    for (const attempt of this.attempts.values()) {
-      if (!force && attempt.taken === null) void this.cancelAttempt(attempt, false);
-    }
-    void this.client
-      .set(this.keys.cancel, force ? 'force' : 'cancel', 'EX', 3600)
-      .then(() =>
-        this.client.publish(CANCEL_CHANNEL, JSON.stringify({ run: this.plan.runId, force })),
-      )
-      .catch(() => {});
+  /** The variables of this environment that --pass-env names, chosen once per run. */
+  private get passed(): Record<string, string> {
+    this.passedOnce ??= this.passedEnv();
+    return this.passedOnce;
   }
 
   private passedEnv(): Record<string, string> {

@@ -87,13 +87,18 @@ export class LogReader {
       followed.lastId = id.toString();
       followed.attempt.apply(toEntry(fields));
     }
-    if (followed.attempt.over) {
+    // An attempt that is over is acknowledged by its executor (its stream deleted); what is
+    // written leaves the stream, which is how its worker knows the coordinator keeps up.
+    const attempt = followed.attempt;
+    if (attempt.over) {
       this.following.delete(stream);
-      // The worker's acknowledgement: its copy of the log may go.
-      void this.client.del(stream).catch(() => {});
-    } else {
-      void this.client.xtrim(stream, 'MINID', nextId(followed.lastId)).catch(() => {});
+      return;
     }
+    const upTo = nextId(followed.lastId);
+    void attempt
+      .flushed()
+      .then(() => (attempt.over ? null : this.client.xtrim(stream, 'MINID', upTo)))
+      .catch(() => {});
   }
 }
 

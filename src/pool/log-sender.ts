@@ -10,8 +10,8 @@ import { CHUNK_BYTES } from './protocol.js';
 
 /** Entries (of CHUNK_BYTES at most) the coordinator may be behind before reading pauses. */
 export const WINDOW_ENTRIES = 64;
-/** Chunks read and sent in one round trip. */
-const BATCH_CHUNKS = 16;
+/** Bytes read and sent in one round trip (16 chunks). */
+const BATCH_BYTES = 16 * CHUNK_BYTES;
 /** How often a quiet log is looked at again. */
 const POLL_MS = 20;
 
@@ -41,7 +41,8 @@ export class LogSender {
 
   private async run(): Promise<void> {
     let file: FileHandle | null = null;
-    const buffer = Buffer.alloc(CHUNK_BYTES * BATCH_CHUNKS);
+    // One chunk's buffer for a small log, a batch's once the log proves large.
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     try {
       for (;;) {
         file ??= await openIfPresent(this.logPath);
@@ -50,6 +51,9 @@ export class LogSender {
           file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.sent);
         if (bytesRead > 0) {
           await this.send(buffer.subarray(0, bytesRead));
+          if (bytesRead === buffer.length && buffer.length < BATCH_BYTES) {
+            buffer = Buffer.allocUnsafe(BATCH_BYTES);
+          }
           continue;
         }
         if (finishing) return;

@@ -42,6 +42,8 @@ export interface JobPayload {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly inputs: readonly FilePayload[];
   readonly outputs: readonly string[];
+  /** The run's --secret-env patterns: the worker hides the values they name in what it prints. */
+  readonly secretPatterns?: readonly string[];
 }
 
 /** How a job's process ended, as a worker reports it. */
@@ -83,7 +85,7 @@ export function runKeys(run: string) {
     cancel: `${base}:cancel`,
     /** Workers announce each start here. */
     events: `${base}:events`,
-    /** One attempt's cancel ('cancel' or 'force'). */
+    /** One attempt's cancel ('cancel', 'force', or a JobStopReason). */
     jobCancel: (name: string, attempt: number) => `${base}:cancel:${name}.${attempt}`,
     /** One attempt's log chunks, signals, files and end. */
     jobStream: (name: string, attempt: number) => `${base}:log:${name}.${attempt}`,
@@ -96,7 +98,12 @@ export interface CancelMessage {
   /** `name.attempt`, or absent for every job of the run. */
   readonly job?: string;
   readonly force: boolean;
+  /** Set when one job is stopped for a reason of its own (its run's budget is spent). */
+  readonly why?: JobStopReason;
 }
+
+/** Why a coordinator stops one job of a running run: the value of its cancel key, too. */
+export type JobStopReason = Extract<StopReason, 'budget'>;
 
 /** The refusal of a payload this worker cannot run, or null when it can. */
 export function refusal(data: unknown): string | null {

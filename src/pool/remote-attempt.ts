@@ -1,12 +1,11 @@
 // One attempt as the coordinator follows it: queued, taken by a worker, started, its stream's
 // entries applied in order (log bytes appended to LOG_DIR/NAME.log, signals, files), and its end
 // (or its loss) turned into the outcome the engine classifies.
-import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
-
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
 import type { StopReason } from '../model.js';
 import { failedToStart } from '../process/run-process.js';
 import { unpackFiles } from './files.js';
+import { LogWriter } from './log-writer.js';
 import type { RemoteOutcome } from './protocol.js';
 
 /** Who took an attempt, and when the coordinator heard of it. */
@@ -23,9 +22,10 @@ export type Entry = ReadonlyMap<string, Buffer>;
 export class RemoteAttempt {
   readonly done: Promise<AttemptOutcome>;
   taken: Taken | null = null;
+  /** Settles once the coordinator's copy of the log is on disk (after the outcome). */
+  durable: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
-  private fd: number | null = null;
-  private written = 0;
+  private log: LogWriter | null = null;
   private started: { pid: number; at: Date } | null = null;
   private settled = false;
   private enqueuedAt = Date.now();
@@ -58,7 +58,7 @@ export class RemoteAttempt {
   take(worker: string, host: string): void {
     if (this.taken !== null || this.settled) return;
     this.taken = { worker, host, at: Date.now() };
-    this.fd = openSync(this.request.logPath, 'w');
+    this.log = new LogWriter(this.request.logPath);
   }
 
   /** Applies one entry of the job's stream. */
@@ -67,12 +67,9 @@ export class RemoteAttempt {
     const type = text(entry, 't');
     if (type === 'log') {
       const data = entry.get('d');
-      if (data !== undefined && this.fd !== null) {
-        writeSync(this.fd, data);
-        this.written += data.length;
-      }
+      if (data !== undefined) this.log?.add(data);
     } else if (type === 'start') {
-      this.started = { pid: Number(text(entry, 'pid')), at: new Date() };
+      this.started = { pid: Number(text(entry, 'pid')), at: this.startTime(text(entry, 'at')) };
       this.request.onSpawn(this.started.pid, this.started.at, this.fields());
     } else if (type === 'signal') {
       this.request.onSignal(
@@ -85,8 +82,15 @@ export class RemoteAttempt {
         { path: text(entry, 'p'), mode: Number(text(entry, 'm')), data },
       ]);
     } else if (type === 'end') {
-      this.end(JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>);
+      const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;
+      // The outcome waits for the log's last bytes, as a local run's ends after its process.
+      void this.flushed().then(() => this.end(remote));
     }
+  }
+
+  /** Writes the log entries applied so far; resolves once they are written. */
+  flushed(): Promise<void> {
+    return this.log?.flush() ?? Promise.resolve();
   }
 
   /** Records the attempt lost: its worker died or stopped answering. */
@@ -104,9 +108,11 @@ export class RemoteAttempt {
     });
   }
 
-  /** The attempt left the queue before any worker took it. */
-  removed(): void {
-    if (!this.settled) this.settle({ kind: 'not-started' });
+  /** The attempt left the queue before any worker took it: cancelled (not started), or stopped
+   * for `why` (budget), which is then its outcome, as for a job stopped while it runs. */
+  removed(why: StopReason | null = null): void {
+    if (why === null) this.settle({ kind: 'not-started' });
+    else this.settle({ kind: 'ran', ...failedToStart(new Date(), null), stopReason: why });
   }
 
   private end(remote: Partial<RemoteOutcome>): void {
@@ -133,7 +139,9 @@ export class RemoteAttempt {
       remote.spawnError === null || remote.spawnError === undefined
         ? null
         : Object.assign(new Error(remote.spawnError.message), remote.spawnError);
-    const short = remote.logBytes !== undefined && remote.logBytes !== this.written;
+    const written = this.log?.written ?? 0;
+    const short = remote.logBytes !== undefined && remote.logBytes !== written;
+    const writeError = this.log?.error == null ? '' : ` (${this.log.error})`;
     this.settle({
       ...base,
       pid: remote.pid ?? null,
@@ -147,9 +155,19 @@ export class RemoteAttempt {
       spawnError,
       ...(remote.outputsError === undefined ? {} : { failure: remote.outputsError }),
       ...(short
-        ? { failure: `the log arrived incomplete: ${this.written} of ${remote.logBytes} bytes` }
+        ? {
+            failure: `the log arrived incomplete: ${written} of ${remote.logBytes} bytes${writeError}`,
+          }
         : {}),
     });
+  }
+
+  /** When the job started: the worker's clock when it agrees with this one's (the time lies
+   * between the enqueueing and now), else when the coordinator heard of the start. */
+  private startTime(worker: string): Date {
+    const at = Number(worker);
+    const now = Date.now();
+    return new Date(at >= this.enqueuedAt && at <= now ? at : now);
   }
 
   private fields(): Record<string, unknown> {
@@ -164,12 +182,12 @@ export class RemoteAttempt {
   }
 
   private settle(outcome: AttemptOutcome): void {
+    if (this.settled) return;
     this.settled = true;
-    if (this.fd !== null) {
-      fdatasyncSync(this.fd);
-      closeSync(this.fd);
-      this.fd = null;
-    }
+    // The log is on disk before the worker may drop its copy; the engine goes on meanwhile (its
+    // bytes are written already), as a local run does not wait for its logs to reach the disk.
+    this.durable = this.log?.close() ?? Promise.resolve();
+    this.log = null;
     this.resolve(outcome);
   }
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { EscapeeSweeper } from '../engine/escapees.js';
+import { runRedactor } from '../options/secrets.js';
 import type { Launcher } from '../process/launcher.js';
 import { type ProcessOutcome, runProcess } from '../process/run-process.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
@@ -27,8 +28,8 @@ export interface WorkerContext {
   readonly sweeper: EscapeeSweeper;
   readonly jobs: RunningJobs;
   readonly kept: Set<KeptLog>;
-  /** Variables of the worker's own environment that jobs do not get (its Redis URL). */
-  readonly hidden: readonly string[];
+  /** The worker's own environment as jobs get it (without its Redis URL). */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
   readonly print: (line: string) => void;
 }
 
@@ -44,29 +45,40 @@ export async function runRemoteJob(
   const stream = keys.jobStream(payload?.name, payload?.attempt);
   const key = `${payload?.name}.${payload?.attempt}`;
   const tell = (outcome: Partial<RemoteOutcome>) => sendEnd(context.client, stream, outcome);
-  // The coordinator reads a job's stream once it knows a worker took the job.
-  await context.client.xadd(
-    keys.events,
-    '*',
-    't',
-    'taken',
-    'job',
-    key,
-    'at',
-    String(Date.now()),
-    'worker',
-    context.name,
-    'host',
-    context.host,
-  );
+  // The coordinator reads a job's stream once it knows a worker took the job; one round trip
+  // tells it and reads whether the job may still run.
+  const replies = await context.client
+    .pipeline()
+    .xadd(
+      keys.events,
+      '*',
+      't',
+      'taken',
+      'job',
+      key,
+      'at',
+      String(Date.now()),
+      'worker',
+      context.name,
+      'host',
+      context.host,
+    )
+    .mget(keys.alive, keys.cancel)
+    .exec();
+  const failed = replies?.find(([error]) => error !== null)?.[0];
+  if (failed) throw failed;
+  const [alive, cancelled] = (replies?.[1]?.[1] ?? [null, null]) as (string | null)[];
   if (refused !== null) {
     context.print(`[parex] refused a job: ${refused}`);
     return tell({ refused });
   }
   const label = `${payload.run}/${payload.name}`;
-  const [alive, cancelled] = await context.client.mget(keys.alive, keys.cancel);
+  // What the worker prints of this job hides the job's secrets, found as a local run finds them.
+  const jobEnv = { ...context.env, ...payload.env };
+  const redactor = runRedactor({ env: jobEnv, patterns: payload.secretPatterns ?? [] });
+  const print = (line: string) => context.print(redactor.text(line));
   if (alive === null) {
-    context.print(`[parex] skipped ${label}: its coordinator is gone`);
+    print(`[parex] skipped ${label}: its coordinator is gone`);
     return tell({ refused: 'its coordinator was gone before it started', notStarted: true });
   }
   if (cancelled !== null) return tell({ refused: 'cancelled before it started', notStarted: true });
@@ -93,8 +105,7 @@ export async function runRemoteJob(
       argv: payload.argv,
       cwd,
       env: {
-        ...withoutNames(process.env, context.hidden),
-        ...payload.env,
+        ...jobEnv,
         [RUN_MARKER]: context.id,
         [JOB_MARKER]: marker,
       },
@@ -105,9 +116,10 @@ export async function runRemoteJob(
       graceMs: payload.graceMs,
       stopSignals: payload.stopSignals,
       cancel: switches.cancel.signal,
+      stop: switches.stop.signal,
       force: switches.force.signal,
       onSpawn: (pid, startedAt) => {
-        context.print(
+        print(
           `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${payload.argv.join(' ')}`,
         );
         void context.client
@@ -144,7 +156,7 @@ export async function runRemoteJob(
       );
     }
   }
-  context.print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
+  print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
   await tell({
     ...outcomeOf(ran, logBytes),
@@ -183,19 +195,16 @@ async function sendEnd(
   stream: string,
   outcome: Partial<RemoteOutcome>,
 ): Promise<void> {
-  await client.xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome));
   // The coordinator deletes the stream once it has everything; if it never does, Redis will.
-  await client.expire(stream, 24 * 3600);
+  await client
+    .pipeline()
+    .xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome))
+    .expire(stream, 24 * 3600)
+    .exec();
 }
 
 function describe(ran: ProcessOutcome): string {
   if (ran.spawnError !== null) return `could not start (${ran.spawnError.message})`;
   if (ran.stopReason !== null) return `stopped (${ran.stopReason}, ${ran.signalsSent.join(', ')})`;
   return ran.signal === null ? `exit ${ran.exitCode}` : `ended by ${ran.signal}`;
-}
-
-function withoutNames(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
-  const copy = { ...env };
-  for (const name of names) delete copy[name];
-  return copy;
 }

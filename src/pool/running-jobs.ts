@@ -1,11 +1,15 @@
 // The jobs a worker is running, by run, each with the switches that stop it: `cancel` starts
 // its stop ladder, `force` skips the rest of its grace. Cancels from the coordinator, its
-// missing heartbeat and the worker's own shutdown all stop jobs through here.
+// missing heartbeat and the worker's own shutdown all stop jobs through here; `stop` stops one
+// job for a reason of its own (its run's budget is spent).
+import type { StopReason } from '../model.js';
 
 /** How one running job can be stopped. */
 export interface RunningJob {
   readonly cancel: AbortController;
   readonly force: AbortController;
+  /** Stops it for its own reason (budget), aborted with that StopReason. */
+  readonly stop: AbortController;
   /** Why the worker stopped it itself (shutdown), so that the coordinator runs it elsewhere. */
   handedBack: string | null;
 }
@@ -19,6 +23,7 @@ export class RunningJobs {
     const job: RunningJob = {
       cancel: new AbortController(),
       force: new AbortController(),
+      stop: new AbortController(),
       handedBack: null,
     };
     const jobs = this.byRun.get(run) ?? new Map<string, RunningJob>();
@@ -53,6 +58,11 @@ export class RunningJobs {
       job.cancel.abort(reason);
       if (force) job.force.abort(reason);
     }
+  }
+
+  /** Stops one job of `run` by its ladder for `why` (its outcome says so: budget). */
+  stopFor(run: string, key: string, why: StopReason): void {
+    this.byRun.get(run)?.get(key)?.stop.abort(why);
   }
 
   /** Stops every job here, to hand it back (the worker shuts down). */

@@ -37,6 +37,10 @@ export function watchRuns(
     } catch {
       return;
     }
+    if (message.why !== undefined && message.job !== undefined) {
+      jobs.stopFor(message.run, message.job, message.why);
+      return;
+    }
     jobs.stop(message.run, message.job ?? null, message.force, 'cancelled by its coordinator');
   });
   let checking = false;
@@ -84,8 +88,10 @@ async function check(
       jobs.stop(run, null, cancel === 'force', 'cancelled by its coordinator');
     }
     each.forEach((value, index) => {
-      if (value !== null && value !== undefined)
-        jobs.stop(run, keys[index] ?? '', value === 'force', 'cancelled by its coordinator');
+      const key = keys[index] ?? '';
+      if (value === 'budget') jobs.stopFor(run, key, value);
+      else if (value !== null && value !== undefined)
+        jobs.stop(run, key, value === 'force', 'cancelled by its coordinator');
     });
   }
   for (const log of kept) {

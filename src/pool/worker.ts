@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 
 import { EscapeeSweeper } from '../engine/escapees.js';
+import { withoutVariables } from '../options/secrets.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import { openClient, probeRedis, redisOptions } from './connection.js';
 import { loadBullmq } from './modules.js';
@@ -19,6 +20,8 @@ import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
+/** How long ended jobs are gathered into one escapee sweep. */
+const SWEEP_GATHER_MS = 100;
 /** How long shutting down waits for Redis beyond the jobs' grace. */
 const CLOSE_WAIT_MS = 5000;
 
@@ -62,10 +65,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     workdir: options.workdir,
     client,
     launcher,
-    sweeper: new EscapeeSweeper(options.graceMs, print),
+    // Nothing waits for a worker's sweeps: one /proc scan serves every job ending within 100 ms.
+    sweeper: new EscapeeSweeper(options.graceMs, print, null, SWEEP_GATHER_MS),
     jobs,
     kept,
-    hidden: ['PAREX_REDIS'],
+    env: withoutVariables(process.env, ['PAREX_REDIS']),
     print,
   };
   const stopWatching = watchRuns(client, subscriber, jobs, kept, print);

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, flow, scriptHappyPrp, writes } from '../helpers/agents.js';
+import { agentProject, burningProject, flow, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { FEATURE_LOGS, flowEnds, flowManifest, runFlow, spending } from '../helpers/flows.js';
-import { manifestLines } from '../helpers/manifest.js';
+import { manifestLines, mostAtOnce } from '../helpers/manifest.js';
 import { waitForText } from '../helpers/wait.js';
 
 function lastInput(figures: readonly Record<string, number>[]): number | undefined {
@@ -93,24 +93,7 @@ test('live totals in --json: usage events per job and for the run as they grow, 
 });
 
 test('--max-cost stops the two running agents, starts none after, lets the shell job finish, exits 1', async (t) => {
-  const project = agentProject(t, {
-    'p.md': 'go\n',
-    'flow.yaml': flow(
-      'defaults: { agent: claude, kill_after: 2, stagger_same_agent: 0, agent_home: per-job }',
-      'phases:',
-      '  - { id: a1, prompt: p.md }',
-      '  - { id: a2, prompt: p.md }',
-      // Its slot frees only long after the budget is reached, so a3 is queued until then.
-      '  - { id: sh, agent: command, command: "sleep 5; echo shell done" }',
-      '  - { id: a3, prompt: p.md }',
-      '  - { id: a4, prompt: p.md, needs: [a1] }',
-    ),
-  });
-  // $0.045 per message at Sonnet prices: the budget of $0.20 goes in the fifth message.
-  const burn = spending(20, 0.3, 'input=10000 output=1000');
-  project.script('a1', burn);
-  project.script('a2', burn);
-  project.script('a3', ['@fake say never']);
+  const project = burningProject(t);
   const run = await runFlow(project, ['-j', '3', '--max-cost', '0.20']);
   assert.equal(run.code, 1, run.stderr);
   const byName = flowEnds(project);
@@ -254,23 +237,6 @@ test('a phase budget covers every attempt of the phase: warned in the first, rea
 });
 
 /** The most jobs of `agent` that overlapped, from the manifest's start and end times. */
-function mostAtOnce(lines: readonly Record<string, unknown>[], agent: string): number {
-  const points = lines
-    .filter((line) => line.agent === agent && line.status !== 'started')
-    .flatMap((line) => [
-      { at: Date.parse(String(line.started_at)), step: 1 },
-      { at: Date.parse(String(line.ended_at)), step: -1 },
-    ])
-    .sort((a, b) => a.at - b.at || a.step - b.step);
-  let now = 0;
-  let most = 0;
-  for (const point of points) {
-    now += point.step;
-    most = Math.max(most, now);
-  }
-  return most;
-}
-
 test('limits: never more than N jobs of an agent at once, on top of -j (workflow and --limit)', async (t) => {
   const phases = [
     ...['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => `  - { id: ${id}, agent: claude, prompt: p.md }`),

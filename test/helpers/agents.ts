@@ -110,3 +110,30 @@ export function phaseEnds(dir: string, logs: string): Map<string, Record<string,
     lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
   );
 }
+
+/** A project whose two claude phases a1 and a2 spend $0.045 per message (Sonnet prices) every
+ * 0.3 s, 20 times, beside a shell phase `sh` (sleep 5), a3 (never reached under a small budget)
+ * and a4 (needs a1): a budget of $0.20 goes in the fifth message. */
+export function burningProject(t: TestContext): AgentProject {
+  const project = agentProject(t, {
+    'p.md': 'go\n',
+    'flow.yaml': flow(
+      'defaults: { agent: claude, kill_after: 2, stagger_same_agent: 0, agent_home: per-job }',
+      'phases:',
+      '  - { id: a1, prompt: p.md }',
+      '  - { id: a2, prompt: p.md }',
+      // Its slot frees only long after the budget is reached, so a3 is queued until then.
+      '  - { id: sh, agent: command, command: "sleep 5; echo shell done" }',
+      '  - { id: a3, prompt: p.md }',
+      '  - { id: a4, prompt: p.md, needs: [a1] }',
+    ),
+  });
+  const burn = Array.from({ length: 20 }, () => [
+    '@fake usage input=10000 output=1000',
+    '@fake sleep 0.3',
+  ]).flat();
+  project.script('a1', burn);
+  project.script('a2', burn);
+  project.script('a3', ['@fake say never']);
+  return project;
+}

@@ -149,3 +149,77 @@ export async function startWorker(
     },
   };
 }
+
+/** The pool of one test file: a redis-server and a scratch root made before its tests, workers
+ * started by the tests (each with its own --workdir under the root), all stopped after. */
+export interface FilePool {
+  readonly redis: TestRedis;
+  readonly root: string;
+  /** Starts `parex worker` NAME with --concurrency N (and `extra` flags), stopped after the file. */
+  worker(
+    name: string,
+    concurrency: number,
+    options?: { extra?: readonly string[]; env?: Readonly<Record<string, string>>; url?: string },
+  ): Promise<TestWorker>;
+}
+
+/** Registers the before/after hooks of a file's pool (node:test), `setup` (its first workers)
+ * inside the same before hook; `env` goes to every worker. Use its fields in tests. */
+export function filePool(
+  prefix: string,
+  hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void },
+  env: Readonly<Record<string, string>> = {},
+  setup: (pool: FilePool) => Promise<void> = async () => {},
+): FilePool {
+  const started: TestWorker[] = [];
+  let redis: TestRedis | null = null;
+  let root = '';
+  hooks.before(async () => {
+    redis = await startRedis();
+    root = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+    await setup(pool);
+  });
+  hooks.after(async () => {
+    await Promise.all(started.map((worker) => worker.stop()));
+    await redis?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const pool: FilePool = {
+    get redis() {
+      assert.ok(redis !== null, 'the pool starts before the tests');
+      return redis;
+    },
+    get root() {
+      return root;
+    },
+    worker: async (name, concurrency, options = {}) => {
+      const url = options.url ?? (redis as TestRedis).url;
+      const flags = ['--concurrency', String(concurrency), ...(options.extra ?? [])];
+      const worker = await startWorker(url, name, root, flags, { ...env, ...options.env });
+      started.push(worker);
+      return worker;
+    },
+  };
+  return pool;
+}
+
+/** `parex exec --redis URL` with the test marker passed to the workers, `flags`, logs in
+ * `logs/`, and `commands`. */
+export function poolExec(
+  url: string,
+  flags: readonly string[],
+  ...commands: readonly string[]
+): string[] {
+  return [
+    'exec',
+    '--redis',
+    url,
+    '--pass-env',
+    'PAREX_TEST_MARKER',
+    ...flags,
+    '--log-dir',
+    'logs',
+    '--',
+    ...commands,
+  ];
+}

@@ -1,8 +1,8 @@
 // Faults of a pooled run, with real processes: the coordinator interrupted or SIGKILLed, a
 // worker SIGKILLed mid-job, Redis stopped mid-run, and two coordinators on one Redis.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,27 +22,14 @@ import {
   wholeManifest,
   writeWorkflow,
 } from '../helpers/faults.js';
-import { startRedis, startWorker, type TestRedis, type TestWorker } from '../helpers/pool.js';
+import { filePool, poolExec, startRedis, type TestWorker } from '../helpers/pool.js';
 import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Short locks, so that a dead worker's job is found in seconds. */
 const FAST_STALLS = { PAREX_POOL_LOCK_MS: '3000', PAREX_POOL_STALL_MS: '1000' };
 
-let redis: TestRedis;
-let root: string;
-const started: TestWorker[] = [];
-
-before(async () => {
-  redis = await startRedis();
-  root = mkdtempSync(path.join(tmpdir(), 'parex-pool-faults-'));
-});
-
-after(async () => {
-  await Promise.all(started.map((worker) => worker.stop()));
-  await redis.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const shared = filePool('parex-pool-faults', { before, after }, FAST_STALLS);
 
 /** Waits until only the coordinator (`except`) carries the marker: the jobs' processes are gone. */
 async function jobsGone(
@@ -57,16 +44,8 @@ async function jobsGone(
   }
 }
 
-async function worker(name: string, concurrency: number, url = redis.url): Promise<TestWorker> {
-  const one = await startWorker(
-    url,
-    name,
-    root,
-    ['--concurrency', String(concurrency)],
-    FAST_STALLS,
-  );
-  started.push(one);
-  return one;
+function worker(name: string, concurrency: number, url?: string): Promise<TestWorker> {
+  return shared.worker(name, concurrency, url === undefined ? {} : { url });
 }
 
 test('Ctrl-C of the coordinator: every remote tree gone within grace + 2 s, queued jobs removed', async (t) => {
@@ -80,22 +59,10 @@ test('Ctrl-C of the coordinator: every remote tree gone within grace + 2 s, queu
     'sleep 60',
     ...Array.from({ length: 4 }, () => 'sleep 60'),
   ];
-  const { child, done } = startCli(
-    [
-      'exec',
-      '--redis',
-      redis.url,
-      '--pass-env',
-      'PAREX_TEST_MARKER',
-      '--kill-after',
-      '1',
-      '--log-dir',
-      'logs',
-      '--',
-      ...commands,
-    ],
-    { cwd: dir, env: parexEnv(marker) },
-  );
+  const { child, done } = startCli(poolExec(shared.redis.url, ['--kill-after', '1'], ...commands), {
+    cwd: dir,
+    env: parexEnv(marker),
+  });
   await waitForStderrCount(child, '[parex] started ', 4);
   await waitForMarked(marker, 4, 'sleep 60');
   const interruptedAt = performance.now();
@@ -113,7 +80,7 @@ test('Ctrl-C of the coordinator: every remote tree gone within grace + 2 s, queu
   for (const end of ends) assert.equal(end.outcome, 'cancelled', JSON.stringify(end));
   const { Queue } = await import('bullmq');
   const queue = new Queue('default', {
-    connection: { host: '127.0.0.1', port: redis.port },
+    connection: { host: '127.0.0.1', port: shared.redis.port },
     prefix: 'parex',
   });
   const counts = await queue.getJobCounts('wait', 'active', 'delayed');
@@ -127,21 +94,7 @@ test('SIGKILL of a worker mid-job: its processes stop, the attempt is lost, anot
   const marker = killedAfter(t);
   const pool = [await worker('k1', 1), await worker('k2', 1)];
   const { child, done } = startCli(
-    [
-      'exec',
-      '--redis',
-      redis.url,
-      '--pass-env',
-      'PAREX_TEST_MARKER',
-      '--retries',
-      '1',
-      '--retry-delay',
-      '0',
-      '--log-dir',
-      'logs',
-      '--',
-      'sleep 5; echo finished',
-    ],
+    poolExec(shared.redis.url, ['--retries', '1', '--retry-delay', '0'], 'sleep 5; echo finished'),
     { cwd: dir, env: parexEnv(marker), limitMs: 60_000 },
   );
   await waitForStderrCount(child, '[parex] started ', 1);
@@ -172,31 +125,14 @@ test('SIGKILL of a worker mid-job: its processes stop, the attempt is lost, anot
 test('SIGTERM of a worker mid-job: no new jobs, the job stopped after the grace and run elsewhere', async (t) => {
   const dir = tempDir(t);
   const marker = killedAfter(t);
-  const leaving = await startWorker(
-    redis.url,
-    'g1',
-    root,
-    ['--concurrency', '1', '--kill-after', '1'],
-    FAST_STALLS,
-  );
-  started.push(leaving);
+  const leaving = await shared.worker('g1', 1, { extra: ['--kill-after', '1'] });
   const once = path.join(dir, 'once');
   const { child, done } = startCli(
-    [
-      'exec',
-      '--redis',
-      redis.url,
-      '--pass-env',
-      'PAREX_TEST_MARKER',
-      '--retries',
-      '1',
-      '--retry-delay',
-      '0',
-      '--log-dir',
-      'logs',
-      '--',
+    poolExec(
+      shared.redis.url,
+      ['--retries', '1', '--retry-delay', '0'],
       `if [ -e ${once} ]; then echo again; else touch ${once}; sleep 30; fi`,
-    ],
+    ),
     { cwd: dir, env: parexEnv(marker), limitMs: 60_000 },
   );
   await waitForStderrCount(child, '[parex] started ', 1);
@@ -229,21 +165,7 @@ test('a worker that stops answering: the coordinator’s backstop records the at
   const marker = killedAfter(t);
   const frozen = await worker('f1', 1);
   const { child, done } = startCli(
-    [
-      'exec',
-      '--redis',
-      redis.url,
-      '--pass-env',
-      'PAREX_TEST_MARKER',
-      '--timeout',
-      '1',
-      '--kill-after',
-      '1',
-      '--log-dir',
-      'logs',
-      '--',
-      'sleep 60',
-    ],
+    poolExec(shared.redis.url, ['--timeout', '1', '--kill-after', '1'], 'sleep 60'),
     { cwd: dir, env: parexEnv(marker), limitMs: 60_000 },
   );
   await waitForStderrCount(child, '[parex] started ', 1);
@@ -274,7 +196,7 @@ test('SIGKILL of the coordinator: workers stop its jobs within 15 s; --resume re
     `  - { id: b, command: '[ -f ${go} ] || sleep 60; mkdir -p out; echo b > out/b.txt', outputs: [out/b.txt] }`,
     `  - { id: c, command: '[ -f ${go} ] || sleep 60; mkdir -p out; echo c > out/c.txt', outputs: [out/c.txt] }`,
   ]);
-  const args = ['run', 'flow.yaml', '--redis', redis.url, '--pass-env', 'PAREX_TEST_MARKER'];
+  const args = ['run', 'flow.yaml', '--redis', shared.redis.url, '--pass-env', 'PAREX_TEST_MARKER'];
   const { child, done } = startCli(args, { cwd: dir, env: parexEnv(marker) });
   await waitForStderrCount(child, '[parex] finished ', 1);
   await waitForMarked(marker, 2, 'sleep 60');
@@ -309,20 +231,11 @@ test('Redis stopped mid-run: the coordinator records the job lost and exits 1; w
   const own = await startRedis();
   t.after(() => own.stop());
   const lone = await worker('r1', 1, own.url);
-  const { child, done } = startCli(
-    [
-      'exec',
-      '--redis',
-      own.url,
-      '--pass-env',
-      'PAREX_TEST_MARKER',
-      '--log-dir',
-      'logs',
-      '--',
-      'sleep 60',
-    ],
-    { cwd: dir, env: parexEnv(marker, { PAREX_POOL_REDIS_WAIT_MS: '3000' }), limitMs: 60_000 },
-  );
+  const { child, done } = startCli(poolExec(own.url, [], 'sleep 60'), {
+    cwd: dir,
+    env: parexEnv(marker, { PAREX_POOL_REDIS_WAIT_MS: '3000' }),
+    limitMs: 60_000,
+  });
   await waitForStderrCount(child, '[parex] started ', 1);
   await waitForMarked(marker, 1, 'sleep 60');
   await own.stop();
@@ -360,7 +273,7 @@ test('two coordinators on one Redis never take each other’s jobs', async (t) =
     Array.from({ length: 10 }, (_, i) => `sleep 0.2; echo ${tag}-${i + 1}`);
   const [a, b] = await Promise.all(
     ['A', 'B'].map((tag) =>
-      runCli(['exec', '--redis', redis.url, '--log-dir', tag, '--', ...jobs(tag)], {
+      runCli(['exec', '--redis', shared.redis.url, '--log-dir', tag, '--', ...jobs(tag)], {
         cwd: dir,
         env: parexEnv(null),
       }),
