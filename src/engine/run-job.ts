@@ -44,7 +44,11 @@ export async function runJob(
   });
   if (ran.kind === 'not-started') return null;
   const classified =
-    ran.lost === undefined ? classify(ran) : { outcome: 'lost' as const, exitCode: null };
+    ran.lost !== undefined
+      ? { outcome: 'lost' as const, exitCode: null }
+      : ran.setupFailed !== undefined
+        ? { outcome: 'setup_failed' as const, exitCode: null }
+        : classify(ran);
   const failure = classified.outcome === 'success' ? (ran.failure ?? null) : null;
   const { exitCode } = classified;
   const outcome = failure === null ? classified.outcome : 'failed';
@@ -66,11 +70,13 @@ export async function runJob(
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: ran.reapedLeftovers,
     errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
-    reason: ran.lost ?? failure,
+    reason: ran.lost ?? ran.setupFailed ?? failure,
     attempt: job.attempt,
     details: { ...job.manifestFields, ...ran.fields },
   };
-  return ran.pid === null || ran.lost !== undefined ? result : applyVerdict(result, job);
+  return ran.pid === null || ran.lost !== undefined || ran.setupFailed !== undefined
+    ? result
+    : applyVerdict(result, job);
 }
 
 /** The result of a job that never ran because a job it needs did not succeed. */

@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import { findCycle } from '../graph/topology.js';
-import type { GroupEvent, JobResult, JobSpec, JobVerdict, WorkspaceProvider } from '../model.js';
+import type {
+  GroupEvent,
+  JobResult,
+  JobSpec,
+  JobVerdict,
+  TravellingWorkspace,
+  WorkspaceProvider,
+} from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
@@ -88,6 +95,8 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  /** Set by the workspace hook when the job's worktree is made where it runs (a pool). */
+  readonly workspace?: TravellingWorkspace;
 }
 
 /** A group, validated and with every default applied. */

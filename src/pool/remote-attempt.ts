@@ -8,6 +8,7 @@ import type { StopReason } from '../model.js';
 import { failedToStart } from '../process/run-process.js';
 import { unpackFiles } from './files.js';
 import type { RemoteOutcome } from './protocol.js';
+import type { BundleExchange, ExchangeEnd } from './workspace-exchange.js';
 
 /** Who took an attempt, and when the coordinator heard of it. */
 interface Taken {
@@ -38,6 +39,8 @@ export class RemoteAttempt {
     private readonly request: AttemptRequest,
     private readonly filesRoot: string,
     private readonly coordinatorPid: number,
+    /** An isolated attempt's exchange of git objects with its worker. */
+    private readonly exchange: BundleExchange | null = null,
   ) {
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
@@ -85,7 +88,11 @@ export class RemoteAttempt {
         { path: text(entry, 'p'), mode: Number(text(entry, 'm')), data },
       ]);
     } else if (type === 'end') {
-      this.end(JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>);
+      const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;
+      if (this.exchange === null) this.end(remote);
+      else void this.exchange.finish(remote).then((extra) => this.end(remote, extra));
+    } else {
+      this.exchange?.apply(type, entry);
     }
   }
 
@@ -109,13 +116,22 @@ export class RemoteAttempt {
     if (!this.settled) this.settle({ kind: 'not-started' });
   }
 
-  private end(remote: Partial<RemoteOutcome>): void {
+  private end(remote: Partial<RemoteOutcome>, extra: ExchangeEnd | null = null): void {
+    if (this.settled) return;
     if (remote.notStarted === true) {
       this.settle({ kind: 'not-started' });
       return;
     }
     const at = this.started?.at ?? new Date();
-    const base = { kind: 'ran' as const, ...failedToStart(at, null), fields: this.fields() };
+    const base = {
+      kind: 'ran' as const,
+      ...failedToStart(at, null),
+      fields: { ...this.fields(), ...extra?.fields },
+    };
+    if (extra?.setupFailed !== undefined) {
+      this.settle({ ...base, setupFailed: extra.setupFailed });
+      return;
+    }
     if (remote.refused !== undefined) {
       const error = Object.assign(
         new Error(`worker ${this.taken?.worker} refused the job: ${remote.refused}`),
@@ -146,6 +162,7 @@ export class RemoteAttempt {
       reapedLeftovers: remote.reapedLeftovers ?? false,
       spawnError,
       ...(remote.outputsError === undefined ? {} : { failure: remote.outputsError }),
+      ...(extra?.failure === undefined ? {} : { failure: extra.failure }),
       ...(short
         ? { failure: `the log arrived incomplete: ${this.written} of ${remote.logBytes} bytes` }
         : {}),
