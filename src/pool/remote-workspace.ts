@@ -12,6 +12,7 @@ import { runProcess } from '../process/run-process.js';
 import { createBundle, fetchBundle, hasCommit, verifyBundle } from '../workspace/bundle.js';
 import { commitWork } from '../workspace/commit.js';
 import { gitOk } from '../workspace/git.js';
+import { serially } from '../workspace/serial.js';
 import { addWorktree, removeWorktree } from '../workspace/worktree.js';
 import { BUNDLE_LIMIT_BYTES, readStream, sendFile } from './bundles.js';
 import { inside, unpackFiles } from './files.js';
@@ -60,8 +61,10 @@ export async function placeWorkspace(
   try {
     cache = await openRepoCache(context.workdir, ws.repo, context.print);
     await fetchStart(context, ws, at, cache, label);
-    await removeWorktree(cache, dir);
-    await addWorktree(cache, dir, null, ws.start);
+    await serially(cache, async () => {
+      await removeWorktree(cache, dir);
+      await addWorktree(cache, dir, null, ws.start);
+    });
   } catch (error) {
     return failed({
       setupFailed: `could not make the worktree on worker ${context.name}: ${words(error)}`,
@@ -73,7 +76,7 @@ export async function placeWorkspace(
     await sendFile(context.client, at.stream, setupLog, EXCHANGE.chunk, 'setup-log').catch(() => 0);
   }
   if (setupFailed !== null) {
-    await removeWorktree(cache, dir);
+    await serially(cache, () => removeWorktree(cache, dir));
     return failed({ setupFailed });
   }
   const exclude = [...ws.copy.map((file) => file.path), ...ws.link].map((entry) =>
@@ -98,7 +101,7 @@ export async function placeWorkspace(
           workspaceError: `could not send the job's commit from worker ${context.name}: ${words(error)}`,
         };
       } finally {
-        await removeWorktree(cache, dir);
+        await serially(cache, () => removeWorktree(cache, dir));
         await pruneRefs(cache).catch(() => {});
       }
     },
@@ -127,7 +130,7 @@ async function fetchStart(
       const full = await askForBundle(context, at, have, file);
       const problem = await verifyBundle(cache, file);
       if (problem === null) {
-        await fetchBundle(cache, file, ws.startRef);
+        await serially(cache, () => fetchBundle(cache, file, ws.startRef));
         const kind = full ? 'a full' : `an incremental (${have.length} commits known)`;
         context.print(
           `[parex] ${label}: got its start as ${kind} bundle of ${statSync(file).size} bytes`,

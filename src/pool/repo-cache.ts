@@ -6,26 +6,15 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { git, gitOk } from '../workspace/git.js';
+import { serially } from '../workspace/serial.js';
 
 /** Refs under refs/parex/ a copy keeps (the newest; older runs' refs go, their objects stay). */
 const KEPT_REFS = 256;
 /** Commits a worker names as what it has (the newest refs). */
 const HAVE_COUNT = 64;
 
-/** Operations on one copy that must not overlap (its clone), by directory. */
-const queues = new Map<string, Promise<unknown>>();
 /** Copies already fetched from their URL during a run: `dir run`. */
 const refreshed = new Set<string>();
-
-/** Runs `step` after every earlier step on `key`. */
-function serial<T>(key: string, step: () => Promise<T>): Promise<T> {
-  const next = (queues.get(key) ?? Promise.resolve()).then(step, step);
-  queues.set(
-    key,
-    next.catch(() => {}),
-  );
-  return next;
-}
 
 /** The worker's copy of repository `repo` (made on first use); `print` tells how it was made. */
 export function openRepoCache(
@@ -34,7 +23,7 @@ export function openRepoCache(
   print: (line: string) => void,
 ): Promise<string> {
   const dir = path.join(workdir, '.parex', 'repos', `${repo.id}.git`);
-  return serial(dir, async () => {
+  return serially(dir, async () => {
     if (existsSync(path.join(dir, 'HEAD'))) return dir;
     mkdirSync(path.dirname(dir), { recursive: true });
     const made = `${dir}.new-${process.pid}`;
@@ -59,7 +48,7 @@ export function openRepoCache(
 export async function refreshFromUrl(dir: string, url: string | null, run: string): Promise<void> {
   if (url === null || refreshed.has(`${dir} ${run}`)) return;
   refreshed.add(`${dir} ${run}`);
-  await serial(dir, () =>
+  await serially(dir, () =>
     git(['fetch', '--quiet', '--no-tags', url, '+refs/heads/*:refs/heads/*'], { cwd: dir }),
   );
 }

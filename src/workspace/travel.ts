@@ -7,6 +7,7 @@ import { createBundle, fetchBundle, knownCommits, verifyBundle } from './bundle.
 import { gitOk } from './git.js';
 import { jobBranch, jobRef, startRef } from './refs.js';
 import type { RunState } from './run-state.js';
+import { serially } from './serial.js';
 import type { WorkspaceSetup } from './setup.js';
 import { addWorktree, removeWorktree } from './worktree.js';
 
@@ -58,26 +59,28 @@ export async function travellingWorkspace(
       await createBundle(root, file, named, []);
       return { full: true };
     },
-    receive: async (commit, file) => {
-      try {
-        if (file === null) {
-          if (commit !== place.start)
-            return `the job's commit ${commit} came back without a bundle`;
-          await gitOk(['update-ref', ref, commit], { cwd: root });
-        } else {
-          const problem = await verifyBundle(root, file);
-          if (problem !== null) return `the bundle of the job's commit does not verify: ${problem}`;
-          const fetched = await fetchBundle(root, file, ref);
-          if (fetched !== commit)
-            return `the bundle holds ${fetched}, not the job's commit ${commit}`;
+    receive: (commit, file) =>
+      serially(root, async () => {
+        try {
+          if (file === null) {
+            if (commit !== place.start)
+              return `the job's commit ${commit} came back without a bundle`;
+            await gitOk(['update-ref', ref, commit], { cwd: root });
+          } else {
+            const problem = await verifyBundle(root, file);
+            if (problem !== null)
+              return `the bundle of the job's commit does not verify: ${problem}`;
+            const fetched = await fetchBundle(root, file, ref);
+            if (fetched !== commit)
+              return `the bundle holds ${fetched}, not the job's commit ${commit}`;
+          }
+          // An earlier attempt's checkout goes; this attempt's commit is checked out.
+          await removeWorktree(root, place.dir);
+          await addWorktree(root, place.dir, jobBranch(runId, job), commit);
+          return null;
+        } catch (error) {
+          return `could not take the job's commit back: ${error instanceof Error ? error.message : String(error)}`;
         }
-        // An earlier attempt's checkout goes; this attempt's commit is checked out.
-        await removeWorktree(root, place.dir);
-        await addWorktree(root, place.dir, jobBranch(runId, job), commit);
-        return null;
-      } catch (error) {
-        return `could not take the job's commit back: ${error instanceof Error ? error.message : String(error)}`;
-      }
-    },
+      }),
   };
 }
