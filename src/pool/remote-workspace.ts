@@ -2,21 +2,18 @@
 // for with the commits the copy has; a bundle the copy cannot take is asked for again whole), a
 // detached worktree of it, the set-up (copied files, links to the worker's --workdir, the setup
 // command with its own log), and at the end the job's work committed and sent back as a bundle.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { classify } from '../engine/classify.js';
-import { DEFAULTS } from '../options/defaults.js';
-import { runProcess } from '../process/run-process.js';
 import { createBundle, fetchBundle, hasCommit, verifyBundle } from '../workspace/bundle.js';
 import { commitWork } from '../workspace/commit.js';
 import { gitOk } from '../workspace/git.js';
 import { serially } from '../workspace/serial.js';
 import { addWorktree, removeWorktree } from '../workspace/worktree.js';
 import { BUNDLE_LIMIT_BYTES, readStream, sendFile } from './bundles.js';
-import { inside, unpackFiles } from './files.js';
 import type { RemoteOutcome } from './protocol.js';
+import { setUp, words } from './remote-setup.js';
 import { haves, openRepoCache, pruneRefs, refreshFromUrl } from './repo-cache.js';
 import type { WorkerContext } from './run-remote.js';
 import type { RunningJob } from './running-jobs.js';
@@ -122,26 +119,51 @@ async function fetchStart(
   }
   await refreshFromUrl(cache, ws.repo.url, at.run);
   if (await hasCommit(cache, ws.start)) return;
+  const have = await haves(cache);
+  const got = await takeStart(cache, ws.startRef, have, (asked, file) =>
+    askForBundle(context, at, asked, file),
+  );
+  if (got.refused !== null) {
+    context.print(
+      `[parex] ${label}: the bundle did not fit this copy (${got.refused}); asked for a full one`,
+    );
+  }
+  const kind = got.full ? 'a full' : `an incremental (${have.length} commits known)`;
+  context.print(`[parex] ${label}: got its start as ${kind} bundle of ${got.bytes} bytes`);
+}
+
+/** What taking a start brought: its bundle's size, whether it was full, and why an incremental
+ * one was refused (null when none was). */
+export interface TakenStart {
+  readonly bytes: number;
+  readonly full: boolean;
+  readonly refused: string | null;
+}
+
+/**
+ * Fetches `startRef` into `cache` from a bundle that `ask` writes for the commits `have` (true
+ * when it wrote a full one); a bundle whose prerequisites the copy lacks is asked for again
+ * whole, so that a wrong guess costs bytes, never the job.
+ */
+export async function takeStart(
+  cache: string,
+  startRef: string,
+  have: readonly string[],
+  ask: (have: readonly string[], file: string) => Promise<boolean>,
+): Promise<TakenStart> {
   const scratch = mkdtempSync(path.join(cache, 'parex-bundle-'));
+  let refused: string | null = null;
   try {
-    let have = await haves(cache);
-    for (;;) {
+    for (let asked = have; ; asked = []) {
       const file = path.join(scratch, 'start.bundle');
-      const full = await askForBundle(context, at, have, file);
+      const full = await ask(asked, file);
       const problem = await verifyBundle(cache, file);
       if (problem === null) {
-        await serially(cache, () => fetchBundle(cache, file, ws.startRef));
-        const kind = full ? 'a full' : `an incremental (${have.length} commits known)`;
-        context.print(
-          `[parex] ${label}: got its start as ${kind} bundle of ${statSync(file).size} bytes`,
-        );
-        return;
+        await serially(cache, () => fetchBundle(cache, file, startRef));
+        return { bytes: statSync(file).size, full: full || asked.length === 0, refused };
       }
-      if (have.length === 0) throw new Error(`the full bundle does not verify: ${problem}`);
-      context.print(
-        `[parex] ${label}: the bundle does not fit this copy (${problem}); asking for a full one`,
-      );
-      have = [];
+      if (asked.length === 0) throw new Error(`the full bundle does not verify: ${problem}`);
+      refused = problem;
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -199,65 +221,6 @@ async function sendCommit(
   }
 }
 
-/** Copies, links and the setup command; why it failed, or null. */
-async function setUp(
-  context: WorkerContext,
-  ws: WorkspacePayload,
-  at: AttemptPlace,
-  cwd: string,
-  setupLog: string,
-): Promise<string | null> {
-  try {
-    for (const made of [cwd, ...ws.dirs.map((entry) => path.resolve(cwd, entry))]) {
-      mkdirSync(made, { recursive: true });
-    }
-    const unpacked = unpackFiles(cwd, ws.copy);
-    if (unpacked !== null) return unpacked;
-    for (const entry of ws.link) {
-      const from = inside(context.workdir, entry);
-      const to = inside(cwd, entry);
-      if (from === null || to === null || !existsSync(from)) {
-        context.print(
-          `[parex] warning: ${at.run}/${at.name}: workspace.link ${entry}: not found in ${context.workdir} (the worker's --workdir), left out`,
-        );
-        continue;
-      }
-      mkdirSync(path.dirname(to), { recursive: true });
-      symlinkSync(from, to);
-    }
-  } catch (error) {
-    return `could not prepare the worktree on worker ${context.name}: ${words(error)}`;
-  }
-  if (ws.setup === null) return null;
-  const ran = await runProcess({
-    argv: [DEFAULTS.shell, '-c', ws.setup],
-    cwd,
-    env: at.env,
-    input: null,
-    logPath: setupLog,
-    timeoutMs: ws.setupTimeoutMs,
-    idleMs: 0,
-    graceMs: at.graceMs,
-    stopSignals: DEFAULTS.stopSignals,
-    cancel: at.switches.cancel.signal,
-    force: at.switches.force.signal,
-    onSpawn: () => {},
-    onSignal: () => {},
-    launcher: context.launcher,
-  });
-  const { outcome, exitCode } = classify(ran);
-  if (outcome === 'success') return null;
-  const how =
-    outcome === 'timeout' || outcome === 'killed'
-      ? `timed out after ${ws.setupTimeoutMs / 1000}s`
-      : `exited ${exitCode}`;
-  return `workspace setup "${ws.setup}" ${how} (${outcome}) on worker ${context.name}`;
-}
-
 function tooLarge(what: string): string {
   return `the ${what} bundle is larger than ${BUNDLE_LIMIT_BYTES / 1024 / 1024} MiB, the most a pool job carries each way; commit large files to the repository's remote so the worker clones them`;
-}
-
-function words(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

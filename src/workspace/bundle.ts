@@ -20,7 +20,7 @@ export async function createBundle(
 
 /** Why the repository at `repo` cannot take the bundle (a prerequisite it lacks), or null. */
 export async function verifyBundle(repo: string, file: string): Promise<string | null> {
-  const verified = await git(['bundle', 'verify', '--quiet', file], { cwd: repo });
+  const verified = await git(['bundle', 'verify', file], { cwd: repo });
   return verified.code === 0 ? null : verified.stderr.trim() || `exit ${verified.code}`;
 }
 
