@@ -221,6 +221,18 @@ async function sendCommit(
   }
 }
 
+/** What to tell of an attempt whose worktree was not made: that it was stopped (cancelled, or
+ * handed back by a worker shutting down) while it was being made, or `failed`. */
+export function stoppedOr(
+  switches: RunningJob,
+  failed: Partial<RemoteOutcome>,
+): Partial<RemoteOutcome> {
+  if (switches.handedBack !== null) return { handedBack: switches.handedBack };
+  if (switches.cancel.signal.aborted)
+    return { refused: 'cancelled before it started', notStarted: true };
+  return failed;
+}
+
 function tooLarge(what: string): string {
   return `the ${what} bundle is larger than ${BUNDLE_LIMIT_BYTES / 1024 / 1024} MiB, the most a pool job carries each way; commit large files to the repository's remote so the worker clones them`;
 }

@@ -12,7 +12,7 @@ import { inside, packFiles, unpackFiles } from './files.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
-import { type PlacedWorkspace, placeWorkspace } from './remote-workspace.js';
+import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-workspace.js';
 import type { RunningJobs } from './running-jobs.js';
 import type { KeptLog } from './worker-watch.js';
 
@@ -105,7 +105,7 @@ export async function runRemoteJob(
       if (placed.failed !== null) {
         await sender.finish();
         context.print(`[parex] could not start ${label}: ${placed.failed.setupFailed}`);
-        return await tell(placed.failed);
+        return await tell(stoppedOr(switches, placed.failed));
       }
     }
     ran = await runProcess({
