@@ -323,3 +323,35 @@ test('set-up on a worker: copied files travel, links point into its --workdir, t
   assert.equal(readFileSync(String(broken.setup_log), 'utf8'), 'no\n');
   assert.equal(broken.commit, null);
 });
+
+test('best-of-2 on the pool: candidates run on the workers, the judge runs in their commits here, the dependent starts from the winner', async (t) => {
+  const dir = tempRoot(t);
+  const { repo, env } = coordinatorRepo(dir, { 'f.txt': 'f\n' }, true);
+  writeFiles(repo, {
+    'flow.yaml': [
+      'name: flow',
+      'dirs: { logs: .parex/logs }',
+      'defaults: { agent: command, isolation: worktree }',
+      'phases:',
+      '  - id: pick',
+      "    candidates: [{ command: 'sleep 1; echo Score: 3/10 > s.txt' }, { command: 'sleep 1; echo Score: 8/10 > s.txt' }]",
+      '    judge: { score: s.txt }',
+      "  - { id: after, needs: [pick], command: 'cat s.txt > seen.txt' }",
+      '',
+    ].join('\n'),
+  });
+  const run = await runCli(['run', 'flow.yaml', '--redis', redis.url], {
+    cwd: repo,
+    env,
+    limitMs: 60_000,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const runId = runIdOf(run.stderr);
+  const all = flowEnds(repo, runId);
+  const workers = ['pick-c1', 'pick-c2'].map(
+    (id) => (onlyLineOf(all, id).worker as { name: string }).name,
+  );
+  assert.deepEqual(workers.sort(), ['wl', 'wr']);
+  assert.equal(onlyLineOf(all, 'pick-c2').score, 8);
+  assert.equal(git(repo, 'show', `refs/parex/${runId}/result:seen.txt`), 'Score: 8/10');
+});
