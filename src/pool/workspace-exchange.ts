@@ -12,7 +12,7 @@ import { packFiles } from './files.js';
 import type { RedisClient } from './modules.js';
 import type { RemoteOutcome } from './protocol.js';
 import type { Entry } from './remote-attempt.js';
-import { EXCHANGE, type WorkspacePayload } from './workspace-protocol.js';
+import { EXCHANGE, TRAVELLING_FIELDS, type WorkspacePayload } from './workspace-protocol.js';
 
 /** What the end of an isolated attempt adds to its outcome. */
 export interface ExchangeEnd {
@@ -34,21 +34,13 @@ export function workspacePayload(
   });
   const packed = packFiles(cwd, copy, 'input');
   if ('error' in packed) return { error: `workspace.copy: ${packed.error}` };
-  return {
-    payload: {
-      repo: travel.repo,
-      start: travel.start,
-      startRef: travel.startRef,
-      jobRef: travel.jobRef,
-      prefix: travel.prefix,
-      dirs: travel.dirs,
-      copy: packed.files,
-      link: travel.link,
-      setup: travel.setup,
-      setupTimeoutMs: Math.round(travel.setupTimeoutSec * 1000),
-      message: travel.message,
-    },
+  const fields = Object.fromEntries(TRAVELLING_FIELDS.map((field) => [field, travel[field]]));
+  const payload = {
+    ...(fields as Pick<TravellingWorkspace, (typeof TRAVELLING_FIELDS)[number]>),
+    copy: packed.files,
+    setupTimeoutMs: Math.round(travel.setupTimeoutSec * 1000),
   };
+  return { payload };
 }
 
 /** One isolated attempt's exchange of git objects with its worker. */

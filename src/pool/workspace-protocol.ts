@@ -2,28 +2,29 @@
 // the worker asks for its start with the commits it has (`want`), the coordinator answers with a
 // bundle on the attempt's bundle stream; the worker's set-up log and commit bundle come back on
 // the attempt's own stream before its end.
+import type { TravellingWorkspace } from '../model.js';
 import type { FilePayload } from './protocol.js';
 
-/** An isolated job's workspace, as the worker receives it. */
-export interface WorkspacePayload {
-  /** The repository: id (root commits and URL) and its remote URL, cloned once per worker. */
-  readonly repo: { readonly id: string; readonly url: string | null };
-  /** The start commit (base plus needs), and the ref that names it in bundles. */
-  readonly start: string;
-  readonly startRef: string;
-  /** The ref the job's commit gets, in the worker's clone and in its bundle. */
-  readonly jobRef: string;
-  /** The job's directory relative to the repository's top. */
-  readonly prefix: string;
-  readonly dirs: readonly string[];
-  /** workspace.copy: the files themselves (they travel like inputs). */
+/** An isolated job's workspace, as the worker receives it: the travelling workspace's data
+ * (repository, start and its ref, the job's ref, directories, links, setup, commit message),
+ * the copied files themselves (they travel like inputs) and the setup's timeout. */
+export type WorkspacePayload = Pick<TravellingWorkspace, (typeof TRAVELLING_FIELDS)[number]> & {
   readonly copy: readonly FilePayload[];
-  /** workspace.link: paths linked from the worker's --workdir. */
-  readonly link: readonly string[];
-  readonly setup: string | null;
   readonly setupTimeoutMs: number;
-  readonly message: string;
-}
+};
+
+/** The fields of a TravellingWorkspace that travel as they are. */
+export const TRAVELLING_FIELDS = [
+  'repo',
+  'start',
+  'startRef',
+  'jobRef',
+  'prefix',
+  'dirs',
+  'link',
+  'setup',
+  'message',
+] as const;
 
 /** Added to an isolated job's backstop: the time its git objects may take to travel (clone,
  * bundles) besides its set-up's timeout. */

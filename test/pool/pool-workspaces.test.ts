@@ -79,6 +79,16 @@ function flowEnds(repo: string, runId: string) {
   return all.filter((line) => line.run_id === runId);
 }
 
+/** Writes flow.yaml (`body` after its name and log directory) and runs it on the pool. */
+function runFlowOnPool(repo: string, env: NodeJS.ProcessEnv, body?: readonly string[]) {
+  if (body !== undefined) {
+    writeFiles(repo, {
+      'flow.yaml': ['name: flow', 'dirs: { logs: .parex/logs }', ...body, ''].join('\n'),
+    });
+  }
+  return runCli(['run', 'flow.yaml', '--redis', redis.url], { cwd: repo, env, limitMs: 60_000 });
+}
+
 /** Lines of a worker's output about repository clones it made. */
 function clones(worker: TestWorker): string[] {
   return worker
@@ -90,18 +100,19 @@ function clones(worker: TestWorker): string[] {
 test('an isolated exec on two workers: commits arrive under refs/parex/RUN/job/JOB, conflicts are found as locally; a clean run has a result that apply brings', async (t) => {
   const dir = tempRoot(t);
   const { repo, env } = coordinatorRepo(dir, { 'f.txt': lines(10), 'a.txt': 'a\n' }, true);
-  const redisArgs = ['--isolate', '--redis', redis.url, '--worktrees-dir', path.join(dir, 'wt')];
-  const run = await runCli(
-    [
-      'exec',
-      ...redisArgs,
-      '--names',
-      'first,second',
-      '--',
-      "sleep 1; sed -i 's/^line 2$/FIRST/' f.txt",
-      "sleep 1.5; sed -i 's/^line 2$/SECOND/' f.txt",
-    ],
-    { cwd: repo, env, limitMs: 60_000 },
+  const pooled = (names: string, ...commands: string[]) =>
+    runCli(
+      [
+        'exec',
+        ...['--isolate', '--redis', redis.url, '--worktrees-dir', path.join(dir, 'wt')],
+        ...['--names', names, '--', ...commands],
+      ],
+      { cwd: repo, env, limitMs: 60_000 },
+    );
+  const run = await pooled(
+    'first,second',
+    "sleep 1; sed -i 's/^line 2$/FIRST/' f.txt",
+    "sleep 1.5; sed -i 's/^line 2$/SECOND/' f.txt",
   );
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /warning: second and first conflict in f\.txt \(1 hunk\)/);
@@ -128,17 +139,10 @@ test('an isolated exec on two workers: commits arrive under refs/parex/RUN/job/J
   // Side by side on different files, with the user's uncommitted work: a result, and apply.
   writeFileSync(path.join(repo, 'notes.txt'), 'untracked notes\n');
   const before = userState(repo);
-  const clean = await runCli(
-    [
-      'exec',
-      ...redisArgs,
-      '--names',
-      'one,two',
-      '--',
-      'sleep 1; cat notes.txt > seen.txt; echo one >> a.txt',
-      "sleep 1; sed -i 's/^line 9$/NINE/' f.txt",
-    ],
-    { cwd: repo, env, limitMs: 60_000 },
+  const clean = await pooled(
+    'one,two',
+    'sleep 1; cat notes.txt > seen.txt; echo one >> a.txt',
+    "sleep 1; sed -i 's/^line 9$/NINE/' f.txt",
   );
   assert.equal(clean.code, 0, clean.stderr);
   assert.equal(userState(repo), before, "the run changed the user's tree");
@@ -240,19 +244,11 @@ test('no remote URL: the first start travels as a full bundle, later ones as sma
   const dir = tempRoot(t);
   const big = randomBytes(200 * 1024);
   const { repo, env } = coordinatorRepo(dir, { 'big.bin': big, 'f.txt': 'f\n' }, false);
-  writeFiles(repo, {
-    'flow.yaml': [
-      'name: flow',
-      'dirs: { logs: .parex/logs }',
-      'defaults: { agent: command, isolation: worktree }',
-      'phases:',
-      "  - { id: edit, runs_on: [left], command: 'echo edited >> f.txt' }",
-      '',
-    ].join('\n'),
-  });
-  const runFlow = () =>
-    runCli(['run', 'flow.yaml', '--redis', redis.url], { cwd: repo, env, limitMs: 60_000 });
-  const first = await runFlow();
+  const first = await runFlowOnPool(repo, env, [
+    'defaults: { agent: command, isolation: worktree }',
+    'phases:',
+    "  - { id: edit, runs_on: [left], command: 'echo edited >> f.txt' }",
+  ]);
   assert.equal(first.code, 0, first.stderr);
   const [one] = flowEnds(repo, runIdOf(first.stderr));
   assert.equal(one?.bundle_full, true);
@@ -264,7 +260,7 @@ test('no remote URL: the first start travels as a full bundle, later ones as sma
   );
   // A change of the user's since: only the new snapshot travels.
   writeFileSync(path.join(repo, 'f.txt'), 'f changed\n');
-  const second = await runFlow();
+  const second = await runFlowOnPool(repo, env);
   assert.equal(second.code, 0, second.stderr);
   const secondId = runIdOf(second.stderr);
   const [two] = flowEnds(repo, secondId);
@@ -283,25 +279,15 @@ test('set-up on a worker: copied files travel, links point into its --workdir, t
   writeFileSync(path.join(repo, '.env'), 'TOKEN=local\n');
   mkdirSync(path.join(left.workdir, 'shared'), { recursive: true });
   writeFileSync(path.join(left.workdir, 'shared', 'data.txt'), 'from the worker\n');
-  writeFiles(repo, {
-    'flow.yaml': [
-      'name: flow',
-      'dirs: { logs: .parex/logs }',
-      'defaults:',
-      '  agent: command',
-      '  isolation: worktree',
-      "  workspace: { copy: [.env], link: [shared], setup: 'echo setting up; cat .env' }",
-      'phases:',
-      "  - { id: use, runs_on: [left], command: 'cat .env shared/data.txt > used.txt' }",
-      "  - { id: broken, runs_on: [left], workspace: { setup: 'echo no; exit 3' }, command: 'touch never.txt' }",
-      '',
-    ].join('\n'),
-  });
-  const run = await runCli(['run', 'flow.yaml', '--redis', redis.url], {
-    cwd: repo,
-    env,
-    limitMs: 60_000,
-  });
+  const run = await runFlowOnPool(repo, env, [
+    'defaults:',
+    '  agent: command',
+    '  isolation: worktree',
+    "  workspace: { copy: [.env], link: [shared], setup: 'echo setting up; cat .env' }",
+    'phases:',
+    "  - { id: use, runs_on: [left], command: 'cat .env shared/data.txt > used.txt' }",
+    "  - { id: broken, runs_on: [left], workspace: { setup: 'echo no; exit 3' }, command: 'touch never.txt' }",
+  ]);
   assert.equal(run.code, 1, run.stderr);
   const runId = runIdOf(run.stderr);
   const all = flowEnds(repo, runId);
@@ -327,24 +313,14 @@ test('set-up on a worker: copied files travel, links point into its --workdir, t
 test('best-of-2 on the pool: candidates run on the workers, the judge runs in their commits here, the dependent starts from the winner', async (t) => {
   const dir = tempRoot(t);
   const { repo, env } = coordinatorRepo(dir, { 'f.txt': 'f\n' }, true);
-  writeFiles(repo, {
-    'flow.yaml': [
-      'name: flow',
-      'dirs: { logs: .parex/logs }',
-      'defaults: { agent: command, isolation: worktree }',
-      'phases:',
-      '  - id: pick',
-      "    candidates: [{ command: 'sleep 1; echo Score: 3/10 > s.txt' }, { command: 'sleep 1; echo Score: 8/10 > s.txt' }]",
-      '    judge: { score: s.txt }',
-      "  - { id: after, needs: [pick], command: 'cat s.txt > seen.txt' }",
-      '',
-    ].join('\n'),
-  });
-  const run = await runCli(['run', 'flow.yaml', '--redis', redis.url], {
-    cwd: repo,
-    env,
-    limitMs: 60_000,
-  });
+  const run = await runFlowOnPool(repo, env, [
+    'defaults: { agent: command, isolation: worktree }',
+    'phases:',
+    '  - id: pick',
+    "    candidates: [{ command: 'sleep 1; echo Score: 3/10 > s.txt' }, { command: 'sleep 1; echo Score: 8/10 > s.txt' }]",
+    '    judge: { score: s.txt }',
+    "  - { id: after, needs: [pick], command: 'cat s.txt > seen.txt' }",
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const runId = runIdOf(run.stderr);
   const all = flowEnds(repo, runId);
