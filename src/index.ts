@@ -1,5 +1,8 @@
 // The library API of parex: the same engine as the CLI, returning results as data.
 
+export { SpendControl } from './budget/control.js';
+export { type BudgetFlags, type BudgetSettings, budgetSettings } from './budget/settings.js';
+export type { AdmissionControl, AdmitVerdict, StartAdmission } from './engine/admission.js';
 export { KILLED_EXIT_CODE, TIMEOUT_EXIT_CODE } from './engine/classify.js';
 export type { ExecutorFactory, JobExecutor } from './engine/executor.js';
 export { runGroup } from './engine/run-group.js';
@@ -8,15 +11,22 @@ export type { EndEntry, ManifestEntry, StartEntry } from './journal/entries.js';
 export { MANIFEST_SCHEMA_VERSION } from './journal/entries.js';
 export { lastCompletions, readManifest } from './journal/reader.js';
 export type {
+  CostSource,
   GroupEvent,
   GroupResult,
   JobResult,
   JobSpan,
   JobSpec,
+  JobSpending,
   JobStatus,
   Outcome,
+  OutputWatcher,
   SpeedupFigures,
+  Spend,
+  SpendReport,
   StopReason,
+  TokenUsage,
+  WatchedLine,
   WorkspaceHook,
   WorkspaceProvider,
   WorkspaceSummary,
@@ -33,7 +43,7 @@ export { readScore, scoreFile } from './prp/score.js';
 export { describeOutcome } from './report/outcome-words.js';
 export { computeSpeedup } from './report/speedup.js';
 export { formatSummary } from './report/summary.js';
-export type { PlannedPhase, WorkflowPlan } from './workflow/plan.js';
+export type { PlannedPhase, WorkflowPlan } from './workflow/plan-types.js';
 export { prepareWorkflowRun, type RunRequest } from './workflow/prepare.js';
 export {
   runWorkflow,

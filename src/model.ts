@@ -11,13 +11,31 @@ export type Outcome =
   | 'spawn_error'
   | 'skipped'
   | 'stalled'
+  | 'budget'
   | 'conflict'
   | 'setup_failed'
   /** A pool lost the job: its worker died or stopped answering; the manifest says which. */
   | 'lost';
 
-/** Why parex itself stopped a job's process group. */
-export type StopReason = 'timeout' | 'cancel' | 'stall';
+/** Why parex itself stopped a job's process group ('budget': the run's or phase's money or tokens ran out). */
+export type StopReason = 'timeout' | 'cancel' | 'stall' | 'budget';
+
+/** Where a cost figure comes from: the agent, parex's price table, or nowhere (unknown model). */
+export type CostSource = 'reported' | 'estimated' | 'unknown';
+
+/** What a job (or a run) has spent so far. */
+export interface Spend {
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** input_tokens + output_tokens: what --max-tokens counts. */
+  readonly tokens: number;
+  /** USD; null when no part of it could be priced. */
+  readonly cost_usd: number | null;
+  readonly cost_source: CostSource;
+}
 
 /** One job to run: a shell command line, or an argv run without a shell. */
 export interface JobSpec {
@@ -54,8 +72,41 @@ export interface JobSpec {
   readonly runsOn?: readonly string[];
   /** Extra fields recorded on the job's start and completion lines. */
   readonly manifestFields?: Readonly<Record<string, unknown>>;
+  /** Reads the job's output while it runs (agents' event streams): job-activity and job-usage events. */
+  readonly watch?: () => OutputWatcher;
+  /** Jobs with one start key (an agent CLI) start at least the group's `staggerSameKeyMs` apart. */
+  readonly startKey?: string;
   /** Judges a job whose process has ended: can turn a success into a failure, and adds details. */
   readonly evaluate?: (result: JobResult) => Promise<JobVerdict> | JobVerdict;
+  /** The agent CLI the job runs (codex, claude, gemini), whose event stream its log holds; absent for commands. */
+  readonly agent?: string;
+  /** What budgets need to know of an agent job. */
+  readonly spending?: JobSpending;
+}
+
+/** An agent job as the budgets see it. */
+export interface JobSpending {
+  /** The model asked for, used to price tokens when the agent does not name its model. */
+  readonly model?: string | null;
+  /** The phase the job belongs to (its own budget, and the estimate of what it will need). */
+  readonly phase?: string;
+  /** How many jobs the phase has (candidates), for the estimate of what it will need. */
+  readonly phaseJobs?: number;
+  /** The USD the phase is declared to need (`expect_cost`). */
+  readonly expectCostUsd?: number | null;
+}
+
+/** What one whole line of a job's output says, for the live events. */
+export interface WatchedLine {
+  /** One readable line: what the agent is doing now. */
+  readonly activity: string | null;
+  /** The tokens used so far, when known. */
+  readonly usage: TokenUsage | null;
+}
+
+/** Reads a running job's output one line at a time (made fresh for each attempt). */
+export interface OutputWatcher {
+  line(text: string): WatchedLine;
 }
 
 /** What a job's evaluate hook decided. */
@@ -102,14 +153,21 @@ export interface JobResult {
   readonly stopReason: StopReason | null;
   /** Signals parex sent to the job's process group, in order. */
   readonly signalsSent: readonly NodeJS.Signals[];
+  /** Milliseconds parex waited between the first stop signal and SIGKILL, when it sent SIGKILL
+   * to stop the job (less than the grace when told to kill at once); null or absent otherwise. */
+  readonly killedAfterMs?: number | null;
   /** The seconds allowed before the job was stopped (0 = none). */
   readonly timeoutSec: number;
   /** The seconds of silence allowed before the job was stopped as stalled (0 = none). */
   readonly idleTimeoutSec: number;
   /** Grace between two stop signals, in seconds. */
   readonly killAfterSec: number;
-  /** True when processes the job left behind in its group had to be stopped after it exited. */
+  /** True when processes the job left behind (in its group, or escaped from it) had to be stopped. */
   readonly reapedLeftovers: boolean;
+  /** How many processes outside the job's group (setsid, double fork) were stopped after it ended. */
+  readonly leftoversStopped?: number;
+  /** The signals those processes were sent: SIGTERM, then SIGKILL after the grace if needed. */
+  readonly leftoverSignals?: readonly NodeJS.Signals[];
   /** What went wrong when the job could not be started. */
   readonly errorMessage: string | null;
   /** Why the job failed or was skipped, when the exit code alone does not say. */
@@ -118,6 +176,11 @@ export interface JobResult {
   readonly attempt: number;
   /** Extra fields recorded on the job's lines: those of the spec, then those of its verdict. */
   readonly details: Readonly<Record<string, unknown>>;
+  /**
+   * The last lines of the log of a job that did not succeed, cleaned for a terminal and redacted
+   * when the job ended (the manifest's `log_tail`); empty for a success or a job that never ran.
+   */
+  readonly logTail?: readonly string[];
 }
 
 /** The result of one group of jobs. */
@@ -140,6 +203,27 @@ export interface GroupResult {
   readonly cancelledBy: NodeJS.Signals | null;
   /** Why parex itself stopped the group early (e.g. --fail-fast), if it did. */
   readonly haltedBy: GroupHalt | null;
+  /** What made parex itself stop the run (a manifest write that failed, an onEvent callback
+   * that threw), naming the file and the error; null when nothing did. */
+  readonly error: string | null;
+  /** What the run's agents spent and its budget; null when nothing was accounted. */
+  readonly spend?: SpendReport | null;
+}
+
+/** A run's spend against its budget. */
+export interface SpendReport {
+  readonly run: Spend;
+  /** The run's limits (--max-cost, --max-tokens, budget:); null for none. */
+  readonly maxCostUsd: number | null;
+  readonly maxTokens: number | null;
+  /** Why a budget stopped agent jobs, if one did. */
+  readonly reached: string | null;
+  /** The date of the shipped price table the estimates used. */
+  readonly pricesAsOf: string;
+  /** What each agent job spent over all its attempts. */
+  readonly jobs: Readonly<Record<string, Spend>>;
+  /** What each agent's jobs spent together. */
+  readonly byAgent: Readonly<Record<string, Spend>>;
 }
 
 /** Why parex stopped a group before every job had run. */
@@ -188,6 +272,23 @@ export interface SpeedupFigures {
   readonly gapMs: number;
 }
 
+/**
+ * An agent's token use, in one meaning for every agent (docs/manifest.md): `input_tokens` counts
+ * every input token including cache reads and writes, `cached_input_tokens` the cache reads
+ * among them, `cache_write_tokens` the tokens written into the cache (Claude), `output_tokens`
+ * the generated ones, `reasoning_tokens` those of them spent reasoning where the agent says so.
+ */
+export interface TokenUsage {
+  readonly input_tokens: number;
+  readonly cached_input_tokens: number;
+  readonly cache_write_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** As the agent reports it; null when it does not (Codex, Gemini). */
+  readonly cost_usd: number | null;
+  readonly model: string | null;
+}
+
 /** What the engine reports while a group runs. */
 export type GroupEvent =
   | {
@@ -197,6 +298,8 @@ export type GroupEvent =
       readonly jobs: number;
       /** The jobs' names, in the order given. */
       readonly names: readonly string[];
+      /** What each job needs, for the jobs that need any (absent or empty: none do). */
+      readonly needs?: Readonly<Record<string, readonly string[]>>;
       readonly concurrency: number;
     }
   | {
@@ -217,6 +320,50 @@ export type GroupEvent =
       readonly pid: number;
       readonly signal: NodeJS.Signals;
       readonly reason: StopReason | 'leftovers';
+    }
+  | {
+      /** What an agent job is doing now, in words: one line per event of its stream. */
+      readonly type: 'job-activity';
+      readonly name: string;
+      readonly at: Date;
+      readonly text: string;
+    }
+  | {
+      /** An agent job's token use so far (cumulative for this attempt). */
+      readonly type: 'job-usage';
+      readonly name: string;
+      readonly at: Date;
+      readonly usage: TokenUsage;
+    }
+  | {
+      /** The spend of a job and of the whole run, after a job-usage event was priced. */
+      readonly type: 'usage';
+      readonly name: string;
+      readonly at: Date;
+      readonly job: Spend;
+      readonly run: Spend;
+    }
+  | {
+      /** A budget crossed its warning line (80%) or was reached. */
+      readonly type: 'budget';
+      readonly at: Date;
+      readonly level: 'warning' | 'reached';
+      /** 'run', or the phase whose own budget it is. */
+      readonly scope: string;
+      readonly limit: 'cost_usd' | 'tokens';
+      readonly max: number;
+      readonly spent: number;
+    }
+  | {
+      /** New starts of one provider's jobs are held back after a rate limit. */
+      readonly type: 'provider-pause';
+      readonly provider: string;
+      readonly at: Date;
+      readonly waitMs: number;
+      readonly until: Date;
+      /** The job whose rate limit caused it. */
+      readonly name: string;
+      readonly reason: string;
     }
   | { readonly type: 'job-end'; readonly result: JobResult }
   | { readonly type: 'job-skip'; readonly result: JobResult }

@@ -1,13 +1,16 @@
 // Claude Code: `claude -p --output-format stream-json --verbose`, the prompt on stdin.
 // Success needs exit 0 AND a final result event with is_error false: Claude can exit 0 on an API error.
-import { pickNumber, pickString, readEvents } from './events.js';
-import { type AgentAdapter, EMPTY_REPORT, stdinInvocation } from './types.js';
+import { ClaudeStream } from './claude-stream.js';
+import { type AgentEvent, pick, pickNumber, pickString, readEvents } from './events.js';
+import { failureReason } from './reasons.js';
+import { type AgentAdapter, stdinInvocation } from './types.js';
 
 /** Runs phases with `claude -p`. */
 export const claudeAdapter: AgentAdapter = {
   name: 'claude',
   binary: 'claude',
   install: 'npm install -g @anthropic-ai/claude-code',
+  modeFlags: { permissionMode: 'permission-mode' },
   build: (request) => {
     const argv: [string, ...string[]] = [
       'claude',
@@ -23,43 +26,42 @@ export const claudeAdapter: AgentAdapter = {
     if (request.maxTurns !== null) argv.push('--max-turns', String(request.maxTurns));
     return stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
   },
+  reader: () => new ClaudeStream(),
   interpret: async (logPath, exitCode) => {
-    let sessionId: string | null = null;
-    let result: Record<string, unknown> | null = null;
-    for await (const event of readEvents(logPath)) {
-      if (event.type === 'system') sessionId = pickString(event, 'session_id') ?? sessionId;
-      if (event.type === 'result') result = event;
-    }
-    const isError = result?.is_error === true;
+    const stream = new ClaudeStream();
+    for await (const event of readEvents(logPath)) stream.take(event);
+    const { result } = stream;
     const subtype = pickString(result, 'subtype') ?? null;
-    const ok = exitCode === 0 && result !== null && !isError && subtype === 'success';
-    const cached =
-      (pickNumber(result, 'usage', 'cache_read_input_tokens') ?? 0) +
-      (pickNumber(result, 'usage', 'cache_creation_input_tokens') ?? 0);
+    const ok =
+      exitCode === 0 && result !== null && result.is_error !== true && subtype === 'success';
     return {
-      ...EMPTY_REPORT,
       ok,
-      reason: ok ? null : claudeReason(exitCode, result, subtype),
-      sessionId: pickString(result, 'session_id') ?? sessionId,
+      reason: ok ? null : failureReason('claude', exitCode, resultWords(result), logPath),
+      sessionId: stream.sessionId,
       finalMessage: pickString(result, 'result') ?? null,
-      inputTokens: pickNumber(result, 'usage', 'input_tokens') ?? null,
-      outputTokens: pickNumber(result, 'usage', 'output_tokens') ?? null,
-      cachedInputTokens: result === null ? null : cached,
-      costUsd: pickNumber(result, 'total_cost_usd') ?? null,
+      usage: stream.usage(),
+      permissionDenials: stream.denials(),
     };
   },
 };
 
-function claudeReason(
-  exitCode: number | null,
-  result: Record<string, unknown> | null,
-  subtype: string | null,
-): string {
-  if (result === null) return `claude exited ${exitCode} without a result event`;
-  if (result.is_error === true) {
-    const detail = pickString(result, 'result') ?? subtype ?? 'error';
-    return `claude reported an error (is_error: true, ${subtype}): ${detail.slice(0, 200)}`;
+/** What the result message says went wrong; null when there is none or it says nothing. */
+function resultWords(result: AgentEvent | null): string | null {
+  if (result === null) return null;
+  const subtype = pickString(result, 'subtype') ?? '?';
+  const text = (pickString(result, 'result') ?? '').slice(0, 300);
+  const errors = pick(result, 'errors');
+  const first = Array.isArray(errors) && typeof errors[0] === 'string' ? errors[0] : null;
+  const status = pickNumber(result, 'api_error_status');
+  if (status !== undefined) return `claude API error ${status}: ${text || first || 'no detail'}`;
+  if (subtype === 'error_max_turns') {
+    return `claude reached its turn limit (error_max_turns after ${pickNumber(result, 'num_turns') ?? '?'} turns): raise max_turns`;
   }
-  if (subtype !== 'success') return `claude ended with ${subtype}`;
-  return `claude exited ${exitCode}`;
+  if (subtype === 'error_max_budget_usd') return 'claude reached its budget (error_max_budget_usd)';
+  if (subtype === 'error_during_execution') {
+    return `claude failed during execution: ${first ?? (text || 'no detail')}`;
+  }
+  if (result.is_error === true)
+    return `claude reported an error (is_error: true, ${subtype}): ${text || first || 'no detail'}`;
+  return null;
 }

@@ -2,14 +2,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { pick, pickNumber, pickString, readEvents } from './events.js';
-import { type AgentAdapter, type AgentReport, EMPTY_REPORT } from './types.js';
+import { CodexStream } from './codex-stream.js';
+import { readEvents } from './events.js';
+import { failureReason } from './reasons.js';
+import type { AgentAdapter } from './types.js';
 
 /** Runs phases with `codex exec`. */
 export const codexAdapter: AgentAdapter = {
   name: 'codex',
   binary: 'codex',
   install: 'npm install -g @openai/codex',
+  modeFlags: { sandbox: 'sandbox' },
   build: (request) => {
     const lastMessageFile = path.join(request.logDir, `${request.phaseId}.last-message.md`);
     const argv: [string, ...string[]] = ['codex', 'exec'];
@@ -26,51 +29,30 @@ export const codexAdapter: AgentAdapter = {
       lastMessageFile,
     };
   },
+  reader: () => new CodexStream(),
   interpret: async (logPath, exitCode, invocation) => {
-    let report: AgentReport = EMPTY_REPORT;
-    let completed = false;
-    let failure: string | null = null;
-    let lastMessage: string | null = null;
-    let input = 0;
-    let output = 0;
-    let cached = 0;
-    for await (const event of readEvents(logPath)) {
-      if (event.type === 'thread.started') {
-        report = { ...report, sessionId: pickString(event, 'thread_id') ?? null };
-      } else if (event.type === 'turn.completed') {
-        completed = true;
-        input += pickNumber(event, 'usage', 'input_tokens') ?? 0;
-        output += pickNumber(event, 'usage', 'output_tokens') ?? 0;
-        cached += pickNumber(event, 'usage', 'cached_input_tokens') ?? 0;
-      } else if (event.type === 'turn.failed' || event.type === 'error') {
-        failure =
-          pickString(event, 'error', 'message') ?? pickString(event, 'message') ?? event.type;
-      } else if (
-        event.type === 'item.completed' &&
-        pick(event, 'item', 'type') === 'agent_message'
-      ) {
-        lastMessage = pickString(event, 'item', 'text') ?? lastMessage;
-      }
-    }
+    const stream = new CodexStream();
+    for await (const event of readEvents(logPath)) stream.take(event);
     const fromFile = await readOptional(invocation.lastMessageFile);
-    const ok = exitCode === 0 && completed && failure === null;
+    const ok = exitCode === 0 && stream.completed && stream.failure === null;
+    let reason: string | null = null;
+    if (!ok) {
+      const said = stream.failure === null ? null : `codex reported: ${stream.failure}`;
+      reason =
+        exitCode === 0 && said === null
+          ? 'codex exited 0 without a turn.completed event'
+          : failureReason('codex', exitCode, said, logPath);
+    }
     return {
-      ...report,
       ok,
-      reason: ok ? null : codexReason(exitCode, completed, failure),
-      finalMessage: fromFile ?? lastMessage,
-      inputTokens: completed ? input : null,
-      outputTokens: completed ? output : null,
-      cachedInputTokens: completed ? cached : null,
+      reason,
+      sessionId: stream.sessionId,
+      finalMessage: fromFile ?? stream.lastMessage,
+      usage: stream.usage(),
+      permissionDenials: stream.denials,
     };
   },
 };
-
-function codexReason(exitCode: number | null, completed: boolean, failure: string | null): string {
-  if (failure !== null) return `codex reported: ${failure}`;
-  if (exitCode === 0 && !completed) return 'codex exited 0 without a turn.completed event';
-  return `codex exited ${exitCode}`;
-}
 
 async function readOptional(file: string | null): Promise<string | null> {
   if (file === null) return null;

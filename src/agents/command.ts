@@ -1,11 +1,12 @@
 // Plain commands: a shell line or an argv, judged by the exit code alone.
-import { type AgentAdapter, EMPTY_REPORT } from './types.js';
+import { type AgentAdapter, EMPTY_REPORT, silentReader } from './types.js';
 
 /** Runs phases that are commands, not agents. */
 export const commandAdapter: AgentAdapter = {
   name: 'command',
   binary: null,
   install: null,
+  modeFlags: {},
   build: (request) => ({
     argv: request.argv === null ? null : (request.argv as [string, ...string[]]),
     command: request.command,
@@ -13,5 +14,6 @@ export const commandAdapter: AgentAdapter = {
     stopSignals: ['SIGTERM', 'SIGKILL'],
     lastMessageFile: null,
   }),
+  reader: silentReader,
   interpret: async (_logPath, exitCode) => ({ ...EMPTY_REPORT, ok: exitCode === 0 }),
 };

@@ -12,13 +12,19 @@ export async function* readEvents(path: string): AsyncGenerator<AgentEvent> {
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   for await (const line of lines) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (isEvent(value)) yield value;
-    } catch {
-      // A line of plain text that starts with "{", or a torn line: not an event.
-    }
+    const event = parseEvent(line);
+    if (event !== null) yield event;
+  }
+}
+
+/** The event on one line of a log, or null for a line that is not one. */
+export function parseEvent(line: string): AgentEvent | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(line);
+    return isEvent(value) ? value : null;
+  } catch {
+    return null; // A line of plain text that starts with "{", or a torn line: not an event.
   }
 }
 

@@ -3,15 +3,18 @@ import { execFile } from 'node:child_process';
 
 import { UsageError } from '../errors.js';
 import { findOnPath } from '../process/find-on-path.js';
-import type { AgentAdapter } from './types.js';
+import { readCapabilities } from './capabilities.js';
+import type { AgentAdapter, AgentCapabilities } from './types.js';
 
 /** An installed agent CLI. */
 export interface AgentBinary {
   readonly path: string;
   readonly version: string;
+  /** Its flags and their choices, from its --help; null when the help could not be read. */
+  readonly capabilities: AgentCapabilities | null;
 }
 
-/** Checks each adapter's binary and asks it its version; a UsageError naming what to install. */
+/** Checks each adapter's binary, asks its version and reads its --help; a UsageError naming what to install. */
 export async function preflightAgents(
   adapters: readonly AgentAdapter[],
   env: NodeJS.ProcessEnv,
@@ -32,7 +35,9 @@ export async function preflightAgents(
   for (const adapter of adapters) {
     if (adapter.binary === null || found.has(adapter.binary)) continue;
     const binary = findOnPath(adapter.binary, env.PATH ?? '') as string;
-    found.set(adapter.binary, { path: binary, version: await askVersion(binary, env) });
+    const version = await askVersion(binary, env);
+    const capabilities = await readCapabilities(adapter.name, binary, version, env);
+    found.set(adapter.binary, { path: binary, version, capabilities });
   }
   return found;
 }

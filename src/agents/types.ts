@@ -1,4 +1,6 @@
 // What an agent adapter is: how to invoke one agent CLI and how to read what it did.
+import type { TokenUsage } from '../model.js';
+import type { AgentEvent } from './events.js';
 
 /** The agents a phase can run. */
 export const AGENT_NAMES = ['codex', 'claude', 'gemini', 'command'] as const;
@@ -22,10 +24,20 @@ export interface AgentRequest {
   readonly approvalMode: string | null;
   readonly allowedTools: readonly string[];
   readonly maxTurns: number | null;
+  /** Whether the agent may trust the working folder for this run (Gemini's folder trust). */
+  readonly trust: boolean;
   /** Where the phase's log and side files go. */
   readonly logDir: string;
   /** True when the phase runs in its own git worktree (a fresh directory the agent has not seen). */
   readonly isolated?: boolean;
+}
+
+/** What the installed CLI offers, read from its `--help` at preflight. */
+export interface AgentCapabilities {
+  /** Every long flag its help lists, without the dashes. */
+  readonly flags: ReadonlySet<string>;
+  /** The choices its help lists for each flag that has them. */
+  readonly choices: ReadonlyMap<string, readonly string[]>;
 }
 
 /** How to run the agent: argv without a shell, the prompt on stdin, the stop ladder. */
@@ -36,6 +48,17 @@ export interface AgentInvocation {
   readonly stopSignals: readonly NodeJS.Signals[];
   /** Side files the agent writes (e.g. codex's last-message file). */
   readonly lastMessageFile: string | null;
+  /** Variables the agent needs in its environment (e.g. GEMINI_CLI_TRUST_WORKSPACE). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A tool use the agent's permissions refused. */
+export interface PermissionDenial {
+  readonly tool: string;
+  /** The file it would have written, when it was a write. */
+  readonly path: string | null;
+  /** The command it would have run, when it was a shell command. */
+  readonly command: string | null;
 }
 
 /** What the agent's event stream says about the run. */
@@ -45,10 +68,17 @@ export interface AgentReport {
   readonly reason: string | null;
   readonly sessionId: string | null;
   readonly finalMessage: string | null;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-  readonly cachedInputTokens: number | null;
-  readonly costUsd: number | null;
+  /** Tokens in the one meaning of TokenUsage; null when the stream gave none. */
+  readonly usage: TokenUsage | null;
+  readonly permissionDenials: readonly PermissionDenial[];
+}
+
+/** Reads an agent's event stream one event at a time, while it runs or afterwards. */
+export interface StreamReader {
+  /** Takes one event; returns its readable line, or null for events not worth a line. */
+  take(event: AgentEvent): string | null;
+  /** The tokens used so far; null while the stream has said nothing about them. */
+  usage(): TokenUsage | null;
 }
 
 /** One agent CLI. */
@@ -58,8 +88,14 @@ export interface AgentAdapter {
   readonly binary: string | null;
   /** How to install it, for the error when it is missing. */
   readonly install: string | null;
-  /** Builds the invocation of one phase. */
-  build(request: AgentRequest): AgentInvocation;
+  /** The flag of the installed CLI whose choices a mode setting must be one of, by setting. */
+  readonly modeFlags: Readonly<
+    Partial<Record<'sandbox' | 'permissionMode' | 'approvalMode', string>>
+  >;
+  /** Builds the invocation of one phase; `capabilities` are null before preflight (dry run). */
+  build(request: AgentRequest, capabilities: AgentCapabilities | null): AgentInvocation;
+  /** A fresh reader of this agent's event stream. */
+  reader(): StreamReader;
   /** Reads the phase's log (and side files) after its process ended with `exitCode`. */
   interpret(
     logPath: string,
@@ -77,14 +113,17 @@ export function stdinInvocation(
   return { argv, command: null, input: prompt ?? '', stopSignals, lastMessageFile: null };
 }
 
+/** A reader for streams that say nothing readable (plain commands). */
+export function silentReader(): StreamReader {
+  return { take: () => null, usage: () => null };
+}
+
 /** A report with nothing known, to fill in. */
 export const EMPTY_REPORT: AgentReport = {
   ok: true,
   reason: null,
   sessionId: null,
   finalMessage: null,
-  inputTokens: null,
-  outputTokens: null,
-  cachedInputTokens: null,
-  costUsd: null,
+  usage: null,
+  permissionDenials: [],
 };

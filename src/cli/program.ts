@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 
 import { isUsageError } from '../errors.js';
 import { packageInfo } from '../package-root.js';
+import { onStdoutError } from './closed-stdout.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { cliRedactor } from './redact.js';
 
 const HELP_AFTER = `
 Quick start:
@@ -88,7 +90,7 @@ export async function main(argv: readonly string[], commands: CommandRegistry): 
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isUsageError(error)) {
-      process.stderr.write(`parex: ${error.message}\n`);
+      process.stderr.write(`parex: ${cliRedactor().text(error.message)}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -97,10 +99,9 @@ export async function main(argv: readonly string[], commands: CommandRegistry): 
 
 /** Runs the process's arguments with `commands` and sets its exit status. */
 export async function runCli(commands: CommandRegistry): Promise<void> {
-  // A closed stdout (parex name | head) ends the command quietly; a closed stderr never stops a run.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit();
-  });
+  // A closed stdout ends the command quietly (parex name | head), or cancels a run (see
+  // closed-stdout.ts); a closed stderr never stops a run.
+  process.stdout.on('error', onStdoutError);
   process.stderr.on('error', () => {});
   process.exitCode = await main(process.argv.slice(2), commands);
 }

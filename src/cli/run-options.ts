@@ -1,12 +1,15 @@
 // The options of every command that runs jobs (exec, run, prp generate) that are not about
-// time limits or output: the lock, the environment, retries, staggered starts and fail-fast.
+// time limits: what of the jobs' output is shown, the lock, the environment, retries,
+// staggered starts and fail-fast.
 import { type Command, Option } from 'commander';
 
+import { UsageError } from '../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
+import { validateOutputMode } from '../options/output.js';
 import { parseRedisUrl } from '../pool/redis-url.js';
 import type { OutputMode } from './live/renderer.js';
-import { countOption, secondsOption } from './sources.js';
+import { countOption, secondsOption, sourceLabel } from './sources.js';
 
 /** The group options these flags set. */
 export type RunOptions = Pick<
@@ -21,19 +24,38 @@ export type RunOptions = Pick<
   | 'executor'
 >;
 
-/** Adds --quiet and --json to a command that runs jobs. */
+/** Adds --output, --quiet and --json to a command that runs jobs. */
 export function addOutputOptions(command: Command): Command {
   return command
+    .addOption(
+      new Option(
+        '--output <mode>',
+        `the jobs' own output: errors = the last ${DEFAULTS.errorTailLines} log lines of each job that did not succeed, after the summary; stream = every line as it comes, as "[NAME] line" on stdout (no live view); none = status lines only (default: ${DEFAULTS.output})`,
+      ).env(ENVIRONMENT.output),
+    )
     .option('-q, --quiet', 'print nothing but errors (the exit status tells the outcome)')
     .option('--json', 'one JSON event per line on stdout instead of the progress display');
 }
 
-/** The output mode a command was given. */
-export function outputMode(command: Command): OutputMode {
-  return {
-    quiet: command.getOptionValue('quiet') === true,
-    json: command.getOptionValue('json') === true,
-  };
+/** The output mode a command was given; `fileDefault` is a workflow's defaults.output. */
+export function outputMode(command: Command, fileDefault?: unknown): OutputMode {
+  const json = command.getOptionValue('json') === true;
+  const given: unknown = command.getOptionValue('output');
+  const output =
+    given !== undefined
+      ? validateOutputMode(given, sourceLabel(command, 'output', '--output', ENVIRONMENT.output))
+      : fileDefault !== undefined
+        ? validateOutputMode(fileDefault, "the workflow's defaults.output")
+        : DEFAULTS.output;
+  if (json && output === 'stream' && command.getOptionValueSource('output') === 'cli') {
+    throw new UsageError(
+      '--json and --output stream cannot go together',
+      "both write to stdout: JSON events for programs, or the jobs' lines for people",
+      "drop one of them; with --json, every job's log is in LOG_DIR/NAME.log",
+    );
+  }
+  const secretPatterns = (command.getOptionValue('secretEnv') as string[] | undefined) ?? [];
+  return { quiet: command.getOptionValue('quiet') === true, json, output, secretPatterns };
 }
 
 /** Adds the flags to a command. */
@@ -102,6 +124,7 @@ export function readRunOptions(command: Command): RunOptions {
     '--stagger',
     ENVIRONMENT.stagger,
     '0 starts jobs together',
+    1,
   );
   const redis = command.getOptionValue('redis') as string | undefined;
   const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];

@@ -9,18 +9,19 @@ export function sourceLabel(command: Command, key: string, flag: string, envName
   return command.getOptionValueSource(key) === 'env' ? envName : flag;
 }
 
-/** Reads an option as seconds; undefined when neither the flag nor the environment set it. */
+/** Reads an option as seconds (milliseconds when `unitMs` is 1); undefined when neither the flag nor the environment set it. */
 export function secondsOption(
   command: Command,
   key: string,
   flag: string,
   envName: string,
   zeroMeans: string,
+  unitMs = 1000,
 ): number | undefined {
   const text: unknown = command.getOptionValue(key);
   if (text === undefined) return undefined;
   const label = sourceLabel(command, key, flag, envName);
-  return validateSeconds(parseNumberText(String(text)), label, zeroMeans, String(text));
+  return validateSeconds(parseNumberText(String(text)), label, zeroMeans, String(text), unitMs);
 }
 
 /** Reads an option as a count of jobs; undefined when unset. */

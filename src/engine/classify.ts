@@ -20,6 +20,9 @@ export function classify(process: ProcessOutcome): { outcome: Outcome; exitCode:
       ? { outcome: 'killed', exitCode: KILLED_EXIT_CODE }
       : { outcome: 'timeout', exitCode: TIMEOUT_EXIT_CODE };
   }
+  if (process.stopReason === 'budget') {
+    return { outcome: 'budget', exitCode: escalated ? KILLED_EXIT_CODE : TIMEOUT_EXIT_CODE };
+  }
   if (process.stopReason === 'stall') {
     return { outcome: 'stalled', exitCode: escalated ? KILLED_EXIT_CODE : TIMEOUT_EXIT_CODE };
   }

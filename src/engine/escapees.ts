@@ -1,15 +1,15 @@
-// Jobs' escaped descendants: after jobs end, one sweep (at most every 200 ms) stops whatever
-// still carries their markers; the group waits for the last sweep before it resolves.
-import { JOB_MARKER, sweepMarked } from '../process/terminate/sweep.js';
+// Jobs' escaped descendants: when a job ends, a sweep stops whatever still carries its marker
+// outside its process group, before its completion line is written, so that the line can say so.
+// Ends that come while a sweep runs are gathered into the next one: one /proc scan for many jobs.
+import { JOB_MARKER, type SweptProcesses, sweepMarked } from '../process/terminate/sweep.js';
 
-/** How long a sweep waits to gather more ended jobs. */
-const SWEEP_DELAY_MS = 200;
+const NOTHING: SweptProcesses = { count: 0, signals: [] };
 
-/** Collects ended jobs' markers and sweeps them in batches. */
+/** Sweeps ended jobs' markers, in batches, and tells each job what was stopped of it. */
 export class EscapeeSweeper {
-  private pending = new Map<string, string>();
-  private running: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
+  private pending = new Map<string, (swept: SweptProcesses) => void>();
+  private running: Promise<void> | null = null;
+  private names = new Map<string, string>();
 
   /** `warn` is told which job left processes outside its group. */
   constructor(
@@ -23,34 +23,36 @@ export class EscapeeSweeper {
     return `${runId}/${name}`;
   }
 
-  /** Schedules a sweep for a job that has ended. */
-  jobEnded(name: string, marker: string): void {
-    this.pending.set(marker, name);
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      this.running = this.running.then(() => this.sweep());
-    }, SWEEP_DELAY_MS);
+  /** Sweeps a job that has ended; resolves with what was stopped of it. */
+  jobEnded(name: string, marker: string): Promise<SweptProcesses> {
+    this.names.set(marker, name);
+    const swept = new Promise<SweptProcesses>((resolve) => this.pending.set(marker, resolve));
+    this.running ??= this.loop();
+    return swept;
   }
 
-  /** Sweeps what is pending now and waits for every sweep to finish. */
+  /** Waits for every sweep asked for so far. */
   async drain(): Promise<void> {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      this.running = this.running.then(() => this.sweep());
-    }
-    await this.running;
+    while (this.running !== null) await this.running;
   }
 
-  private async sweep(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    if (batch.size === 0) return;
-    const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
-    for (const [marker, count] of found) {
-      this.warn(
-        `[parex] job ${batch.get(marker)} left ${count} process${count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them`,
-      );
+  private async loop(): Promise<void> {
+    // Let the jobs that end in the same turn of the event loop join the first sweep.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.size > 0) {
+      const batch = this.pending;
+      this.pending = new Map();
+      const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
+      for (const [marker, resolve] of batch) {
+        const swept = found.get(marker) ?? NOTHING;
+        if (swept.count > 0) {
+          this.warn(
+            `[parex] job ${this.names.get(marker)} left ${swept.count} process${swept.count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them (${swept.signals.join(', then ')})`,
+          );
+        }
+        resolve(swept);
+      }
     }
+    this.running = null;
   }
 }

@@ -3,6 +3,7 @@
 // give back what happened to the process, so that one engine classifies, retries and records.
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { ProcessOutcome, ProcessRequest } from '../process/run-process.js';
+import type { SweptProcesses } from '../process/terminate/sweep.js';
 
 /** One attempt, as the engine hands it over: the job, and its process as it would run here. */
 export type AttemptRequest = Omit<ProcessRequest, 'launcher' | 'onSpawn'> & {
@@ -34,8 +35,9 @@ export interface JobExecutor {
   /** True when attempts run on other machines: isolated jobs' worktrees are made there. */
   readonly remote?: boolean;
   execute(job: PlannedJob, request: AttemptRequest): Promise<AttemptOutcome>;
-  /** Says that a job (all its attempts) has ended, with the marker its processes carry. */
-  jobEnded(name: string, marker: string): void;
+  /** Says that a job's attempt has ended, with the marker its processes carry; resolves with
+   * what was stopped of it outside its process group (escapees), before its completion line. */
+  jobEnded(name: string, marker: string): Promise<SweptProcesses>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import type { GroupHalt } from '../model.js';
 export class RunHalt {
   private readonly controller = new AbortController();
   private why: GroupHalt | null = null;
+  private failure: string | null = null;
   /** Aborted when the caller cancels or the engine halts: what jobs and the scheduler watch. */
   readonly signal: AbortSignal;
 
@@ -23,6 +24,20 @@ export class RunHalt {
     if (this.signal.aborted) return;
     this.why = why;
     this.controller.abort('halt');
+  }
+
+  /** Stops the run because parex itself failed (a manifest write, an onEvent callback that
+   * threw): the first failure is the run's error, told once to `warn`. */
+  fail(message: string, warn: (message: string) => void): void {
+    if (this.failure !== null) return;
+    this.failure = message;
+    warn(`[parex] error: ${message}: stopping every job`);
+    this.controller.abort('fault');
+  }
+
+  /** The failure that stopped the run, naming the file and the error; null when none did. */
+  get error(): string | null {
+    return this.failure;
   }
 
   /** Why the engine stopped the run, or null (not stopped, or stopped by the caller). */

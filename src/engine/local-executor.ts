@@ -8,12 +8,15 @@ import { EscapeeSweeper } from './escapees.js';
 import type { JobExecutor } from './executor.js';
 
 /** Runs a plan's jobs on this machine. */
-export function localExecutor(plan: GroupPlan, spawnFunction?: SpawnFunction): JobExecutor {
+export async function localExecutor(
+  plan: GroupPlan,
+  spawnFunction?: SpawnFunction,
+): Promise<JobExecutor> {
   // Also the run's watchdog: the fork server, or a shell process when there is none.
   const launcher =
     spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
       ? directLauncher(plan.runId, spawnFunction)
-      : forkServerLauncher(plan.runId);
+      : await forkServerLauncher(plan.runId, plan.onWarning);
   const sweeper = new EscapeeSweeper(
     Math.round(plan.killAfterSec * 1000),
     plan.onWarning,

@@ -3,9 +3,13 @@
 import { tailLines } from '../journal/log-tail.js';
 import type { JobResult } from '../model.js';
 
-/** What in a failed job's output marks the failure as transient. */
+/**
+ * What in a failed job's output marks the failure as transient: rate limits and overload, and
+ * the races of parallel agents on shared state (codex's locked sqlite database, a claude that
+ * read its config file while another session was rewriting it).
+ */
 const TRANSIENT =
-  /\b429\b|\b529\b|rate[ -]?limit|too many requests|overloaded|database is locked|temporarily unavailable|ECONNRESET|\b503\b/i;
+  /\b429\b|\b529\b|rate[ -]?limit|too many requests|overloaded|database is locked|configuration file at \S+ is corrupted|temporarily unavailable|ECONNRESET|\b503\b/i;
 
 /** How much of a failed job's log is searched for signs of a transient failure. */
 const SEARCHED_LINES = 200;

@@ -1,26 +1,26 @@
 // runGroup: validate, prepare the log directory, then run every job in its slot and record it.
-import { waves } from '../graph/topology.js';
-import type {
-  GroupEvent,
-  GroupHalt,
-  GroupResult,
-  JobResult,
-  JobSpan,
-  WorkspaceSummary,
-} from '../model.js';
+// Supervision never waits on the record: a manifest write that fails or an onEvent callback
+// that throws is told once as the run's error and stops the run the way SIGTERM would (every
+// running job down its stop ladder, nothing more started); every result still comes back.
+import { access } from 'node:fs/promises';
+
+import type { GroupEvent, GroupResult, JobResult, JobSpan, WorkspaceSummary } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
 import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { computeSpeedup } from '../report/speedup.js';
+import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
+import { signalOf, spanOf, why, widestWave } from './group-parts.js';
 import { RunHalt } from './halt.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
-import { skippedResult } from './run-job.js';
+import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
+import { shareSignals } from './shared-signals.js';
 import { StartGate } from './start-gate.js';
 import {
   finishedResult,
@@ -37,23 +37,35 @@ export async function runGroup(
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
   given.workspace?.check(given.cwd);
-  // The caller's cancel joined with the engine's own stop: what every job and start watches.
-  const halt = new RunHalt(given.signal);
-  const plan = { ...given, signal: halt.signal };
+  // parex's own copies of the caller's signals (one listener each on the caller's side), and
+  // the caller's cancel joined with the engine's own stop: what every job and start watches.
+  const shared = shareSignals(given.signal, given.forceSignal);
+  const halt = new RunHalt(shared.signal);
+  const plan = { ...given, signal: halt.signal, forceSignal: shared.forceSignal };
   const failing = failFast(halt, plan.failFast);
+  // libuv starts its thread pool (fdatasync, fs.promises) on first use, and aborts the process
+  // if it cannot: start it now, while a process limit still leaves room for it.
+  await access(plan.logDir).catch(() => {});
   // A pool is reached before the first write, so that an unreachable one leaves nothing behind.
-  const executor =
-    options.executor === undefined
-      ? localExecutor(plan, spawnFunction)
-      : await options.executor(plan);
+  let executor: Awaited<ReturnType<typeof localExecutor>>;
   let prepared: ReturnType<typeof prepareLogDir>;
   try {
-    prepared = prepareLogDir(plan);
+    executor =
+      options.executor === undefined
+        ? await localExecutor(plan, spawnFunction)
+        : await options.executor(plan);
+    try {
+      prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
+    } catch (error) {
+      await executor.close();
+      throw error;
+    }
   } catch (error) {
-    await executor.close();
+    shared.dispose();
     throw error;
   }
   const { recorder } = prepared;
+  const admission = plan.admission ?? OPEN_ADMISSION;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const spans: JobSpan[] = [];
   const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
@@ -62,8 +74,14 @@ export async function runGroup(
     if (told.type === 'job-end' && told.result.pid !== null) {
       spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
     }
-    recorder.record(told);
-    plan.onEvent(told);
+    recorder.record(told); // never throws: a failed write is told to halt.fail
+    try {
+      plan.onEvent(told);
+    } catch (error) {
+      const message = `the onEvent callback threw on a ${told.type} event (${String(error)})`;
+      halt.fail(message, plan.onWarning);
+    }
+    admission.observe(told);
   };
   emit({
     type: 'run-start',
@@ -71,13 +89,33 @@ export async function runGroup(
     logDir: plan.logDir,
     jobs: plan.jobs.length,
     names: plan.jobs.map((job) => job.name),
+    needs: Object.fromEntries(
+      plan.jobs.filter((job) => job.needs.length > 0).map((job) => [job.name, job.needs]),
+    ),
     concurrency: plan.concurrency,
   });
   const results = new Map<string, JobResult>();
   const stagger = new StartGate(plan.staggerMs, plan.signal);
+  const sameKey = new Map<string, StartGate>();
+  const keyGate = (key: string) => {
+    const gate = sameKey.get(key) ?? new StartGate(plan.staggerSameKeyMs, plan.signal);
+    sameKey.set(key, gate);
+    return gate;
+  };
+  // One stop per running job, for the admission to stop it alone (budget reached).
+  const stops = new Map<string, AbortController>();
+  let wake = () => {};
+  admission.open({
+    wake: () => wake(),
+    stop: (name, reason) => stops.get(name)?.abort(reason),
+    emit,
+    warn: plan.onWarning,
+    logDir: plan.logDir,
+    runId: plan.runId,
+  });
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
-  let notStarted: PlannedJob[];
+  let notStarted: PlannedJob[] = plan.jobs.slice();
   let workspace: WorkspaceSummary | undefined;
   // Runs the worktrees' setup commands (started only when one is needed).
   const setup: { launcher: Launcher | null } = { launcher: null };
@@ -102,22 +140,36 @@ export async function runGroup(
         }
         const job = ready === null ? planned : placedJob(planned, ready);
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
+        const stop = new AbortController();
+        stops.set(job.name, stop);
         await stagger.wait();
+        if (job.startKey !== null) await keyGate(job.startKey).wait();
+        const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
+        const settle = async (ended: JobResult) => {
+          // Before the completion line: processes that escaped the group are stopped and counted.
+          const swept = await executor.jobEnded(job.name, marker);
+          if (swept.count === 0) return ended;
+          return {
+            ...ended,
+            reapedLeftovers: true,
+            leftoversStopped: swept.count,
+            leftoverSignals: swept.signals,
+          };
+        };
         const finish = async (ended: JobResult) =>
           hook === null ? ended : finishedResult(hook, job, ended);
-        const attempted = await runAttempts(
-          job,
-          plan,
-          emit,
-          executor,
-          { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker },
+        const attempted = await runAttempts(job, plan, emit, executor, markers, {
+          settle,
           finish,
-        );
-        executor.jobEnded(job.name, marker);
+          admission,
+          stop: stop.signal,
+        });
+        stops.delete(job.name);
         if (attempted === null) {
           neverStarted.add(job.name);
           return false;
         }
+        admission.ended(job, attempted);
         const result = why(attempted, halt);
         results.set(job.name, result);
         failing.jobEnded(result);
@@ -128,15 +180,29 @@ export async function runGroup(
         results.set(job.name, result);
         emit({ type: 'job-skip', result });
       },
+      admit: (job) => {
+        const verdict = admission.admit(job);
+        return verdict.kind === 'refuse' ? { refuse: verdict.reason } : verdict.kind;
+      },
+      refuse: (job, reason) => {
+        const result = notRunResult(job, plan, 'budget', reason);
+        results.set(job.name, result);
+        emit({ type: 'job-skip', result });
+      },
+      wakeWith: (pump) => {
+        wake = pump;
+      },
     });
     if (hook !== null) {
       workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
     }
   } finally {
+    admission.close();
     try {
       setup.launcher?.close();
       await executor.close();
     } finally {
+      shared.dispose();
       await prepared.close();
     }
   }
@@ -152,38 +218,21 @@ export async function runGroup(
     results: ordered,
     notStarted: notStarted.map((job) => job.name),
     speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
-    ok: notStarted.length === 0 && ordered.every((job) => job.outcome === 'success'),
+    ok:
+      halt.error === null &&
+      notStarted.length === 0 &&
+      ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,
+    error: halt.error,
+    spend: admission.report(),
     ...(workspace === undefined ? {} : { workspace }),
   };
-  plan.onEvent({ type: 'run-end', result });
+  try {
+    plan.onEvent({ type: 'run-end', result });
+  } catch (error) {
+    const message = `the onEvent callback threw on the run-end event (${String(error)})`;
+    return { ...result, ok: false, error: result.error ?? message };
+  }
   return result;
-}
-
-function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
-  const { name, startedAt, endedAt, durationMs, attempt } = result;
-  return { name, startedAt, endedAt, durationMs, attempt, needs };
-}
-
-/** The most jobs the needs let run at once (null without needs: all of them). */
-function widestWave(jobs: readonly PlannedJob[]): number | null {
-  if (jobs.every((job) => job.needs.length === 0)) return null;
-  return Math.max(...waves(jobs).map((wave) => wave.length));
-}
-
-/** A job the engine's own halt stopped says so in its reason. */
-function why(result: JobResult, halt: RunHalt): JobResult {
-  const cause = halt.cause;
-  if (cause === null || result.outcome !== 'cancelled' || result.reason !== null) return result;
-  return { ...result, reason: haltWords(cause) };
-}
-
-/** Why the run was halted, in words. */
-export function haltWords(cause: GroupHalt): string {
-  return `stopped by --fail-fast: ${cause.job} did not succeed (${cause.outcome})`;
-}
-
-function signalOf(reason: unknown): NodeJS.Signals | null {
-  return typeof reason === 'string' && reason.startsWith('SIG') ? (reason as NodeJS.Signals) : null;
 }

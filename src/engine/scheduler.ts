@@ -1,7 +1,8 @@
 // The scheduler: a fixed number of slots over jobs that may need others. A job starts, in the
 // order given, once every job it needs has succeeded; it is skipped once one of them has not.
 // Each pump looks only past the jobs already taken, so a group of 10,000 jobs without needs
-// costs the same per job as a group of 1,000.
+// costs the same per job as a group of 1,000. Before each start it asks `admit` (the start
+// admission): a job told to wait stays queued until `wake`, one refused is settled as failed.
 
 /** What the scheduler needs of a job. */
 export interface SchedulableJob {
@@ -17,6 +18,12 @@ export interface SchedulerHooks<T extends SchedulableJob> {
   readonly run: (job: T) => Promise<boolean>;
   /** Records a job that will not run because `need` did not succeed. */
   readonly skip: (job: T, need: string) => void;
+  /** Whether the job may start now ('start'), later ('wait'), or never (a reason). */
+  readonly admit?: (job: T) => 'start' | 'wait' | { readonly refuse: string };
+  /** Records a job that `admit` refused. */
+  readonly refuse?: (job: T, reason: string) => void;
+  /** Given the scheduler's wake-up, which makes it ask about the waiting jobs again. */
+  readonly wakeWith?: (wake: () => void) => void;
 }
 
 /** Runs every job it can, at most `slots` at once; resolves with the jobs never started or skipped. */
@@ -31,8 +38,10 @@ export function runInSlots<T extends SchedulableJob>(
   const taken: boolean[] = jobs.map(() => false);
   let head = 0;
   let running = 0;
+  let done = false;
   return new Promise((resolve) => {
     const finish = () => {
+      done = true;
       cancel?.removeEventListener('abort', pump);
       resolve(jobs.filter((_, index) => !taken[index]));
     };
@@ -59,24 +68,42 @@ export function runInSlots<T extends SchedulableJob>(
       }
     }
     function pump(): void {
+      if (done) return;
       if (cancel?.aborted === true) {
         if (running === 0) finish();
         return;
       }
       while (head < jobs.length && taken[head]) head += 1;
+      let waiting = false;
+      let refused = false;
       for (let index = head; index < jobs.length && running < limit; index += 1) {
         const job = jobs[index] as T;
         if (taken[index] || !job.needs.every((need) => succeeded.get(need) === true)) continue;
         if (job.after !== undefined && !job.after.every((name) => succeeded.has(name))) continue;
+        const verdict = hooks.admit?.(job) ?? 'start';
+        if (verdict === 'wait') {
+          waiting = true;
+          continue;
+        }
         taken[index] = true;
+        if (verdict !== 'start') {
+          succeeded.set(job.name, false);
+          hooks.refuse?.(job, verdict.refuse);
+          refused = true;
+          continue;
+        }
         running += 1;
         hooks.run(job).then(
           (ok) => settle(job, ok),
           () => settle(job, false),
         );
       }
-      if (running === 0) finish();
+      if (refused) {
+        skipBlocked();
+        pump();
+      } else if (running === 0 && !waiting) finish();
     }
+    hooks.wakeWith?.(() => queueMicrotask(pump));
     cancel?.addEventListener('abort', pump);
     pump();
   });

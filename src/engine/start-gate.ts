@@ -1,7 +1,7 @@
 // --stagger: job starts spaced at least a fixed time apart, against agents' races on shared
 // state at start-up (a locked sqlite database, a rewritten config file).
-import { setTimeout as sleep } from 'node:timers/promises';
 import { monotonicMs } from '../process/clock.js';
+import { sleepLong } from './long-sleep.js';
 
 /** Lets one start through at a time, `spacingMs` after the previous one. */
 export class StartGate {
@@ -20,7 +20,7 @@ export class StartGate {
     this.next = at + this.spacingMs;
     if (at > now) {
       try {
-        await sleep(at - now, undefined, this.cancel === null ? {} : { signal: this.cancel });
+        await sleepLong(at - now, this.cancel);
       } catch {
         // Cancelled: the scheduler starts nothing more anyway.
       }

@@ -45,13 +45,19 @@ export interface EndEntry extends CommonFields {
   readonly log: string;
   readonly stop_reason: JobResult['stopReason'];
   readonly signals_sent: readonly string[];
+  /** Milliseconds between the first stop signal and SIGKILL, when parex sent SIGKILL. */
+  readonly killed_after_ms: number | null;
   readonly timeout_sec: number;
   readonly idle_timeout_sec: number;
   readonly kill_after_sec: number;
   readonly reaped_leftovers: boolean;
+  readonly leftovers_stopped: number;
+  readonly leftover_signals: readonly string[];
   readonly error: string | null;
   readonly reason: string | null;
   readonly attempt: number;
+  /** The last lines of a failed job's log, redacted at run time; [] for a success. */
+  readonly log_tail: readonly string[];
 }
 
 /** Any line of the manifest. */
@@ -98,7 +104,7 @@ export function startEntry(
 export function endEntry(context: RunContext, result: JobResult): EndEntry {
   const entry: EndEntry = {
     phase: result.name,
-    status: statusOf(result.outcome),
+    status: statusOf(result),
     exit_code: result.exitCode,
     duration_sec: Math.round(result.durationMs / 1000),
     timestamp: isoSeconds(result.endedAt),
@@ -112,20 +118,26 @@ export function endEntry(context: RunContext, result: JobResult): EndEntry {
     log: result.logPath,
     stop_reason: result.stopReason,
     signals_sent: result.signalsSent,
+    killed_after_ms: result.killedAfterMs ?? null,
     timeout_sec: result.timeoutSec,
     idle_timeout_sec: result.idleTimeoutSec,
     kill_after_sec: result.killAfterSec,
     reaped_leftovers: result.reapedLeftovers,
+    leftovers_stopped: result.leftoversStopped ?? 0,
+    leftover_signals: result.leftoverSignals ?? [],
     error: result.errorMessage,
     reason: result.reason,
     attempt: result.attempt,
+    log_tail: result.logTail ?? [],
   };
   return withExtras(entry, result.details);
 }
 
-function statusOf(outcome: JobResult['outcome']): EndEntry['status'] {
-  if (outcome === 'success') return 'success';
-  return outcome === 'skipped' ? 'skipped' : 'failed';
+/** The original tool's status: a job that never ran (skipped, or not started for the budget) is skipped. */
+function statusOf(result: JobResult): EndEntry['status'] {
+  if (result.outcome === 'success') return 'success';
+  const neverRan = result.outcome === 'budget' && result.pid === null;
+  return result.outcome === 'skipped' || neverRan ? 'skipped' : 'failed';
 }
 
 /** Adds extra fields after the fixed ones; an extra never replaces a fixed field. */

@@ -1,7 +1,9 @@
 // The history of runs started from a directory: .parex/runs/history.jsonl, one line per run,
 // so that `parex runs` and `parex status` find runs whose logs live anywhere.
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+
+import { openRegular } from '../files/regular-file.js';
 
 /** One run, as recorded when it started. */
 export interface HistoryEntry {
@@ -17,10 +19,15 @@ export function historyPath(runsDir: string): string {
   return path.join(runsDir, 'history.jsonl');
 }
 
-/** Appends one run to the history (one write of one line). */
+/** Appends one run to the history (one write of one line; never through a link). */
 export function appendHistory(runsDir: string, entry: HistoryEntry): void {
   mkdirSync(runsDir, { recursive: true });
-  appendFileSync(historyPath(runsDir), `${JSON.stringify(entry)}\n`);
+  const fd = openRegular(historyPath(runsDir), 'append');
+  try {
+    writeSync(fd, `${JSON.stringify(entry)}\n`);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Every run of the history, oldest first; an unreadable history is an empty one. */

@@ -1,20 +1,25 @@
 // The end of a job's log, made safe to print: no escape sequences, no invalid UTF-8.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 
 /** How much of the end of a log is read at most. */
 const TAIL_BYTES = 64 * 1024;
 
-/** The last `count` non-empty lines of the file (read from its last `maxBytes`), cleaned for a terminal. */
+/** The last `count` non-empty lines of the file (read from its last `maxBytes`), cleaned for a
+ * terminal; [] when it is missing or not a regular file. */
 export function tailLines(file: string, count: number, maxBytes: number = TAIL_BYTES): string[] {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: a FIFO planted where the log should be must not hang the reader.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return [];
   }
   try {
-    const size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    // A directory or device where the log should be (a job that could not open its log).
+    if (!stats.isFile()) return [];
+    const size = stats.size;
     const length = Math.min(size, maxBytes);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);

@@ -16,14 +16,32 @@ export const DEFAULTS = {
   stopSignals: ['SIGTERM', 'SIGKILL'] as readonly NodeJS.Signals[],
   /** The shell that runs command lines. */
   shell: '/bin/sh',
-  /** Names of variables whose values are secrets, hidden in the manifest, status and report. */
-  secretPatterns: ['*_API_KEY', '*_TOKEN', '*_SECRET', '*_PASSWORD'] as readonly string[],
+  /** Names of variables whose values are secrets (compared ignoring case), hidden in every record
+   * and output of a run. */
+  secretPatterns: [
+    '*_API_KEY',
+    '*_TOKEN',
+    '*_SECRET',
+    '*_SECRET_*',
+    '*_PASSWORD*',
+    '*_CREDENTIALS',
+    '*_PRIVATE_KEY',
+  ] as readonly string[],
+  /** Values of variables named by a default pattern shorter than this are not hidden (a value
+   * such as "postgres" or "2026" is more likely a setting than a secret); --secret-env forces any. */
+  secretMinLength: 8,
+  /** Lines of a failed job's log kept (redacted) on its completion line, for report and status. */
+  failureTailLines: 20,
   /** Retries of a job whose failure looks transient; 0 means none. */
   retries: 0,
   /** Seconds before the first retry; each next retry waits twice as long. */
   retryDelaySec: 2,
   /** Milliseconds between two job starts; 0 starts them together. */
   staggerMs: 0,
+  /** The largest workflow file parex reads, in bytes (10 MB). */
+  maxWorkflowBytes: 10 * 1024 * 1024,
+  /** Seconds between two starts of one agent CLI in a workflow run (its shared state races). */
+  staggerSameAgentSec: 1,
   /** The manifest's file name inside the log directory. */
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
@@ -32,6 +50,14 @@ export const DEFAULTS = {
   setupTimeoutSec: 600,
   /** Stop the whole run at the first job that does not succeed. */
   failFast: false,
+  /** What of the jobs' own output is shown: see OUTPUT_MODES in src/options/output.ts. */
+  output: 'errors',
+  /** Lines of a failed job's log shown after the summary in the `errors` output mode. */
+  errorTailLines: 20,
+  /** Failed jobs whose log tails are shown after the summary, at most. */
+  errorTailJobs: 20,
+  /** Seconds between two progress lines on a non-terminal. */
+  progressEverySec: 10,
 } as const;
 
 /** Environment variables read by the CLI for each setting (flag > environment > default). */
@@ -47,6 +73,8 @@ export const ENVIRONMENT = {
   stagger: 'PAREX_STAGGER',
   /** 0 starts every job with Node's spawn instead of the fork server. */
   forkServer: 'PAREX_FORK_SERVER',
+  /** errors, stream or none (--output). */
+  output: 'PAREX_OUTPUT',
   /** The pool's Redis URL: jobs run on `parex worker`s (docs/distributed.md). */
   redis: 'PAREX_REDIS',
 } as const;

@@ -1,23 +1,28 @@
 // Library options in, a validated plan of the group out: every default and every check of a run.
 import path from 'node:path';
+import type { StartAdmission } from '../engine/admission.js';
 
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
-import { findCycle } from '../graph/topology.js';
 import type {
   GroupEvent,
   JobResult,
   JobSpec,
+  JobSpending,
   JobVerdict,
+  OutputWatcher,
   TravellingWorkspace,
   WorkspaceProvider,
 } from '../model.js';
 import { assertValidName } from '../names/validate.js';
+import type { Redactor } from '../redact/redactor.js';
+import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
-import { NO_ENV, planJob } from './plan-job.js';
+import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
-import { makeRedactor, secretValues, withoutVariables } from './secrets.js';
+import { runRedactor, withoutVariables } from './secrets.js';
+import { validateOptionTypes } from './validate-options.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
@@ -61,6 +66,8 @@ export interface GroupOptions {
   readonly retryDelaySec?: number;
   /** Milliseconds between two job starts. Default 0. */
   readonly staggerMs?: number;
+  /** Milliseconds between two starts of jobs with the same start key (one agent CLI). Default 0. */
+  readonly staggerSameKeyMs?: number;
   /** Told of things the user should know that do not stop the run (a stale lock taken over). */
   readonly onWarning?: (message: string) => void;
   /** Start jobs that read no input through the fork server (needs perl). Default true, or false
@@ -68,6 +75,8 @@ export interface GroupOptions {
   readonly forkServer?: boolean;
   /** At the first job that does not succeed, stop the running jobs and start no more. Default false. */
   readonly failFast?: boolean;
+  /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
+  readonly admission?: StartAdmission;
   /** Gives jobs their own workspaces (git worktrees, src/workspace/); none by default. */
   readonly workspace?: WorkspaceProvider | null;
   /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
@@ -95,6 +104,11 @@ export interface PlannedJob {
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;
   readonly evaluate: ((result: JobResult) => Promise<JobVerdict> | JobVerdict) | null;
+  readonly watch: (() => OutputWatcher) | null;
+  readonly startKey: string | null;
+  /** The agent CLI whose events the log holds; null for commands. */
+  readonly agent: string | null;
+  readonly spending: JobSpending;
   /** Set by the workspace hook when the job's worktree is made where it runs (a pool). */
   readonly workspace?: TravellingWorkspace;
 }
@@ -116,18 +130,23 @@ export interface GroupPlan {
   readonly onEvent: (event: GroupEvent) => void;
   readonly force: boolean;
   readonly onWarning: (message: string) => void;
-  /** Hides the values of secret variables in what parex writes. */
+  /** Hides the values of the run's secrets in what parex writes and prints. */
+  readonly redactor: Redactor;
+  /** Redacts the free-text fields of a record (a manifest line); the same as redactor.record. */
   readonly redact: <T>(value: T) => T;
   readonly retries: number;
   readonly retryDelaySec: number;
   readonly staggerMs: number;
+  readonly staggerSameKeyMs: number;
   readonly forkServer: boolean;
   readonly failFast: boolean;
+  readonly admission: StartAdmission | null;
   readonly workspace: WorkspaceProvider | null;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
 export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
+  validateOptionTypes(options);
   const {
     jobs,
     concurrency = DEFAULTS.concurrency,
@@ -149,13 +168,15 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     retries = DEFAULTS.retries,
     retryDelaySec = DEFAULTS.retryDelaySec,
     staggerMs = DEFAULTS.staggerMs,
+    staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
     failFast = DEFAULTS.failFast,
     workspace = null,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
-  validateSeconds(staggerMs, 'the stagger (milliseconds)', '0 starts jobs together');
+  validateSeconds(staggerMs, 'the stagger', '0 starts jobs together', undefined, 1);
+  validateSeconds(staggerSameKeyMs, 'the stagger of one agent', '0 turns it off', undefined, 1);
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new UsageError(
       'no jobs to run',
@@ -181,6 +202,11 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec, idleTimeoutSec));
   rejectDuplicates(planned.map((job) => job.name));
   checkNeeds(planned);
+  const redactor = runRedactor({
+    env,
+    jobEnvs: planned.map((job) => job.env),
+    patterns: secretPatterns,
+  });
   return {
     jobs: planned,
     concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
@@ -197,62 +223,15 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     onEvent,
     force,
     onWarning,
-    redact: makeRedactor(
-      secretValues(everyVariable(env, planned), [...DEFAULTS.secretPatterns, ...secretPatterns]),
-    ),
+    redactor,
+    redact: redactor.record,
     retries,
     retryDelaySec,
     staggerMs,
+    staggerSameKeyMs,
     forkServer,
     failFast: failFast === true,
+    admission: options.admission ?? null,
     workspace,
   };
-}
-
-/** The group's variables and every job's own (a loop: a spread of 100,000 arguments overflows). */
-function everyVariable(env: NodeJS.ProcessEnv, jobs: readonly PlannedJob[]): NodeJS.ProcessEnv {
-  const all: NodeJS.ProcessEnv = { ...env };
-  for (const job of jobs) if (job.env !== NO_ENV) Object.assign(all, job.env);
-  return all;
-}
-
-function checkNeeds(jobs: readonly PlannedJob[]): void {
-  const names = new Set(jobs.map((job) => job.name));
-  for (const job of jobs) {
-    for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {
-      if (!names.has(need) || need === job.name) {
-        throw new UsageError(
-          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
-          'a job starts only after every job it needs has succeeded',
-          `name only other jobs of the group: ${[...names].filter((other) => other !== job.name).join(', ') || '(none)'}`,
-        );
-      }
-    }
-  }
-  const waits = jobs.some((job) => job.after.length > 0);
-  const cycle = findCycle(
-    waits ? jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })) : jobs,
-  );
-  if (cycle !== null) {
-    throw new UsageError(
-      `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,
-      'no job of a cycle could ever start',
-      'remove one of those needs',
-    );
-  }
-}
-
-function rejectDuplicates(names: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const name of names) {
-    const key = name.toLowerCase();
-    if (seen.has(key)) {
-      throw new UsageError(
-        `the job name ${JSON.stringify(name)} is used twice (names are compared ignoring case)`,
-        'each job writes its own log file NAME.log, so two jobs with one name would overwrite each other',
-        'give every job a different name (see --names)',
-      );
-    }
-    seen.add(key);
-  }
 }

@@ -1,7 +1,7 @@
 // One job of a group, validated and with the group's defaults applied: its name, command or
 // argv, limits, stop signals and log path.
 import { UsageError } from '../errors.js';
-import type { JobSpec } from '../model.js';
+import type { JobSpec, JobSpending } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS } from './defaults.js';
@@ -13,6 +13,7 @@ export const NO_ENV: Readonly<Record<string, string>> = Object.freeze({});
 /** Shared by every job without needs, inputs, outputs or tags. */
 const NO_NEEDS: readonly string[] = Object.freeze([]);
 const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_SPENDING: JobSpending = Object.freeze({});
 
 /** Plans job number `index` of a group whose logs go to `logDir`. */
 export function planJob(
@@ -50,6 +51,10 @@ export function planJob(
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? NO_FIELDS,
     evaluate: spec.evaluate ?? null,
+    watch: spec.watch ?? null,
+    startKey: spec.startKey ?? null,
+    agent: spec.agent ?? null,
+    spending: spec.spending ?? NO_SPENDING,
   };
 }
 

@@ -1,39 +1,77 @@
 // Secrets in the environment: found by name pattern, and kept out of everything parex writes.
+import { makeRedactor, type Redactor } from '../redact/redactor.js';
+import { DEFAULTS } from './defaults.js';
 
 /** True when `name` matches `pattern`, where "*" stands for any run of characters. */
-export function matchesPattern(name: string, pattern: string): boolean {
+export function matchesPattern(name: string, pattern: string, ignoreCase = false): boolean {
+  return patternRegExp(pattern, ignoreCase).test(name);
+}
+
+function patternRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`).test(name);
+  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '');
 }
 
-/** The values of the variables of `env` whose names match a pattern (values under 4 characters are not worth hiding). */
-export function secretValues(env: NodeJS.ProcessEnv, patterns: readonly string[]): string[] {
-  const values = Object.entries(env)
-    .filter(
-      ([name, value]) =>
-        value !== undefined &&
-        value.length >= 4 &&
-        patterns.some((pattern) => matchesPattern(name, pattern)),
-    )
-    .map(([, value]) => value as string);
-  // Longest first, so that a secret that contains another is hidden whole.
-  return [...new Set(values)].sort((a, b) => b.length - a.length);
+/**
+ * The secret values of `env`: those of variables whose names match a default pattern (values of
+ * DEFAULTS.secretMinLength characters or more), or one of `userPatterns` (any non-empty value).
+ * Names are compared ignoring case.
+ */
+export function secretValues(
+  env: Readonly<Record<string, string | undefined>>,
+  userPatterns: readonly string[] = [],
+): string[] {
+  return secretFinder(userPatterns)(env);
 }
 
-/** Replaces every secret value in a string, or in every string of a JSON-like value, with "***". */
-export function makeRedactor(secrets: readonly string[]): <T>(value: T) => T {
-  const redactText = (text: string) =>
-    secrets.reduce((out, secret) => out.split(secret).join('***'), text);
-  const redact = (value: unknown): unknown => {
-    if (secrets.length === 0) return value;
-    if (typeof value === 'string') return redactText(value);
-    if (Array.isArray(value)) return value.map(redact);
-    if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, redact(entry)]));
+/** secretValues for many environments: the patterns compiled once, each name judged once. */
+function secretFinder(
+  userPatterns: readonly string[],
+): (env: Readonly<Record<string, string | undefined>>) => string[] {
+  const forced = userPatterns.map((pattern) => patternRegExp(pattern, true));
+  const named = DEFAULTS.secretPatterns.map((pattern) => patternRegExp(pattern, true));
+  const kinds = new Map<string, 'forced' | 'named' | null>();
+  const kindOf = (name: string) => {
+    let kind = kinds.get(name);
+    if (kind === undefined) {
+      kind = forced.some((re) => re.test(name))
+        ? 'forced'
+        : named.some((re) => re.test(name))
+          ? 'named'
+          : null;
+      kinds.set(name, kind);
     }
-    return value;
+    return kind;
   };
-  return <T>(value: T) => redact(value) as T;
+  return (env) => {
+    const found: string[] = [];
+    for (const [name, value] of Object.entries(env)) {
+      if (value === undefined || value === '') continue;
+      const kind = kindOf(name);
+      if (kind === 'forced' || (kind === 'named' && value.length >= DEFAULTS.secretMinLength)) {
+        found.push(value);
+      }
+    }
+    return found;
+  };
+}
+
+/** Where a run's secrets are: its environment, each job's own variables, the user's patterns. */
+export interface SecretSources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly jobEnvs?: Iterable<Readonly<Record<string, string>>>;
+  /** --secret-env patterns, added to DEFAULTS.secretPatterns. */
+  readonly patterns?: readonly string[];
+}
+
+/** The one redactor of a run, for every place it writes or prints. */
+export function runRedactor(sources: SecretSources): Redactor {
+  const find = secretFinder(sources.patterns ?? []);
+  const values = new Set(find(sources.env));
+  for (const env of sources.jobEnvs ?? []) {
+    for (const value of find(env)) values.add(value);
+  }
+  return makeRedactor(values);
 }
 
 /** `env` without the variables whose names match any of `patterns`. */

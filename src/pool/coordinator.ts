@@ -11,6 +11,7 @@ import type { ExecutorFactory, JobExecutor } from '../engine/executor.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { matchesPattern } from '../options/secrets.js';
 import { failedToStart } from '../process/run-process.js';
+import type { SweptProcesses } from '../process/terminate/sweep.js';
 import { openClient, probeRedis } from './connection.js';
 import { packFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
@@ -160,7 +161,10 @@ class Coordinator implements JobExecutor {
     }
   }
 
-  jobEnded(): void {}
+  // A worker sweeps its own jobs' escapees; nothing of them runs here.
+  async jobEnded(): Promise<SweptProcesses> {
+    return { count: 0, signals: [] };
+  }
 
   async close(): Promise<void> {
     await this.reader.stop();

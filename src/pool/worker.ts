@@ -52,7 +52,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     down = false;
   });
   const subscriber = openClient(options.redis, `parex:${options.name}:cancels`, onError);
-  const launcher = options.forkServer ? forkServerLauncher(id) : directLauncher(id);
+  const launcher = options.forkServer ? await forkServerLauncher(id, print) : directLauncher(id);
   const jobs = new RunningJobs();
   const kept = new Set<KeptLog>();
   const context: WorkerContext = {

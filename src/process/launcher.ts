@@ -33,10 +33,27 @@ export function directLauncher(runId: string, spawnFunction?: SpawnFunction): La
 }
 
 /** A launcher whose fork server (also the watchdog of run `runId`) starts now, so that its
- * start-up is not any job's; Node's spawn for jobs with input. Without perl, a direct launcher. */
-export function forkServerLauncher(runId: string): Launcher {
-  const server = ForkServer.start(runId);
-  if (server === null) return directLauncher(runId);
+ * start-up is not any job's; Node's spawn for jobs with input. Without perl, a direct launcher;
+ * when perl cannot be started (a process limit), a direct launcher and a warning. */
+export async function forkServerLauncher(
+  runId: string,
+  warn: (message: string) => void,
+): Promise<Launcher> {
+  let server: ForkServer | null;
+  let failure: string | null;
+  try {
+    server = ForkServer.start(runId);
+    failure = server === null ? null : await server.started;
+  } catch (error) {
+    server = null;
+    failure = String(error);
+  }
+  if (failure !== null) {
+    warn(
+      `[parex] warning: the fork server could not start (${failure}): jobs start with Node's spawn`,
+    );
+  }
+  if (server === null || failure !== null) return directLauncher(runId);
   return {
     // The server watches the groups of its own jobs from their start.
     launch: (request) =>

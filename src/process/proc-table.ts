@@ -1,6 +1,8 @@
 // Reads the Linux process table to tell living processes from zombies, which kill(pid, 0) cannot.
 import { readdirSync, readFileSync } from 'node:fs';
 
+import { monotonicMs } from './clock.js';
+
 /** One row of the process table. */
 export interface ProcessRow {
   readonly pid: number;
@@ -27,11 +29,47 @@ export function readProcessTable(): ProcessRow[] | null {
   return rows;
 }
 
-/** Pids of the processes of group `pgid` that are alive (not zombies); null without /proc. */
-export function livingMembers(pgid: number): number[] | null {
-  const table = readProcessTable();
-  if (table === null) return null;
-  return table.filter((row) => row.pgid === pgid && !isDead(row.state)).map((row) => row.pid);
+/** One reading of the table, by group: shared by every caller that can use it, so that 500
+ * jobs stopping at once cost one scan of /proc per poll, not 500. */
+let snapshot: { readonly at: number; readonly living: ReadonlyMap<number, number[]> } | null = null;
+
+/**
+ * Pids of the processes of group `pgid` that are alive (not zombies), as the process table
+ * showed them at `notBefore` (a monotonic time) or later; null without /proc. A reading that
+ * shows none alive stays true: only a living member can add one to its group.
+ */
+export function livingMembers(pgid: number, notBefore = monotonicMs()): number[] | null {
+  if (snapshot === null || snapshot.at < notBefore) {
+    const at = monotonicMs();
+    const table = readProcessTable();
+    if (table === null) return null;
+    scanMs = monotonicMs() - at;
+    const living = new Map<number, number[]>();
+    for (const row of table) {
+      if (isDead(row.state)) continue;
+      const members = living.get(row.pgid);
+      if (members === undefined) living.set(row.pgid, [row.pid]);
+      else members.push(row.pid);
+    }
+    snapshot = { at, living };
+  }
+  return snapshot.living.get(pgid) ?? [];
+}
+
+/** How long the last scan of the table took, in milliseconds. */
+let scanMs = 0;
+
+/** How old a reading may be for a poll: a few ms, or thrice a scan on a full machine (so
+ * that polls leave the loop at least two thirds of its time). */
+export function pollReadingAgeMs(): number {
+  return Math.max(5, 3 * scanMs);
+}
+
+/** True while process `pid` is alive (not a zombie) and in group `pgid`; null without /proc. */
+export function isLivingMemberOf(pid: number, pgid: number): boolean | null {
+  const row = readRow(String(pid));
+  if (row === null) return existsWithoutProc() ? null : false;
+  return row.pgid === pgid && !isDead(row.state);
 }
 
 /** Reads /proc/PID/cmdline as a list of arguments; empty when the process is gone. */

@@ -2,12 +2,12 @@
 // the stop ladder, and the reaping of anything it left behind.
 import type { StopReason } from '../model.js';
 import { monotonicMs } from './clock.js';
-import { isGroupAlive } from './group.js';
+import { hasLeaderEnded, isGroupAlive } from './group.js';
 import type { Launcher } from './launcher.js';
 import type { JobChild } from './spawn.js';
 import { startDeadline } from './terminate/deadline.js';
 import { watchIdle } from './terminate/idle.js';
-import { climbStopLadder } from './terminate/ladder.js';
+import { climbStopLadder, type LadderResult } from './terminate/ladder.js';
 
 /** Everything needed to run one process. */
 export interface ProcessRequest {
@@ -25,6 +25,8 @@ export interface ProcessRequest {
   readonly stopSignals: readonly NodeJS.Signals[];
   /** Aborting it stops the process the way a timeout does. */
   readonly cancel: AbortSignal | null;
+  /** Aborting it stops this process alone, for the StopReason given as the abort's reason. */
+  readonly stop?: AbortSignal | null;
   /** Aborting it skips the rest of the grace. */
   readonly force: AbortSignal | null;
   readonly onSpawn: (pid: number, startedAt: Date) => void;
@@ -44,6 +46,8 @@ export interface ProcessOutcome {
   /** Set only when parex stopped the process with at least one signal. */
   readonly stopReason: StopReason | null;
   readonly signalsSent: readonly NodeJS.Signals[];
+  /** Milliseconds from the first stop signal to SIGKILL, when parex had to send SIGKILL. */
+  readonly killedAfterMs: number | null;
   readonly reapedLeftovers: boolean;
   /** Set when the process could not be started at all. */
   readonly spawnError: NodeJS.ErrnoException | null;
@@ -52,10 +56,21 @@ export interface ProcessOutcome {
 interface Exit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** When the process ended (monotonic ms): as its launcher saw it, else when parex heard. */
   readonly at: number;
 }
 
-/** Runs one process and resolves when it and every process of its group are gone. */
+/** A stop in progress: why, and the ladder climbing. */
+interface Stopping {
+  readonly reason: StopReason;
+  readonly ladder: Promise<LadderResult>;
+}
+
+/**
+ * Runs one process and resolves when it and every process of its group are gone. The deadline,
+ * the idle watch and the cancel are armed before anyone is told of the start, and nothing the
+ * caller's `onSpawn` or `onSignal` does (or throws) can disarm them.
+ */
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
   const startedAt = new Date();
   const startedMs = monotonicMs();
@@ -68,7 +83,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   let exit: Exit | null = null;
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
-      exit = { code, signal, at: monotonicMs() };
+      exit = { code, signal, at: child.exitedAtMs ?? monotonicMs() };
       resolve(exit);
     });
   });
@@ -81,20 +96,32 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   }
   child.on('error', () => {}); // later errors (a failed kill) are covered by the group checks
   const pid = child.pid;
+  const tell = (signal: NodeJS.Signals, reason: StopReason | 'leftovers') => {
+    try {
+      request.onSignal(signal, reason);
+    } catch {
+      // Telling is the caller's business; stopping is ours.
+    }
+  };
   // Whatever happens below, the watchdog must not keep watching a group parex is done with.
   try {
-    request.onSpawn(pid, startedAt);
-
-    let stopping: { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null = null;
+    let stopping: Stopping | null = null;
+    /** The first time the process was seen ended (a zombie, or reaped by the fork server). */
+    let endSeenAt: number | null = null;
     const stop = (reason: StopReason) => {
       if (stopping !== null || exit !== null) return;
+      // The loop may be late: a process that ended before this timer ran is not stopped; its
+      // exit, on its way, decides the outcome, and the leftovers of its group are stopped then.
+      if (hasLeaderEnded(pid)) {
+        endSeenAt ??= monotonicMs();
+        return;
+      }
       const ladder = climbStopLadder({
         pgid: pid,
         signals: request.stopSignals,
         graceMs: request.graceMs,
-        leaderExited: () => exit !== null,
         force: request.force,
-        onSignal: (signal) => request.onSignal(signal, reason),
+        onSignal: (signal) => tell(signal, reason),
       });
       stopping = { reason, ladder };
     };
@@ -105,28 +132,42 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
     const onCancel = () => stop('cancel');
     if (request.cancel?.aborted === true) onCancel();
     else request.cancel?.addEventListener('abort', onCancel, { once: true });
+    const onStop = () => stop(request.stop?.reason as StopReason);
+    if (request.stop?.aborted === true) onStop();
+    else request.stop?.addEventListener('abort', onStop, { once: true });
+    try {
+      request.onSpawn(pid, startedAt);
+    } catch {
+      // As above: the job is watched whatever its start line did.
+    }
 
-    const { code, signal, at } = await exited;
+    const ended = await exited;
     cancelDeadline?.();
     cancelIdle?.();
     request.cancel?.removeEventListener('abort', onCancel);
+    const at = Math.min(ended.at, endSeenAt ?? ended.at);
+    request.stop?.removeEventListener('abort', onStop);
 
-    let signalsSent: NodeJS.Signals[] = [];
+    let ladder: LadderResult = { signals: [], firstAt: null, lastAfterMs: null };
     let stopReason: StopReason | null = null;
     let reapedLeftovers = false;
-    const stopped = stopping as { reason: StopReason; ladder: Promise<NodeJS.Signals[]> } | null;
+    const stopped = stopping as Stopping | null;
     if (stopped !== null) {
-      signalsSent = await stopped.ladder;
-      stopReason = signalsSent.length > 0 ? stopped.reason : null;
+      ladder = await stopped.ladder;
+      stopReason = ladder.signals.length > 0 ? stopped.reason : null;
+      // It ended before the first signal, on its own: its exit decides, the signals hit leftovers.
+      if (ladder.firstAt !== null && at < ladder.firstAt) {
+        stopReason = null;
+        reapedLeftovers = true;
+      }
     } else if (isGroupAlive(pid)) {
       reapedLeftovers = true;
-      signalsSent = await climbStopLadder({
+      ladder = await climbStopLadder({
         pgid: pid,
         signals: request.stopSignals,
         graceMs: request.graceMs,
-        leaderExited: () => true,
         force: request.force,
-        onSignal: (sent) => request.onSignal(sent, 'leftovers'),
+        onSignal: (sent) => tell(sent, 'leftovers'),
       });
     }
     const durationMs = Math.max(0, Math.round(at - startedMs));
@@ -135,10 +176,11 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
       startedAt,
       endedAt: new Date(startedAt.getTime() + durationMs),
       durationMs,
-      exitCode: code,
-      signal,
+      exitCode: ended.code,
+      signal: ended.signal,
       stopReason,
-      signalsSent,
+      signalsSent: ladder.signals,
+      killedAfterMs: stopReason === null ? null : ladder.lastAfterMs,
       reapedLeftovers,
       spawnError: null,
     };
@@ -161,6 +203,7 @@ export function failedToStart(
     signal: null,
     stopReason: null,
     signalsSent: [],
+    killedAfterMs: null,
     reapedLeftovers: false,
     spawnError: error,
   };

@@ -1,8 +1,9 @@
 // Starting a job with Node's spawn: its own session and process group, stdin from /dev/null (or a
 // prompt, then EOF), stdout and stderr straight into its log file, which the child writes itself.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 
+import { openRegular } from '../files/regular-file.js';
 import type { LaunchRequest } from './fork-server/protocol.js';
 
 /** The spawn function; a parameter so that tests can put another in its place. */
@@ -17,6 +18,9 @@ export interface JobLaunch extends LaunchRequest {
 /** A started job, as much of a ChildProcess as parex uses (the fork server's children too). */
 export interface JobChild {
   readonly pid?: number | undefined;
+  /** When the process ended (monotonic ms) as its launcher saw it, if it says so: set before
+   * 'exit' is emitted. */
+  readonly exitedAtMs?: number | undefined;
   once(
     event: 'exit',
     listener: (code: number | null, signal: NodeJS.Signals | null) => void,
@@ -26,9 +30,9 @@ export interface JobChild {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
-/** Truncates the job's log, then spawns the job with the log as its stdout and stderr. */
+/** Truncates the job's log (a regular file, never through a link), then spawns the job with the log as its stdout and stderr. */
 export function spawnWithLog(request: JobLaunch, spawnFunction: SpawnFunction = spawn): JobChild {
-  const logFd = openSync(request.logPath, 'w');
+  const logFd = openRegular(request.logPath, 'truncate');
   try {
     return spawnJob(request, logFd, spawnFunction);
   } finally {

@@ -1,11 +1,12 @@
 // The PRP generator: the shipped five-phase workflow, then the quality gate, which re-runs the
 // assembly phase until the PRP scores at least the minimum or the regenerations run out.
 import path from 'node:path';
-
+import { SpendControl } from '../budget/control.js';
+import type { BudgetFlags } from '../budget/settings.js';
 import type { GroupResult, JobResult } from '../model.js';
 import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
-import type { WorkflowPlan } from '../workflow/plan.js';
+import type { WorkflowPlan } from '../workflow/plan-types.js';
 import { prepareWorkflowRun } from '../workflow/prepare.js';
 import { findReusable } from '../workflow/resume.js';
 import { runWorkflow, type WorkflowRunOptions } from '../workflow/run-workflow.js';
@@ -32,6 +33,8 @@ export interface GenerateRequest {
   readonly concurrency?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** --max-cost, --max-tokens, --budget-soft, --limit, --prices: for all the attempts together. */
+  readonly budget?: BudgetFlags;
 }
 
 /** One attempt at the PRP: the phase 4 outcome and the score it reached. */
@@ -69,6 +72,7 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
     killAfterSec: request.killAfterSec,
     concurrency: request.concurrency,
     attempt,
+    ...(request.budget === undefined ? {} : { budget: request.budget }),
     ...((request.candidates ?? 1) > 1
       ? {
           phaseOverrides: {
@@ -103,8 +107,10 @@ export async function generatePrp(
   const prpPath = `prps/${plan.feature}.md`;
   const attempts: PrpAttempt[] = [];
   let resume = request.resume;
+  // One budget for every attempt: a re-run of phase 4 spends from what is left.
+  const spending = new SpendControl(plan.budget);
   for (let attempt = 1; ; attempt += 1) {
-    const result = await runWorkflow(plan, { resume, ...withoutPrint(hooks) });
+    const result = await runWorkflow(plan, { resume, spending, ...withoutPrint(hooks) });
     if ((request.candidates ?? 1) > 1) await takeWinner(plan, result.group, hooks.print);
     const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
     const blocking = blockingPhase(result.group);

@@ -4,6 +4,7 @@
 import type { JobSpan, SpeedupFigures } from '../model.js';
 import type { JobView } from './run-view.js';
 import { computeSpeedup } from './speedup.js';
+import { sumTokens, type TokenTotals } from './tokens.js';
 
 /** Figures for one set of jobs that ran together. */
 export interface StageReport {
@@ -47,6 +48,8 @@ export interface RunReport {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** The agents' tokens, added like with like; null when no job reported any. */
+  readonly tokens: TokenTotals | null;
 }
 
 /**
@@ -86,6 +89,7 @@ export function analyseRun(
     inputTokens: total(jobs, (job) => job.inputTokens),
     outputTokens: total(jobs, (job) => job.outputTokens),
     costUsd: total(jobs, (job) => job.costUsd),
+    tokens: sumTokens(jobs.map((job) => job.tokens ?? {})),
   };
 }
 

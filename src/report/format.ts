@@ -1,6 +1,8 @@
 // Small formatters for durations, seconds and paths, shared by every text parex prints.
 import path from 'node:path';
 
+import { cut, displayWidth, padColumns } from './text-width.js';
+
 /** A duration for people: "0.35s", "12.0s", "3m05s", "1h02m". */
 export function formatDuration(ms: number): string {
   if (ms < 10_000) return `${(ms / 1000).toFixed(2)}s`;
@@ -31,15 +33,23 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, index) => {
-      widths[index] = Math.max(widths[index] ?? 0, cell.length);
+      widths[index] = Math.max(widths[index] ?? 0, displayWidth(cell));
     });
   }
   return rows.map((row) =>
     row
-      .map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0)))
+      .map((cell, index) =>
+        index === row.length - 1 ? cell : padColumns(cell, widths[index] ?? 0),
+      )
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** A command on one line for a table or a heading: runs of white space made one space, cut to
+ * `max` columns. */
+export function shortCommand(command: string, max: number): string {
+  return cut(command.replace(/\s+/g, ' ').trim(), max);
 }
 
 /** Efficiency in words: "88% of 8 slots". */

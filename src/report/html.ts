@@ -15,6 +15,7 @@ import {
 import { STYLE } from './html/style.js';
 import { renderTimeline, timelineOrigin } from './html/timeline.js';
 import type { ReportContext } from './markdown.js';
+import { spendHtml } from './spend-report.js';
 
 /** The report as HTML: a pure function of the report and its context. */
 export function renderHtml(report: RunReport, context: ReportContext): string {
@@ -40,6 +41,7 @@ export function renderHtml(report: RunReport, context: ReportContext): string {
     renderTimeline(report),
     renderStages(report),
     renderJobs(report, origin),
+    spendHtml(report.jobs, context.budget ?? null),
     renderConflicts(report),
     renderFailures(report, context),
     '</main>',

@@ -3,6 +3,8 @@
 import type { RunReport } from './analysis.js';
 import { criticalPathText, efficiencyText, formatDuration } from './format.js';
 import type { JobView } from './run-view.js';
+import { spendMarkdown } from './spend-report.js';
+import { formatTotals } from './tokens.js';
 
 /** What the report is about, beyond the jobs themselves. */
 export interface ReportContext {
@@ -10,6 +12,8 @@ export interface ReportContext {
   readonly logDir: string;
   /** The last lines of each failed job's log. */
   readonly tails: Readonly<Record<string, readonly string[]>>;
+  /** The run's spend against its budget, in words (from spend.json); absent without accounting. */
+  readonly budget?: string | null;
 }
 
 /** The report as Markdown text. */
@@ -29,9 +33,7 @@ export function formatMarkdown(report: RunReport, context: ReportContext, runLis
     `| critical path | ${criticalPathText(report.figures)} |`,
     `| slowest job | ${report.slowest ?? '-'} |`,
     `| jobs | ${report.jobs.length}, ${report.failures.length} not successful |`,
-    ...(report.inputTokens === null
-      ? []
-      : [`| tokens | ${report.inputTokens} in, ${report.outputTokens ?? 0} out |`]),
+    ...(report.tokens === null ? [] : [`| tokens | ${formatTotals(report.tokens)} |`]),
     ...(report.costUsd === null ? [] : [`| cost | $${report.costUsd.toFixed(4)} |`]),
     '',
     '## Stages',
@@ -48,6 +50,7 @@ export function formatMarkdown(report: RunReport, context: ReportContext, runLis
     '| job | state | exit | starts at | duration | attempts | tokens | cost |',
     '|---|---|---|---|---|---|---|---|',
     ...report.jobs.map((job) => jobRow(job, report.startedAt)),
+    ...spendMarkdown(report.jobs, context.budget ?? null),
   ];
   const conflicts = report.jobs.flatMap((job) =>
     job.conflicts.map(
@@ -114,7 +117,8 @@ function jobRow(job: JobView, start: Date | null): string {
       ? '-'
       : `+${formatDuration(job.startedAt.getTime() - start.getTime())}`;
   const tokens = job.inputTokens === null ? '-' : `${job.inputTokens} / ${job.outputTokens ?? 0}`;
-  const cost = job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`;
+  const estimated = job.costSource === 'estimated' ? ' (estimated)' : '';
+  const cost = job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}${estimated}`;
   const duration = job.durationMs === null ? '-' : formatDuration(job.durationMs);
   return `| ${job.name} | ${job.state} | ${job.exitCode ?? '-'} | ${offset} | ${duration} | ${job.attempts} | ${tokens} | ${cost} |`;
 }

@@ -23,9 +23,15 @@ export interface JobView {
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
   readonly costUsd: number | null;
+  /** Where costUsd comes from: reported, estimated (price table) or unknown; null when not accounted. */
+  readonly costSource?: string | null;
+  /** The token fields of its line (input_tokens, cached_input_tokens, ... cost_usd), for totals. */
+  readonly tokens?: Readonly<Record<string, unknown>>;
   readonly reason: string | null;
   readonly logPath: string | null;
   readonly group: string | null;
+  /** The failure's log tail stored (redacted) on its completion line; null when none was stored. */
+  readonly logTail?: readonly string[] | null;
   /** Isolated jobs: the earlier-finished siblings whose work conflicts with this job's, and where. */
   readonly conflicts: readonly JobConflict[];
   /** A best-of-N judge: every candidate as judged, the winner marked. */
@@ -49,6 +55,16 @@ export interface JobConflict {
   readonly files: readonly string[];
 }
 
+/** The token fields of a completion line (docs/manifest.md). */
+const TOKEN_FIELDS = [
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+];
+
 /** Reads the latest state of every job from manifest lines; `isAlive` tells running from lost. */
 export function viewJobs(
   entries: readonly ManifestEntry[],
@@ -58,9 +74,9 @@ export function viewJobs(
   const starts = new Map<string, StartEntry>();
   const ends = new Map<string, EndEntry>();
   const attempts = new Map<string, number>();
-  const order: string[] = [];
+  const order = new Set<string>();
   for (const entry of entries) {
-    if (!order.includes(entry.phase)) order.push(entry.phase);
+    order.add(entry.phase);
     if (entry.status === 'started') {
       starts.set(entry.phase, entry);
       ends.delete(entry.phase);
@@ -69,7 +85,7 @@ export function viewJobs(
       ends.set(entry.phase, entry);
     }
   }
-  return order.map((name) => {
+  return [...order].map((name) => {
     const end = ends.get(name);
     const start = starts.get(name);
     return end === undefined
@@ -103,6 +119,7 @@ function openJob(
     reason: alive ? null : 'no completion line, and its process is gone (parex was killed?)',
     logPath: start.log ?? null,
     group: start.group ?? null,
+    logTail: null,
   };
 }
 
@@ -124,14 +141,30 @@ function closedJob(end: EndEntry, start: StartEntry | undefined, attempts: numbe
     reason: end.reason ?? null,
     logPath: end.log ?? null,
     group: end.group ?? null,
+    logTail: storedTail(end),
   };
+}
+
+function storedTail(end: EndEntry): readonly string[] | null {
+  const tail: unknown = (end as { log_tail?: unknown }).log_tail;
+  return Array.isArray(tail)
+    ? tail.filter((line): line is string => typeof line === 'string')
+    : null;
 }
 
 function fields(
   entry: ManifestEntry,
 ): Pick<
   JobView,
-  'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'conflicts' | 'candidates'
+  | 'agent'
+  | 'needs'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'costUsd'
+  | 'costSource'
+  | 'tokens'
+  | 'conflicts'
+  | 'candidates'
 > {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
@@ -142,6 +175,11 @@ function fields(
     inputTokens: number('input_tokens'),
     outputTokens: number('output_tokens'),
     costUsd: number('cost_usd'),
+    costSource: typeof record.cost_source === 'string' ? record.cost_source : null,
+    tokens: {
+      ...Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
+      ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
+    },
     conflicts: Array.isArray(record.conflicts)
       ? (record.conflicts as unknown[]).flatMap(conflictOf)
       : [],

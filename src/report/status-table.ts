@@ -1,6 +1,7 @@
 // The table of `parex status`: one row per job, from the manifest.
 import { alignColumns, displayPath, formatDuration } from './format.js';
 import type { JobState, JobView } from './run-view.js';
+import { formatTotals, sumTokens } from './tokens.js';
 
 /** The word for each state, as the table shows it. */
 const STATE_WORDS: Readonly<Record<JobState, string>> = {
@@ -14,6 +15,7 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   spawn_error: 'SPAWN ERROR',
   skipped: 'SKIPPED',
   stalled: 'STALLED',
+  budget: 'BUDGET',
   conflict: 'CONFLICT',
   setup_failed: 'SETUP FAILED',
 };
@@ -37,12 +39,14 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
       String(job.attempts),
       tokens(job),
       job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`,
-      job.logPath === null || job.state === 'skipped' ? '-' : displayPath(job.logPath),
+      hasLog(job) ? displayPath(job.logPath as string) : '-',
     ]);
   }
+  const totals = sumTokens(jobs.map((job) => job.tokens ?? {}));
   return [
     `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
     ...alignColumns(rows),
+    ...(totals === null ? [] : [`tokens: ${formatTotals(totals)}`]),
     ...conflictLines(jobs),
   ];
 }
@@ -63,8 +67,10 @@ export function statusJson(job: JobView): Record<string, unknown> {
     input_tokens: job.inputTokens,
     output_tokens: job.outputTokens,
     cost_usd: job.costUsd,
+    ...job.tokens,
     reason: job.reason,
-    log: job.state === 'skipped' ? null : job.logPath,
+    log: hasLog(job) ? job.logPath : null,
+    log_tail: job.logTail ?? null,
     conflicts: job.conflicts,
   };
 }
@@ -72,10 +78,19 @@ export function statusJson(job: JobView): Record<string, unknown> {
 /** One line per conflict between isolated jobs: "conflict: a x b in f.txt". */
 export function conflictLines(jobs: readonly JobView[]): string[] {
   return jobs.flatMap((job) =>
-    job.conflicts.map(
-      (conflict) => `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
+    job.conflicts.map((conflict) =>
+      job.pid === null
+        ? `conflict: ${conflict.job}, which ${job.name} needs, in ${conflict.files.join(', ')}`
+        : `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
     ),
   );
+}
+
+/** Whether the job has a log: it was not skipped, and a process was started for it (a job its
+ * workspace refused and a judge that chose from its candidates' scores never had one). */
+function hasLog(job: JobView): boolean {
+  if (job.logPath === null || job.state === 'skipped') return false;
+  return job.pid !== null || job.state === 'running' || job.state === 'spawn_error';
 }
 
 function tokens(job: JobView): string {

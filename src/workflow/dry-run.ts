@@ -1,10 +1,15 @@
 // --dry-run: the plan in words. Phases in waves, each with its argv, its input and its outputs.
 import { formatSeconds } from '../report/format.js';
-import type { WorkflowPlan } from './plan.js';
+import type { WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
 
-/** The plan as lines of text; nothing runs and nothing is written. */
-export function formatPlan(plan: WorkflowPlan, reused: ReadonlyMap<string, ReusedPhase>): string[] {
+/** The plan as lines of text; nothing runs and nothing is written. With --resume, `rerun` says
+ * why each phase that is not reused runs again. */
+export function formatPlan(
+  plan: WorkflowPlan,
+  reused: ReadonlyMap<string, ReusedPhase>,
+  rerun: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const { workflow, dirs } = plan;
   const lines = [
     `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`,
@@ -22,6 +27,8 @@ export function formatPlan(plan: WorkflowPlan, reused: ReadonlyMap<string, Reuse
       lines.push(
         `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`,
       );
+      const why = rerun.get(id);
+      if (why !== undefined) lines.push(`    resume:  runs again: ${why}`);
       const { argv, command, input } = phase.invocation;
       lines.push(
         `    run:     ${argv === null ? `/bin/sh -c ${quote(command ?? '')}` : argv.map(quote).join(' ')}`,

@@ -4,81 +4,18 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
-import type { AgentAdapter, AgentInvocation, AgentName } from '../agents/types.js';
+import type { AgentRequest } from '../agents/types.js';
+import { budgetSettings } from '../budget/settings.js';
 import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
-import type { WorkspaceSetup } from '../workspace/setup.js';
-import type { CandidateOf, Judging } from './candidates.js';
+import type { Judging } from './candidates.js';
+import { checkJudgedNeeds, checkOutputsAndInputs } from './check-files.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
-import { checkJudgedNeeds, checkOutputsAndInputs } from './plan-checks.js';
+import { phaseShape } from './phase-shape.js';
+import type { PlannedPhase, RunSettings, WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
-
-/** What the caller of a run decides. */
-export interface RunSettings {
-  readonly feature: string;
-  readonly initialPath: string | null;
-  readonly vars: Readonly<Record<string, string>>;
-  readonly agent: AgentName | null;
-  readonly timeoutSec: number | null;
-  readonly idleTimeoutSec: number | null;
-  readonly killAfterSec: number | null;
-  readonly concurrency: number | null;
-  readonly attempt: number;
-  /** Replaces the min_score of every phase that has one. */
-  readonly minScore: number | null;
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  /** Run every phase in its own worktree (--isolate), whatever the workflow says. */
-  readonly isolate?: boolean;
-}
-
-/** One phase, ready to become a job. */
-export interface PlannedPhase {
-  readonly id: string;
-  readonly agent: AgentName;
-  readonly adapter: AgentAdapter;
-  readonly needs: readonly string[];
-  readonly timeoutSec: number;
-  readonly idleTimeoutSec: number;
-  readonly prompt: string | null;
-  readonly promptFile: string | null;
-  /** sha256 of the rendered prompt, or of the command for command phases. */
-  readonly sha256: string;
-  readonly invocation: AgentInvocation;
-  readonly outputs: readonly string[];
-  readonly inputs: readonly string[];
-  /** Tags of the pool workers that may run it (--redis); empty: any worker. */
-  readonly runsOn: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  /** The least "Score: N/10" the first output must show; null for no score check. */
-  readonly minScore: number | null;
-  /** Whether the phase runs in its own git worktree. */
-  readonly isolation: 'none' | 'worktree';
-  /** What its worktree gets before it starts. */
-  readonly workspace: WorkspaceSetup;
-  /** Phases that must have ended (any outcome) before it starts: a judge's candidates. */
-  readonly after: readonly string[];
-  /** Set on a candidate of a best-of-N phase. */
-  readonly candidate: CandidateOf | null;
-  /** Set on the judge of a best-of-N phase. */
-  readonly judging: Judging | null;
-}
-
-/** A whole run, planned. */
-export interface WorkflowPlan {
-  readonly workflow: LoadedWorkflow;
-  readonly feature: string;
-  readonly dirs: { readonly feature: string; readonly planning: string; readonly logs: string };
-  readonly phases: readonly PlannedPhase[];
-  readonly waves: readonly (readonly string[])[];
-  readonly concurrency: number;
-  readonly killAfterSec: number;
-  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
-  readonly failFast: boolean;
-  readonly settings: RunSettings;
-}
 
 /** Plans the run; throws one UsageError listing every problem found. */
 export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): WorkflowPlan {
@@ -134,8 +71,13 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     waves: waves(phaseGraph(phases)),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
+    staggerSameAgentSec: defaults.stagger_same_agent ?? null,
     failFast: defaults.fail_fast ?? DEFAULTS.failFast,
     settings,
+    budget: budgetSettings(
+      { ...declared, phases: workflow.phases.map((phase) => phase.declared) },
+      settings.budget ?? {},
+    ),
   };
 }
 
@@ -161,7 +103,7 @@ function planPhase(
   const logDir = variables.LOG_DIR ?? '';
   const isolation = isolationOf(workflow, phase, settings);
   const setup = { ...defaults.workspace, ...declared.workspace };
-  const invocation = adapter.build({
+  const request: AgentRequest = {
     phaseId: phase.id,
     prompt,
     command: declared.command ?? null,
@@ -173,9 +115,42 @@ function planPhase(
     approvalMode: declared.approval_mode ?? defaults.approval_mode ?? null,
     allowedTools: declared.allowed_tools ?? defaults.allowed_tools ?? [],
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
+    trust: declared.trust ?? defaults.trust ?? true,
     logDir,
     ...(isolation === 'worktree' ? { isolated: true } : {}),
+  };
+  const invocation = adapter.build(request, null);
+  const {
+    phaseId: _id,
+    prompt: _prompt,
+    command,
+    argv: _argv,
+    model,
+    logDir: _logDir,
+    ...options
+  } = request;
+  const shape = phaseShape({
+    prompt,
+    command: prompt === null ? (argv ?? command) : null,
+    texts: [
+      phase.promptTemplate ?? '',
+      command ?? '',
+      ...(declared.argv ?? []),
+      ...(declared.outputs ?? []),
+      ...(declared.inputs ?? []),
+    ],
+    variables,
+    env: declared.env ?? {},
+    agent,
+    model,
+    options: agent === 'command' ? {} : options,
   });
+  const modePaths = Object.fromEntries(
+    (['sandbox', 'permission_mode', 'approval_mode'] as const).map((key) => [
+      key,
+      declared[key] !== undefined ? ['phases', phase.index, key] : ['defaults', key],
+    ]),
+  );
   const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
   return {
     id: phase.id,
@@ -191,12 +166,17 @@ function planPhase(
     prompt,
     promptFile: phase.promptFile,
     sha256: createHash('sha256').update(hashed).digest('hex'),
+    shape,
+    request,
     invocation,
+    modePaths,
+    agentHome: declared.agent_home ?? defaults.agent_home ?? 'shared',
     outputs: (declared.outputs ?? []).map((value, index) => render(value, ['outputs', index])),
     inputs: (declared.inputs ?? []).map((value, index) => render(value, ['inputs', index])),
     runsOn: declared.runs_on ?? [],
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
+    expectCostUsd: declared.expect_cost ?? null,
     isolation,
     workspace: {
       copy: setup.copy ?? [],

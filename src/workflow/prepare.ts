@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { AGENT_NAMES, type AgentName } from '../agents/types.js';
+import type { BudgetFlags } from '../budget/settings.js';
 import { UsageError } from '../errors.js';
 import { extractFeatureName } from '../names/feature-name.js';
 import { assertValidName } from '../names/validate.js';
 import { loadWorkflow } from './load.js';
-import { planWorkflow, type RunSettings, type WorkflowPlan } from './plan.js';
+import { planWorkflow } from './plan.js';
+import type { RunSettings, WorkflowPlan } from './plan-types.js';
 import type { PhaseFile } from './schema.js';
 import { isVariableName } from './template.js';
 import { BUILTIN_VARIABLES } from './variables.js';
@@ -28,6 +30,7 @@ export interface RunRequest {
   readonly minScore?: number | undefined;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  readonly budget?: BudgetFlags;
   /** Run every phase in its own git worktree. */
   readonly isolate?: boolean;
   /** Keys set on phases, by phase id (prp generate --candidates sets phase 4's). */
@@ -71,6 +74,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     minScore: request.minScore ?? null,
     cwd,
     env: request.env ?? process.env,
+    ...(request.budget === undefined ? {} : { budget: request.budget }),
     isolate: request.isolate === true,
   };
   return planWorkflow(workflow, settings);

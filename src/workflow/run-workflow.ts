@@ -1,38 +1,45 @@
 // Running a planned workflow: check the agents, reuse what --resume allows, then one group run
 // in which every phase starts as soon as the phases it needs have succeeded.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
-import type { AgentReport } from '../agents/types.js';
+import { agentWatcher } from '../agents/watch.js';
+import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
-import type { GroupResult, JobResult, JobSpec, JobVerdict } from '../model.js';
+import { UsageError } from '../errors.js';
+import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
+import type { GroupResult, JobSpec, OutputWatcher } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
-import { scoreFile } from '../prp/score.js';
-import { checkOutputs } from './outputs.js';
-import type { PlannedPhase, WorkflowPlan } from './plan.js';
+import { checkModes } from './check-modes.js';
+import { judgePhase } from './judge.js';
+import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import { findReusable, leftoverWorktrees, type ReusedPhase } from './resume.js';
 import { phaseWorkspaces } from './workspaces.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
-type PassedOn =
-  | 'retries'
-  | 'retryDelaySec'
-  | 'staggerMs'
-  | 'signal'
-  | 'forceSignal'
-  | 'onEvent'
-  | 'onWarning'
-  | 'force'
-  | 'unsetEnv'
-  | 'secretPatterns'
-  | 'failFast'
-  | 'executor';
+const PASSED_ON = [
+  'retries',
+  'retryDelaySec',
+  'staggerMs',
+  'signal',
+  'forceSignal',
+  'onEvent',
+  'onWarning',
+  'force',
+  'unsetEnv',
+  'secretPatterns',
+  'failFast',
+  'executor',
+] as const satisfies readonly (keyof GroupOptions)[];
+type PassedOn = (typeof PASSED_ON)[number];
 
 /** How to run a planned workflow. */
 export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
+  /** The budgets of several runs together (the PRP quality gate); else the plan's, for this run. */
+  readonly spending?: SpendControl;
   /** Where isolated phases' worktrees go (--worktrees-dir). */
   readonly worktreesDir?: string | undefined;
   /** Told which phases are reused, before anything runs. */
@@ -46,10 +53,17 @@ export interface WorkflowResult {
   readonly ok: boolean;
 }
 
-/** The longest final message kept in the manifest; the whole one stays in the log. */
-const FINAL_MESSAGE_LIMIT = 2000;
+/** Seconds between two starts of one agent CLI: the workflow's, else the default, which a
+ * workflow whose agents all have homes of their own does not need. */
+function staggerSameAgentSec(plan: WorkflowPlan): number {
+  if (plan.staggerSameAgentSec !== null) return plan.staggerSameAgentSec;
+  const shared = plan.phases.some(
+    (phase) => phase.agentHome === 'shared' && phase.adapter.binary !== null,
+  );
+  return shared ? DEFAULTS.staggerSameAgentSec : 0;
+}
 
-/** Runs the plan; throws only UsageError (missing agent), before anything is spawned. */
+/** Runs the plan; throws only UsageError (missing agent, unknown mode), before anything is spawned. */
 export async function runWorkflow(
   plan: WorkflowPlan,
   options: WorkflowRunOptions,
@@ -59,6 +73,7 @@ export async function runWorkflow(
     [...new Set(plan.phases.map((phase) => phase.adapter))],
     settings.env,
   );
+  checkModes(plan, binaries);
   const manifestPath = path.resolve(settings.cwd, plan.dirs.logs, DEFAULTS.manifestName);
   const reusedMap = options.resume
     ? findReusable(manifestPath, plan.phases, settings.cwd)
@@ -70,15 +85,19 @@ export async function runWorkflow(
   const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
   const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
   workspace?.check(settings.cwd);
-  for (const dir of [plan.dirs.feature, plan.dirs.planning]) {
-    mkdirSync(path.resolve(settings.cwd, dir), { recursive: true });
-  }
-  const { resume: _resume, onReuse: _onReuse, worktreesDir: _dir, ...passedOn } = options;
+  for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
+  // Only the group options: the caller's object may hold more (hooks of its own).
+  const passedOn = Object.fromEntries(
+    PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
+  ) as Pick<GroupOptions, PassedOn>;
+  const spending = options.spending ?? new SpendControl(plan.budget);
   const group = await runGroup({
     ...passedOn,
+    admission: spending,
     workspace,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap)),
+    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
     concurrency: plan.concurrency,
+    staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
     failFast: passedOn.failFast ?? plan.failFast,
     logDir: path.resolve(settings.cwd, plan.dirs.logs),
@@ -90,20 +109,46 @@ export async function runWorkflow(
   return { group, reused, ok: group.ok };
 }
 
+function makeWorkflowDir(cwd: string, dir: string): void {
+  try {
+    makeDirectories(path.resolve(cwd, dir));
+  } catch (error) {
+    if (!(error instanceof DirectoryError)) throw error;
+    throw new UsageError(
+      `cannot make the workflow directory ${dir}: ${error.message}`,
+      "the phases write their outputs under the workflow's feature and planning directories",
+      'change dirs: in the workflow (or the variables it uses) to a writable place',
+    );
+  }
+}
+
 function phaseJob(
   plan: WorkflowPlan,
-  phase: PlannedPhase,
+  planned: PlannedPhase,
   binaries: ReadonlyMap<string, AgentBinary>,
   reused: ReadonlyMap<string, ReusedPhase>,
+  spending: SpendControl,
 ): JobSpec {
-  const { invocation, adapter } = phase;
+  const { adapter } = planned;
   const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
+  // Built again for the installed CLI: its flags decide, e.g. gemini's --skip-trust.
+  const invocation = adapter.build(planned.request, binary?.capabilities ?? null);
+  const phase: PlannedPhase = { ...planned, invocation };
   const target = invocation.argv ?? null;
+  const logDir = path.resolve(plan.settings.cwd, plan.dirs.logs);
+  const home =
+    phase.agentHome === 'per-job' && hasOwnHome(phase.agent)
+      ? seedAgentHome(
+          phase.agent,
+          path.join(logDir, `${phase.id}.${phase.agent}-home`),
+          plan.settings.env,
+        )
+      : {};
   return {
     name: phase.id,
     ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),
     ...(invocation.input === null ? {} : { input: invocation.input }),
-    env: phase.env,
+    env: { ...phase.env, ...invocation.env, ...home },
     timeoutSec: phase.timeoutSec,
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
@@ -117,72 +162,52 @@ function phaseJob(
         : [...phase.outputs, invocation.lastMessageFile],
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
+    ...(adapter.binary === null
+      ? {}
+      : {
+          watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
+          startKey: adapter.binary,
+          agent: phase.agent,
+          spending: {
+            model: phase.request.model,
+            phase: phase.id,
+            phaseJobs: 1,
+            expectCostUsd: phase.expectCostUsd,
+          },
+        }),
     manifestFields: {
       agent: phase.agent,
       agent_version: binary?.version ?? null,
       agent_path: binary?.path ?? null,
       prompt_file: phase.promptFile,
       prompt_sha256: phase.sha256,
+      shape: phase.shape,
       prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
       argv: target,
       needs: phase.needs,
       outputs_declared: phase.outputs,
+      ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
-    evaluate: (result) => judgePhase(plan, phase, result),
+    // An isolated phase's outputs are in its worktree.
+    evaluate: (result) =>
+      judgePhase(
+        phase,
+        result,
+        typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd,
+      ),
   };
 }
 
-async function judgePhase(
-  plan: WorkflowPlan,
-  phase: PlannedPhase,
-  result: JobResult,
-): Promise<JobVerdict> {
-  const report = await phase.adapter.interpret(result.logPath, result.exitCode, phase.invocation);
-  // An isolated phase's outputs are in its worktree.
-  const cwd =
-    typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd;
-  const outputs = checkOutputs(phase.outputs, cwd);
-  const missing = outputs.filter((output) => !output.ok);
-  const score = phase.minScore === null ? null : scoreOf(phase, cwd);
-  const details = {
-    ...reportFields(report),
-    outputs,
-    outputs_ok: missing.length === 0,
-    ...(phase.minScore === null ? {} : { score, min_score: phase.minScore }),
-  };
-  if (result.outcome !== 'success') return { details };
-  if (!report.ok) {
-    return { outcome: 'failed', reason: report.reason ?? 'the agent reported a failure', details };
-  }
-  if (missing.length > 0) {
-    const reason = missing.map((output) => `output missing: ${output.path}`).join('; ');
-    return { outcome: 'failed', reason, details };
-  }
-  if (phase.minScore !== null && (score === null || score < phase.minScore)) {
-    const found = score === null ? 'no "Score: N/10" line' : `score ${score}/10`;
-    const reason = `${found} in ${phase.outputs[0]}, below ${phase.minScore}`;
-    return { outcome: 'failed', reason, details };
-  }
-  return { details };
-}
-
-function scoreOf(phase: PlannedPhase, cwd: string): number | null {
-  const [first] = phase.outputs;
-  return first === undefined ? null : scoreFile(path.resolve(cwd, first), 0).score;
-}
-
-function reportFields(report: AgentReport): Record<string, unknown> {
-  const message = report.finalMessage;
+/** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */
+function watchingRateLimits(
+  name: string,
+  watcher: OutputWatcher,
+  spending: SpendControl,
+): OutputWatcher {
   return {
-    session_id: report.sessionId,
-    final_message:
-      message === null || message.length <= FINAL_MESSAGE_LIMIT
-        ? message
-        : `${message.slice(0, FINAL_MESSAGE_LIMIT)}…`,
-    input_tokens: report.inputTokens,
-    output_tokens: report.outputTokens,
-    cached_input_tokens: report.cachedInputTokens,
-    cost_usd: report.costUsd,
-    agent_ok: report.ok,
+    line: (text) => {
+      spending.watchLine(name, text);
+      return watcher.line(text);
+    },
   };
 }

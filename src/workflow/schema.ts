@@ -2,6 +2,9 @@
 import { z } from 'zod';
 
 import { AGENT_NAMES } from '../agents/types.js';
+import { priceTableSchema } from '../budget/prices.js';
+import { CAPPED_AGENTS } from '../options/budget-flags.js';
+import { OUTPUT_MODES } from '../options/output.js';
 
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
@@ -19,14 +22,35 @@ const workspace = z.strictObject({
 const agentOptions = {
   model: z.string().min(1).optional(),
   profile: z.string().optional(),
-  sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
-  permission_mode: z
-    .enum(['default', 'acceptEdits', 'plan', 'bypassPermissions', 'dontAsk'])
-    .optional(),
-  approval_mode: z.enum(['default', 'auto_edit', 'yolo', 'plan']).optional(),
+  // The modes are checked against the installed CLI's --help at preflight (agents/modes.ts).
+  sandbox: z.string().min(1).optional(),
+  permission_mode: z.string().min(1).optional(),
+  approval_mode: z.string().min(1).optional(),
   allowed_tools: stringList.optional(),
   max_turns: z.number().int().positive().optional(),
+  trust: z.boolean().optional(),
+  agent_home: z.enum(['shared', 'per-job']).optional(),
 };
+
+/** Seconds as a number, or a duration such as "1s" or "500ms"; parsed to seconds. */
+const duration = z.union(
+  [
+    seconds,
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?(ms|s)$/, 'a duration such as 1s or 500ms, or a number of seconds')
+      .transform((text) =>
+        text.endsWith('ms') ? Number(text.slice(0, -2)) / 1000 : Number(text.slice(0, -1)),
+      ),
+  ],
+  { error: 'give a number of seconds, or a duration such as 1s or 500ms' },
+);
+
+/** A budget: the most USD and tokens (input + output) that its agent jobs may spend. */
+const budgetSchema = z.strictObject({
+  cost_usd: z.number().positive().finite().optional(),
+  tokens: z.number().int().positive().optional(),
+});
 
 /** One candidate's differences from its phase (candidates: [{ agent: claude }, ...]). */
 const candidateSchema = z.strictObject({
@@ -65,6 +89,8 @@ const phaseSchema = z.strictObject({
     .min(1)
     .optional(),
   min_score: z.number().min(0).max(10).optional(),
+  budget: budgetSchema.optional(),
+  expect_cost: z.number().nonnegative().finite().optional(),
   isolation: isolation.optional(),
   workspace: workspace.optional(),
   candidates: z
@@ -86,6 +112,8 @@ export const workflowSchema = z.strictObject({
       idle_timeout: seconds.optional(),
       kill_after: seconds.optional(),
       concurrency: z.number().int().nonnegative().optional(),
+      stagger_same_agent: duration.optional(),
+      output: z.enum(OUTPUT_MODES).optional(),
       isolation: isolation.optional(),
       workspace: workspace.optional(),
       fail_fast: z.boolean().optional(),
@@ -100,6 +128,9 @@ export const workflowSchema = z.strictObject({
     })
     .optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  budget: budgetSchema.optional(),
+  limits: z.partialRecord(z.enum(CAPPED_AGENTS), z.number().int().positive()).optional(),
+  prices: priceTableSchema.optional(),
   phases: z.array(phaseSchema).min(1),
 });
 
@@ -107,5 +138,14 @@ export const workflowSchema = z.strictObject({
 export type WorkflowFile = z.infer<typeof workflowSchema>;
 /** One phase as parsed. */
 export type PhaseFile = z.infer<typeof phaseSchema>;
+
+/** The keys each object of a workflow may have, for "did you mean" on an unknown one. */
+export const KNOWN_KEYS = {
+  workflow: Object.keys(workflowSchema.shape),
+  phase: Object.keys(phaseSchema.shape),
+  defaults: Object.keys(workflowSchema.shape.defaults.unwrap().shape),
+  dirs: Object.keys(workflowSchema.shape.dirs.unwrap().shape),
+} as const;
+
 /** A phase's judge as parsed. */
 export type JudgeFile = z.infer<typeof judgeSchema>;

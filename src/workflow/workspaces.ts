@@ -5,7 +5,8 @@ import type { WorkspaceProvider } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { CandidateSpec, JudgeJobSpec, JudgeSpec } from '../workspace/judge/types.js';
 import { worktreeWorkspaces } from '../workspace/worktrees.js';
-import { phaseGraph, type WorkflowPlan } from './plan.js';
+import { phaseGraph } from './plan.js';
+import type { WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
 import type { JudgeFile } from './schema.js';
 

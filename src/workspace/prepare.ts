@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { ancestors } from '../graph/topology.js';
+import { ancestorsIn } from '../graph/topology.js';
 import type { WorkspaceJob, WorkspaceReady } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { settleJudge } from './judge/select.js';
@@ -38,7 +38,7 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
   // An agent judge looks at the candidates from the base; it does not merge them.
   const needNames = state.judges.has(job.name)
     ? []
-    : (state.graph.find((node) => node.name === job.name)?.needs ?? job.needs);
+    : (state.graph.get(job.name)?.needs ?? job.needs);
   const needs = needNames.flatMap((need) => {
     const commit = state.commits.get(need);
     return commit === undefined ? [] : [{ name: need, commit }];
@@ -97,7 +97,7 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
  * on top of the base. One snapshot per set of such jobs.
  */
 function baseOf(state: RunState, job: WorkspaceJob): Promise<string> {
-  const outside = [...ancestors(state.graph, job.name)].filter(
+  const outside = [...ancestorsIn(state.graph, job.name)].filter(
     (name) => !state.isIsolated(name) && !state.commits.has(name),
   );
   if (outside.length === 0 || state.judges.has(job.name)) return Promise.resolve(state.base);

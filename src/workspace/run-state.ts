@@ -35,7 +35,7 @@ export interface RunState {
   readonly exclude: readonly string[];
   /** Snapshots of the user's tree taken for jobs that need jobs run outside worktrees, by those jobs. */
   readonly snapshots: Map<string, Promise<string>>;
-  readonly graph: readonly GraphNode[];
+  readonly graph: ReadonlyMap<string, GraphNode>;
   readonly isIsolated: (name: string) => boolean;
   readonly setupOf: (name: string) => WorkspaceSetup;
   /** Directories made in every worktree. */

@@ -1,13 +1,14 @@
 // The barrier check of one job that succeeded: its commit against that of every job that
 // finished before it with no needs between them. Conflicts are warned about at once.
-import { ancestors } from '../graph/topology.js';
+import { ancestorsIn } from '../graph/topology.js';
 import { checkPair, type FinishedWork } from './conflicts.js';
 import type { RunState } from './run-state.js';
 
 /** The conflicts and overlaps of `mine` with the jobs finished before it; records it as finished. */
 export async function checkSiblings(state: RunState, mine: FinishedWork) {
   const related = (other: string) =>
-    ancestors(state.graph, other).has(mine.name) || ancestors(state.graph, mine.name).has(other);
+    ancestorsIn(state.graph, other).has(mine.name) ||
+    ancestorsIn(state.graph, mine.name).has(other);
   // Taken and added at once, so that of two jobs finishing together one checks the other.
   const others = state.finished.filter((other) => !related(other.name));
   state.finished.push(mine);

@@ -95,7 +95,7 @@ async function openWorkspaces(
     base,
     exclude,
     snapshots: new Map(),
-    graph: options.graph ?? context.jobs,
+    graph: new Map((options.graph ?? context.jobs).map((node) => [node.name, node])),
     isIsolated: (name) => options.isolated === null || options.isolated.has(name),
     setupOf: (name) => options.setupOf?.(name) ?? NO_SETUP,
     dirs: options.dirs ?? [],
@@ -128,7 +128,7 @@ async function closeWorkspaces(
   results: readonly JobResult[],
 ): Promise<WorkspaceSummary> {
   const { root, base, placed, runDir } = state;
-  const order = waves(state.graph).flat();
+  const order = waves([...state.graph.values()]).flat();
   const good = order.flatMap((name) => {
     const commit = state.commits.get(name);
     return commit === undefined ? [] : [{ name, commit }];

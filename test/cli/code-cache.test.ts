@@ -123,7 +123,7 @@ test('a code cache that cannot be written never breaks a run', (t) => {
     { encoding: 'utf8' },
   );
   assert.equal(result.status, 1, result.stderr);
-  assert.match(result.stderr, /job2 +FAILED \(exit 3\)/);
+  assert.match(result.stderr, /job2 +exit 3 +FAILED \(exit 3\)/);
   assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'hi\n');
   assert.ok(statSync(cache).isDirectory());
   assert.deepEqual(

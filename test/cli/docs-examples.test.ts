@@ -39,7 +39,7 @@ test("docs/cli.md's EXAMPLES run as printed", (t) => {
       timeout: 120_000,
     }),
   );
-  const [shards, failed, fromFile, reportAndClean] = results;
+  const [shards, failed, fromFile, reportAndClean, streamed, statusOnly] = results;
   assert.equal(shards?.status, 1, shards?.stderr);
   assert.match(shards?.stderr ?? '', /failed: 1 of 50: job7 \(exit 1\)/);
   assert.equal(failed?.status, 0, failed?.stderr);
@@ -55,4 +55,17 @@ test("docs/cli.md's EXAMPLES run as printed", (t) => {
   assert.ok(Array.isArray(figures.critical_path));
   // Three runs so far (the shards, the file, the pipe): the oldest would go.
   assert.match(out, /^would free .* from 1 run; 2 kept$/m);
+  assert.equal(streamed?.status, 0, streamed?.stderr);
+  const lines = (streamed?.stdout ?? '').split('\n');
+  assert.deepEqual(
+    lines.filter((line) => line.startsWith('[web] ')),
+    ['[web] building web', '[web] web done'],
+  );
+  assert.deepEqual(
+    lines.filter((line) => line.startsWith('[api] ')),
+    ['[api] building api', '[api] api done'],
+  );
+  assert.match(streamed?.stderr ?? '', /^\[parex\] 2\/2 done, 0 running, 0 failed$/m);
+  assert.equal(statusOnly?.status, 0, statusOnly?.stderr);
+  assert.doesNotMatch(statusOnly?.stderr ?? '', /done, \d+ running|──/);
 });

@@ -39,7 +39,7 @@ test('exit codes 0/3/0: exit 1, outcome words, summary and a complete manifest',
   assert.match(run.stderr, /^\[parex\] finished b \(pid \d+\): FAILED \(exit 3\) in /m);
   assert.match(run.stderr, /^\[parex\] finished c \(pid \d+\): SUCCESS in /m);
   const summary = run.stderr.slice(run.stderr.indexOf('parex: summary of run'));
-  assert.match(summary, /^ {2}b +FAILED \(exit 3\) +\d/m);
+  assert.match(summary, /^ {2}b +exit 3 +FAILED \(exit 3\) +\d/m);
   assert.match(summary, /^ {2}failed: 1 of 3: b \(exit 3\)$/m);
   assertNothingAlive(marker);
 

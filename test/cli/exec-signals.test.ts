@@ -18,6 +18,7 @@ import {
 import { manifestLines } from '../helpers/manifest.js';
 import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
+import { waitForText } from '../helpers/wait.js';
 
 const STARTED = '[parex] started ';
 
@@ -41,11 +42,13 @@ for (const [signal, code] of [
         '--',
         'sleep 30',
         'sleep 30',
-        "trap '' TERM; sleep 30",
+        "trap '' TERM; echo ready; sleep 30",
       ],
       { cwd: dir, env: parexEnv(marker) },
     );
     await waitForStderrCount(child, STARTED, 3);
+    // Only once its shell has set the trap (on a loaded machine that can take a while).
+    await waitForText(path.join(dir, 'logs', 'stubborn.log'), 'ready');
     child.kill(signal);
     const run = await done;
 
@@ -91,12 +94,13 @@ test('a second SIGINT during the grace kills at once', async (t) => {
       '--log-dir',
       'logs',
       '--',
-      "trap '' TERM; sleep 30",
+      "trap '' TERM; echo armed; sleep 30",
       'sleep 30',
     ],
     { cwd: dir, env: parexEnv(marker) },
   );
   await waitForStderrCount(child, STARTED, 2);
+  await waitForText(path.join(dir, 'logs', 'stubborn.log'), 'armed');
   const noticed = waitForStderrCount(child, '[parex] SIGINT received: stopping every job', 1);
   const signalledAt = performance.now();
   child.kill('SIGINT');

@@ -45,7 +45,7 @@ test('on a terminal the live view redraws in place and leaves one final frame an
     `alpha drawn once:\n${screen}`,
   );
   assert.match(screen, /^ {2}✔ alpha +\S+ +SUCCESS$/m);
-  assert.match(screen, /^ {2}✖ beta +\S+ +FAILED \(exit 3\)$/m);
+  assert.match(screen, /^ {2}✖ beta +\S+ +FAILED \(exit 3\) {2}broken$/m);
   assert.match(screen, /0 queued · 0 running · 2 done · 1 failed/);
   assert.match(screen, /parex: summary of run/);
   assert.match(screen, /EXIT=1/);

@@ -2,6 +2,7 @@
 // --force; a lock whose process is gone, or whose pid now belongs to another process (another
 // start time), or that cannot be read, is taken over with a warning.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
@@ -15,6 +16,7 @@ import {
   waitUntilNoneMarked,
   wholeManifest,
 } from '../helpers/faults.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -123,3 +125,19 @@ for (const [what, contents, warning] of STALE) {
     assert.equal(existsSync(path.join(dir, 'logs', '.parex.lock')), false);
   });
 }
+
+test('takers racing for one lock, fresh or stale: exactly one wins every round', () => {
+  // The same script as the 1,000-round benchmark (bench/lock-race.mjs), with a few rounds.
+  const race = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bench', 'lock-race.mjs'), '--rounds', '16', '--takers', '8'],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  assert.equal(race.status, 0, `${race.stdout}\n${race.stderr}`);
+  const counts = JSON.parse(race.stdout) as Record<string, unknown>;
+  assert.deepEqual(
+    [counts.one_winner, counts.two_or_more, counts.none, counts.errors],
+    [16, 0, 0, []],
+  );
+  assert.equal(counts.stale_rounds, 8);
+});

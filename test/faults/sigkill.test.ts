@@ -127,6 +127,12 @@ for (const watchdog of [
     await waitForStderrCount(child, '[parex] started ', jobs.length);
     // Every job's `sleep 30` runs: the escaper's is in its own session, and the traps are set.
     await waitForMarked(marker, 4, 'sleep 30');
+    // The unmarked job carries no marker to wait for: wait for it by its command line.
+    for (
+      const until = performance.now() + 10_000;
+      unmarked().length === 0 && performance.now() < until;
+    )
+      await sleep(20);
     assert.equal(unmarked().length, 1);
     const watchdogs = watchdogsOf(runIdOf(stderr));
     assert.equal(watchdogs.length, 1, 'one watchdog per run');

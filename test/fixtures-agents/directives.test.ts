@@ -10,6 +10,7 @@ import {
   GEMINI_STREAM,
   jsonLines,
   killGroup,
+  obj,
   run,
   sleep,
   start,
@@ -39,16 +40,45 @@ test('@fake fail makes each agent report a failed run', async (t) => {
   assert.equal(events.at(-1)?.status, 'error');
 });
 
-test('@fake api-error: claude says subtype success, is_error true and exits 0', async (t) => {
+test('@fake api-error: claude says subtype success, is_error true and exits 1 (2.1.332); gemini a result error, exit 144', async (t) => {
   const cwd = tempDir(t);
   const result = await run('claude', ['-p', '--output-format', 'json', '@fake api-error'], { cwd });
-  assert.equal(result.code, 0);
+  assert.equal(result.code, 1);
   const message = JSON.parse(result.stdout);
   assert.equal(message.subtype, 'success');
   assert.equal(message.is_error, true);
-  assert.equal(message.api_error_status, 429);
+  assert.equal(message.api_error_status, 529);
+  assert.match(message.result, /^API Error: 529/);
+  const old = await run(
+    'claude',
+    [
+      '-p',
+      '--output-format',
+      'json',
+      '@fake api-error API Error: 429 rate limit\n@fake exit-code 0',
+    ],
+    { cwd },
+  );
+  assert.equal(
+    old.code,
+    0,
+    'the exit-0 variant of earlier versions (anthropics/claude-code#79500)',
+  );
+  assert.equal(JSON.parse(old.stdout).api_error_status, 429);
+  const gemini = await run('gemini', [...GEMINI_STREAM, '-p', '@fake api-error 400 Bad Request'], {
+    cwd,
+  });
+  assert.equal(gemini.code, 144);
+  const events = jsonLines(gemini.stdout);
+  assert.deepEqual(
+    events.filter((event) => event.type === 'error'),
+    [],
+    'only the result event carries it',
+  );
+  assert.equal(events.at(-1)?.status, 'error');
+  assert.match(String(obj(events.at(-1)?.error).message), /^\[API Error: 400 Bad Request\]/);
   const codex = await run('codex', [...CODEX, '@fake api-error'], { cwd });
-  assert.equal(codex.code, 97, 'api-error is claude-only: a bad directive elsewhere');
+  assert.equal(codex.code, 97, 'api-error is not a codex directive: a bad directive there');
 });
 
 test('@fake exit N crashes with no terminal event; @fake exit-code N only changes the code', async (t) => {

@@ -1,7 +1,8 @@
 // Running the fake agent CLIs of test/fixtures/bin from the tests in this folder.
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,13 +38,18 @@ export interface RunOptions {
 
 export const CODEX = ['exec', '--json', '--skip-git-repo-check'];
 export const CLAUDE_STREAM = ['-p', '--output-format', 'stream-json', '--verbose'];
-export const GEMINI_STREAM = ['-o', 'stream-json', '--approval-mode', 'auto_edit'];
+export const GEMINI_STREAM = ['-o', 'stream-json', '--approval-mode', 'auto_edit', '--skip-trust'];
+
+/** One home directory for the fakes' state files in this test process, never the user's. */
+const HOME = mkdtempSync(path.join(tmpdir(), 'parex-fake-home-'));
+process.on('exit', () => rmSync(HOME, { recursive: true, force: true }));
 
 /** Environment of a fake: the test runner's, minus any FAKE_* setting that could leak in. */
 function fakeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  // Trusted unless a test says otherwise (test/fixtures-agents/trust.test.ts does).
+  const env: NodeJS.ProcessEnv = { HOME, GEMINI_CLI_TRUST_WORKSPACE: 'true' };
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('FAKE_')) env[key] = value;
+    if (!key.startsWith('FAKE_') && !(key in env)) env[key] = value;
   }
   return { ...env, ...extra };
 }

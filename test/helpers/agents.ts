@@ -11,6 +11,8 @@ export interface AgentProject {
   readonly dir: string;
   readonly scripts: string;
   readonly agentLog: string;
+  /** The fakes' HOME (their ~/.codex, ~/.claude.json, ~/.gemini), outside the project. */
+  readonly home: string;
   readonly env: NodeJS.ProcessEnv;
   /** Sets the @fake directives a phase runs (optionally for one attempt only). */
   script(phase: string, lines: readonly string[], attempt?: number): void;
@@ -23,6 +25,7 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
   const dir = tempDir(t);
   const scripts = path.join(dir, '.fake-scripts');
   mkdirSync(scripts);
+  const home = tempDir(t);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);
@@ -32,8 +35,11 @@ export function agentProject(t: TestContext, files: Record<string, string> = {})
     dir,
     scripts,
     agentLog,
+    home,
     env: {
       PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+      // The fakes keep their state (~/.codex, ~/.claude.json, ~/.gemini) where the real ones do.
+      HOME: home,
       FAKE_AGENT_SCRIPT_DIR: scripts,
       FAKE_AGENT_LOG: agentLog,
       FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',
@@ -67,12 +73,14 @@ export function scriptHappyPrp(project: AgentProject, feature: string, score = 9
     'phase1',
     writes(`${planning}/feature-analysis.md`, '# Feature analysis', 'Goal: login.'),
   );
+  // parex starts one agent CLI's jobs 1 s apart (stagger_same_agent): 2a starts first, 2c last,
+  // and the sleeps let all three overlap all the same.
   project.script('phase2a', [
-    '@fake sleep 1',
+    '@fake sleep 3',
     ...writes(`${planning}/codebase-patterns.md`, '# Patterns'),
   ]);
   project.script('phase2b', [
-    '@fake sleep 1',
+    '@fake sleep 2',
     ...writes(`${planning}/documentation-links.md`, '# Docs'),
   ]);
   project.script('phase2c', [
@@ -84,5 +92,21 @@ export function scriptHappyPrp(project: AgentProject, feature: string, score = 9
   project.script(
     'phase4',
     writes(`prps/${feature}.md`, '# PRP: login', '', `**Score: ${score}/10**`),
+  );
+}
+
+/** A workflow file's text from its lines. */
+export function flow(...lines: string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+/** The last completion line of each phase in the manifest of LOGS under `dir`, by phase. */
+export function phaseEnds(dir: string, logs: string): Map<string, Record<string, unknown>> {
+  const lines = readFileSync(path.join(dir, logs, 'manifest.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return new Map(
+    lines.filter((line) => line.status !== 'started').map((line) => [String(line.phase), line]),
   );
 }

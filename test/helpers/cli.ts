@@ -29,15 +29,21 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   options.onSpawn?.(child);
+  return collectRun(child, options.limitMs ?? 60_000);
+}
+
+/** Collects what a child with piped stdout and stderr prints, and how it ends; kills it (and
+ * so fails the test) after `limitMs`. */
+export function collectRun(child: ChildProcess, limitMs: number): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const limit = setTimeout(() => child.kill('SIGKILL'), options.limitMs ?? 60_000);
+  const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {

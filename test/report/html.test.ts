@@ -201,6 +201,7 @@ test('the legend names every state with its colour, and the critical path', () =
     lost: '#8e44ad',
     running: '#1a73e8',
     spawn_error: '#000000',
+    budget: '#b8860b',
   });
 });
 

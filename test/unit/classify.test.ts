@@ -15,6 +15,7 @@ const base: ProcessOutcome = {
   signal: null,
   stopReason: null,
   signalsSent: [],
+  killedAfterMs: null,
   reapedLeftovers: false,
   spawnError: null,
 };

@@ -35,19 +35,26 @@ test('a NUL byte anywhere is refused with a TypeError, as spawn refuses it', () 
   assert.throws(() => encodeRequest(1, { ...request, argv: ['ok'], env: { A: 'x\0' } }), TypeError);
 });
 
-test('replies: started, failed with stage and errno, ended by exit code or by signal', () => {
+test('replies: started, failed with stage and errno, ended by exit code or by signal, with the reap time', () => {
   assert.deepEqual(decodeReply('S 3 1234'), { kind: 'started', id: 3, pid: 1234 });
   assert.deepEqual(decodeReply('E 4 chdir 2'), { kind: 'failed', id: 4, stage: 'chdir', errno: 2 });
-  assert.deepEqual(decodeReply('X 5 99 768'), { kind: 'ended', id: 5, code: 3, signal: null });
-  assert.deepEqual(decodeReply('X 6 99 9'), {
+  assert.deepEqual(decodeReply('X 5 99 768 '), {
+    kind: 'ended',
+    id: 5,
+    code: 3,
+    signal: null,
+    at: null,
+  });
+  assert.deepEqual(decodeReply('X 6 99 9 1500250'), {
     kind: 'ended',
     id: 6,
     code: null,
     signal: 'SIGKILL',
+    at: 1500.25,
   });
   assert.deepEqual(
-    decodeReply('X 6 99 143'),
-    { kind: 'ended', id: 6, code: null, signal: 'SIGTERM' },
+    decodeReply('X 6 99 143 7'),
+    { kind: 'ended', id: 6, code: null, signal: 'SIGTERM', at: 0.007 },
     'core-dump bit ignored',
   );
   assert.equal(decodeReply('garbage'), null);

@@ -148,7 +148,8 @@ test('the gate gives up after --max-regenerations and exits 1 without calling th
 test('prp generate --agent claude fails a phase whose result is an API error despite exit 0', async (t) => {
   const project = agentProject(t, INITIAL);
   scriptHappyPrp(project, 'user_auth');
-  project.script('phase1', ['@fake api-error 529 Overloaded']);
+  // Claude before 2.1 exited 0 on an API error (anthropics/claude-code#79500).
+  project.script('phase1', ['@fake api-error API Error: 529 Overloaded', '@fake exit-code 0']);
   const run = await runCli(['prp', 'generate', 'prps/INITIAL_user_auth.md', '--agent', 'claude'], {
     cwd: project.dir,
     env: project.env,
@@ -159,7 +160,8 @@ test('prp generate --agent claude fails a phase whose result is an API error des
   assert.equal(phase1?.exit_code, 0);
   assert.equal(phase1?.status, 'failed');
   assert.equal(phase1?.agent, 'claude');
-  assert.match(String(phase1?.reason), /claude reported an error \(is_error: true/);
+  assert.equal(phase1?.reason, 'claude API error 529: API Error: 529 Overloaded');
+  assert.equal(phase1?.agent_ok, false);
   assert.deepEqual(
     lines.filter((line) => line.status === 'skipped').map((line) => line.phase),
     ['phase2a', 'phase2b', 'phase2c', 'phase3', 'phase4'],
@@ -167,7 +169,7 @@ test('prp generate --agent claude fails a phase whose result is an API error des
   // The gate names the phase that failed, not a missing score.
   assert.match(
     run.stderr,
-    /PRP attempt 1: phase phase1 did not succeed \(failed, exit 0: claude reported an error/,
+    /PRP attempt 1: phase phase1 did not succeed \(failed, exit 0: claude API error 529: API Error: 529 Overloaded\)/,
   );
   assert.match(
     run.stderr,

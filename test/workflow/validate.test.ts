@@ -72,8 +72,8 @@ test('syntax errors, unknown keys and wrong types are reported at their line and
     ].join('\n'),
   });
   assert.deepEqual(problems(dir), [
-    'flow.yaml:2:3: unknown key "timout"',
-    'flow.yaml:6:14: timeout: Invalid input: expected number, received string',
+    'flow.yaml:2:3: unknown key "timout" (did you mean "timeout"?)',
+    'flow.yaml:6:14: timeout: expected a number; got "soon" (a string)',
     'flow.yaml:7:5: unknown key "colour"',
   ]);
   const broken = project(t, { 'flow.yaml': 'phases:\n  - id: a\n    needs: [b\n' });
@@ -290,4 +290,32 @@ test('the shipped PRP workflow is valid, and its phase 2c does not read phase 2a
   assert.ok(phase2c?.prompt?.includes('feature-analysis.md'));
   assert.ok(!phase2c?.prompt?.includes('codebase-patterns.md'));
   assert.equal(plan.dirs.logs, 'prps/x/codex/logs');
+});
+
+test('schema and graph problems are reported together, each with the value received', (t) => {
+  const dir = project(t, {
+    'flow.yaml': [
+      'defaults: { agent: command }',
+      'dirs: { log: x }',
+      'phases:',
+      '  - id: a',
+      '    command: "true"',
+      '    needz: [b]',
+      '    env: { DB_PASSWORD: 12345678, PLAIN: null }',
+      '  - id: b',
+      '    agent: codx',
+      '    command: "true"',
+      '    needs: [a, c, bb]',
+      '  - { id: c, command: "true", needs: [b] }',
+    ].join('\n'),
+  });
+  assert.deepEqual(problems(dir), [
+    'flow.yaml:2:9: unknown key "log" (did you mean "logs"?)',
+    'flow.yaml:6:5: unknown key "needz" (did you mean "needs"?)',
+    'flow.yaml:7:25: DB_PASSWORD: expected a string; got a value (not shown: the key names a secret)',
+    'flow.yaml:7:42: PLAIN: expected a string; got null',
+    'flow.yaml:9:12: agent: "codx" is not one of codex, claude, gemini, command (did you mean "codex"?)',
+    'flow.yaml:11:12: dependency cycle: b -> c -> b',
+    'flow.yaml:11:19: unknown phase "bb" in needs (did you mean "b"?) (phases: a, b, c)',
+  ]);
 });

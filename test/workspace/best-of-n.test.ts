@@ -177,8 +177,9 @@ test('prp generate --candidates 3 runs phase 4 three ways at once and keeps the 
     [2, 9],
     [3, 8],
   ] as const) {
+    // Longer than the 1 s between two starts of one agent (stagger_same_agent): they overlap.
     project.script(`phase4-c${index}`, [
-      '@fake sleep 1',
+      '@fake sleep 3',
       ...writes(
         'prps/user_auth.md',
         '# PRP: login',

@@ -1,12 +1,13 @@
 // The action of `parex logs`, loaded only when the command runs. The job is looked up in the
 // run named (or the latest), then in earlier runs of the history; -f waits for a job that has
 // not started yet while its run goes on; a skipped job has no log, and says why.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Command } from 'commander';
 
+import { type LineTranslator, readableLog } from '../../agents/readable.js';
 import { isLogDirLocked } from '../../engine/lock.js';
 import { UsageError } from '../../errors.js';
 import { readHistory } from '../../journal/history.js';
@@ -17,6 +18,7 @@ import { EXIT_OK } from '../exit-codes.js';
 import { loadJobs } from '../load-jobs.js';
 import { type RunSource, resolveRun } from '../run-source.js';
 import { textOption } from '../sources.js';
+import { logOutput, printFrom } from './log-output.js';
 
 /** How often a followed log (or a job not started yet) is checked. */
 const FOLLOW_INTERVAL_MS = 200;
@@ -51,14 +53,18 @@ export async function logsAction(
     return;
   }
   const logPath = job.logPath ?? '';
-  let offset = lines === null ? printFrom(logPath, 0) : printTail(logPath, lines);
+  // Agents' logs hold their JSON event streams: printed in words unless --raw asks for them.
+  const translate = command.getOptionValue('raw') === true ? null : readableLog(job.agent);
+  const out = logOutput(translate);
+  let offset = lines === null ? printFrom(logPath, 0, out) : printTail(logPath, lines, translate);
   if (follow) {
     while (isRunning(source, name)) {
       await sleep(FOLLOW_INTERVAL_MS);
-      offset = printFrom(logPath, offset);
+      offset = printFrom(logPath, offset, out);
     }
-    printFrom(logPath, offset);
+    printFrom(logPath, offset, out);
   }
+  out.end();
   process.exitCode = EXIT_OK;
 }
 
@@ -118,35 +124,13 @@ function parseLines(text: string | undefined): number | null {
   );
 }
 
-/** Prints the last `count` lines of the log; returns the offset to follow from. */
-function printTail(logPath: string, count: number): number {
+/** Prints the last `count` lines of the log (in words with `translate`); returns the offset to follow from. */
+function printTail(logPath: string, count: number, translate: LineTranslator | null): number {
   const size = statSync(logPath, { throwIfNoEntry: false })?.size ?? 0;
-  if (count > 0) for (const line of tailLines(logPath, count)) process.stdout.write(`${line}\n`);
+  if (count === 0) return size;
+  for (const line of tailLines(logPath, count)) {
+    const text = translate === null ? line : translate(line);
+    if (text !== null) process.stdout.write(`${text}\n`);
+  }
   return size;
-}
-
-/** Copies the log from `offset` to stdout and returns the new offset. */
-function printFrom(logPath: string, offset: number): number {
-  let size: number;
-  try {
-    size = statSync(logPath).size;
-  } catch {
-    return offset;
-  }
-  const start = size < offset ? 0 : offset; // truncated: a new attempt started
-  if (size === start) return start;
-  const fd = openSync(logPath, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    let position = start;
-    while (position < size) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
-      if (read === 0) break;
-      process.stdout.write(buffer.subarray(0, read));
-      position += read;
-    }
-    return position;
-  } finally {
-    closeSync(fd);
-  }
 }

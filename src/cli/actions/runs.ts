@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { Command } from 'commander';
 
+import { UsageError } from '../../errors.js';
 import { readHistory } from '../../journal/history.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { analyseRun } from '../../report/analysis.js';
@@ -14,7 +15,7 @@ import { loadRun } from '../load-jobs.js';
 
 /** Runs `parex runs`. */
 export async function runsAction(_options: unknown, command: Command): Promise<void> {
-  const limit = Number(command.getOptionValue('limit')) || 20;
+  const limit = parseLimit(String(command.getOptionValue('limit')));
   const runs = readHistory(path.resolve(DEFAULTS.runsDir))
     .reverse()
     .slice(0, limit)
@@ -40,6 +41,15 @@ export async function runsAction(_options: unknown, command: Command): Promise<v
     for (const line of alignColumns(rows)) process.stdout.write(`${line}\n`);
   }
   process.exitCode = EXIT_OK;
+}
+
+function parseLimit(text: string): number {
+  if (/^\s*[0-9]+\s*$/.test(text) && Number(text) > 0) return Number(text);
+  throw new UsageError(
+    `-n/--limit must be a whole number of runs, 1 or more; got ${JSON.stringify(text)}`,
+    'it says how many of the latest runs to list',
+    'give a value such as 20',
+  );
 }
 
 function describeRun(entry: ReturnType<typeof readHistory>[number]) {

@@ -1,7 +1,9 @@
 // The action of `parex status`, loaded only when the command runs.
 import type { Command } from 'commander';
 
+import { readSpendFile } from '../../budget/spend-file.js';
 import { criticalPathText } from '../../report/format.js';
+import { liveSpendLine, withLiveSpend } from '../../report/live-spend.js';
 import { formatStatus, statusJson } from '../../report/status-table.js';
 import { figuresLine } from '../../report/summary.js';
 import { EXIT_OK } from '../exit-codes.js';
@@ -14,7 +16,11 @@ export async function statusAction(
   _options: unknown,
   command: Command,
 ): Promise<void> {
-  const { source, jobs } = loadCommandRun(run, command);
+  const loaded = loadCommandRun(run, command);
+  const { source } = loaded;
+  // While agents run, spend.json has the spend the manifest gets only when they end.
+  const live = readSpendFile(source.logDir);
+  const jobs = withLiveSpend(loaded.jobs, live);
   const json = command.getOptionValue('json') === true;
   const lines = json
     ? jobs.map((job) => JSON.stringify(statusJson(job)))
@@ -27,6 +33,8 @@ export async function statusAction(
       lines.push(`run ${latest?.runId}: ${figuresLine(figures)}`);
       lines.push(`critical path ${criticalPathText(figures)}`);
     }
+    if (live !== null && jobs.some((job) => job.runId === live.runId))
+      lines.push(liveSpendLine(live));
   }
   for (const line of lines) process.stdout.write(`${line}\n`);
   process.exitCode = EXIT_OK;

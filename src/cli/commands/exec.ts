@@ -6,6 +6,7 @@ import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
 import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
@@ -27,10 +28,12 @@ Examples:
   parex exec -j 8 -a commands.txt
   generate-commands | parex exec -j 8 -a -
 
-Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed
-(or --fail-fast stopped the run);
-2 usage or validation error (nothing spawned, nothing written);
-130/143/129 parex got SIGINT/SIGTERM/SIGHUP and stopped every job first.`;
+Exit status: 0 every job succeeded; 1 a job failed, timed out or was killed (or
+--fail-fast stopped the run, or the manifest could not be written and the run was
+stopped); 2 usage or validation error (nothing spawned, nothing written; also a
+link or a FIFO where a log, the manifest or the lock goes); 130/143/129 parex got
+SIGINT/SIGTERM/SIGHUP and stopped every job first; 141 its stdout was closed
+(EPIPE), likewise.`;
 
 /** Adds the exec command to the program. */
 export function registerExec(program: Command): void {
@@ -128,13 +131,15 @@ async function execAction(args: string[], command: Command): Promise<number> {
   const flags = readWorkspaceFlags(command);
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
+  useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
   const { worktreeWorkspaces } = await import('../../workspace/worktrees.js');
   const workspace =
     flags.isolate || flags.worktreesDir !== undefined
       ? worktreeWorkspaces({ isolated: null, worktreesDir: flags.worktreesDir, asked: '--isolate' })
       : null;
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
-    const result = await runGroup({ ...withoutUndefined(settings), ...hooks, workspace });
+    const { note: _note, ...groupHooks } = hooks;
+    const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks, workspace });
     const applied = flags.apply ? await applyAfterRun(result, process.cwd()) : null;
     const exitCode = groupExitCode(result);
     return {

@@ -5,7 +5,9 @@ import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
+import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_FAILED, EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import {
   addOutputOptions,
   addRunOptions,
@@ -40,7 +42,7 @@ export function registerPrp(program: Command): void {
       '--candidates <n>',
       'run phase 4 N ways at once, each in its own git worktree, and keep the best-scoring PRP (default: 1)',
     )
-    .option('--resume', 'reuse phases that succeeded before with the same prompt')
+    .option('--resume', 'reuse phases that succeeded before, unchanged, whose outputs exist')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
     .option('--kill-after <sec>', 'grace between stop signals (default: 5)')
@@ -53,7 +55,7 @@ export function registerPrp(program: Command): void {
       'after',
       '\nFiles: planning in prps/<feature>/planning/, logs and manifest in prps/<feature>/codex/logs/,\nthe PRP in prps/<feature>.md.\n\nExample:\n  parex prp generate prps/INITIAL_user_auth.md --agent claude\n\nExit status: 0 the PRP exists and passes; 1 a phase failed or the score stayed below the\nminimum; 2 invalid input or a missing agent (nothing ran); 130/143/129 interrupted.',
     );
-  addRunOptions(addOutputOptions(generate)).action(
+  addBudgetOptions(addRunOptions(addOutputOptions(generate))).action(
     async (initial: string, _options: unknown, command: Command) => {
       process.exitCode = await generateAction(initial, command);
     },
@@ -91,15 +93,18 @@ async function generateAction(initial: string, command: Command): Promise<number
     candidates: parseCandidates(textOption(command, 'candidates')),
     resume: command.getOptionValue('resume') === true,
     ...readLimitOptions(command),
+    budget: readBudgetOptions(command),
   };
   const runOptions = readRunOptions(command);
+  const mode = outputMode(command);
+  const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
   if (command.getOptionValue('dryRun') === true) {
-    for (const line of describePrpPlan(request)) process.stdout.write(`${line}\n`);
+    for (const line of redactor.deep(describePrpPlan(request))) process.stdout.write(`${line}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
   const grace = request.killAfterSec ?? DEFAULTS.killAfterSec;
-  return withSession(grace, outputMode(command), async (hooks) => {
+  return withSession(grace, mode, async (hooks) => {
     const result = await generatePrp(request, {
       ...runOptions,
       ...hooks,

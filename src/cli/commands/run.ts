@@ -3,7 +3,9 @@ import path from 'node:path';
 
 import { type Command, Option } from 'commander';
 
+import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
+import { useRunSecrets } from '../redact.js';
 import {
   addOutputOptions,
   addRunOptions,
@@ -25,9 +27,14 @@ Examples:
   parex run flow.yaml --feature billing --var TOPIC=invoices --dry-run
   parex run flow.yaml --feature billing --resume
 
+Budgets: --max-cost and --max-tokens (or budget: in the workflow) warn at 80%;
+at the limit no new agent phase starts and running ones are stopped (outcome
+budget). --limit claude=2 caps one agent's phases at once. A rate limit
+pauses new starts of that agent only. See docs/budgets.md.
+
 Exit status: 0 every phase succeeded (or was reused); 1 a phase failed, timed
-out, was killed or skipped; 2 the workflow or a flag is invalid, or an agent
-is not installed (nothing ran); 130/143/129 interrupted.`;
+out, was killed, skipped or stopped by a budget; 2 the workflow or a flag is
+invalid, or an agent is not installed (nothing ran); 130/143/129 interrupted.`;
 
 /** Adds the run command to the program. */
 export function registerRun(program: Command): void {
@@ -53,7 +60,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       '--resume',
-      'reuse phases that succeeded before with the same prompt and whose outputs exist',
+      'reuse phases that succeeded before, unchanged (prompt or command, variables used, env:, agent, model, options), whose outputs exist',
     )
     .option('--dry-run', 'print the plan (waves, argv, inputs, outputs) and run nothing')
     .option('-j, --jobs <n>', "at most N phases at once (default: the workflow's, else all)")
@@ -64,7 +71,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addWorkspaceOptions(addRunOptions(addOutputOptions(run)), true).action(
+  addBudgetOptions(addWorkspaceOptions(addRunOptions(addOutputOptions(run)), true)).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -75,27 +82,44 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { prepareWorkflowRun } = await import('../../workflow/prepare.js');
   const { runWorkflow } = await import('../../workflow/run-workflow.js');
   const { formatPlan } = await import('../../workflow/dry-run.js');
-  const { findReusable } = await import('../../workflow/resume.js');
+  const { decideResume } = await import('../../workflow/resume.js');
+  const runOptions = readRunOptions(command);
   const flags = readWorkspaceFlags(command);
+  const vars = command.getOptionValue('var') as string[];
+  // Secret-named --var values are secrets from the start: in errors, the plan and the records.
+  useRunSecrets({
+    env: process.env,
+    jobEnvs: [varsAsEnv(vars)],
+    patterns: runOptions.secretPatterns,
+  });
   const plan = prepareWorkflowRun({
     workflowFile,
     isolate: flags.isolate,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
-    vars: command.getOptionValue('var') as string[],
+    vars,
     agent: textOption(command, 'agent'),
     ...readLimitOptions(command),
+    budget: readBudgetOptions(command),
   });
   const resume = command.getOptionValue('resume') === true;
-  const runOptions = readRunOptions(command);
+  const mode = outputMode(command, plan.workflow.declared.defaults?.output);
+  const redactor = useRunSecrets({
+    env: plan.settings.env,
+    jobEnvs: plan.phases.map((phase) => phase.env),
+    patterns: runOptions.secretPatterns,
+  });
   if (command.getOptionValue('dryRun') === true) {
     const manifest = path.join(plan.dirs.logs, 'manifest.jsonl');
-    const reused = resume ? findReusable(manifest, plan.phases, plan.settings.cwd) : new Map();
-    for (const line of formatPlan(plan, reused)) process.stdout.write(`${line}\n`);
+    const decision = resume
+      ? decideResume(manifest, plan.phases, plan.settings.cwd)
+      : { reused: new Map(), rerun: new Map() };
+    const lines = formatPlan(plan, decision.reused, decision.rerun);
+    process.stdout.write(`${redactor.text(lines.join('\n'))}\n`);
     return EXIT_OK;
   }
   const { withSession } = await import('../session.js');
-  return withSession(plan.killAfterSec, outputMode(command), async (hooks) => {
+  return withSession(plan.killAfterSec, mode, async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
       worktreesDir: flags.worktreesDir,
@@ -104,7 +128,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
       onReuse: (reused) => {
         for (const phase of reused) {
           hooks.note(
-            `[parex] reused   ${phase.id}: succeeded in run ${phase.runId}, outputs present, prompt unchanged`,
+            `[parex] reused   ${phase.id}: succeeded in run ${phase.runId}, outputs present, nothing that shapes it changed`,
           );
         }
       },
@@ -124,6 +148,17 @@ async function runAction(workflowFile: string, command: Command): Promise<number
       messages: applied?.lines ?? [],
     };
   });
+}
+
+/** --var KEY=VALUE pairs as variables, for finding the secret ones before they are checked. */
+function varsAsEnv(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.flatMap((pair) =>
+      pair.includes('=')
+        ? [[pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]]
+        : [],
+    ),
+  );
 }
 
 function collect(value: string, previous: string[]): string[] {

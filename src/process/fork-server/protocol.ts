@@ -5,7 +5,9 @@
 // group of a job parex spawned itself (it watches those of its own jobs from their start), and
 // "f<pgid>" to forget a group parex is done with.
 // A reply is one line: "S id pid" (exec succeeded), "E id stage errno" (chdir, open or exec
-// failed; the child never ran), "X id pid wait-status" (the process ended).
+// failed; the child never ran; stage "regular" with errno 0: the log is not a regular file of
+// one link), "X id pid wait-status time" (the process ended; time: when the server reaped it,
+// in microseconds of CLOCK_MONOTONIC, or empty).
 import { constants } from 'node:os';
 
 /** What the server is asked to start. */
@@ -25,6 +27,8 @@ export type Reply =
       readonly id: number;
       readonly code: number | null;
       readonly signal: NodeJS.Signals | null;
+      /** When the server reaped it, in monotonic ms (the clock of process.hrtime), if told. */
+      readonly at: number | null;
     };
 
 /** The request that says the run is over. */
@@ -58,7 +62,7 @@ const SIGNAL_NAMES = new Map(
 
 /** Decodes one reply line; null for a line that is not one. */
 export function decodeReply(line: string): Reply | null {
-  const [tag, idText, first = '', second = ''] = line.split(' ');
+  const [tag, idText, first = '', second = '', third = ''] = line.split(' ');
   const id = Number(idText);
   if (!Number.isInteger(id)) return null;
   if (tag === 'S') return { kind: 'started', id, pid: Number(first) };
@@ -66,7 +70,8 @@ export function decodeReply(line: string): Reply | null {
   if (tag !== 'X') return null;
   const status = Number(second);
   const signalNumber = status & 0x7f;
+  const at = /^\d+$/.test(third) ? Number(third) / 1000 : null;
   return signalNumber === 0
-    ? { kind: 'ended', id, code: status >> 8, signal: null }
-    : { kind: 'ended', id, code: null, signal: SIGNAL_NAMES.get(signalNumber) ?? 'SIGKILL' };
+    ? { kind: 'ended', id, code: status >> 8, signal: null, at }
+    : { kind: 'ended', id, code: null, signal: SIGNAL_NAMES.get(signalNumber) ?? 'SIGKILL', at };
 }

@@ -4,7 +4,8 @@
 // per event on stdout. It loads no module (POSIX alone would triple its start-up): WNOHANG is 1
 // and EINTR is 4 on Linux, and each job leads a process group of its own (setpgrp) inside the
 // server's session, which has no terminal.
-// It is also the run's watchdog (argv: -- parex-watchdog RUN_ID MARKER_NAME): when its input ends
+// It is also the run's watchdog (argv: -- parex-watchdog RUN_ID MARKER_NAME OPEN_FLAGS
+// CLOCK_SYSCALL; the last two are the numbers of this platform, which Node knows): when its input ends
 // without the empty request that says the run is over, parex died, and it stops the run's
 // processes (every group it watches: those of the jobs it started and those parex hands it,
 // until parex is done with them; and every other process whose environment has
@@ -18,6 +19,19 @@ my (%job_of, %status_of, %watched);
 my $buffer = '';
 my $finished = 0;
 my $run_marker = "$ARGV[2]=$ARGV[1]";
+# The log is opened as parex opens it (O_NOFOLLOW, O_NONBLOCK: never through a link, never a
+# FIFO), then checked to be a regular file of one link before it is emptied.
+my $open_flags = $ARGV[3] + 0;
+# clock_gettime(CLOCK_MONOTONIC), the clock of Node's process.hrtime: each end is told with the
+# time the server reaped it, which a busy parex could only learn later. 0: no such call here.
+my $clock_call = $ARGV[4] + 0;
+sub now_us {
+  return '' unless $clock_call;
+  my $timespec = "\0" x 16;
+  return '' unless syscall($clock_call, 1, $timespec) == 0;
+  my ($seconds, $nanoseconds) = unpack('q q', $timespec);
+  return int($seconds * 1000000 + $nanoseconds / 1000);
+}
 $SIG{CHLD} = sub {};
 $SIG{PIPE} = 'IGNORE'; # replies to a parex that died must not end the watchdog
 sub reply { print join(' ', @_), "\n" }
@@ -35,10 +49,17 @@ sub launch {
     my $stage = 'chdir';
     if (chdir $cwd) {
       $stage = 'open';
-      if (open(STDIN, '<', '/dev/null') && open(STDOUT, '>', $log) && open(STDERR, '>&', \*STDOUT)) {
-        $stage = 'exec';
-        %ENV = map { split /=/, $_, 2 } @rest;
-        exec { $argv[0] } @argv;
+      if (open(STDIN, '<', '/dev/null') && sysopen(my $out, $log, $open_flags, 0666)) {
+        my @stat = stat $out;
+        $stage = 'regular';
+        $! = 0; # errno 0 with this stage: not a regular file of one link
+        if (-f _ && $stat[3] == 1 && truncate($out, 0)
+            && open(STDOUT, '>&', $out) && open(STDERR, '>&', $out)) {
+          close $out;
+          $stage = 'exec';
+          %ENV = map { split /=/, $_, 2 } @rest;
+          exec { $argv[0] } @argv;
+        }
       }
     }
     syswrite $status_w, "$stage " . ($! + 0);
@@ -63,7 +84,7 @@ sub reap {
     my $status = $?;
     confirm($pid) if exists $status_of{$pid};
     my $id = delete $job_of{$pid};
-    reply('X', $id, $pid, $status) if defined $id;
+    reply('X', $id, $pid, $status, now_us()) if defined $id;
   }
 }
 # The run's marked processes outside the jobs' groups (those get their signal as a group, and a

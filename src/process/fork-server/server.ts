@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 
+import { explainOpenError, regularOpenFlags, unsafeFileError } from '../../files/regular-file.js';
 import { findOnPath } from '../find-on-path.js';
 import { RUN_MARKER } from '../terminate/sweep.js';
 import {
@@ -25,12 +26,18 @@ export class ServedChild extends EventEmitter {
   start: { readonly pid: number } | { readonly error: Error } | null = null;
   /** An end that came before the start could be told. */
   end: readonly [number | null, NodeJS.Signals | null] | null = null;
+  /** When the server reaped it (monotonic ms), set before 'exit'. */
+  exitedAtMs: number | undefined = undefined;
   constructor(readonly request: LaunchRequest) {
     super();
   }
 }
 
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+/** Errno names by number; the first name of a number wins (EAGAIN, not EWOULDBLOCK). */
+const ERRNO_NAMES = new Map<number, string>();
+for (const [name, number] of Object.entries(constants.errno)) {
+  if (!ERRNO_NAMES.has(number)) ERRNO_NAMES.set(number, name);
+}
 
 /** Starts jobs through one Perl process; `start` returns null when there is no perl to run. */
 export class ForkServer {
@@ -42,6 +49,8 @@ export class ForkServer {
   #partialLine = '';
   #lastStderr = '';
   #goneBecause: string | null = null;
+  /** Resolves with null once the server runs, or with why it could not start. */
+  readonly started: Promise<string | null>;
 
   /**
    * Starts the server, also the watchdog of run `runId`, or returns null when no `perl` is on
@@ -53,11 +62,21 @@ export class ForkServer {
   }
 
   private constructor(perl: string, runId: string) {
-    const watchdogArgs = ['parex-watchdog', runId, RUN_MARKER];
+    const watchdogArgs = [
+      'parex-watchdog',
+      runId,
+      RUN_MARKER,
+      String(regularOpenFlags('truncate')),
+      String(clockSyscall()),
+    ];
     this.#server = spawn(perl, ['-e', FORK_SERVER_SCRIPT, '--', ...watchdogArgs], {
       detached: true, // its own session: Ctrl-C and hang-ups go to parex, which decides
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {},
+    });
+    this.started = new Promise((resolve) => {
+      this.#server.once('spawn', () => resolve(null));
+      this.#server.once('error', (error) => resolve(error.message));
     });
     this.#server.on('error', (error) => this.#fail(`it could not start: ${error.message}`));
     this.#server.on('exit', (code, signal) =>
@@ -118,8 +137,11 @@ export class ForkServer {
       this.#children.delete(reply.id);
       this.#hold(this.#children.size > 0);
       if (reply.kind === 'failed') child.start = { error: launchError(child.request, reply) };
-      else if (child.pid === undefined) child.end = [reply.code, reply.signal];
-      else child.emit('exit', reply.code, reply.signal);
+      else {
+        child.exitedAtMs = reply.at ?? undefined;
+        if (child.pid === undefined) child.end = [reply.code, reply.signal];
+        else child.emit('exit', reply.code, reply.signal);
+      }
     }
     this.#flush();
   }
@@ -169,17 +191,28 @@ export class ForkServer {
   }
 }
 
+/** The number of clock_gettime on this platform, where the server can call it; else 0. */
+function clockSyscall(): number {
+  if (process.platform !== 'linux') return 0;
+  if (process.arch === 'x64') return 228;
+  return ['arm64', 'riscv64', 'loong64'].includes(process.arch) ? 113 : 0;
+}
+
 function launchError(request: LaunchRequest, reply: Reply & { kind: 'failed' }): Error {
+  if (reply.stage === 'regular' && reply.errno === 0) {
+    return unsafeFileError(request.logPath, 'not a regular file', 'ENOTREG');
+  }
   const code = ERRNO_NAMES.get(reply.errno) ?? `errno ${reply.errno}`;
   const [file] = request.argv;
-  const target =
-    reply.stage === 'chdir' ? request.cwd : reply.stage === 'open' ? request.logPath : file;
-  const syscall = reply.stage === 'exec' ? `spawn ${file}` : reply.stage;
-  return Object.assign(new Error(`${syscall} ${target} ${code}`), {
+  const onLog = reply.stage === 'open' || reply.stage === 'regular';
+  const target = reply.stage === 'chdir' ? request.cwd : onLog ? request.logPath : file;
+  const syscall = reply.stage === 'exec' ? `spawn ${file}` : onLog ? 'open' : reply.stage;
+  const error = Object.assign(new Error(`${syscall} ${target} ${code}`), {
     code,
     errno: -reply.errno,
     syscall,
     path: target,
     spawnargs: request.argv.slice(1),
   });
+  return onLog ? explainOpenError(target, error) : error;
 }

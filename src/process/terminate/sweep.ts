@@ -69,23 +69,35 @@ function markerValue(environ: Buffer, prefix: Buffer): string | null {
   return environ.toString('latin1', start, end < 0 ? environ.length : end);
 }
 
+/** What a sweep stopped of one marker value: how many processes, with which signals. */
+export interface SweptProcesses {
+  readonly count: number;
+  readonly signals: readonly NodeJS.Signals[];
+}
+
 /**
  * Stops every marked process: SIGTERM, then SIGKILL after `graceMs` (at once when `force` is
- * aborted); returns how many there were per value.
+ * aborted); returns how many there were per value, and the signals they were sent.
  */
 export async function sweepMarked(
   name: string,
   values: ReadonlySet<string>,
   graceMs: number,
   force: AbortSignal | null = null,
-): Promise<Map<string, number>> {
+): Promise<Map<string, SweptProcesses>> {
   const found = findMarked(name, values);
   const pids = [...found.values()].flat();
   if (pids.length === 0) return new Map();
   signalAll(pids, 'SIGTERM');
+  const signals: NodeJS.Signals[] = ['SIGTERM'];
   const gone = () => pids.every((pid) => !isProcessAlive(pid));
-  if (!(await waitUntil(gone, graceMs, force))) signalAll(pids, 'SIGKILL');
-  return new Map([...found.entries()].map(([value, list]) => [value, list.length]));
+  if (!(await waitUntil(gone, graceMs, force))) {
+    signalAll(pids, 'SIGKILL');
+    signals.push('SIGKILL');
+  }
+  return new Map(
+    [...found.entries()].map(([value, list]) => [value, { count: list.length, signals }]),
+  );
 }
 
 function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {

@@ -64,6 +64,7 @@ export const OUTCOME_COLOURS: Readonly<Record<Exclude<JobState, 'skipped'>, stri
   lost: '#8e44ad',
   running: '#1a73e8',
   spawn_error: '#000000',
+  budget: '#b8860b',
 };
 
 /** Tick steps in milliseconds, from 1 ms to a day, each a round number on a clock. */

@@ -1,35 +1,16 @@
-// The checks of a planned workflow across phases: outputs written by one phase only, inputs that
-// exist or come from a phase that is needed, and dependents of best-of-N phases isolated.
+// Checks of the files phases share: no output written by two phases, and every input either
+// present already or made by a phase that runs before (one it needs, directly or not); and
+// that dependents of best-of-N phases are isolated.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { ancestors } from '../graph/topology.js';
+import { ancestorsIn } from '../graph/topology.js';
 import type { LoadedWorkflow } from './load.js';
-import { type PlannedPhase, phaseGraph } from './plan.js';
+import { phaseGraph } from './plan.js';
+import type { PlannedPhase } from './plan-types.js';
 import type { Problem } from './problems.js';
 
-/** Phases that need a best-of-N phase start from its winner's commit, so they must be isolated. */
-export function checkJudgedNeeds(
-  workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
-  problems: Problem[],
-): void {
-  for (const phase of phases) {
-    const judged = phase.needs.filter((need) =>
-      phases.some((other) => other.id === need && other.judging !== null),
-    );
-    if (judged.length > 0 && phase.isolation !== 'worktree') {
-      problems.push(
-        workflow.source.at(
-          ['phases', workflow.phases.find((loaded) => loaded.id === phase.id)?.index ?? 0, 'needs'],
-          `phase ${phase.id} needs ${judged.join(', ')}, whose result is the winning candidate's commit: give ${phase.id} isolation: worktree to start from it`,
-        ),
-      );
-    }
-  }
-}
-
-/** Each output has one producer; each input exists or is produced by a phase that is needed. */
+/** Adds a problem for each output two phases write and each input no earlier phase makes. */
 export function checkOutputsAndInputs(
   workflow: LoadedWorkflow,
   phases: readonly PlannedPhase[],
@@ -37,10 +18,12 @@ export function checkOutputsAndInputs(
   problems: Problem[],
 ): void {
   const producer = new Map<string, PlannedPhase>();
-  const indexOf = (phase: PlannedPhase) => phases.indexOf(phase);
+  const positions = new Map(phases.map((phase, index) => [phase, index]));
+  const indexOf = (phase: PlannedPhase) => positions.get(phase) ?? 0;
+  const byId = new Map(phases.map((phase) => [phase.id, phase]));
   // A candidate's outputs are its phase's: the judge (under the phase's id) makes one of them its result.
   const owner = (phase: PlannedPhase) =>
-    phases.find((other) => phase.candidate !== null && other.id === phase.candidate.of) ?? phase;
+    (phase.candidate === null ? undefined : byId.get(phase.candidate.of)) ?? phase;
   for (const phase of phases) {
     phase.outputs.forEach((output, position) => {
       const key = path.resolve(cwd, output);
@@ -56,9 +39,10 @@ export function checkOutputsAndInputs(
       producer.set(key, owner(phase));
     });
   }
-  const graph = phaseGraph(phases);
+  const graph = new Map(phaseGraph(phases).map((node) => [node.name, node]));
   for (const phase of phases) {
-    const before = ancestors(graph, phase.id);
+    // Walked only for an input made by a phase it does not need directly.
+    let before: Set<string> | null = null;
     phase.inputs.forEach((input, position) => {
       const from = producer.get(path.resolve(cwd, input));
       const where = ['phases', indexOf(phase), 'inputs', position];
@@ -77,7 +61,9 @@ export function checkOutputsAndInputs(
         }
         return;
       }
-      if (from === phase || before.has(from.id)) return;
+      if (from === phase || phase.needs.includes(from.id)) return;
+      before ??= ancestorsIn(graph, phase.id);
+      if (before.has(from.id)) return;
       problems.push(
         workflow.source.at(
           ['phases', indexOf(phase), 'inputs', position],
@@ -85,5 +71,27 @@ export function checkOutputsAndInputs(
         ),
       );
     });
+  }
+}
+
+/** Phases that need a best-of-N phase start from its winner's commit, so they must be isolated. */
+export function checkJudgedNeeds(
+  workflow: LoadedWorkflow,
+  phases: readonly PlannedPhase[],
+  problems: Problem[],
+): void {
+  const judged = new Set(phases.flatMap((phase) => (phase.judging === null ? [] : [phase.id])));
+  if (judged.size === 0) return;
+  const indexOf = new Map(workflow.phases.map((loaded) => [loaded.id, loaded.index]));
+  for (const phase of phases) {
+    const needed = phase.needs.filter((need) => judged.has(need));
+    if (needed.length > 0 && phase.isolation !== 'worktree') {
+      problems.push(
+        workflow.source.at(
+          ['phases', indexOf.get(phase.id) ?? 0, 'needs'],
+          `phase ${phase.id} needs ${needed.join(', ')}, whose result is the winning candidate's commit: give ${phase.id} isolation: worktree to start from it`,
+        ),
+      );
+    }
   }
 }

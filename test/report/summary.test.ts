@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import type { GroupResult, JobResult } from '../../src/model.js';
+import { formatFailureTails } from '../../src/report/failure-tails.js';
+import { formatSummary } from '../../src/report/summary.js';
+import { result } from '../helpers/live-events.js';
+
+function group(results: readonly JobResult[], notStarted: readonly string[] = []): GroupResult {
+  return {
+    runId: 'r1',
+    feature: null,
+    group: null,
+    logDir: '/nowhere/logs',
+    manifestPath: '/nowhere/logs/manifest.jsonl',
+    results,
+    notStarted,
+    speedup: {
+      jobs: results.length,
+      sumMs: 1,
+      wallMs: 1,
+      speedup: 1,
+      longest: null,
+      slots: 1,
+      efficiency: 1,
+      criticalPath: [],
+      criticalPathMs: 1,
+      gapMs: 0,
+    },
+    ok: false,
+    cancelledBy: null,
+    haltedBy: null,
+    error: null,
+  };
+}
+
+test('an all-successful short summary has a count line and no empty table header', () => {
+  const lines = formatSummary(
+    group(Array.from({ length: 50 }, (_, i) => result(`j${i}`, 'success'))),
+  );
+  assert.equal(lines[1], "  50 jobs, all succeeded: 'parex status /nowhere/logs' lists every job");
+  assert.ok(!lines.some((line) => line.includes('JOB')), lines.join('\n'));
+  assert.ok(!lines.some((line) => line.includes('failed:')), lines.join('\n'));
+});
+
+test('the summary shows each command, shortened to one line, beside its name', () => {
+  const long = `echo one\n  && ${'x'.repeat(60)}`;
+  const lines = formatSummary(group([result('a', 'success', { command: long })]));
+  assert.match(lines[1] ?? '', /^ {2}JOB +COMMAND +OUTCOME +TIME +LOG$/);
+  assert.match(lines[2] ?? '', /^ {2}a +echo one && x{19}… +SUCCESS /);
+});
+
+test('failed, cancelled, skipped and never-started jobs are counted apart', () => {
+  const lines = formatSummary(
+    group(
+      [
+        result('ok', 'success'),
+        result('bad', 'failed'),
+        result('late', 'timeout', { exitCode: 124 }),
+        result('stopped', 'cancelled', { exitCode: 130 }),
+        result('after', 'skipped', { pid: null, exitCode: null, reason: 'bad did not succeed' }),
+      ],
+      ['never'],
+    ),
+  );
+  const tail = lines.filter((line) => /^ {2}(failed|cancelled|skipped|not started):/.test(line));
+  assert.deepEqual(tail, [
+    '  failed: 2 of 6: bad (exit 3), late (exit 124)',
+    '  cancelled: 1 of 6: stopped',
+    '  skipped: 1 of 6: after',
+    '  not started: 1 of 6',
+  ]);
+  assert.match(lines.find((line) => line.includes('never')) ?? '', /NOT STARTED/);
+});
+
+test('the failure tails: each job that did not succeed, at most N of them, skipped ones left out', () => {
+  const results = [
+    result('ok', 'success'),
+    ...Array.from({ length: 4 }, (_, i) => result(`bad${i}`, 'failed', { command: `run ${i}` })),
+    result('after', 'skipped', { pid: null }),
+  ];
+  const lines = formatFailureTails(
+    group(results),
+    (job) => [`${job.name} said 1`, `${job.name} said 2`, `${job.name} said 3`],
+    2,
+    3,
+  );
+  assert.deepEqual(lines, [
+    '── bad0 · FAILED (exit 3) · /logs/bad0.log',
+    '  $ run 0',
+    '  │ bad0 said 2',
+    '  │ bad0 said 3',
+    '── bad1 · FAILED (exit 3) · /logs/bad1.log',
+    '  $ run 1',
+    '  │ bad1 said 2',
+    '  │ bad1 said 3',
+    '── bad2 · FAILED (exit 3) · /logs/bad2.log',
+    '  $ run 2',
+    '  │ bad2 said 2',
+    '  │ bad2 said 3',
+    "── ... and 1 more job that did not succeed: 'parex logs NAME' shows a job's log",
+  ]);
+});
