@@ -31,10 +31,13 @@ export function openRepoCache(
     let how = 'empty, filled by a full bundle: the repository has no remote URL';
     if (repo.url !== null) {
       const cloned = await git(['clone', '--bare', '--quiet', repo.url, made], { cwd: workdir });
-      if (cloned.code === 0) how = `cloned from ${repo.url}`;
+      // A URL's user and password (a token) are not printed.
+      const shown = repo.url.replace(/\/\/[^/@]*@/, '//***@');
+      if (cloned.code === 0) how = `cloned from ${shown}`;
       else {
         rmSync(made, { recursive: true, force: true });
-        how = `empty, filled by a full bundle: cloning ${repo.url} failed (${cloned.stderr.trim().split('\n').at(-1)})`;
+        const why = cloned.stderr.trim().split('\n').at(-1)?.replaceAll(repo.url, shown);
+        how = `empty, filled by a full bundle: cloning ${shown} failed (${why})`;
       }
     }
     if (!existsSync(made)) await gitOk(['init', '--bare', '--quiet', made], { cwd: workdir });
