@@ -397,6 +397,9 @@ export type WorkspaceReady =
       readonly cwd: string | null;
       /** Fields for the job's start and completion lines (workspace, base_commit). */
       readonly details: Readonly<Record<string, unknown>>;
+      /** Set when the job runs elsewhere (a pool's worker, WorkspaceContext.remote): what its
+       * worktree is made from there, and how its commit comes back. */
+      readonly travel?: TravellingWorkspace;
     }
   | {
       readonly ok: false;
@@ -423,8 +426,42 @@ export interface WorkspaceCommand {
   readonly timeoutSec: number;
 }
 
+/** An isolated job whose worktree is made where it runs (a pool's worker): what travels there as
+ * git objects, and how its commit comes back (src/workspace/ makes it; the executor carries it). */
+export interface TravellingWorkspace {
+  /** The repository across runs: an id from its root commit and remote URL, and that URL. */
+  readonly repo: { readonly id: string; readonly url: string | null };
+  /** The commit the job starts from (the base plus its needs), named by `startRef`. */
+  readonly start: string;
+  readonly startRef: string;
+  /** The ref the job's commit is named by, on either side (refs/parex/RUN/job/JOB). */
+  readonly jobRef: string;
+  /** The job's directory relative to the top of the repository ('' at the top). */
+  readonly prefix: string;
+  /** Directories (relative to the job's directory) made in the worktree. */
+  readonly dirs: readonly string[];
+  /** Set-up: paths copied from this machine (they travel like inputs), paths linked from the
+   * worker's --workdir, a command run in the new worktree, its timeout and the local log. */
+  readonly copy: readonly string[];
+  readonly link: readonly string[];
+  readonly setup: string | null;
+  readonly setupTimeoutSec: number;
+  readonly setupLog: string;
+  /** The message of the job's commit. */
+  readonly message: string;
+  /** Writes a bundle of the start to `file`, leaving out what the commits `have` reach (those
+   * this repository knows); all its history when `have` is empty. */
+  bundle(have: readonly string[], file: string): Promise<{ readonly full: boolean }>;
+  /** Takes the job's commit back from a bundle (null: the job changed nothing); resolves with
+   * why it could not, or null once the commit is under `jobRef` here. */
+  receive(commit: string, file: string | null): Promise<string | null>;
+}
+
 /** What the engine tells a workspace when the run starts. */
 export interface WorkspaceContext {
+  /** True when jobs run on other machines (a pool): isolated jobs get a TravellingWorkspace
+   * instead of a worktree made here before they start. */
+  readonly remote?: boolean;
   readonly runId: string;
   readonly logDir: string;
   readonly cwd: string;

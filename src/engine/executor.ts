@@ -25,11 +25,15 @@ export type AttemptOutcome =
       readonly lost?: string;
       /** Set when a process that succeeded still failed the job (its outputs did not come back). */
       readonly failure?: string;
+      /** Set when the job's worktree set-up failed where it runs: why (outcome setup_failed). */
+      readonly setupFailed?: string;
     })
   | { readonly kind: 'not-started' };
 
 /** Runs attempts; `close` waits for what the executor still does for ended jobs. */
 export interface JobExecutor {
+  /** True when attempts run on other machines: isolated jobs' worktrees are made there. */
+  readonly remote?: boolean;
   execute(job: PlannedJob, request: AttemptRequest): Promise<AttemptOutcome>;
   /** Says that a job's attempt has ended, with the marker its processes carry; resolves with
    * what was stopped of it outside its process group (escapees), before its completion line. */

@@ -120,10 +120,14 @@ export async function runGroup(
   // Runs the worktrees' setup commands (started only when one is needed).
   const setup: { launcher: Launcher | null } = { launcher: null };
   try {
-    const hook = await openWorkspaces(plan, () => {
-      setup.launcher ??= directLauncher(plan.runId);
-      return setup.launcher;
-    });
+    const hook = await openWorkspaces(
+      plan,
+      () => {
+        setup.launcher ??= directLauncher(plan.runId);
+        return setup.launcher;
+      },
+      executor.remote === true,
+    );
     notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
       run: async (planned) => {
         const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));

@@ -52,7 +52,11 @@ export async function runJob(
   (watching as { stop(): void } | null)?.stop();
   if (ran.kind === 'not-started') return null;
   const classified =
-    ran.lost === undefined ? classify(ran) : { outcome: 'lost' as const, exitCode: null };
+    ran.lost !== undefined
+      ? { outcome: 'lost' as const, exitCode: null }
+      : ran.setupFailed !== undefined
+        ? { outcome: 'setup_failed' as const, exitCode: null }
+        : classify(ran);
   const failure = classified.outcome === 'success' ? (ran.failure ?? null) : null;
   const { exitCode } = classified;
   const outcome = failure === null ? classified.outcome : 'failed';
@@ -75,13 +79,15 @@ export async function runJob(
     killAfterSec: plan.killAfterSec,
     reapedLeftovers: ran.reapedLeftovers,
     errorMessage: ran.spawnError === null ? null : describeSpawnError(job, ran.spawnError),
-    reason: ran.lost ?? failure,
+    reason: ran.lost ?? ran.setupFailed ?? failure,
     attempt: job.attempt,
     details: { ...job.manifestFields, ...ran.fields },
     logTail: [],
   };
   const judged =
-    ran.pid === null || ran.lost !== undefined ? result : await applyVerdict(result, job);
+    ran.pid === null || ran.lost !== undefined || ran.setupFailed !== undefined
+      ? result
+      : await applyVerdict(result, job);
   return { ...judged, logTail: failureTail(judged, plan) };
 }
 

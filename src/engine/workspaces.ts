@@ -13,9 +13,11 @@ import { skippedResult } from './run-job.js';
 export function openWorkspaces(
   plan: GroupPlan,
   launcher: () => Launcher,
+  remote = false,
 ): Promise<WorkspaceHook> | null {
   if (plan.workspace === null) return null;
   return plan.workspace.open({
+    remote,
     runId: plan.runId,
     logDir: plan.logDir,
     cwd: plan.cwd,
@@ -55,6 +57,7 @@ export function placedJob(job: PlannedJob, ready: WorkspaceReady & { ok: true })
     ...job,
     cwd: ready.cwd ?? job.cwd,
     manifestFields: { ...job.manifestFields, ...ready.details },
+    ...(ready.travel === undefined ? {} : { workspace: ready.travel }),
   };
 }
 

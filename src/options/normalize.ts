@@ -11,6 +11,7 @@ import type {
   JobSpending,
   JobVerdict,
   OutputWatcher,
+  TravellingWorkspace,
   WorkspaceProvider,
 } from '../model.js';
 import { assertValidName } from '../names/validate.js';
@@ -108,6 +109,8 @@ export interface PlannedJob {
   /** The agent CLI whose events the log holds; null for commands. */
   readonly agent: string | null;
   readonly spending: JobSpending;
+  /** Set by the workspace hook when the job's worktree is made where it runs (a pool). */
+  readonly workspace?: TravellingWorkspace;
 }
 
 /** A group, validated and with every default applied. */

@@ -30,6 +30,8 @@ import {
 import type { RedisAddress } from './redis-url.js';
 import { RemoteAttempt } from './remote-attempt.js';
 import { BACKSTOP_MARGIN_MS } from './timing.js';
+import { BundleExchange, workspacePayload } from './workspace-exchange.js';
+import { WORKSPACE_MARGIN_MS } from './workspace-protocol.js';
 
 /** How long closing waits for the last acknowledgements. */
 const ACK_WAIT_MS = 10_000;
@@ -50,6 +52,7 @@ export function poolExecutor(settings: PoolSettings): ExecutorFactory {
 }
 
 class Coordinator implements JobExecutor {
+  readonly remote = true;
   private readonly client;
   private readonly keys;
   private readonly attempts = new Map<string, RemoteAttempt>();
@@ -103,6 +106,13 @@ class Coordinator implements JobExecutor {
     const cwd = request.cwd;
     const relative = path.relative(this.plan.cwd, cwd);
     const filesRoot = relative.startsWith('..') || path.isAbsolute(relative) ? this.plan.cwd : cwd;
+    const travel = job.workspace;
+    const workspace =
+      travel === undefined ? null : workspacePayload(travel, this.plan.cwd, this.plan.onWarning);
+    const exchange =
+      travel === undefined
+        ? null
+        : new BundleExchange(this.client, this.keys.jobBundle(job.name, job.attempt), travel);
     const attempt = new RemoteAttempt(
       key,
       jobId,
@@ -110,9 +120,12 @@ class Coordinator implements JobExecutor {
       request,
       filesRoot,
       process.pid,
+      exchange,
     );
-    const inputs = packFiles(filesRoot, job.inputs, 'input');
+    // An isolated job's files are in its start commit and come back in its commit.
+    const inputs = workspace === null ? packFiles(filesRoot, job.inputs, 'input') : workspace;
     if ('error' in inputs) {
+      exchange?.discard();
       const error = Object.assign(new Error(inputs.error), { code: 'EFBIG' });
       return { kind: 'ran' as const, ...failedToStart(new Date(), error) };
     }
@@ -125,18 +138,19 @@ class Coordinator implements JobExecutor {
       argv: job.argv,
       input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
       env: { ...this.passed, ...job.env },
-      cwd: filesRoot === cwd ? relative : '',
+      cwd: filesRoot === cwd && workspace === null ? relative : '',
       timeoutMs: request.timeoutMs,
       idleMs: request.idleMs,
       graceMs: request.graceMs,
       stopSignals: request.stopSignals,
-      inputs: inputs.files,
-      outputs: relativeInside(filesRoot, job.outputs),
+      inputs: 'files' in inputs ? inputs.files : [],
+      outputs: 'files' in inputs ? relativeInside(filesRoot, job.outputs) : [],
+      ...('payload' in inputs ? { workspace: inputs.payload } : {}),
       secretPatterns: this.plan.secretPatterns,
     };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);
-    const backstop = this.backstop(attempt, request);
+    const backstop = this.backstop(attempt, request, travel?.setupTimeoutSec);
     // The engine stops this job alone (its run's budget is spent): its worker's ladder does it.
     const onStop = () => void this.cancels.attempt(attempt, request.stop?.reason as JobStopReason);
     request.stop?.addEventListener('abort', onStop, { once: true });
@@ -169,6 +183,7 @@ class Coordinator implements JobExecutor {
       clearInterval(backstop);
       request.stop?.removeEventListener('abort', onStop);
       this.leases.release(member);
+      exchange?.discard();
       this.reader.forget(attempt);
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
@@ -200,11 +215,20 @@ class Coordinator implements JobExecutor {
     this.client.disconnect();
   }
 
-  /** Gives up on an attempt that has not ended within its timeout, grace and a margin. */
-  private backstop(attempt: RemoteAttempt, request: Parameters<JobExecutor['execute']>[1]) {
+  /** Gives up on an attempt that has not ended within its timeout, grace and a margin (and, for
+   * an isolated job, its set-up's timeout and the time its git objects may take to travel). */
+  private backstop(
+    attempt: RemoteAttempt,
+    request: Parameters<JobExecutor['execute']>[1],
+    setupTimeoutSec?: number,
+  ) {
     if (request.timeoutMs === 0) return undefined;
+    const travel = setupTimeoutSec === undefined ? 0 : WORKSPACE_MARGIN_MS + setupTimeoutSec * 1000;
     const limit =
-      request.timeoutMs + request.graceMs * request.stopSignals.length + BACKSTOP_MARGIN_MS;
+      request.timeoutMs +
+      request.graceMs * request.stopSignals.length +
+      BACKSTOP_MARGIN_MS +
+      travel;
     const timer = setInterval(() => {
       const taken = attempt.taken;
       if (taken === null || Date.now() - taken.at < limit) return;

@@ -111,7 +111,7 @@ function toEntry(fields: Buffer[]): Entry {
 }
 
 /** The stream id right after `id` (MINID keeps ids from it on). */
-function nextId(id: string): string {
+export function nextId(id: string): string {
   const [ms, seq] = id.split('-');
   return `${ms}-${Number(seq) + 1}`;
 }

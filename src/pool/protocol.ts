@@ -1,9 +1,10 @@
 // What coordinator and workers say to each other through Redis: the job payload (versioned),
 // the names of the keys and streams of a run, and the entries of a job's stream.
 import type { StopReason } from '../model.js';
+import type { WorkspacePayload } from './workspace-protocol.js';
 
 /** The payload version this parex writes; a worker refuses a newer one. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** BullMQ's key prefix for the pool's queues. */
 export const QUEUE_PREFIX = 'parex';
 /** The queue of jobs that name no tag, served by every worker. */
@@ -44,6 +45,8 @@ export interface JobPayload {
   readonly outputs: readonly string[];
   /** The run's --secret-env patterns: the worker hides the values they name in what it prints. */
   readonly secretPatterns?: readonly string[];
+  /** Set for an isolated job (version 2): its worktree is made from git objects on the worker. */
+  readonly workspace?: WorkspacePayload;
 }
 
 /** How a job's process ended, as a worker reports it. */
@@ -68,6 +71,11 @@ export interface RemoteOutcome {
   readonly handedBack?: string;
   /** Set when the job's outputs could not be brought back (too large, unreadable). */
   readonly outputsError?: string;
+  /** An isolated job's commit (its bundle sent before the end), its failed set-up, or why its
+   * work could not be committed and sent. */
+  readonly commit?: string;
+  readonly setupFailed?: string;
+  readonly workspaceError?: string;
 }
 
 /** The BullMQ job id of one attempt (ids may not contain ':'). */
@@ -89,6 +97,8 @@ export function runKeys(run: string) {
     jobCancel: (name: string, attempt: number) => `${base}:cancel:${name}.${attempt}`,
     /** One attempt's log chunks, signals, files and end. */
     jobStream: (name: string, attempt: number) => `${base}:log:${name}.${attempt}`,
+    /** The bundle of an isolated attempt's start, from the coordinator to the worker. */
+    jobBundle: (name: string, attempt: number) => `${base}:bundle:${name}.${attempt}`,
   };
 }
 

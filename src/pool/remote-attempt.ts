@@ -7,6 +7,7 @@ import { failedToStart } from '../process/run-process.js';
 import { unpackFiles } from './files.js';
 import { LogWriter } from './log-writer.js';
 import type { RemoteOutcome } from './protocol.js';
+import type { BundleExchange, ExchangeEnd } from './workspace-exchange.js';
 
 /** Who took an attempt, and when the coordinator heard of it. */
 interface Taken {
@@ -38,6 +39,8 @@ export class RemoteAttempt {
     private readonly request: AttemptRequest,
     private readonly filesRoot: string,
     private readonly coordinatorPid: number,
+    /** An isolated attempt's exchange of git objects with its worker. */
+    private readonly exchange: BundleExchange | null = null,
   ) {
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
@@ -83,8 +86,14 @@ export class RemoteAttempt {
       ]);
     } else if (type === 'end') {
       const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;
-      // The outcome waits for the log's last bytes, as a local run's ends after its process.
-      void this.flushed().then(() => this.end(remote));
+      // The outcome waits for the log's last bytes, as a local run's ends after its process,
+      // and, for an isolated job, for its commit to arrive.
+      void this.flushed().then(async () => {
+        if (this.exchange === null) this.end(remote);
+        else this.end(remote, await this.exchange.finish(remote));
+      });
+    } else {
+      this.exchange?.apply(type, entry);
     }
   }
 
@@ -115,13 +124,22 @@ export class RemoteAttempt {
     else this.settle({ kind: 'ran', ...failedToStart(new Date(), null), stopReason: why });
   }
 
-  private end(remote: Partial<RemoteOutcome>): void {
+  private end(remote: Partial<RemoteOutcome>, extra: ExchangeEnd | null = null): void {
+    if (this.settled) return;
     if (remote.notStarted === true) {
       this.settle({ kind: 'not-started' });
       return;
     }
     const at = this.started?.at ?? new Date();
-    const base = { kind: 'ran' as const, ...failedToStart(at, null), fields: this.fields() };
+    const base = {
+      kind: 'ran' as const,
+      ...failedToStart(at, null),
+      fields: { ...this.fields(), ...extra?.fields },
+    };
+    if (extra?.setupFailed !== undefined) {
+      this.settle({ ...base, setupFailed: extra.setupFailed });
+      return;
+    }
     if (remote.refused !== undefined) {
       const error = Object.assign(
         new Error(`worker ${this.taken?.worker} refused the job: ${remote.refused}`),
@@ -154,6 +172,7 @@ export class RemoteAttempt {
       reapedLeftovers: remote.reapedLeftovers ?? false,
       spawnError,
       ...(remote.outputsError === undefined ? {} : { failure: remote.outputsError }),
+      ...(extra?.failure === undefined ? {} : { failure: extra.failure }),
       ...(short
         ? {
             failure: `the log arrived incomplete: ${written} of ${remote.logBytes} bytes${writeError}`,

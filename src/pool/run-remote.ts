@@ -13,6 +13,7 @@ import { inside, packFiles, unpackFiles } from './files.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
+import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-workspace.js';
 import type { RunningJobs } from './running-jobs.js';
 import type { KeptLog } from './worker-watch.js';
 
@@ -99,16 +100,25 @@ export async function runRemoteJob(
   queueSignal?.addEventListener('abort', onQueueAbort, { once: true });
   const marker = `${context.id}/${payload.run}/${key}`;
   const sender = new LogSender(context.client, stream, logPath);
+  const env = { ...jobEnv, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
   let ran: ProcessOutcome;
+  let placed: PlacedWorkspace | null = null;
   try {
+    if (payload.workspace !== undefined) {
+      const { run, name, attempt, graceMs } = payload;
+      const bundleStream = keys.jobBundle(name, attempt);
+      const at = { run, name, attempt, stream, bundleStream, logDir, env, graceMs, switches };
+      placed = await placeWorkspace(context, payload.workspace, at);
+      if (placed.failed !== null) {
+        await sender.finish();
+        print(`[parex] could not start ${label}: ${placed.failed.setupFailed}`);
+        return await tell(stoppedOr(switches, placed.failed));
+      }
+    }
     ran = await runProcess({
       argv: payload.argv,
-      cwd,
-      env: {
-        ...jobEnv,
-        [RUN_MARKER]: context.id,
-        [JOB_MARKER]: marker,
-      },
+      cwd: placed?.cwd ?? cwd,
+      env,
       input: payload.input === null ? null : Buffer.from(payload.input, 'base64'),
       logPath,
       timeoutMs: payload.timeoutMs,
@@ -140,6 +150,7 @@ export async function runRemoteJob(
   }
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
+  const work = placed === null ? {} : await placed.finish();
   if ('files' in outputs) {
     for (const file of outputs.files) {
       await context.client.xadd(
@@ -162,6 +173,7 @@ export async function runRemoteJob(
     ...outcomeOf(ran, logBytes),
     ...(switches.handedBack === null ? {} : { handedBack: switches.handedBack }),
     ...('error' in outputs ? { outputsError: outputs.error } : {}),
+    ...work,
   });
 }
 

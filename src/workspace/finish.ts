@@ -2,6 +2,8 @@
 // patch written, and, when it succeeded, its commit checked against every sibling that finished
 // before it (jobs with no needs between them). A candidate is judged instead (it is not part of
 // the result: its judge's winner is); an agent judge's winner becomes its phase's commit.
+import { existsSync } from 'node:fs';
+
 import type { JobResult, WorkspaceFinish, WorkspaceJob } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
 import { changeStats, commitWork, writePatch } from './commit.js';
@@ -20,6 +22,8 @@ export async function finishJob(
 ): Promise<WorkspaceFinish> {
   const place = state.placed.get(job.name);
   if (place === undefined) return { details: {} };
+  // A job run elsewhere whose commit never came back (lost, set-up failed): no work to record.
+  if (place.remote === true && !existsSync(place.dir)) return { details: { commit: null } };
   try {
     const fields = await commitJob(state, job.name, place, result);
     const judge = state.judges.get(job.name);

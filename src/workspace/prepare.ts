@@ -13,6 +13,7 @@ import type { RunState } from './run-state.js';
 import { setUpWorktree } from './setup.js';
 import { snapshotTree } from './snapshot.js';
 import { startPoint } from './start-point.js';
+import { travellingWorkspace } from './travel.js';
 import { addWorktree } from './worktree.js';
 
 /** Places job `job` in its worktree, or says why it cannot start. */
@@ -56,18 +57,9 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
     };
   }
   const dir = resolveInside(state.runDir, job.name);
-  await addWorktree(root, dir, jobBranch(context.runId, job.name), start.commit);
   const cwd = path.join(dir, state.prefix);
-  for (const made of [cwd, ...state.dirs.map((entry) => path.resolve(cwd, entry))]) {
-    mkdirSync(made, { recursive: true });
-  }
+  const remote = state.context.remote === true;
   const setup = state.setupOf(job.name);
-  state.placed.set(job.name, {
-    dir,
-    cwd,
-    start: start.commit,
-    exclude: [...setup.copy, ...setup.link].map((entry) => path.join(state.prefix, entry)),
-  });
   const setupLog = resolveInside(context.logDir, `${job.name}.setup.log`);
   const details = {
     isolation: 'worktree',
@@ -76,6 +68,24 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
     base_commit: start.commit,
     ...(setup.setup === null ? {} : { setup_log: setupLog }),
   };
+  const placed = {
+    dir,
+    cwd,
+    start: start.commit,
+    exclude: [...setup.copy, ...setup.link].map((entry) => path.join(state.prefix, entry)),
+    remote,
+  };
+  if (remote) {
+    const place = { dir, start: start.commit, setup, setupLog, dirs: state.dirs };
+    const travel = await travellingWorkspace(state, job.name, place);
+    state.placed.set(job.name, placed);
+    return { ok: true, cwd, details, travel };
+  }
+  await addWorktree(root, dir, jobBranch(context.runId, job.name), start.commit);
+  state.placed.set(job.name, placed);
+  for (const made of [cwd, ...state.dirs.map((entry) => path.resolve(cwd, entry))]) {
+    mkdirSync(made, { recursive: true });
+  }
   const failure = await setUpWorktree(context, setup, cwd, setupLog, context.onWarning);
   if (failure !== null) return { ok: false, outcome: 'setup_failed', reason: failure, details };
   return { ok: true, cwd, details };

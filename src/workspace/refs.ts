@@ -31,3 +31,8 @@ export function resultBranch(runId: string): string {
 export function runRefPrefixes(runId: string): readonly string[] {
   return [`refs/parex/${runId}/`, `refs/heads/parex/${runId}/`];
 }
+
+/** The start of job `job` (the base plus its needs) when it runs elsewhere: what is bundled. */
+export function startRef(runId: string, job: string): string {
+  return `refs/parex/${runId}/start/${job}`;
+}

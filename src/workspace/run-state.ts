@@ -4,6 +4,7 @@ import type { GraphNode } from '../graph/topology.js';
 import type { WorkspaceContext, WorkspaceSummary } from '../model.js';
 import type { FinishedWork } from './conflicts.js';
 import type { CandidateSpec, CandidateVerdict, JudgeJobSpec } from './judge/types.js';
+import type { RepoIdentity } from './repo-id.js';
 import type { WorkspaceSetup } from './setup.js';
 
 /** One job's worktree. */
@@ -14,11 +15,15 @@ export interface Placed {
   readonly start: string;
   /** Paths left out of its commit: what was copied or linked in. */
   readonly exclude: readonly string[];
+  /** True when the job runs elsewhere: the worktree here exists once its commit is back. */
+  readonly remote?: boolean;
 }
 
 /** The run's workspace state. */
 export interface RunState {
   readonly context: WorkspaceContext;
+  /** The repository's identity when jobs run elsewhere (a pool); null for a local run. */
+  readonly repo: RepoIdentity | null;
   /** The top of the user's working tree. */
   readonly root: string;
   /** The run's directory relative to root ('' at the top). */

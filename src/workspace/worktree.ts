@@ -10,16 +10,18 @@ import { git, gitOk } from './git.js';
 const RACE = /failed to read .*worktrees|commondir|could not lock|\.lock': File exists/;
 const ATTEMPTS = 6;
 
-/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name). */
+/** Checks out `commit` at `dir` on a new branch `branch` (replacing one of that name), or
+ * detached when `branch` is null. */
 export async function addWorktree(
   root: string,
   dir: string,
-  branch: string,
+  branch: string | null,
   commit: string,
 ): Promise<void> {
   mkdirSync(path.dirname(dir), { recursive: true });
+  const on = branch === null ? ['--detach'] : ['-B', branch];
   for (let attempt = 1; ; attempt += 1) {
-    const added = await git(['worktree', 'add', '--quiet', '-B', branch, dir, commit], {
+    const added = await git(['worktree', 'add', '--quiet', ...on, dir, commit], {
       cwd: root,
     });
     if (added.code === 0) return;

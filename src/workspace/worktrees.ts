@@ -1,7 +1,7 @@
 // The git workspace of a run: the base snapshot, one worktree per isolated job starting from
 // the base plus its needs' commits, the job's work committed at its end and checked against its
 // siblings', and at the run's end the result merged and the worktrees of good jobs removed.
-import { rmdirSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { type GraphNode, waves } from '../graph/topology.js';
@@ -18,6 +18,7 @@ import { git, gitOk } from './git.js';
 import type { CandidateSpec, JudgeJobSpec } from './judge/types.js';
 import { prepareJob } from './prepare.js';
 import { baseRef } from './refs.js';
+import { repoIdentity } from './repo-id.js';
 import { buildResult } from './result.js';
 import type { RunState } from './run-state.js';
 import { NO_SETUP, type WorkspaceSetup } from './setup.js';
@@ -87,6 +88,7 @@ async function openWorkspaces(
   await gitOk(['update-ref', baseRef(runId), base], { cwd: root });
   const state: RunState = {
     context,
+    repo: context.remote === true ? await repoIdentity(root) : null,
     root,
     prefix,
     runDir,
@@ -137,7 +139,7 @@ async function closeWorkspaces(
     const place = placed.get(job.name);
     if (place === undefined) continue;
     if (job.outcome === 'success') await removeWorktree(root, place.dir);
-    else kept[job.name] = place.dir;
+    else if (existsSync(place.dir)) kept[job.name] = place.dir;
   }
   try {
     rmdirSync(runDir); // only when empty
