@@ -5,10 +5,12 @@
 import { access } from 'node:fs/promises';
 
 import { waves } from '../graph/topology.js';
-import type { GroupEvent, GroupHalt, GroupResult, JobResult, JobSpan } from '../model.js';
-import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
+import type { GroupEvent, GroupHalt, GroupResult, JobResult } from '../model.js';
+import type { PlannedJobs } from '../options/job-list.js';
+import { type GroupOptions, normalizeGroupOptions } from '../options/normalize.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
+import { SpanStore } from '../report/span-table.js';
 import { computeSpeedup } from '../report/speedup.js';
 import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
@@ -58,12 +60,15 @@ export async function runGroup(
   const { recorder } = prepared;
   const admission = plan.admission ?? OPEN_ADMISSION;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
-  const spans: JobSpan[] = [];
-  const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
-  const emit = (event: GroupEvent) => {
+  const { jobs } = plan;
+  const spans = new SpanStore(
+    (job) => jobs.names[job] as string,
+    (job) => jobs.needs(job),
+  );
+  const emit = (event: GroupEvent, job?: number) => {
     const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
-    if (told.type === 'job-end' && told.result.pid !== null) {
-      spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
+    if (told.type === 'job-end' && told.result.pid !== null && job !== undefined) {
+      spans.add(job, told.result);
     }
     recorder.record(told); // never throws: a failed write is told to halt.fail
     try {
@@ -78,14 +83,18 @@ export async function runGroup(
     type: 'run-start',
     runId: plan.runId,
     logDir: plan.logDir,
-    jobs: plan.jobs.length,
-    names: plan.jobs.map((job) => job.name),
-    needs: Object.fromEntries(
-      plan.jobs.filter((job) => job.needs.length > 0).map((job) => [job.name, job.needs]),
-    ),
+    jobs: jobs.length,
+    names: jobs.names,
+    needs: needsByName(jobs),
     concurrency: plan.concurrency,
   });
-  const results = new Map<string, JobResult>();
+  // Every result (or, with keepResults 'unsuccessful', those of the jobs that did not succeed).
+  const results = new Map<number, JobResult>();
+  let omitted = 0;
+  const keep = (index: number, result: JobResult) => {
+    if (plan.keepResults === 'all' || result.outcome !== 'success') results.set(index, result);
+    else omitted += 1;
+  };
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
@@ -106,10 +115,10 @@ export async function runGroup(
   });
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
-  let notStarted: PlannedJob[] = plan.jobs.slice();
+  let notStarted: number[] = [];
   try {
-    notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
-      run: async (job) => {
+    notStarted = await runInSlots(jobs, plan.concurrency, plan.signal, {
+      run: async (job, index) => {
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         const stop = new AbortController();
         stops.set(job.name, stop);
@@ -130,7 +139,7 @@ export async function runGroup(
         const attempted = await runAttempts(
           job,
           plan,
-          emit,
+          (event) => emit(event, index),
           executor,
           markers,
           settle,
@@ -144,22 +153,22 @@ export async function runGroup(
         }
         admission.ended(job, attempted);
         const result = why(attempted, halt);
-        results.set(job.name, result);
+        keep(index, result);
         failing.jobEnded(result);
         return result.outcome === 'success';
       },
-      skip: (job, need) => {
+      skip: (job, need, index) => {
         const result = skippedResult(job, plan, need);
-        results.set(job.name, result);
+        keep(index, result);
         emit({ type: 'job-skip', result });
       },
       admit: (job) => {
         const verdict = admission.admit(job);
         return verdict.kind === 'refuse' ? { refuse: verdict.reason } : verdict.kind;
       },
-      refuse: (job, reason) => {
+      refuse: (job, reason, index) => {
         const result = notRunResult(job, plan, 'budget', reason);
-        results.set(job.name, result);
+        keep(index, result);
         emit({ type: 'job-skip', result });
       },
       wakeWith: (pump) => {
@@ -175,8 +184,13 @@ export async function runGroup(
       await prepared.close();
     }
   }
-  notStarted.push(...plan.jobs.filter((job) => neverStarted.has(job.name)));
-  const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
+  const unstarted = [
+    ...notStarted.map((index) => jobs.names[index] as string),
+    ...jobs.names.filter((name) => neverStarted.has(name)),
+  ];
+  const ordered = [...results.keys()]
+    .sort((a, b) => a - b)
+    .map((index) => results.get(index) as JobResult);
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {
     runId: plan.runId,
@@ -185,11 +199,12 @@ export async function runGroup(
     logDir: plan.logDir,
     manifestPath: plan.manifestPath,
     results: ordered,
-    notStarted: notStarted.map((job) => job.name),
-    speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
+    omitted,
+    notStarted: unstarted,
+    speedup: computeSpeedup(spans, plan.concurrency, widestWave(jobs)),
     ok:
       halt.error === null &&
-      notStarted.length === 0 &&
+      unstarted.length === 0 &&
       ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,
@@ -205,15 +220,21 @@ export async function runGroup(
   return result;
 }
 
-function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
-  const { name, startedAt, endedAt, durationMs, attempt } = result;
-  return { name, startedAt, endedAt, durationMs, attempt, needs };
+/** What each job needs, for the jobs that need any. */
+function needsByName(jobs: PlannedJobs): Record<string, readonly string[]> {
+  const needs: Record<string, readonly string[]> = {};
+  if (!jobs.anyNeeds) return needs;
+  jobs.names.forEach((name, index) => {
+    if (jobs.needs(index).length > 0) needs[name] = jobs.needs(index);
+  });
+  return needs;
 }
 
 /** The most jobs the needs let run at once (null without needs: all of them). */
-function widestWave(jobs: readonly PlannedJob[]): number | null {
-  if (jobs.every((job) => job.needs.length === 0)) return null;
-  return Math.max(...waves(jobs).map((wave) => wave.length));
+function widestWave(jobs: PlannedJobs): number | null {
+  if (!jobs.anyNeeds) return null;
+  const nodes = jobs.names.map((name, index) => ({ name, needs: jobs.needs(index) }));
+  return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
 }
 
 /** A job the engine's own halt stopped says so in its reason. */

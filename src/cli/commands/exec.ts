@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
+import type { JobSource } from '../../options/job-list.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
@@ -101,11 +102,11 @@ async function execAction(args: string[], command: Command): Promise<number> {
     ENVIRONMENT.killAfter,
     '0 sends SIGKILL right after SIGTERM',
   );
+  const mode = outputMode(command);
   const settings = {
-    jobs: commands.map((line, index) => ({
-      name: names[index] ?? `job${index + 1}`,
-      command: line,
-    })),
+    jobs: names.length === 0 ? commands : namedJobs(commands, names),
+    // Only a JSON summary lists every job's result; the text summary counts the successes.
+    keepResults: mode.json ? ('all' as const) : ('unsuccessful' as const),
     concurrency: countOption(command, 'jobs', '--jobs', ENVIRONMENT.jobs),
     timeoutSec: secondsOption(
       command,
@@ -130,11 +131,19 @@ async function execAction(args: string[], command: Command): Promise<number> {
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
   useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
-  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
+  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, mode, async (hooks) => {
     const { note: _note, ...groupHooks } = hooks;
     const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks });
     return { group: result, exitCode: groupExitCode(result) };
   });
+}
+
+/** The commands with the names of --names, each job made when it is asked for. */
+function namedJobs(commands: JobSource, names: readonly string[]): JobSource {
+  return {
+    length: commands.length,
+    at: (index) => ({ name: names[index] as string, command: commands.at(index) as string }),
+  };
 }
 
 function parseNames(list: string | undefined, count: number): string[] {
