@@ -27,6 +27,9 @@ export type {
   StopReason,
   TokenUsage,
   WatchedLine,
+  WorkspaceHook,
+  WorkspaceProvider,
+  WorkspaceSummary,
 } from './model.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';
@@ -41,10 +44,15 @@ export { readScore, scoreFile } from './prp/score.js';
 export { describeOutcome } from './report/outcome-words.js';
 export { computeSpeedup } from './report/speedup.js';
 export { formatSummary } from './report/summary.js';
-export type { PlannedPhase, WorkflowPlan } from './workflow/plan.js';
+export type { PlannedPhase, WorkflowPlan } from './workflow/plan-types.js';
 export { prepareWorkflowRun, type RunRequest } from './workflow/prepare.js';
 export {
   runWorkflow,
   type WorkflowResult,
   type WorkflowRunOptions,
 } from './workflow/run-workflow.js';
+export { applyRun, diffRun } from './workspace/commands.js';
+export { baseRef, jobBranch, jobRef, resultBranch, resultRef } from './workspace/refs.js';
+export { removeRunWorkspaces } from './workspace/runs.js';
+export { startPoint } from './workspace/start-point.js';
+export { type WorktreeOptions, worktreeWorkspaces } from './workspace/worktrees.js';

@@ -12,6 +12,8 @@ export type Outcome =
   | 'skipped'
   | 'stalled'
   | 'budget'
+  | 'conflict'
+  | 'setup_failed'
   /** A pool lost the job: its worker died or stopped answering; the manifest says which. */
   | 'lost';
 
@@ -55,6 +57,9 @@ export interface JobSpec {
   readonly stopSignals?: readonly NodeJS.Signals[];
   /** Names of jobs of the same group that must succeed before this one starts. */
   readonly needs?: readonly string[];
+  /** Names of jobs that must have ended, whatever their outcome, before this one starts
+   * (a judge waits for every candidate). */
+  readonly after?: readonly string[];
   /** The job's working directory; the group's when absent. */
   readonly cwd?: string;
   /** Which attempt at this job this is (1 for the first); recorded in the manifest. */
@@ -195,6 +200,8 @@ export interface GroupResult {
   readonly speedup: SpeedupFigures;
   /** True when every job succeeded and none was left unstarted. */
   readonly ok: boolean;
+  /** What the workspace hook made of the run (isolated runs only): base, result, kept worktrees. */
+  readonly workspace?: WorkspaceSummary;
   /** The signal that cancelled the group, if one did. */
   readonly cancelledBy: NodeJS.Signals | null;
   /** Why parex itself stopped the group early (e.g. --fail-fast), if it did. */
@@ -364,3 +371,94 @@ export type GroupEvent =
   | { readonly type: 'job-end'; readonly result: JobResult }
   | { readonly type: 'job-skip'; readonly result: JobResult }
   | { readonly type: 'run-end'; readonly result: GroupResult };
+
+/** One isolated job as the workspace hook sees it. */
+export interface WorkspaceJob {
+  readonly name: string;
+  /** The jobs it needs, as given to the engine. */
+  readonly needs: readonly string[];
+  readonly logPath: string;
+}
+
+/** What `prepare` gives a job: its working directory, or why it cannot start. */
+export type WorkspaceReady =
+  | {
+      readonly ok: true;
+      /** The job's working directory; null leaves the group's. */
+      readonly cwd: string | null;
+      /** Fields for the job's start and completion lines (workspace, base_commit). */
+      readonly details: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly ok: false;
+      /** conflict, setup_failed; or the outcome of a job the workspace settles itself (a judge
+       * choosing among candidates: success, or failed when none passed). */
+      readonly outcome: 'conflict' | 'setup_failed' | 'success' | 'failed';
+      readonly reason: string;
+      readonly details: Readonly<Record<string, unknown>>;
+    };
+
+/** What `finish` adds to a job's result: fields, and a reason to fail a job that succeeded
+ * (a judge that named no winner). */
+export interface WorkspaceFinish {
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly failure?: string;
+}
+
+/** A command the workspace hook asks the engine to run (a worktree's setup), with the run's
+ * process handling: its own process group, a deadline, the stop ladder. */
+export interface WorkspaceCommand {
+  readonly command: string;
+  readonly cwd: string;
+  readonly logPath: string;
+  readonly timeoutSec: number;
+}
+
+/** What the engine tells a workspace when the run starts. */
+export interface WorkspaceContext {
+  readonly runId: string;
+  readonly logDir: string;
+  readonly cwd: string;
+  readonly jobs: readonly WorkspaceJob[];
+  readonly onWarning: (message: string) => void;
+  /** Runs a command to its end; resolves with its outcome and exit code. */
+  readonly run: (command: WorkspaceCommand) => Promise<{
+    readonly outcome: Outcome;
+    readonly exitCode: number | null;
+  }>;
+}
+
+/** The run's workspaces, as the engine calls them (src/workspace/ builds the git one). */
+export interface WorkspaceHook {
+  /** Before a job starts: its directory, or why it cannot start. */
+  prepare(job: WorkspaceJob): Promise<WorkspaceReady>;
+  /** After a job's last attempt: fields added to its completion line (commit, conflicts). */
+  finish(job: WorkspaceJob, result: JobResult): Promise<WorkspaceFinish>;
+  /** After the last job: the run's result, and worktrees removed or kept. */
+  close(results: readonly JobResult[]): Promise<WorkspaceSummary>;
+}
+
+/** Makes the run's workspaces. */
+export interface WorkspaceProvider {
+  /** Throws UsageError when workspaces cannot work in `cwd` (not a git repository); writes nothing. */
+  check(cwd: string): void;
+  /** Opens the run's workspaces (the base snapshot) once the run is under way. */
+  open(context: WorkspaceContext): Promise<WorkspaceHook>;
+}
+
+/** The run's workspaces at its end. */
+export interface WorkspaceSummary {
+  /** The base snapshot's commit (refs/parex/RUN/base). */
+  readonly base: string;
+  /** refs/parex/RUN/result's commit; null when nothing could be merged (see resultError). */
+  readonly result: string | null;
+  /** Why there is no result, e.g. the conflicting jobs and files. */
+  readonly resultError: string | null;
+  /** Worktrees kept for inspection (jobs that did not succeed), by job. */
+  readonly kept: Readonly<Record<string, string>>;
+  /** Pairs of jobs whose changes conflict. */
+  readonly conflicts: readonly {
+    readonly jobs: readonly [string, string];
+    readonly files: readonly string[];
+  }[];
+}

@@ -21,12 +21,14 @@ export const geminiAdapter: AgentAdapter = {
     const argv: [string, ...string[]] = ['gemini'];
     if (request.approvalMode) argv.push('--approval-mode', request.approvalMode);
     if (request.model) argv.push('-m', request.model);
-    // An untrusted folder is fatal in headless mode (exit 55) and forces approval mode default.
-    const flag = request.trust && (capabilities === null || capabilities.flags.has('skip-trust'));
+    // An untrusted folder is fatal in headless mode (exit 55) and forces approval mode default;
+    // a new worktree is always such a folder, so isolated jobs are trusted whatever `trust` says.
+    const trust = request.trust || request.isolated === true;
+    const flag = trust && (capabilities === null || capabilities.flags.has('skip-trust'));
     if (flag) argv.push('--skip-trust');
     argv.push('-o', 'stream-json', '-p', GEMINI_PROMPT_FLAG_TEXT);
     const invocation = stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
-    return request.trust && !flag
+    return trust && !flag
       ? { ...invocation, env: { [GEMINI_TRUST_VARIABLE]: 'true' } }
       : invocation;
   },

@@ -28,6 +28,8 @@ export interface AgentRequest {
   readonly trust: boolean;
   /** Where the phase's log and side files go. */
   readonly logDir: string;
+  /** True when the phase runs in its own git worktree (a fresh directory the agent has not seen). */
+  readonly isolated?: boolean;
 }
 
 /** What the installed CLI offers, read from its `--help` at preflight. */

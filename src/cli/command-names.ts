@@ -10,6 +10,8 @@ export const COMMAND_NAMES = [
   'logs',
   'runs',
   'report',
+  'apply',
+  'diff',
   'speedup',
   'clean',
   'name',

@@ -9,8 +9,10 @@ export const EXIT_FAILED = 1;
 /** A usage or validation error: nothing was spawned and nothing was written. */
 export const EXIT_USAGE = 2;
 
-/** The exit status for a finished group: 0, 1, or 128+n when parex itself was stopped by signal n. */
+/** The exit status for a finished group: 0, 1, or 128+n when parex itself was stopped by signal n.
+ * An isolated run whose jobs' work conflicts (it has no result) fails too. */
 export function groupExitCode(result: GroupResult): number {
   if (result.cancelledBy !== null) return signalExitCode(result.cancelledBy);
-  return result.ok ? EXIT_OK : EXIT_FAILED;
+  const merged = result.workspace === undefined || result.workspace.result !== null;
+  return result.ok && merged ? EXIT_OK : EXIT_FAILED;
 }

@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 
 import type { CommandName } from './command-names.js';
+import { registerApply } from './commands/apply.js';
 import { registerClean } from './commands/clean.js';
+import { registerDiff } from './commands/diff.js';
 import { registerExec } from './commands/exec.js';
 import { registerLogs } from './commands/logs.js';
 import { registerName } from './commands/name.js';
@@ -28,6 +30,8 @@ const COMMANDS: Readonly<Record<CommandName, (program: Command) => void>> = {
   logs: registerLogs,
   runs: registerRuns,
   report: registerReport,
+  apply: registerApply,
+  diff: registerDiff,
   speedup: registerSpeedup,
   clean: registerClean,
   name: registerName,

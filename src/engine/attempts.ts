@@ -16,6 +16,18 @@ export function attemptLogPath(job: PlannedJob, plan: GroupPlan, retry: number):
     : resolveInside(plan.logDir, `${job.name}.attempt${job.attempt + retry}.log`);
 }
 
+/** What the engine adds around a job's attempts. */
+export interface AttemptHooks {
+  /** Applied to every attempt's result before it is judged (the escapee sweep). */
+  readonly settle?: (result: JobResult) => Promise<JobResult>;
+  /** Applied to the last attempt's result only (the workspace's commit and fields). */
+  readonly finish?: (result: JobResult) => Promise<JobResult>;
+  /** Asked for retry waits and told each attempt's result (budgets, rate limits). */
+  readonly admission?: StartAdmission;
+  /** Stops this job alone (a budget reached). */
+  readonly stop?: AbortSignal;
+}
+
 /** Runs a job and its retries; resolves with the last attempt's result, or null when a pool
  * never started it (the run was cancelled while it waited in the queue). */
 export async function runAttempts(
@@ -24,10 +36,12 @@ export async function runAttempts(
   emit: (event: GroupEvent) => void,
   executor: JobExecutor,
   markers: Readonly<Record<string, string>>,
-  settle: (result: JobResult) => Promise<JobResult> = async (result) => result,
-  admission: StartAdmission = OPEN_ADMISSION,
-  stop: AbortSignal = new AbortController().signal,
+  hooks: AttemptHooks = {},
 ): Promise<JobResult | null> {
+  const settle = hooks.settle ?? (async (result: JobResult) => result);
+  const finish = hooks.finish ?? (async (result: JobResult) => result);
+  const admission = hooks.admission ?? OPEN_ADMISSION;
+  const stop = hooks.stop ?? new AbortController().signal;
   for (let retry = 0; ; retry += 1) {
     const attempt = job.attempt + retry;
     const logPath = attemptLogPath(job, plan, retry);
@@ -37,8 +51,9 @@ export async function runAttempts(
     const result = admission.completed(planned, await settle(ran));
     const cause = retry < plan.retries ? transientCause(result) : null;
     if (cause === null || plan.signal?.aborted === true || stop.aborted) {
-      emit({ type: 'job-end', result });
-      return result;
+      const final = await finish(result);
+      emit({ type: 'job-end', result: final });
+      return final;
     }
     // A provider paused after a rate limit is waited for, if that is longer than the backoff.
     const delay = Math.max(backoffMs(retry + 1, plan.retryDelaySec), admission.retryWaitMs(job));
@@ -53,7 +68,7 @@ export async function runAttempts(
       const signal = plan.signal === null ? stop : AbortSignal.any([plan.signal, stop]);
       await sleepLong(delay, signal);
     } catch {
-      return result; // cancelled (or stopped for the budget) while waiting
+      return finish(result); // cancelled (or stopped for the budget) while waiting
     }
   }
 }

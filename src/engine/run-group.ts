@@ -4,10 +4,9 @@
 // running job down its stop ladder, nothing more started); every result still comes back.
 import { access } from 'node:fs/promises';
 
-import { waves } from '../graph/topology.js';
-import type { GroupEvent, GroupHalt, GroupResult, JobResult } from '../model.js';
-import type { PlannedJobs } from '../options/job-list.js';
+import type { GroupEvent, GroupResult, JobResult, WorkspaceSummary } from '../model.js';
 import { type GroupOptions, normalizeGroupOptions } from '../options/normalize.js';
+import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
 import { SpanStore } from '../report/span-table.js';
@@ -16,6 +15,7 @@ import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
+import { needsByName, signalOf, why, widestWave } from './group-parts.js';
 import { RunHalt } from './halt.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
@@ -23,6 +23,13 @@ import { notRunResult, skippedResult } from './run-job.js';
 import { runInSlots } from './scheduler.js';
 import { shareSignals } from './shared-signals.js';
 import { StartGate } from './start-gate.js';
+import {
+  finishedResult,
+  openWorkspaces,
+  placedJob,
+  refusedResult,
+  workspaceJob,
+} from './workspaces.js';
 
 /** Runs a group of jobs in parallel and resolves with every job's result; throws only UsageError. */
 export async function runGroup(
@@ -30,6 +37,7 @@ export async function runGroup(
   spawnFunction?: SpawnFunction,
 ): Promise<GroupResult> {
   const given = normalizeGroupOptions(options);
+  given.workspace?.check(given.cwd);
   // parex's own copies of the caller's signals (one listener each on the caller's side), and
   // the caller's cancel joined with the engine's own stop: what every job and start watches.
   const shared = shareSignals(given.signal, given.forceSignal);
@@ -88,13 +96,17 @@ export async function runGroup(
     needs: needsByName(jobs),
     concurrency: plan.concurrency,
   });
-  // Every result (or, with keepResults 'unsuccessful', those of the jobs that did not succeed).
+  // Every result (with keepResults 'unsuccessful', those of the jobs that did not succeed; the
+  // workspaces need every result, so a run with them keeps all).
   const results = new Map<number, JobResult>();
+  const keepAll = plan.keepResults === 'all' || plan.workspace !== null;
   let omitted = 0;
   const keep = (index: number, result: JobResult) => {
-    if (plan.keepResults === 'all' || result.outcome !== 'success') results.set(index, result);
+    if (keepAll || result.outcome !== 'success') results.set(index, result);
     else omitted += 1;
   };
+  const inOrder = () =>
+    [...results.keys()].sort((a, b) => a - b).map((index) => results.get(index) as JobResult);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
@@ -116,9 +128,25 @@ export async function runGroup(
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
   let notStarted: number[] = [];
+  let workspace: WorkspaceSummary | undefined;
+  // Runs the worktrees' setup commands (started only when one is needed).
+  const setup: { launcher: Launcher | null } = { launcher: null };
   try {
+    const hook = await openWorkspaces(plan, () => {
+      setup.launcher ??= directLauncher(plan.runId);
+      return setup.launcher;
+    });
     notStarted = await runInSlots(jobs, plan.concurrency, plan.signal, {
-      run: async (job, index) => {
+      run: async (planned, index) => {
+        const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));
+        if (ready?.ok === false) {
+          const refused = refusedResult(planned, plan, ready);
+          keep(index, refused);
+          emit({ type: 'job-skip', result: refused });
+          failing.jobEnded(refused);
+          return refused.outcome === 'success';
+        }
+        const job = ready === null ? planned : placedJob(planned, ready);
         const marker = EscapeeSweeper.marker(plan.runId, job.name);
         const stop = new AbortController();
         stops.set(job.name, stop);
@@ -136,16 +164,15 @@ export async function runGroup(
             leftoverSignals: swept.signals,
           };
         };
-        const attempted = await runAttempts(
-          job,
-          plan,
-          (event) => emit(event, index),
-          executor,
-          markers,
+        const finish = async (ended: JobResult) =>
+          hook === null ? ended : finishedResult(hook, job, ended);
+        const told = (event: GroupEvent) => emit(event, index);
+        const attempted = await runAttempts(job, plan, told, executor, markers, {
           settle,
+          finish,
           admission,
-          stop.signal,
-        );
+          stop: stop.signal,
+        });
         stops.delete(job.name);
         if (attempted === null) {
           neverStarted.add(job.name);
@@ -175,9 +202,13 @@ export async function runGroup(
         wake = pump;
       },
     });
+    if (hook !== null) {
+      workspace = await hook.close(inOrder());
+    }
   } finally {
     admission.close();
     try {
+      setup.launcher?.close();
       await executor.close();
     } finally {
       shared.dispose();
@@ -188,9 +219,7 @@ export async function runGroup(
     ...notStarted.map((index) => jobs.names[index] as string),
     ...jobs.names.filter((name) => neverStarted.has(name)),
   ];
-  const ordered = [...results.keys()]
-    .sort((a, b) => a - b)
-    .map((index) => results.get(index) as JobResult);
+  const ordered = inOrder();
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {
     runId: plan.runId,
@@ -210,6 +239,7 @@ export async function runGroup(
     haltedBy: cancelledBy === null ? halt.cause : null,
     error: halt.error,
     spend: admission.report(),
+    ...(workspace === undefined ? {} : { workspace }),
   };
   try {
     plan.onEvent({ type: 'run-end', result });
@@ -218,37 +248,4 @@ export async function runGroup(
     return { ...result, ok: false, error: result.error ?? message };
   }
   return result;
-}
-
-/** What each job needs, for the jobs that need any. */
-function needsByName(jobs: PlannedJobs): Record<string, readonly string[]> {
-  const needs: Record<string, readonly string[]> = {};
-  if (!jobs.anyNeeds) return needs;
-  jobs.names.forEach((name, index) => {
-    if (jobs.needs(index).length > 0) needs[name] = jobs.needs(index);
-  });
-  return needs;
-}
-
-/** The most jobs the needs let run at once (null without needs: all of them). */
-function widestWave(jobs: PlannedJobs): number | null {
-  if (!jobs.anyNeeds) return null;
-  const nodes = jobs.names.map((name, index) => ({ name, needs: jobs.needs(index) }));
-  return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
-}
-
-/** A job the engine's own halt stopped says so in its reason. */
-function why(result: JobResult, halt: RunHalt): JobResult {
-  const cause = halt.cause;
-  if (cause === null || result.outcome !== 'cancelled' || result.reason !== null) return result;
-  return { ...result, reason: haltWords(cause) };
-}
-
-/** Why the run was halted, in words. */
-export function haltWords(cause: GroupHalt): string {
-  return `stopped by --fail-fast: ${cause.job} did not succeed (${cause.outcome})`;
-}
-
-function signalOf(reason: unknown): NodeJS.Signals | null {
-  return typeof reason === 'string' && reason.startsWith('SIG') ? (reason as NodeJS.Signals) : null;
 }

@@ -13,6 +13,8 @@ export interface SchedulableJobs<T> {
   at(index: number): T;
   readonly names: readonly string[];
   needs(index: number): readonly string[];
+  /** The jobs that must have ended (any outcome) before job number `index` starts. */
+  after(index: number): readonly string[];
 }
 
 /** How the scheduler drives the caller. */
@@ -90,6 +92,7 @@ export function runInSlots<T>(
       for (let index = head; index < jobs.length && running < limit; index += 1) {
         if (state[index] !== FREE) continue;
         if (!jobs.needs(index).every((need) => stateOf(need) === SUCCEEDED)) continue;
+        if (!jobs.after(index).every((name) => (stateOf(name) ?? FREE) >= SUCCEEDED)) continue;
         const job = jobs.at(index);
         const verdict = hooks.admit?.(job) ?? 'start';
         if (verdict === 'wait') {
@@ -129,6 +132,7 @@ function needsIndex<T>(jobs: SchedulableJobs<T>): {
   const needed = new Set<string>();
   for (let index = 0; index < jobs.length; index += 1) {
     const needs = jobs.needs(index);
+    for (const name of jobs.after(index)) needed.add(name);
     if (needs.length === 0) continue;
     withNeeds.push(index);
     for (const need of needs) needed.add(need);

@@ -3,10 +3,12 @@ import { UsageError } from '../errors.js';
 import { findCycle, type GraphNode } from '../graph/topology.js';
 
 /** Throws a UsageError when a job needs itself, an unknown job, or the needs form a cycle. */
-export function checkNeeds(jobs: readonly GraphNode[]): void {
+export function checkNeeds(
+  jobs: readonly (GraphNode & { readonly after: readonly string[] })[],
+): void {
   const names = new Set(jobs.map((job) => job.name));
   for (const job of jobs) {
-    for (const need of job.needs) {
+    for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {
       if (!names.has(need) || need === job.name) {
         throw new UsageError(
           `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
@@ -16,7 +18,10 @@ export function checkNeeds(jobs: readonly GraphNode[]): void {
       }
     }
   }
-  const cycle = findCycle(jobs);
+  const waits = jobs.some((job) => job.after.length > 0);
+  const cycle = findCycle(
+    waits ? jobs.map((job) => ({ name: job.name, needs: [...job.needs, ...job.after] })) : jobs,
+  );
   if (cycle !== null) {
     throw new UsageError(
       `the jobs' needs form a cycle: ${cycle.join(' -> ')}`,

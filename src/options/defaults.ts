@@ -46,6 +46,8 @@ export const DEFAULTS = {
   manifestName: 'manifest.jsonl',
   /** Start jobs that read no input through the fork server, a small perl process (see docs/design.md). */
   forkServer: true,
+  /** Seconds a worktree's workspace.setup command may take. */
+  setupTimeoutSec: 600,
   /** Stop the whole run at the first job that does not succeed. */
   failFast: false,
   /** What of the jobs' own output is shown: see OUTPUT_MODES in src/options/output.ts. */

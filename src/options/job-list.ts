@@ -22,6 +22,8 @@ export interface PlannedJobs {
   readonly names: readonly string[];
   /** What job number `index` needs. */
   needs(index: number): readonly string[];
+  /** The jobs that must have ended (any outcome) before job number `index` starts. */
+  after(index: number): readonly string[];
   /** True when some job needs another. */
   readonly anyNeeds: boolean;
   /** True when every job has input of its own (the fork server starts only jobs without). */
@@ -47,6 +49,7 @@ export function planJobs(
   const kept: PlannedJob[] = [];
   const names: string[] = [];
   const needs = new Map<number, readonly string[]>();
+  const after = new Map<number, readonly string[]>();
   const envs = new Set<Readonly<Record<string, string>>>();
   let allHaveInput = true;
   for (let index = 0; index < source.length; index += 1) {
@@ -54,18 +57,27 @@ export function planJobs(
     if (fromArray) kept.push(job);
     names.push(job.name);
     if (job.needs.length > 0) needs.set(index, job.needs);
+    if (job.after.length > 0) after.set(index, job.after);
     if (job.env !== NO_ENV) envs.add(job.env);
     if (job.input === null) allHaveInput = false;
   }
   rejectDuplicates(names);
-  if (needs.size > 0)
-    checkNeeds(names.map((name, index) => ({ name, needs: needs.get(index) ?? [] })));
   const none: readonly string[] = [];
+  if (needs.size + after.size > 0) {
+    checkNeeds(
+      names.map((name, index) => ({
+        name,
+        needs: needs.get(index) ?? none,
+        after: after.get(index) ?? none,
+      })),
+    );
+  }
   return {
     length: names.length,
     at: fromArray ? (index) => kept[index] as PlannedJob : plan,
     names,
     needs: (index) => needs.get(index) ?? none,
+    after: (index) => after.get(index) ?? none,
     anyNeeds: needs.size > 0,
     allHaveInput,
     envs: [...envs],

@@ -11,6 +11,7 @@ import type {
   JobSpending,
   JobVerdict,
   OutputWatcher,
+  WorkspaceProvider,
 } from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import type { Redactor } from '../redact/redactor.js';
@@ -78,6 +79,8 @@ export interface GroupOptions {
   readonly failFast?: boolean;
   /** Decides when each job may start (budgets, per-agent caps, rate-limit pauses); all at once when absent. */
   readonly admission?: StartAdmission;
+  /** Gives jobs their own workspaces (git worktrees, src/workspace/); none by default. */
+  readonly workspace?: WorkspaceProvider | null;
   /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
   readonly executor?: ExecutorFactory;
 }
@@ -94,6 +97,8 @@ export interface PlannedJob {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly logPath: string;
   readonly needs: readonly string[];
+  /** Jobs that must have ended, whatever their outcome, before it starts. */
+  readonly after: readonly string[];
   readonly cwd: string | null;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
@@ -137,6 +142,7 @@ export interface GroupPlan {
   readonly forkServer: boolean;
   readonly failFast: boolean;
   readonly admission: StartAdmission | null;
+  readonly workspace: WorkspaceProvider | null;
 }
 
 /** Applies the defaults and validates everything; throws a UsageError before anything happens. */
@@ -166,6 +172,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     staggerSameKeyMs = 0,
     forkServer = process.env[ENVIRONMENT.forkServer] !== '0' && DEFAULTS.forkServer,
     failFast = DEFAULTS.failFast,
+    workspace = null,
   } = options;
   validateConcurrency(retries, 'the number of retries');
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
@@ -221,5 +228,6 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     forkServer,
     failFast: failFast === true,
     admission: options.admission ?? null,
+    workspace,
   };
 }

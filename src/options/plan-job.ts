@@ -43,6 +43,7 @@ export function planJob(
     stopSignals: validateStopSignals(spec.stopSignals ?? DEFAULTS.stopSignals, name),
     logPath: resolveInside(logDir, `${name}.log`),
     needs: spec.needs ?? NO_NEEDS,
+    after: spec.after ?? NO_NEEDS,
     cwd: spec.cwd ?? null,
     inputs: spec.inputs ?? NO_NEEDS,
     outputs: spec.outputs ?? NO_NEEDS,

@@ -22,7 +22,8 @@ type Kind =
   | 'input'
   | 'signals'
   | 'record'
-  | 'keep-results';
+  | 'keep-results'
+  | 'record-or-null';
 
 const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   jobs: 'jobs',
@@ -52,6 +53,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   executor: 'function',
   admission: 'record',
   keepResults: 'keep-results',
+  workspace: 'record-or-null',
 };
 
 const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
@@ -64,6 +66,7 @@ const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
   idleTimeoutSec: 'number',
   stopSignals: 'signals',
   needs: 'strings',
+  after: 'strings',
   cwd: 'string',
   attempt: 'number',
   inputs: 'strings',
@@ -91,6 +94,7 @@ const WORDS: Readonly<Record<Kind, string>> = {
   input: 'a string or a Uint8Array',
   signals: 'an array of signal names such as "SIGTERM"',
   record: 'a plain object',
+  'record-or-null': 'an object or null',
 };
 
 /** Throws a UsageError for the first option (or job field) of the wrong type or unknown name. */
@@ -155,6 +159,8 @@ function kindProblem(
       return typeof value === 'string' || value instanceof Uint8Array ? null : bad();
     case 'record':
       return isRecord(value) ? null : bad();
+    case 'record-or-null':
+      return value === null || (typeof value === 'object' && !Array.isArray(value)) ? null : bad();
     case 'jobs':
       return Array.isArray(value) || isJobSource(value) ? null : bad();
     case 'keep-results':

@@ -6,7 +6,7 @@ import type { BudgetFlags } from '../budget/settings.js';
 import type { GroupResult, JobResult } from '../model.js';
 import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
-import type { WorkflowPlan } from '../workflow/plan.js';
+import type { WorkflowPlan } from '../workflow/plan-types.js';
 import { prepareWorkflowRun } from '../workflow/prepare.js';
 import { findReusable } from '../workflow/resume.js';
 import { runWorkflow, type WorkflowRunOptions } from '../workflow/run-workflow.js';
@@ -24,6 +24,8 @@ export interface GenerateRequest {
   readonly minScore: number;
   /** How many times phase 4 may be re-run after its first attempt. */
   readonly maxRegenerations: number;
+  /** Run phase 4 this many ways at once, each in its own worktree, and keep the best PRP (1: once). */
+  readonly candidates?: number;
   readonly resume: boolean;
   readonly timeoutSec?: number | undefined;
   readonly idleTimeoutSec?: number | undefined;
@@ -71,6 +73,16 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
     concurrency: request.concurrency,
     attempt,
     ...(request.budget === undefined ? {} : { budget: request.budget }),
+    ...((request.candidates ?? 1) > 1
+      ? {
+          phaseOverrides: {
+            [ASSEMBLY_PHASE]: {
+              candidates: request.candidates,
+              judge: { score: 'prps/${FEATURE_NAME}.md' },
+            },
+          },
+        }
+      : {}),
     ...(request.cwd === undefined ? {} : { cwd: request.cwd }),
     ...(request.env === undefined ? {} : { env: request.env }),
   });
@@ -99,6 +111,7 @@ export async function generatePrp(
   const spending = new SpendControl(plan.budget);
   for (let attempt = 1; ; attempt += 1) {
     const result = await runWorkflow(plan, { resume, spending, ...withoutPrint(hooks) });
+    if ((request.candidates ?? 1) > 1) await takeWinner(plan, result.group, hooks.print);
     const verdict = scoreFile(path.resolve(plan.settings.cwd, prpPath), request.minScore);
     const blocking = blockingPhase(result.group);
     attempts.push({ attempt, score: verdict.score, group: result.group, failedPhase: blocking });
@@ -109,7 +122,14 @@ export async function generatePrp(
           : `${phaseWords(blocking)}, so there is nothing to score`
       }`,
     );
-    if (result.ok && verdict.verdict === 'PASS') return { complete: true, prpPath, attempts, plan };
+    // A candidate that scored low failed, and its judge still kept the best one.
+    const ok =
+      result.ok ||
+      (result.group?.cancelledBy === null &&
+        result.group.results.every(
+          (job) => job.outcome === 'success' || job.name.startsWith(`${ASSEMBLY_PHASE}-c`),
+        ));
+    if (ok && verdict.verdict === 'PASS') return { complete: true, prpPath, attempts, plan };
     const retry = onlyAssemblyFailed(result.group) && attempt <= request.maxRegenerations;
     if (!retry || hooks.signal?.aborted === true)
       return { complete: false, prpPath, attempts, plan };
@@ -152,8 +172,27 @@ export function phaseWords(result: JobResult): string {
 function onlyAssemblyFailed(group: GroupResult | null): boolean {
   if (group === null || group.cancelledBy !== null) return false;
   const failed = group.results.filter((result) => result.outcome !== 'success');
+  const assembly = (name: string) =>
+    name === ASSEMBLY_PHASE || name.startsWith(`${ASSEMBLY_PHASE}-c`);
   return (
-    failed.length === 1 && failed[0]?.name === ASSEMBLY_PHASE && failed[0].outcome === 'failed'
+    failed.some((result) => result.name === ASSEMBLY_PHASE) &&
+    failed.every((result) => assembly(result.name) && result.outcome === 'failed')
+  );
+}
+
+/** With candidates, the best PRP is in the winner's commit: bring it into the working tree. */
+async function takeWinner(
+  plan: WorkflowPlan,
+  group: GroupResult | null,
+  print: (line: string) => void,
+): Promise<void> {
+  const judged = group?.results.find((result) => result.name === ASSEMBLY_PHASE);
+  if (group === null || judged?.outcome !== 'success') return;
+  const { applyRun } = await import('../workspace/commands.js');
+  const applied = await applyRun(plan.settings.cwd, group.runId, ASSEMBLY_PHASE);
+  const winner = String(judged.details.winner ?? '');
+  print(
+    `[parex] ${applied.ok ? `kept the PRP of ${winner}` : `could not bring in the PRP of ${winner}`}: ${applied.lines.join(' ')}`,
   );
 }
 

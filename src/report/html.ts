@@ -5,7 +5,13 @@
 // documented in html/layout.ts, so that a test can find each bar in a screenshot.
 import type { RunReport } from './analysis.js';
 import { esc } from './html/markup.js';
-import { renderFailures, renderFigures, renderJobs, renderStages } from './html/sections.js';
+import {
+  renderConflicts,
+  renderFailures,
+  renderFigures,
+  renderJobs,
+  renderStages,
+} from './html/sections.js';
 import { STYLE } from './html/style.js';
 import { renderTimeline, timelineOrigin } from './html/timeline.js';
 import type { ReportContext } from './markdown.js';
@@ -36,6 +42,7 @@ export function renderHtml(report: RunReport, context: ReportContext): string {
     renderStages(report),
     renderJobs(report, origin),
     spendHtml(report.jobs, context.budget ?? null),
+    renderConflicts(report),
     renderFailures(report, context),
     '</main>',
     '</body>',

@@ -52,6 +52,39 @@ export function formatMarkdown(report: RunReport, context: ReportContext, runLis
     ...report.jobs.map((job) => jobRow(job, report.startedAt)),
     ...spendMarkdown(report.jobs, context.budget ?? null),
   ];
+  const conflicts = report.jobs.flatMap((job) =>
+    job.conflicts.map(
+      (conflict) => `| ${job.name} | ${conflict.job} | ${conflict.files.join(', ')} |`,
+    ),
+  );
+  if (conflicts.length > 0) {
+    lines.push(
+      '',
+      '## Conflicts',
+      '',
+      '| job | conflicts with | files |',
+      '|---|---|---|',
+      ...conflicts,
+    );
+  }
+  const judged = report.jobs.filter((job) => job.candidates.length > 0);
+  if (judged.length > 0) {
+    lines.push(
+      '',
+      '## Candidates',
+      '',
+      '| phase | candidate | outcome | passed | score | diff lines | judge log |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const job of judged) {
+      for (const c of job.candidates) {
+        const name = c.winner ? `**${c.job}** (winner)` : c.job;
+        lines.push(
+          `| ${job.name} | ${name} | ${c.outcome} | ${c.passed ? 'yes' : 'no'} | ${c.score ?? '-'} | ${c.diffLines} | ${c.judgeLog ?? '-'} |`,
+        );
+      }
+    }
+  }
   if (report.failures.length > 0) {
     lines.push('', '## Failures');
     for (const job of report.failures) {

@@ -41,6 +41,10 @@ export function describeOutcome(result: JobResult): string {
       return `SKIPPED (${result.reason ?? 'a job it needs did not succeed'})`;
     case 'budget':
       return `BUDGET (${result.pid === null ? 'not started' : 'stopped'}: ${result.reason ?? 'the budget was spent'})`;
+    case 'conflict':
+      return `CONFLICT (${result.reason ?? 'the work of the jobs it needs does not merge'})`;
+    case 'setup_failed':
+      return `SETUP FAILED (${result.reason ?? 'the workspace setup failed'})`;
   }
 }
 

@@ -23,10 +23,17 @@ export function progressLine(event: GroupEvent): string | null {
       const pid = result.pid === null ? 'not started' : `pid ${result.pid}`;
       return `${PREFIX} finished ${result.name} (${pid}): ${describeOutcome(result)} in ${formatDuration(result.durationMs)}`;
     }
-    case 'job-skip':
-      return event.result.outcome === 'budget'
-        ? `${PREFIX} not started ${event.result.name} (budget): ${event.result.reason ?? ''}`
-        : `${PREFIX} skipped  ${event.result.name}: ${event.result.reason ?? ''}`;
+    case 'job-skip': {
+      const { result } = event;
+      if (result.outcome === 'skipped')
+        return `${PREFIX} skipped  ${result.name}: ${result.reason ?? ''}`;
+      if (result.outcome === 'budget')
+        return `${PREFIX} not started ${result.name} (budget): ${result.reason ?? ''}`;
+      // Settled without a process: a judge that chose (success), or a workspace that refused.
+      if (result.outcome === 'success')
+        return `${PREFIX} judged   ${result.name}: ${result.reason ?? ''}`;
+      return `${PREFIX} not run  ${result.name}: ${describeOutcome(result)}`;
+    }
     case 'budget':
       return `${PREFIX} ${formatBudgetEvent(event)}`;
     case 'provider-pause':

@@ -32,6 +32,27 @@ export interface JobView {
   readonly group: string | null;
   /** The failure's log tail stored (redacted) on its completion line; null when none was stored. */
   readonly logTail?: readonly string[] | null;
+  /** Isolated jobs: the earlier-finished siblings whose work conflicts with this job's, and where. */
+  readonly conflicts: readonly JobConflict[];
+  /** A best-of-N judge: every candidate as judged, the winner marked. */
+  readonly candidates: readonly JudgedCandidate[];
+}
+
+/** One candidate as its judge's completion line records it. */
+export interface JudgedCandidate {
+  readonly job: string;
+  readonly outcome: string;
+  readonly passed: boolean;
+  readonly score: number | null;
+  readonly diffLines: number;
+  readonly judgeLog: string | null;
+  readonly winner: boolean;
+}
+
+/** A conflict recorded on a job's completion line. */
+export interface JobConflict {
+  readonly job: string;
+  readonly files: readonly string[];
 }
 
 /** The token fields of a completion line (docs/manifest.md). */
@@ -135,7 +156,15 @@ function fields(
   entry: ManifestEntry,
 ): Pick<
   JobView,
-  'agent' | 'needs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'costSource' | 'tokens'
+  | 'agent'
+  | 'needs'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'costUsd'
+  | 'costSource'
+  | 'tokens'
+  | 'conflicts'
+  | 'candidates'
 > {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
@@ -151,5 +180,28 @@ function fields(
       ...Object.fromEntries(TOKEN_FIELDS.map((key) => [key, number(key)])),
       ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
     },
+    conflicts: Array.isArray(record.conflicts)
+      ? (record.conflicts as unknown[]).flatMap(conflictOf)
+      : [],
+    candidates: Array.isArray(record.candidates)
+      ? (record.candidates as Record<string, unknown>[]).map((entry) => ({
+          job: String(entry.job),
+          outcome: String(entry.outcome),
+          passed: entry.passed === true,
+          score: typeof entry.score === 'number' ? entry.score : null,
+          diffLines: typeof entry.diff_lines === 'number' ? entry.diff_lines : 0,
+          judgeLog: typeof entry.judge_log === 'string' ? entry.judge_log : null,
+          winner: entry.winner === true,
+        }))
+      : [],
   };
+}
+
+function conflictOf(value: unknown): JobConflict[] {
+  const record = value as { job?: unknown; jobs?: unknown; files?: unknown } | null;
+  const files = Array.isArray(record?.files) ? record.files.map(String) : [];
+  if (typeof record?.job === 'string') return [{ job: record.job, files }];
+  // A job that could not start: the needs whose work does not merge.
+  if (Array.isArray(record?.jobs)) return [{ job: record.jobs.map(String).join(' + '), files }];
+  return [];
 }

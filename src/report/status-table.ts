@@ -16,6 +16,8 @@ const STATE_WORDS: Readonly<Record<JobState, string>> = {
   skipped: 'SKIPPED',
   stalled: 'STALLED',
   budget: 'BUDGET',
+  conflict: 'CONFLICT',
+  setup_failed: 'SETUP FAILED',
 };
 
 /** The status table as lines: a count line, then one row per job. */
@@ -45,6 +47,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
     `${displayPath(logDir)}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} (${summary || 'none'}), run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`,
     ...alignColumns(rows),
     ...(totals === null ? [] : [`tokens: ${formatTotals(totals)}`]),
+    ...conflictLines(jobs),
   ];
 }
 
@@ -68,7 +71,17 @@ export function statusJson(job: JobView): Record<string, unknown> {
     reason: job.reason,
     log: job.state === 'skipped' ? null : job.logPath,
     log_tail: job.logTail ?? null,
+    conflicts: job.conflicts,
   };
+}
+
+/** One line per conflict between isolated jobs: "conflict: a x b in f.txt". */
+export function conflictLines(jobs: readonly JobView[]): string[] {
+  return jobs.flatMap((job) =>
+    job.conflicts.map(
+      (conflict) => `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
+    ),
+  );
 }
 
 function tokens(job: JobView): string {

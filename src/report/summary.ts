@@ -11,6 +11,7 @@ import {
 import { describeOutcome } from './outcome-words.js';
 import { figuresOf, spendCell, spendLines } from './spend-summary.js';
 import { formatTotals, sumTokens } from './tokens.js';
+import { workspaceLines } from './workspace-lines.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
 export const SUMMARY_MAX_ROWS = 40;
@@ -69,6 +70,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
   const totals = sumTokens(group.results.map((result) => result.details));
   if (totals !== null) lines.push(`  tokens: ${formatTotals(totals)}`);
   if (group.cancelledBy !== null) lines.push(`  cancelled by ${group.cancelledBy}`);
+  if (group.workspace !== undefined) lines.push(...workspaceLines(group.runId, group.workspace));
   if (group.haltedBy !== null) {
     const { job, outcome } = group.haltedBy;
     const stopped = group.results.filter((result) => result.outcome === 'cancelled').length;

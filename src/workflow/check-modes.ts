@@ -2,7 +2,7 @@
 // CLI's --help lists: an unknown mode is a workflow problem at its place in the file.
 import type { AgentBinary } from '../agents/preflight.js';
 import type { AgentRequest } from '../agents/types.js';
-import type { WorkflowPlan } from './plan.js';
+import type { WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
 
 /** The workflow key of each mode setting. */

@@ -1,6 +1,6 @@
 // --dry-run: the plan in words. Phases in waves, each with its argv, its input and its outputs.
 import { formatSeconds } from '../report/format.js';
-import type { WorkflowPlan } from './plan.js';
+import type { WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
 
 /** The plan as lines of text; nothing runs and nothing is written. With --resume, `rerun` says

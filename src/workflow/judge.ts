@@ -7,7 +7,7 @@ import type { AgentReport, PermissionDenial } from '../agents/types.js';
 import type { JobResult, JobVerdict } from '../model.js';
 import { scoreFile } from '../prp/score.js';
 import { checkOutputs } from './outputs.js';
-import type { PlannedPhase } from './plan.js';
+import type { PlannedPhase } from './plan-types.js';
 
 /** The longest final message kept in the manifest; the whole one stays in the log. */
 const FINAL_MESSAGE_LIMIT = 2000;

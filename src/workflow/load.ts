@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { AgentName } from '../agents/types.js';
 import { checkName } from '../names/validate.js';
+import { type CandidateOf, expandCandidates, type Judging } from './candidates.js';
 import { checkIdsAndNeeds } from './check-graph.js';
 import { checkVariableNames } from './check-variables.js';
 import { loadPhase } from './load-phase.js';
@@ -24,6 +25,12 @@ export interface LoadedPhase {
   /** Absolute path of the prompt file, and its text (unrendered). */
   readonly promptFile: string | null;
   readonly promptTemplate: string | null;
+  /** Phases that must have ended (any outcome) first: a judge's candidates. */
+  readonly after?: readonly string[];
+  /** Set on a candidate of a best-of-N phase. */
+  readonly candidate?: CandidateOf;
+  /** Set on the judge of a best-of-N phase (under the phase's own id). */
+  readonly judging?: Judging;
 }
 
 /** A workflow that passed every check that does not depend on the run's variables. */
@@ -49,7 +56,12 @@ function readablePhases(data: unknown): Pick<LoadedPhase, 'index' | 'id' | 'need
 }
 
 /** Reads and checks a workflow file; throws one UsageError listing every problem. */
-export function loadWorkflow(file: string, extraVariables: readonly string[] = []): LoadedWorkflow {
+export function loadWorkflow(
+  file: string,
+  extraVariables: readonly string[] = [],
+  /** Keys set on phases by the caller (prp generate --candidates), by phase id. */
+  phaseOverrides: Readonly<Record<string, Partial<PhaseFile>>> = {},
+): LoadedWorkflow {
   const source = readWorkflowSource(file);
   throwIfProblems(source.syntaxProblems, file);
   const parsed = workflowSchema.safeParse(source.data, { reportInput: true });
@@ -59,7 +71,11 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
     checkIdsAndNeeds(readablePhases(source.data), source, problems);
     throwIfProblems(problems, file);
   }
-  const declared = parsed.data as WorkflowFile;
+  const given = parsed.data as WorkflowFile;
+  const declared: WorkflowFile = {
+    ...given,
+    phases: given.phases.map((phase) => ({ ...phase, ...phaseOverrides[phase.id] })),
+  };
   const dir = path.dirname(path.resolve(file));
   const problems: Problem[] = [];
   const known = new Set([
@@ -79,11 +95,26 @@ export function loadWorkflow(file: string, extraVariables: readonly string[] = [
       );
     }
   }
+  // A phase with candidates is checked as each candidate (itself plus that candidate's changes).
   const phases = declared.phases.map((phase, index) =>
-    loadPhase(phase, index, declared, dir, source, known, problems),
+    loadPhase(
+      phase,
+      index,
+      declared,
+      dir,
+      source,
+      known,
+      phase.candidates === undefined ? problems : [],
+    ),
   );
   checkIdsAndNeeds(phases, source, problems);
+  const expanded = expandCandidates(
+    phases,
+    (phase, index) => loadPhase(phase, index, declared, dir, source, known, problems),
+    source,
+    problems,
+  );
   throwIfProblems(problems, file);
   const name = declared.name ?? path.basename(file).replace(/\.(ya?ml|json)$/i, '');
-  return { file, dir, name, declared, phases, source };
+  return { file, dir, name, declared, phases: expanded, source };
 }

@@ -4,86 +4,18 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
-import type { AgentAdapter, AgentInvocation, AgentName, AgentRequest } from '../agents/types.js';
-import { type BudgetFlags, type BudgetSettings, budgetSettings } from '../budget/settings.js';
+import type { AgentRequest } from '../agents/types.js';
+import { budgetSettings } from '../budget/settings.js';
 import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
-import { checkOutputsAndInputs } from './check-files.js';
+import type { Judging } from './candidates.js';
+import { checkJudgedNeeds, checkOutputsAndInputs } from './check-files.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
-import { type PhaseShape, phaseShape } from './phase-shape.js';
+import { phaseShape } from './phase-shape.js';
+import type { PlannedPhase, RunSettings, WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
-
-/** What the caller of a run decides. */
-export interface RunSettings {
-  readonly feature: string;
-  readonly initialPath: string | null;
-  readonly vars: Readonly<Record<string, string>>;
-  readonly agent: AgentName | null;
-  readonly timeoutSec: number | null;
-  readonly idleTimeoutSec: number | null;
-  readonly killAfterSec: number | null;
-  readonly concurrency: number | null;
-  readonly attempt: number;
-  /** Replaces the min_score of every phase that has one. */
-  readonly minScore: number | null;
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  /** --max-cost, --max-tokens, --budget-soft, --limit, --prices. */
-  readonly budget?: BudgetFlags;
-}
-
-/** One phase, ready to become a job. */
-export interface PlannedPhase {
-  readonly id: string;
-  readonly agent: AgentName;
-  readonly adapter: AgentAdapter;
-  readonly needs: readonly string[];
-  readonly timeoutSec: number;
-  readonly idleTimeoutSec: number;
-  readonly prompt: string | null;
-  readonly promptFile: string | null;
-  /** sha256 of the rendered prompt, or of the command for command phases. */
-  readonly sha256: string;
-  /** Everything that shapes the phase, part by part: what --resume compares. */
-  readonly shape: PhaseShape;
-  /** The settings the invocation is built from; built again at preflight for the installed CLI. */
-  readonly request: AgentRequest;
-  /** The invocation as planned (for the newest CLI; the run rebuilds it after preflight). */
-  readonly invocation: AgentInvocation;
-  /** Where each mode setting of the phase was declared (the phase, or the defaults). */
-  readonly modePaths: Readonly<Record<string, readonly (string | number)[]>>;
-  /** `per-job`: the agent's state directory (CODEX_HOME, CLAUDE_CONFIG_DIR) is the job's own. */
-  readonly agentHome: 'shared' | 'per-job';
-  readonly outputs: readonly string[];
-  readonly inputs: readonly string[];
-  /** Tags of the pool workers that may run it (--redis); empty: any worker. */
-  readonly runsOn: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  /** The least "Score: N/10" the first output must show; null for no score check. */
-  readonly minScore: number | null;
-  /** The USD the phase declares it needs (`expect_cost`), checked against the budget left. */
-  readonly expectCostUsd: number | null;
-}
-
-/** A whole run, planned. */
-export interface WorkflowPlan {
-  readonly workflow: LoadedWorkflow;
-  readonly feature: string;
-  readonly dirs: { readonly feature: string; readonly planning: string; readonly logs: string };
-  readonly phases: readonly PlannedPhase[];
-  readonly waves: readonly (readonly string[])[];
-  readonly concurrency: number;
-  readonly killAfterSec: number;
-  /** Seconds between two starts of one agent CLI; null when the workflow does not say. */
-  readonly staggerSameAgentSec: number | null;
-  /** defaults.fail_fast: stop the run at the first phase that does not succeed. */
-  readonly failFast: boolean;
-  readonly settings: RunSettings;
-  /** Budgets, per-agent caps and the price table. */
-  readonly budget: BudgetSettings;
-}
 
 /** Plans the run; throws one UsageError listing every problem found. */
 export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): WorkflowPlan {
@@ -119,12 +51,16 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
   base.LOG_DIR = render(declared.dirs?.logs ?? DEFAULT_DIRS.logs, ['dirs', 'logs'], base);
   const dirs = { feature: base.FEATURE_DIR, planning: base.PLANNING_DIR, logs: base.LOG_DIR };
   const phases = workflow.phases.map((phase) => {
-    const variables = { ...base, PHASE_NAME: phase.id };
+    const isolated = isolationOf(workflow, phase, settings) === 'worktree';
+    // An isolated phase's logs and side files stay out of its worktree (and out of its commit).
+    const logDir = isolated ? path.resolve(settings.cwd, base.LOG_DIR ?? '') : base.LOG_DIR;
+    const variables = { ...base, LOG_DIR: logDir ?? '', PHASE_NAME: phase.id };
     return planPhase(workflow, phase, settings, variables, (text, where) =>
       render(text, ['phases', phase.index, ...where], variables),
     );
   });
   checkOutputsAndInputs(workflow, phases, settings.cwd, problems);
+  checkJudgedNeeds(workflow, phases, problems);
   throwIfProblems(problems, workflow.file);
   const defaults = declared.defaults ?? {};
   return {
@@ -132,7 +68,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     feature: settings.feature,
     dirs,
     phases,
-    waves: waves(phases.map((phase) => ({ name: phase.id, needs: phase.needs }))),
+    waves: waves(phaseGraph(phases)),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
     staggerSameAgentSec: defaults.stagger_same_agent ?? null,
@@ -156,10 +92,17 @@ function planPhase(
   const defaults = workflow.declared.defaults ?? {};
   const agent = phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
   const adapter = ADAPTERS[agent];
-  const prompt =
+  const rendered =
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
+  // An agent judge reads the candidates' patches (they are written when each candidate ends).
+  const prompt =
+    rendered === null || phase.judging === undefined
+      ? rendered
+      : `${rendered}\n\n${candidateList(phase.judging, path.resolve(settings.cwd, variables.LOG_DIR ?? ''))}`;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
+  const isolation = isolationOf(workflow, phase, settings);
+  const setup = { ...defaults.workspace, ...declared.workspace };
   const request: AgentRequest = {
     phaseId: phase.id,
     prompt,
@@ -174,6 +117,7 @@ function planPhase(
     maxTurns: declared.max_turns ?? defaults.max_turns ?? null,
     trust: declared.trust ?? defaults.trust ?? true,
     logDir,
+    ...(isolation === 'worktree' ? { isolated: true } : {}),
   };
   const invocation = adapter.build(request, null);
   const {
@@ -233,5 +177,48 @@ function planPhase(
     env: { ...variables, ...declared.env },
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,
+    isolation,
+    workspace: {
+      copy: setup.copy ?? [],
+      link: setup.link ?? [],
+      setup: setup.setup ?? null,
+      setupTimeoutSec: setup.setup_timeout ?? DEFAULTS.setupTimeoutSec,
+    },
+    after: phase.after ?? [],
+    candidate: phase.candidate ?? null,
+    judging:
+      phase.judging === undefined
+        ? null
+        : {
+            ...phase.judging,
+            judge:
+              'score' in phase.judging.judge
+                ? { score: render(phase.judging.judge.score, ['judge', 'score']) }
+                : phase.judging.judge,
+          },
   };
+}
+
+function candidateList(judging: Judging, logDir: string): string {
+  return [
+    `There are ${judging.candidates.length} candidates. Each one's changes, as a patch:`,
+    ...judging.candidates.map(
+      (id, index) => `- candidate ${index + 1}: ${path.join(logDir, `${id}.patch`)}`,
+    ),
+    'Read every patch, choose the best candidate, and end your answer with a line "winner: K" (K its number) and your reasons.',
+  ].join('\n');
+}
+
+function isolationOf(
+  workflow: LoadedWorkflow,
+  phase: LoadedPhase,
+  settings: RunSettings,
+): 'none' | 'worktree' {
+  if (settings.isolate === true) return 'worktree';
+  return phase.declared.isolation ?? workflow.declared.defaults?.isolation ?? 'none';
+}
+
+/** The phases as a graph: what each waits for, its needs and (a judge) its candidates. */
+export function phaseGraph(phases: readonly PlannedPhase[]): { name: string; needs: string[] }[] {
+  return phases.map((phase) => ({ name: phase.id, needs: [...phase.needs, ...phase.after] }));
 }

@@ -8,7 +8,9 @@ import { UsageError } from '../errors.js';
 import { extractFeatureName } from '../names/feature-name.js';
 import { assertValidName } from '../names/validate.js';
 import { loadWorkflow } from './load.js';
-import { planWorkflow, type RunSettings, type WorkflowPlan } from './plan.js';
+import { planWorkflow } from './plan.js';
+import type { RunSettings, WorkflowPlan } from './plan-types.js';
+import type { PhaseFile } from './schema.js';
 import { isVariableName } from './template.js';
 import { BUILTIN_VARIABLES } from './variables.js';
 
@@ -29,6 +31,10 @@ export interface RunRequest {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly budget?: BudgetFlags;
+  /** Run every phase in its own git worktree. */
+  readonly isolate?: boolean;
+  /** Keys set on phases, by phase id (prp generate --candidates sets phase 4's). */
+  readonly phaseOverrides?: Readonly<Record<string, Partial<PhaseFile>>>;
 }
 
 /** Checks the request and the workflow and plans the run; throws one UsageError on any problem. */
@@ -44,7 +50,11 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
       'check the path, e.g. prps/INITIAL_user_auth.md',
     );
   }
-  const workflow = loadWorkflow(path.resolve(cwd, request.workflowFile), Object.keys(vars));
+  const workflow = loadWorkflow(
+    path.resolve(cwd, request.workflowFile),
+    Object.keys(vars),
+    request.phaseOverrides,
+  );
   const feature =
     request.feature !== undefined
       ? assertValidName(request.feature, 'feature name')
@@ -65,6 +75,7 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
     cwd,
     env: request.env ?? process.env,
     ...(request.budget === undefined ? {} : { budget: request.budget }),
+    isolate: request.isolate === true,
   };
   return planWorkflow(workflow, settings);
 }

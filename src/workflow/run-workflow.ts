@@ -14,8 +14,9 @@ import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
 import { judgePhase } from './judge.js';
-import type { PlannedPhase, WorkflowPlan } from './plan.js';
-import { findReusable, type ReusedPhase } from './resume.js';
+import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
+import { findReusable, leftoverWorktrees, type ReusedPhase } from './resume.js';
+import { phaseWorkspaces } from './workspaces.js';
 
 /** The group options a workflow run passes on to the engine as they are. */
 const PASSED_ON = [
@@ -39,6 +40,8 @@ export interface WorkflowRunOptions extends Pick<GroupOptions, PassedOn> {
   readonly resume: boolean;
   /** The budgets of several runs together (the PRP quality gate); else the plan's, for this run. */
   readonly spending?: SpendControl;
+  /** Where isolated phases' worktrees go (--worktrees-dir). */
+  readonly worktreesDir?: string | undefined;
   /** Told which phases are reused, before anything runs. */
   readonly onReuse?: (reused: readonly ReusedPhase[]) => void;
 }
@@ -79,6 +82,9 @@ export async function runWorkflow(
   options.onReuse?.(reused);
   const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
   if (toRun.length === 0) return { group: null, reused, ok: true };
+  const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
+  const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
+  workspace?.check(settings.cwd);
   for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
   // Only the group options: the caller's object may hold more (hooks of its own).
   const passedOn = Object.fromEntries(
@@ -88,6 +94,7 @@ export async function runWorkflow(
   const group = await runGroup({
     ...passedOn,
     admission: spending,
+    workspace,
     jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending)),
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
@@ -146,6 +153,7 @@ function phaseJob(
     idleTimeoutSec: phase.idleTimeoutSec,
     stopSignals: invocation.stopSignals,
     needs: phase.needs.filter((need) => !reused.has(need)),
+    after: phase.after.filter((name) => !reused.has(name)),
     inputs: phase.inputs,
     // What travels back from a pool's worker: the declared outputs and the agent's side files.
     outputs:
@@ -180,7 +188,13 @@ function phaseJob(
       outputs_declared: phase.outputs,
       ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
     },
-    evaluate: (result) => judgePhase(phase, result, plan.settings.cwd),
+    // An isolated phase's outputs are in its worktree.
+    evaluate: (result) =>
+      judgePhase(
+        phase,
+        result,
+        typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd,
+      ),
   };
 }
 

@@ -9,6 +9,15 @@ import { OUTPUT_MODES } from '../options/output.js';
 const seconds = z.number().nonnegative().finite();
 const stringList = z.array(z.string().min(1));
 
+/** How a phase's job is isolated, and what its worktree gets (docs/workspaces.md). */
+const isolation = z.enum(['none', 'worktree']);
+const workspace = z.strictObject({
+  copy: stringList.optional(),
+  link: stringList.optional(),
+  setup: z.string().min(1).optional(),
+  setup_timeout: seconds.optional(),
+});
+
 /** Options an agent phase may set, and the workflow's defaults may set for every phase. */
 const agentOptions = {
   model: z.string().min(1).optional(),
@@ -43,6 +52,25 @@ const budgetSchema = z.strictObject({
   tokens: z.number().int().positive().optional(),
 });
 
+/** One candidate's differences from its phase (candidates: [{ agent: claude }, ...]). */
+const candidateSchema = z.strictObject({
+  agent: z.enum(AGENT_NAMES).optional(),
+  prompt: z.string().min(1).optional(),
+  command: z.string().min(1).optional(),
+  ...agentOptions,
+});
+
+/** Which candidate becomes the phase's result (docs/workspaces.md). */
+const judgeSchema = z.union([
+  z.strictObject({ command: z.string().min(1), timeout: seconds.optional() }),
+  z.strictObject({ score: z.string().min(1) }),
+  z.strictObject({
+    agent: z.enum(AGENT_NAMES).exclude(['command']),
+    prompt: z.string().min(1),
+    model: z.string().min(1).optional(),
+  }),
+]);
+
 const phaseSchema = z.strictObject({
   id: z.string(),
   description: z.string().optional(),
@@ -63,6 +91,12 @@ const phaseSchema = z.strictObject({
   min_score: z.number().min(0).max(10).optional(),
   budget: budgetSchema.optional(),
   expect_cost: z.number().nonnegative().finite().optional(),
+  isolation: isolation.optional(),
+  workspace: workspace.optional(),
+  candidates: z
+    .union([z.number().int().min(2).max(20), z.array(candidateSchema).min(2).max(20)])
+    .optional(),
+  judge: judgeSchema.optional(),
   ...agentOptions,
 });
 
@@ -80,6 +114,8 @@ export const workflowSchema = z.strictObject({
       concurrency: z.number().int().nonnegative().optional(),
       stagger_same_agent: duration.optional(),
       output: z.enum(OUTPUT_MODES).optional(),
+      isolation: isolation.optional(),
+      workspace: workspace.optional(),
       fail_fast: z.boolean().optional(),
       ...agentOptions,
     })
@@ -110,3 +146,6 @@ export const KNOWN_KEYS = {
   defaults: Object.keys(workflowSchema.shape.defaults.unwrap().shape),
   dirs: Object.keys(workflowSchema.shape.dirs.unwrap().shape),
 } as const;
+
+/** A phase's judge as parsed. */
+export type JudgeFile = z.infer<typeof judgeSchema>;

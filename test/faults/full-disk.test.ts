@@ -57,7 +57,8 @@ test('a full disk: the failed manifest write stops the run, every job stopped an
       logDir,
       '--',
       'sleep 30',
-      'head -c 3000000 /dev/zero; exit 0',
+      // Filled only once the sleeper's start line is down (a loaded machine writes it late).
+      `for i in $(seq 400); do grep -q '"phase":"sleeper"' ${logDir}/manifest.jsonl && break; sleep 0.05; done; head -c 3000000 /dev/zero; exit 0`,
       ...quick,
     ],
     { cwd: dir, env: parexEnv(marker) },

@@ -24,6 +24,8 @@ export function jobView(
     reason: null,
     logPath: `/logs/${fields.name}.log`,
     group: null,
+    conflicts: [],
+    candidates: [],
     ...fields,
     startedAt,
     durationMs,

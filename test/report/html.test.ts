@@ -196,6 +196,8 @@ test('the legend names every state with its colour, and the critical path', () =
     stalled: '#d6338a',
     killed: '#7a1111',
     cancelled: '#9aa0a6',
+    conflict: '#b8860b',
+    setup_failed: '#c0392b',
     lost: '#8e44ad',
     running: '#1a73e8',
     spawn_error: '#000000',

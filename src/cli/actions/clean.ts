@@ -2,14 +2,18 @@
 import path from 'node:path';
 
 import type { Command } from 'commander';
-import { forgetRuns, removeRun, sizeOf } from '../../clean/remove.js';
+import { addCleanStep, forgetRuns, removeRun, sizeOf } from '../../clean/remove.js';
 import { chooseRuns, listRunDirs } from '../../clean/select.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { parseNumberText, validateConcurrency, validateSeconds } from '../../options/numbers.js';
 import { displayPath } from '../../report/format.js';
+import { cleanWorkspaces } from '../../workspace/clean-step.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { textOption } from '../sources.js';
+
+// An isolated run's worktrees, parex/ branches and refs/parex/ refs go with its directory.
+addCleanStep(cleanWorkspaces);
 
 /** Runs `parex clean`. */
 export async function cleanAction(command: Command): Promise<void> {

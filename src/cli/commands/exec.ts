@@ -10,6 +10,7 @@ import { groupExitCode } from '../exit-codes.js';
 import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
+import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
 
 const HELP_AFTER = `
 Each COMMAND is one job, run by /bin/sh -c in its own process group, with
@@ -85,7 +86,7 @@ export function registerExec(program: Command): void {
       ).env(ENVIRONMENT.killAfter),
     )
     .addHelpText('after', HELP_AFTER);
-  addRunOptions(addOutputOptions(exec)).action(
+  addWorkspaceOptions(addRunOptions(addOutputOptions(exec)), true).action(
     async (commands: string[], _options: unknown, command: Command) => {
       process.exitCode = await execAction(commands, command);
     },
@@ -128,13 +129,25 @@ async function execAction(args: string[], command: Command): Promise<number> {
     feature: textOption(command, 'feature') ?? null,
     group: textOption(command, 'group') ?? null,
   };
+  const flags = readWorkspaceFlags(command);
   const { withSession } = await import('../session.js');
   const { runGroup } = await import('../../engine/run-group.js');
   useRunSecrets({ env: process.env, patterns: settings.secretPatterns });
+  const { worktreeWorkspaces } = await import('../../workspace/worktrees.js');
+  const workspace =
+    flags.isolate || flags.worktreesDir !== undefined
+      ? worktreeWorkspaces({ isolated: null, worktreesDir: flags.worktreesDir, asked: '--isolate' })
+      : null;
   return withSession(killAfterSec ?? DEFAULTS.killAfterSec, mode, async (hooks) => {
     const { note: _note, ...groupHooks } = hooks;
-    const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks });
-    return { group: result, exitCode: groupExitCode(result) };
+    const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks, workspace });
+    const applied = flags.apply ? await applyAfterRun(result, process.cwd()) : null;
+    const exitCode = groupExitCode(result);
+    return {
+      group: result,
+      exitCode: exitCode === 0 && applied?.ok === false ? 1 : exitCode,
+      messages: applied?.lines ?? [],
+    };
   });
 }
 

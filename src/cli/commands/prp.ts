@@ -38,6 +38,10 @@ export function registerPrp(program: Command): void {
     )
     .option('--min-score <n>', 'least score that passes (default: 8)')
     .option('--max-regenerations <n>', 're-runs of phase 4 after a low score (default: 3)')
+    .option(
+      '--candidates <n>',
+      'run phase 4 N ways at once, each in its own git worktree, and keep the best-scoring PRP (default: 1)',
+    )
     .option('--resume', 'reuse phases that succeeded before, unchanged, whose outputs exist')
     .option('--dry-run', 'print the plan and run nothing')
     .option('--timeout <sec>', "every phase's timeout (default: 600, phase 4: 900)")
@@ -86,6 +90,7 @@ async function generateAction(initial: string, command: Command): Promise<number
     agent: textOption(command, 'agent'),
     minScore: parseScore(textOption(command, 'minScore'), '--min-score', 8),
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
+    candidates: parseCandidates(textOption(command, 'candidates')),
     resume: command.getOptionValue('resume') === true,
     ...readLimitOptions(command),
     budget: readBudgetOptions(command),
@@ -161,5 +166,16 @@ function parseCount(text: string | undefined, flag: string, fallback: number): n
     `${flag} must be a whole number, 0 or more; got ${JSON.stringify(text)}`,
     'it counts re-runs of phase 4',
     `e.g. ${flag} 3`,
+  );
+}
+
+function parseCandidates(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const count = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (count >= 1 && count <= 20) return count;
+  throw new UsageError(
+    `--candidates must be a whole number from 1 to 20; got ${JSON.stringify(text)}`,
+    'it is how many ways phase 4 runs at once, each in its own git worktree',
+    'e.g. --candidates 3',
   );
 }

@@ -14,6 +14,7 @@ import {
   readRunOptions,
 } from '../run-options.js';
 import { textOption } from '../sources.js';
+import { addWorkspaceOptions, applyAfterRun, readWorkspaceFlags } from '../workspace-options.js';
 
 const HELP_AFTER = `
 Every phase starts as soon as the phases it needs have succeeded, up to the
@@ -70,7 +71,7 @@ export function registerRun(program: Command): void {
       'stop a phase silent for SEC seconds as stalled, overriding the workflow',
     )
     .addHelpText('after', HELP_AFTER);
-  addBudgetOptions(addRunOptions(addOutputOptions(run))).action(
+  addBudgetOptions(addWorkspaceOptions(addRunOptions(addOutputOptions(run)), true)).action(
     async (workflowFile: string, _options: unknown, command: Command) => {
       process.exitCode = await runAction(workflowFile, command);
     },
@@ -83,6 +84,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { formatPlan } = await import('../../workflow/dry-run.js');
   const { decideResume } = await import('../../workflow/resume.js');
   const runOptions = readRunOptions(command);
+  const flags = readWorkspaceFlags(command);
   const vars = command.getOptionValue('var') as string[];
   // Secret-named --var values are secrets from the start: in errors, the plan and the records.
   useRunSecrets({
@@ -92,6 +94,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   });
   const plan = prepareWorkflowRun({
     workflowFile,
+    isolate: flags.isolate,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
     vars,
@@ -119,6 +122,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   return withSession(plan.killAfterSec, mode, async (hooks) => {
     const result = await runWorkflow(plan, {
       resume,
+      worktreesDir: flags.worktreesDir,
       ...runOptions,
       ...hooks,
       onReuse: (reused) => {
@@ -136,7 +140,13 @@ async function runAction(workflowFile: string, command: Command): Promise<number
         messages: [`parex: every phase of ${plan.workflow.name} was reused; nothing to run`],
       };
     }
-    return { group: result.group, exitCode: groupExitCode(result.group) };
+    const applied = flags.apply ? await applyAfterRun(result.group, plan.settings.cwd) : null;
+    const exitCode = groupExitCode(result.group);
+    return {
+      group: result.group,
+      exitCode: exitCode === 0 && applied?.ok === false ? 1 : exitCode,
+      messages: applied?.lines ?? [],
+    };
   });
 }
 

@@ -101,7 +101,9 @@ export function streamOutput(
         followed.set(event.logPath, {
           follower: new LogFollower(event.logPath),
           prefix: paint(`[${event.name}] `),
-          translate: readableLog(typeof event.fields.agent === 'string' ? event.fields.agent : null),
+          translate: readableLog(
+            typeof event.fields.agent === 'string' ? event.fields.agent : null,
+          ),
           lastData: Date.now(),
           ended: false,
         });

@@ -59,6 +59,8 @@ export const OUTCOME_COLOURS: Readonly<Record<Exclude<JobState, 'skipped'>, stri
   stalled: '#d6338a',
   killed: '#7a1111',
   cancelled: '#9aa0a6',
+  conflict: '#b8860b',
+  setup_failed: '#c0392b',
   lost: '#8e44ad',
   running: '#1a73e8',
   spawn_error: '#000000',

@@ -123,3 +123,20 @@ export function renderFailures(report: RunReport, context: ReportContext): strin
   });
   return ['<section class="block failures"><h2>Failures</h2>', ...items, '</section>'].join('\n');
 }
+
+/** The conflicts between isolated jobs: job x job, files. */
+export function renderConflicts(report: RunReport): string {
+  const rows = report.jobs.flatMap((job) =>
+    job.conflicts.map(
+      (conflict) =>
+        `<tr><td>${esc(job.name)}</td><td>${esc(conflict.job)}</td><td class="path">${esc(conflict.files.join(', '))}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) return '';
+  return [
+    '<section class="block conflicts"><h2>Conflicts</h2>',
+    '<table><thead><tr><th>job</th><th>conflicts with</th><th>files</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table></section>',
+  ].join('\n');
+}
