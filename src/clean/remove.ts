@@ -1,10 +1,10 @@
 // Removing a run that `parex clean` chose. The steps are a list that other parts of parex add
 // to (e.g. the git worktrees and refs of an isolated run), each run in turn before the run's
 // directory is removed; the history forgets the removed runs.
-import { readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { historyPath, readHistory } from '../journal/history.js';
+import { forgetInHistory, readHistory } from '../journal/history.js';
 import type { RunDir } from './select.js';
 
 /** One step of removing a run: returns a line for the user (what it freed), or null. */
@@ -36,13 +36,11 @@ export function sizeOf(dir: string): number {
   return total;
 }
 
-/** Rewrites the history without the runs whose log directories were removed (atomically). */
+/** Makes the history forget the runs whose log directories were removed (appended, never rewritten). */
 export function forgetRuns(runsDir: string, removed: ReadonlySet<string>): void {
-  const entries = readHistory(runsDir);
-  const kept = entries.filter((entry) => !removed.has(path.resolve(entry.log_dir)));
-  if (kept.length === entries.length) return;
-  const file = historyPath(runsDir);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-  renameSync(temporary, file);
+  const known = new Set(readHistory(runsDir).map((entry) => path.resolve(entry.log_dir)));
+  forgetInHistory(
+    runsDir,
+    [...removed].filter((dir) => known.has(path.resolve(dir))),
+  );
 }

@@ -54,12 +54,12 @@ export function listRunDirs(runsDir: string): RunDir[] {
 }
 
 /** The runs the rules remove, and those they keep (busy runs are always kept). */
-export function chooseRuns(
-  runs: readonly RunDir[],
+export function chooseRuns<T extends RunDir>(
+  runs: readonly T[],
   rules: CleanRules,
-): { remove: RunDir[]; keep: RunDir[] } {
-  const remove: RunDir[] = [];
-  const keep: RunDir[] = [];
+): { remove: T[]; keep: T[] } {
+  const remove: T[] = [];
+  const keep: T[] = [];
   const limitMs = rules.olderThanDays === null ? null : rules.olderThanDays * 86_400_000;
   runs.forEach((run, index) => {
     const beyond = rules.keep !== null && index >= rules.keep;

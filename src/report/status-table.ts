@@ -39,7 +39,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
       String(job.attempts),
       tokens(job),
       job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`,
-      job.logPath === null || job.state === 'skipped' ? '-' : displayPath(job.logPath),
+      hasLog(job) ? displayPath(job.logPath as string) : '-',
     ]);
   }
   const totals = sumTokens(jobs.map((job) => job.tokens ?? {}));
@@ -69,7 +69,7 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     ...job.tokens,
     reason: job.reason,
-    log: job.state === 'skipped' ? null : job.logPath,
+    log: hasLog(job) ? job.logPath : null,
     log_tail: job.logTail ?? null,
     conflicts: job.conflicts,
   };
@@ -78,10 +78,19 @@ export function statusJson(job: JobView): Record<string, unknown> {
 /** One line per conflict between isolated jobs: "conflict: a x b in f.txt". */
 export function conflictLines(jobs: readonly JobView[]): string[] {
   return jobs.flatMap((job) =>
-    job.conflicts.map(
-      (conflict) => `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
+    job.conflicts.map((conflict) =>
+      job.pid === null
+        ? `conflict: ${conflict.job}, which ${job.name} needs, in ${conflict.files.join(', ')}`
+        : `conflict: ${conflict.job} x ${job.name} in ${conflict.files.join(', ')}`,
     ),
   );
+}
+
+/** Whether the job has a log: it was not skipped, and a process was started for it (a job its
+ * workspace refused and a judge that chose from its candidates' scores never had one). */
+function hasLog(job: JobView): boolean {
+  if (job.logPath === null || job.state === 'skipped') return false;
+  return job.pid !== null || job.state === 'running' || job.state === 'spawn_error';
 }
 
 function tokens(job: JobView): string {

@@ -25,7 +25,10 @@ export async function buildResult(
   if (!combined.ok) {
     return {
       ok: false,
-      reason: `the work of ${combined.failed} conflicts with that of ${combined.mergedBefore.join(', ') || 'the base'} in ${combined.files.join(', ')}`,
+      reason:
+        combined.mergedBefore.length === 0
+          ? `the work of ${combined.failed} conflicts with the base in ${combined.files.join(', ')}`
+          : `the work of ${combined.failed} does not merge onto the work merged before it (${combined.mergedBefore.join(', ')}) in ${combined.files.join(', ')}`,
       files: combined.files,
     };
   }

@@ -59,16 +59,31 @@ test('--keep, --older-than and --dry-run; history lines of removed runs go too',
   assert.match(dry.stdout, /^would free \d+\.\d KB from 3 runs; 1 kept$/m);
   assert.equal(left(dir).length, 4);
 
+  const historyBefore = readFileSync(path.join(dir, '.parex', 'runs', 'history.jsonl'), 'utf8');
   const old = await runCli(['clean', '--older-than', '10'], { cwd: dir, env });
   assert.equal(old.code, 0, old.stderr);
   assert.deepEqual(left(dir), ['20260103-000000-cccc', '20260104-000000-dddd']);
   assert.match(old.stdout, /^freed \d+\.\d KB from 2 runs; 2 kept$/m);
+  // The history is only appended to: the lines that were there stay, byte for byte (a run
+  // starting during a clean keeps its line), and lines saying what was forgotten follow.
   const history = readFileSync(path.join(dir, '.parex', 'runs', 'history.jsonl'), 'utf8');
+  assert.ok(history.startsWith(historyBefore), 'the history was rewritten');
+  const forgotten = history
+    .slice(historyBefore.length)
+    .trim()
+    .split('\n')
+    .map((line) =>
+      path.basename(String((JSON.parse(line) as { forget_log_dir: string }).forget_log_dir)),
+    );
+  assert.deepEqual(forgotten.sort(), ['20260101-000000-aaaa', '20260102-000000-bbbb']);
+  const runs = await runCli(['runs', '--json'], { cwd: dir, env });
+  assert.equal(runs.code, 0, runs.stderr);
   assert.deepEqual(
-    history
+    runs.stdout
       .trim()
       .split('\n')
-      .map((line) => (JSON.parse(line) as { run_id: string }).run_id),
+      .map((line) => (JSON.parse(line) as { run_id: string }).run_id)
+      .sort(),
     ['20260103-000000-cccc', '20260104-000000-dddd'],
   );
 

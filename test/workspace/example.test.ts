@@ -42,6 +42,13 @@ test('examples/workspaces.yaml: parallel edits merge, one pair conflicts, best-o
   assert.equal(onlyLineOf(all, 'greeting').winner, 'greeting-c2');
   const status = await runCli(['status', '.parex/features/workspaces/logs'], { cwd: repo.dir });
   assert.match(status.stdout, /conflict: \w+ x \w+ in workspace-demo\/app\.txt/);
+  // The job that never started names the pair it needs, and has no log to point to.
+  assert.match(
+    status.stdout,
+    /conflict: (title \+ subtitle|subtitle \+ title), which both_titles needs, in workspace-demo\/app\.txt/,
+  );
+  assert.match(status.stdout, /^both_titles +CONFLICT .* -$/m);
+  assert.match(status.stdout, /^greeting +SUCCESS .* -$/m);
   const applied = await runCli(['apply', '--job', 'combine'], { cwd: repo.dir });
   assert.equal(applied.code, 0, applied.stderr);
   assert.equal(readFileSync(path.join(repo.dir, 'workspace-demo/capitals.txt'), 'utf8'), '2\n');

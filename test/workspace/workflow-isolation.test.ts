@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { agentProject, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, runIdOf } from '../helpers/exec.js';
-import { git, lines, testRepo, userState, writeFiles } from '../helpers/git.js';
+import { git, lines, parexRefs, testRepo, userState, writeFiles } from '../helpers/git.js';
 import { manifestLines } from '../helpers/manifest.js';
 
 function flow(...body: string[]): string {
@@ -158,4 +158,54 @@ test('agents in worktrees: gemini gets --skip-trust, codex writes -o in the log 
   for (const id of ['g', 'k']) assert.deepEqual(onlyLineOf(all, id).changed_files, [`${id}.md`]);
   const runId = runIdOf(run.stderr);
   assert.equal(git(project.dir, 'show', `refs/parex/${runId}/result:k.md`), 'claude was here');
+});
+
+test('parex clean removes the workspaces of workflow runs whose logs are elsewhere, by the same rules, and leaves their logs', async (t) => {
+  const repo = testRepo(t, { 'f.txt': lines(10) });
+  writeFiles(repo.dir, {
+    'flow.yaml': flow(
+      'defaults: { agent: command, isolation: worktree }',
+      'phases:',
+      "  - { id: edit, command: 'echo E > e.txt' }",
+      "  - { id: bad, command: 'echo B > b.txt; exit 3' }",
+    ),
+  });
+  git(repo.dir, 'add', 'flow.yaml');
+  git(repo.dir, 'commit', '-qm', 'flow');
+  const first = await runCli(['run', 'flow.yaml'], { cwd: repo.dir, env: repo.env });
+  assert.equal(first.code, 1, first.stderr);
+  const second = await runCli(['run', 'flow.yaml'], { cwd: repo.dir, env: repo.env });
+  assert.equal(second.code, 1, second.stderr);
+  const runIds = [...new Set(ends(repo.dir).map((line) => String(line.run_id)))];
+  assert.equal(runIds.length, 2);
+  const [older, newer] = runIds as [string, string];
+  const kept = String(
+    onlyLineOf(
+      ends(repo.dir).filter((l) => l.run_id === older),
+      'bad',
+    ).workspace,
+  );
+  assert.ok(existsSync(kept), 'the failed job keeps its worktree');
+  const refsOf = (runId: string) => parexRefs(repo.dir).filter((ref) => ref.includes(`/${runId}/`));
+  assert.ok(refsOf(older).length > 0 && refsOf(newer).length > 0);
+
+  const dry = await runCli(['clean', '--keep', '1', '--dry-run'], { cwd: repo.dir, env: repo.env });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(
+    dry.stdout,
+    new RegExp(
+      `^would remove the workspaces of run ${older} \\(1 worktree, \\d+ git refs\\); its logs in .+ stay$`,
+      'm',
+    ),
+  );
+  assert.doesNotMatch(dry.stdout, new RegExp(newer));
+  assert.ok(refsOf(older).length > 0, '--dry-run removed nothing');
+
+  const cleaned = await runCli(['clean', '--keep', '1'], { cwd: repo.dir, env: repo.env });
+  assert.equal(cleaned.code, 0, cleaned.stderr);
+  assert.deepEqual(refsOf(older), []);
+  assert.equal(existsSync(kept), false);
+  assert.ok(refsOf(newer).length > 0, 'the newest run keeps its workspaces');
+  // The workflow's logs are never removed by clean.
+  assert.ok(existsSync(path.join(repo.dir, '.parex/logs/manifest.jsonl')));
 });

@@ -5,9 +5,11 @@ import type { Command } from 'commander';
 import { addCleanStep, forgetRuns, removeRun, sizeOf } from '../../clean/remove.js';
 import { chooseRuns, listRunDirs } from '../../clean/select.js';
 import { UsageError } from '../../errors.js';
+import { readHistory } from '../../journal/history.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import { parseNumberText, validateConcurrency, validateSeconds } from '../../options/numbers.js';
 import { displayPath } from '../../report/format.js';
+import { cleanElsewhere, runsWithWorkspacesElsewhere } from '../../workspace/clean-elsewhere.js';
 import { cleanWorkspaces } from '../../workspace/clean-step.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { textOption } from '../sources.js';
@@ -65,6 +67,13 @@ export async function cleanAction(command: Command): Promise<void> {
     );
   }
   if (!dryRun && remove.length > 0) forgetRuns(runsDir, new Set(remove.map((run) => run.dir)));
+  // Isolated runs whose logs are elsewhere (workflows): their git workspaces, by the same rules.
+  const elsewhere = chooseRuns(runsWithWorkspacesElsewhere(readHistory(runsDir), runsDir), {
+    keep,
+    olderThanDays,
+    now: Date.now(),
+  });
+  for (const run of elsewhere.remove) process.stdout.write(`${cleanElsewhere(run, dryRun)}\n`);
   process.stdout.write(
     `${dryRun ? 'would free' : 'freed'} ${formatBytes(freed)} from ${remove.length} run${remove.length === 1 ? '' : 's'}; ${kept.length} kept\n`,
   );

@@ -9,7 +9,7 @@ export function registerClean(program: Command): void {
     .command('clean')
     .summary(`remove old finished runs from ${DEFAULTS.runsDir}`)
     .description(
-      `Remove the directories of finished runs under ${DEFAULTS.runsDir} (logs and manifest) that are older than --older-than DAYS or beyond the newest --keep N, and their lines in the history. A run that is still running, or whose log directory is locked by a live parex, is never removed. Prints each run removed and the space freed.`,
+      `Remove the directories of finished runs under ${DEFAULTS.runsDir} (logs and manifest) that are older than --older-than DAYS or beyond the newest --keep N, and forget them in the history (by appending; it is never rewritten). A run that is still running, or whose log directory is locked by a live parex, is never removed. An isolated run's worktrees, parex/ branches and refs/parex/ refs go with it; those of isolated workflow runs, whose logs elsewhere are never removed, go by the same rules. Prints each run removed and the space freed.`,
     )
     .option('--keep <n>', 'keep the newest N runs, remove the older ones')
     .option(
