@@ -106,8 +106,12 @@ async function execAction(args: string[], command: Command): Promise<number> {
   const mode = outputMode(command);
   const settings = {
     jobs: names.length === 0 ? commands : namedJobs(commands, names),
-    // Only a JSON summary lists every job's result; the text summary counts the successes.
-    keepResults: mode.json ? ('all' as const) : ('unsuccessful' as const),
+    // Past SUMMARY_MAX_ROWS jobs the text summary lists only the jobs that did not succeed and
+    // counts the others, so their results need not be kept; a JSON summary lists every result.
+    keepResults:
+      mode.json || commands.length <= SUMMARY_MAX_ROWS
+        ? ('all' as const)
+        : ('unsuccessful' as const),
     concurrency: countOption(command, 'jobs', '--jobs', ENVIRONMENT.jobs),
     timeoutSec: secondsOption(
       command,
