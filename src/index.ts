@@ -35,6 +35,7 @@ export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';
 export { assertValidName, checkName, MAX_NAME_LENGTH, type NameProblem } from './names/validate.js';
 export { DEFAULTS, ENVIRONMENT } from './options/defaults.js';
+export type { JobSource } from './options/job-list.js';
 export type { GroupOptions } from './options/normalize.js';
 export { type PoolSettings, poolExecutor } from './pool/coordinator.js';
 export { parseRedisUrl, type RedisAddress } from './pool/redis-url.js';

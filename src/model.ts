@@ -190,8 +190,11 @@ export interface GroupResult {
   readonly group: string | null;
   readonly logDir: string;
   readonly manifestPath: string;
-  /** Results of the jobs that ran, in the order they were given. */
+  /** Results of the jobs that ran, in the order they were given (with keepResults
+   * 'unsuccessful': only those of the jobs that did not succeed). */
   readonly results: readonly JobResult[];
+  /** Successes left out of `results` (keepResults 'unsuccessful'); 0 or absent otherwise. */
+  readonly omitted?: number;
   /** Names of jobs that never started because the group was cancelled first. */
   readonly notStarted: readonly string[];
   readonly speedup: SpeedupFigures;

@@ -1,20 +1,25 @@
-// Small pieces of a group's result: each attempt's span for the figures, the widest wave, the
+// Small pieces of a group's result: the needs by name, the widest wave, the
 // reason of a job the engine's own halt stopped, and the signal that cancelled the run.
 import { waves } from '../graph/topology.js';
-import type { GroupHalt, JobResult, JobSpan } from '../model.js';
-import type { PlannedJob } from '../options/normalize.js';
+import type { GroupHalt, JobResult } from '../model.js';
+import type { PlannedJobs } from '../options/job-list.js';
 import type { RunHalt } from './halt.js';
 
-/** One attempt as the figures see it. */
-export function spanOf(result: JobResult, needs: readonly string[]): JobSpan {
-  const { name, startedAt, endedAt, durationMs, attempt } = result;
-  return { name, startedAt, endedAt, durationMs, attempt, needs };
+/** What each job needs, for the jobs that need any. */
+export function needsByName(jobs: PlannedJobs): Record<string, readonly string[]> {
+  const needs: Record<string, readonly string[]> = {};
+  if (!jobs.anyNeeds) return needs;
+  jobs.names.forEach((name, index) => {
+    if (jobs.needs(index).length > 0) needs[name] = jobs.needs(index);
+  });
+  return needs;
 }
 
 /** The most jobs the needs let run at once (null without needs: all of them). */
-export function widestWave(jobs: readonly PlannedJob[]): number | null {
-  if (jobs.every((job) => job.needs.length === 0)) return null;
-  return Math.max(...waves(jobs).map((wave) => wave.length));
+export function widestWave(jobs: PlannedJobs): number | null {
+  if (!jobs.anyNeeds) return null;
+  const nodes = jobs.names.map((name, index) => ({ name, needs: jobs.needs(index) }));
+  return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
 }
 
 /** A job the engine's own halt stopped says so in its reason. */

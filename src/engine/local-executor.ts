@@ -14,7 +14,7 @@ export async function localExecutor(
 ): Promise<JobExecutor> {
   // Also the run's watchdog: the fork server, or a shell process when there is none.
   const launcher =
-    spawnFunction !== undefined || !plan.forkServer || plan.jobs.every((job) => job.input !== null)
+    spawnFunction !== undefined || !plan.forkServer || plan.jobs.allHaveInput
       ? directLauncher(plan.runId, spawnFunction)
       : await forkServerLauncher(plan.runId, plan.onWarning);
   const sweeper = new EscapeeSweeper(

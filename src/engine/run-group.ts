@@ -4,17 +4,18 @@
 // running job down its stop ladder, nothing more started); every result still comes back.
 import { access } from 'node:fs/promises';
 
-import type { GroupEvent, GroupResult, JobResult, JobSpan, WorkspaceSummary } from '../model.js';
-import { type GroupOptions, normalizeGroupOptions, type PlannedJob } from '../options/normalize.js';
+import type { GroupEvent, GroupResult, JobResult, WorkspaceSummary } from '../model.js';
+import { type GroupOptions, normalizeGroupOptions } from '../options/normalize.js';
 import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';
 import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
+import { SpanStore } from '../report/span-table.js';
 import { computeSpeedup } from '../report/speedup.js';
 import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
-import { signalOf, spanOf, why, widestWave } from './group-parts.js';
+import { needsByName, signalOf, why, widestWave } from './group-parts.js';
 import { RunHalt } from './halt.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
@@ -67,12 +68,15 @@ export async function runGroup(
   const { recorder } = prepared;
   const admission = plan.admission ?? OPEN_ADMISSION;
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
-  const spans: JobSpan[] = [];
-  const needsOf = new Map(plan.jobs.map((job) => [job.name, job.needs]));
-  const emit = (event: GroupEvent) => {
+  const { jobs } = plan;
+  const spans = new SpanStore(
+    (job) => jobs.names[job] as string,
+    (job) => jobs.needs(job),
+  );
+  const emit = (event: GroupEvent, job?: number) => {
     const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
-    if (told.type === 'job-end' && told.result.pid !== null) {
-      spans.push(spanOf(told.result, needsOf.get(told.result.name) ?? []));
+    if (told.type === 'job-end' && told.result.pid !== null && job !== undefined) {
+      spans.add(job, told.result);
     }
     recorder.record(told); // never throws: a failed write is told to halt.fail
     try {
@@ -87,14 +91,22 @@ export async function runGroup(
     type: 'run-start',
     runId: plan.runId,
     logDir: plan.logDir,
-    jobs: plan.jobs.length,
-    names: plan.jobs.map((job) => job.name),
-    needs: Object.fromEntries(
-      plan.jobs.filter((job) => job.needs.length > 0).map((job) => [job.name, job.needs]),
-    ),
+    jobs: jobs.length,
+    names: jobs.names,
+    needs: needsByName(jobs),
     concurrency: plan.concurrency,
   });
-  const results = new Map<string, JobResult>();
+  // Every result (with keepResults 'unsuccessful', those of the jobs that did not succeed; the
+  // workspaces need every result, so a run with them keeps all).
+  const results = new Map<number, JobResult>();
+  const keepAll = plan.keepResults === 'all' || plan.workspace !== null;
+  let omitted = 0;
+  const keep = (index: number, result: JobResult) => {
+    if (keepAll || result.outcome !== 'success') results.set(index, result);
+    else omitted += 1;
+  };
+  const inOrder = () =>
+    [...results.keys()].sort((a, b) => a - b).map((index) => results.get(index) as JobResult);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
@@ -115,7 +127,7 @@ export async function runGroup(
   });
   // Jobs a pool never started because the run was cancelled while they waited in its queue.
   const neverStarted = new Set<string>();
-  let notStarted: PlannedJob[] = plan.jobs.slice();
+  let notStarted: number[] = [];
   let workspace: WorkspaceSummary | undefined;
   // Runs the worktrees' setup commands (started only when one is needed).
   const setup: { launcher: Launcher | null } = { launcher: null };
@@ -128,12 +140,12 @@ export async function runGroup(
       },
       executor.remote === true,
     );
-    notStarted = await runInSlots(plan.jobs, plan.concurrency, plan.signal, {
-      run: async (planned) => {
+    notStarted = await runInSlots(jobs, plan.concurrency, plan.signal, {
+      run: async (planned, index) => {
         const ready = hook === null ? null : await hook.prepare(workspaceJob(planned));
         if (ready?.ok === false) {
           const refused = refusedResult(planned, plan, ready);
-          results.set(planned.name, refused);
+          keep(index, refused);
           emit({ type: 'job-skip', result: refused });
           failing.jobEnded(refused);
           return refused.outcome === 'success';
@@ -158,7 +170,8 @@ export async function runGroup(
         };
         const finish = async (ended: JobResult) =>
           hook === null ? ended : finishedResult(hook, job, ended);
-        const attempted = await runAttempts(job, plan, emit, executor, markers, {
+        const told = (event: GroupEvent) => emit(event, index);
+        const attempted = await runAttempts(job, plan, told, executor, markers, {
           settle,
           finish,
           admission,
@@ -171,22 +184,22 @@ export async function runGroup(
         }
         admission.ended(job, attempted);
         const result = why(attempted, halt);
-        results.set(job.name, result);
+        keep(index, result);
         failing.jobEnded(result);
         return result.outcome === 'success';
       },
-      skip: (job, need) => {
+      skip: (job, need, index) => {
         const result = skippedResult(job, plan, need);
-        results.set(job.name, result);
+        keep(index, result);
         emit({ type: 'job-skip', result });
       },
       admit: (job) => {
         const verdict = admission.admit(job);
         return verdict.kind === 'refuse' ? { refuse: verdict.reason } : verdict.kind;
       },
-      refuse: (job, reason) => {
+      refuse: (job, reason, index) => {
         const result = notRunResult(job, plan, 'budget', reason);
-        results.set(job.name, result);
+        keep(index, result);
         emit({ type: 'job-skip', result });
       },
       wakeWith: (pump) => {
@@ -194,7 +207,7 @@ export async function runGroup(
       },
     });
     if (hook !== null) {
-      workspace = await hook.close(plan.jobs.flatMap((job) => results.get(job.name) ?? []));
+      workspace = await hook.close(inOrder());
     }
   } finally {
     admission.close();
@@ -206,8 +219,11 @@ export async function runGroup(
       await prepared.close();
     }
   }
-  notStarted.push(...plan.jobs.filter((job) => neverStarted.has(job.name)));
-  const ordered = plan.jobs.flatMap((job) => results.get(job.name) ?? []);
+  const unstarted = [
+    ...notStarted.map((index) => jobs.names[index] as string),
+    ...jobs.names.filter((name) => neverStarted.has(name)),
+  ];
+  const ordered = inOrder();
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {
     runId: plan.runId,
@@ -216,11 +232,12 @@ export async function runGroup(
     logDir: plan.logDir,
     manifestPath: plan.manifestPath,
     results: ordered,
-    notStarted: notStarted.map((job) => job.name),
-    speedup: computeSpeedup(spans, plan.concurrency, widestWave(plan.jobs)),
+    omitted,
+    notStarted: unstarted,
+    speedup: computeSpeedup(spans, plan.concurrency, widestWave(jobs)),
     ok:
       halt.error === null &&
-      notStarted.length === 0 &&
+      unstarted.length === 0 &&
       ordered.every((job) => job.outcome === 'success'),
     cancelledBy,
     haltedBy: cancelledBy === null ? halt.cause : null,

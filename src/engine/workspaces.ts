@@ -21,7 +21,7 @@ export function openWorkspaces(
     runId: plan.runId,
     logDir: plan.logDir,
     cwd: plan.cwd,
-    jobs: plan.jobs.map(workspaceJob),
+    jobs: Array.from({ length: plan.jobs.length }, (_, index) => workspaceJob(plan.jobs.at(index))),
     onWarning: plan.onWarning,
     run: async (command) => {
       const ran = await runProcess({

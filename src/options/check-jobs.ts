@@ -1,10 +1,11 @@
 // Checks across the jobs of a group: unique names, needs that name other jobs, no cycles.
 import { UsageError } from '../errors.js';
-import { findCycle } from '../graph/topology.js';
-import type { PlannedJob } from './normalize.js';
+import { findCycle, type GraphNode } from '../graph/topology.js';
 
 /** Throws a UsageError when a job needs itself, an unknown job, or the needs form a cycle. */
-export function checkNeeds(jobs: readonly PlannedJob[]): void {
+export function checkNeeds(
+  jobs: readonly (GraphNode & { readonly after: readonly string[] })[],
+): void {
   const names = new Set(jobs.map((job) => job.name));
   for (const job of jobs) {
     for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {

@@ -16,18 +16,21 @@ import type {
 } from '../model.js';
 import { assertValidName } from '../names/validate.js';
 import type { Redactor } from '../redact/redactor.js';
-import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';
+import { type JobSource, type PlannedJobs, planJobs } from './job-list.js';
 import { validateConcurrency, validateSeconds } from './numbers.js';
-import { planJob } from './plan-job.js';
 import { makeRunId } from './run-id.js';
 import { runRedactor, withoutVariables } from './secrets.js';
 import { validateOptionTypes } from './validate-options.js';
 
 /** What a caller may ask of runGroup. */
 export interface GroupOptions {
-  /** The jobs: shell command lines (named job1..jobN) or full job specs. */
-  readonly jobs: readonly (JobSpec | string)[];
+  /** The jobs: shell command lines (named job1..jobN) or full job specs; or a source that gives
+   * them one at a time (planned when each starts, so that 100,000 jobs keep little memory). */
+  readonly jobs: readonly (JobSpec | string)[] | JobSource;
+  /** Which results the group's result keeps: 'all' (the default), or 'unsuccessful' (the
+   * successes are only counted, in `omitted`: a run of 100,000 jobs keeps no result of a success). */
+  readonly keepResults?: 'all' | 'unsuccessful';
   /** At most this many jobs at once; 0 (the default) runs them all at once. */
   readonly concurrency?: number;
   /** Seconds each job may run before it is stopped; 0 means no limit. Default 600. */
@@ -115,7 +118,8 @@ export interface PlannedJob {
 
 /** A group, validated and with every default applied. */
 export interface GroupPlan {
-  readonly jobs: readonly PlannedJob[];
+  readonly jobs: PlannedJobs;
+  readonly keepResults: 'all' | 'unsuccessful';
   readonly concurrency: number;
   readonly killAfterSec: number;
   readonly logDir: string;
@@ -179,7 +183,7 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
   validateSeconds(retryDelaySec, 'the retry delay', '0 retries at once');
   validateSeconds(staggerMs, 'the stagger', '0 starts jobs together', undefined, 1);
   validateSeconds(staggerSameKeyMs, 'the stagger of one agent', '0 turns it off', undefined, 1);
-  if (!Array.isArray(jobs) || jobs.length === 0) {
+  if ((jobs?.length ?? 0) === 0) {
     throw new UsageError(
       'no jobs to run',
       'a group needs at least one command',
@@ -201,16 +205,11 @@ export function normalizeGroupOptions(options: GroupOptions): GroupPlan {
     );
   }
   const logDir = path.resolve(cwd, options.logDir ?? path.join(DEFAULTS.runsDir, runId));
-  const planned = jobs.map((job, index) => planJob(job, index, logDir, timeoutSec, idleTimeoutSec));
-  rejectDuplicates(planned.map((job) => job.name));
-  checkNeeds(planned);
-  const redactor = runRedactor({
-    env,
-    jobEnvs: planned.map((job) => job.env),
-    patterns: secretPatterns,
-  });
+  const planned = planJobs(jobs, logDir, timeoutSec, idleTimeoutSec);
+  const redactor = runRedactor({ env, jobEnvs: planned.envs, patterns: secretPatterns });
   return {
     jobs: planned,
+    keepResults: options.keepResults ?? 'all',
     concurrency: limit === 0 ? planned.length : Math.min(limit, planned.length),
     killAfterSec,
     logDir,

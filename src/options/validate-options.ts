@@ -22,6 +22,7 @@ type Kind =
   | 'input'
   | 'signals'
   | 'record'
+  | 'keep-results'
   | 'record-or-null';
 
 const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
@@ -51,6 +52,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   failFast: 'boolean',
   executor: 'function',
   admission: 'record',
+  keepResults: 'keep-results',
   workspace: 'record-or-null',
 };
 
@@ -87,7 +89,8 @@ const WORDS: Readonly<Record<Kind, string>> = {
   strings: 'an array of strings',
   env: 'an object whose values are strings',
   'abort-signal': 'an AbortSignal',
-  jobs: 'an array of command strings and job objects',
+  jobs: 'an array of command strings and job objects, or a source { length, at(index) }',
+  'keep-results': '"all" or "unsuccessful"',
   input: 'a string or a Uint8Array',
   signals: 'an array of signal names such as "SIGTERM"',
   record: 'a plain object',
@@ -102,12 +105,15 @@ export function validateOptionTypes(options: unknown): asserts options is GroupO
   checkFields(options, GROUP_FIELDS, (key) => `the option ${key}`, 'option');
   const jobs = options.jobs;
   if (!Array.isArray(jobs)) return;
-  jobs.forEach((job, index) => {
-    if (typeof job === 'string') return;
-    const label = `job ${index + 1}${isRecord(job) && typeof job.name === 'string' ? ` (${job.name})` : ''}`;
-    if (!isRecord(job)) fail(label, 'a command string or a job object', job);
-    checkFields(job, JOB_FIELDS, (key) => `${label}: ${key}`, 'job field');
-  });
+  jobs.forEach(validateJobType);
+}
+
+/** Throws a UsageError when job number `index` (from 0) is neither a command nor a well-typed job object. */
+export function validateJobType(job: unknown, index: number): void {
+  if (typeof job === 'string') return;
+  const label = `job ${index + 1}${isRecord(job) && typeof job.name === 'string' ? ` (${job.name})` : ''}`;
+  if (!isRecord(job)) fail(label, 'a command string or a job object', job);
+  checkFields(job, JOB_FIELDS, (key) => `${label}: ${key}`, 'job field');
 }
 
 function checkFields(
@@ -156,7 +162,9 @@ function kindProblem(
     case 'record-or-null':
       return value === null || (typeof value === 'object' && !Array.isArray(value)) ? null : bad();
     case 'jobs':
-      return Array.isArray(value) ? null : bad();
+      return Array.isArray(value) || isJobSource(value) ? null : bad();
+    case 'keep-results':
+      return value === 'all' || value === 'unsuccessful' ? null : bad();
     case 'strings':
     case 'signals': {
       if (!Array.isArray(value)) return bad();
@@ -206,6 +214,12 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
   if (typeof value === 'function') return 'a function';
   return `${String(value)} (${typeof value})`;
+}
+
+function isJobSource(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const { length, at } = value;
+  return typeof length === 'number' && Number.isSafeInteger(length) && typeof at === 'function';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

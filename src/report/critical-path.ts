@@ -2,15 +2,15 @@
 // before each span's start: a job it needs, its own earlier attempt, or (when the run had fewer
 // slots than jobs) the span whose end freed its slot. Its spans and the gaps between them add
 // up to the wall time; the gaps are the start-up time parex and the jobs spent in between.
-import type { JobSpan } from '../model.js';
+import type { SpanTable } from './span-table.js';
 
 /** Ends are rounded to the millisecond and the next start follows at once. */
 const TOLERANCE_MS = 5;
 
 /** The chain that set the wall time. */
 export interface CriticalPath {
-  /** First to last: each span with its attempt. */
-  readonly spans: readonly JobSpan[];
+  /** First to last: the positions of its spans in the table. */
+  readonly spans: readonly number[];
   /** Sum of the spans' own durations. */
   readonly ms: number;
   /** Wall time not covered by the spans: the start-up gaps before and between them. */
@@ -18,42 +18,51 @@ export interface CriticalPath {
 }
 
 /** Follows the chain back from the span that ended last; `limited` when slots were fewer than jobs. */
-export function criticalPath(spans: readonly JobSpan[], limited: boolean): CriticalPath {
-  if (spans.length === 0) return { spans: [], ms: 0, gapMs: 0 };
-  const byEnd = [...spans].sort((a, b) => a.endedAt.getTime() - b.endedAt.getTime());
-  const first = Math.min(...spans.map((span) => span.startedAt.getTime()));
-  const last = byEnd.at(-1) as JobSpan;
-  const path: JobSpan[] = [last];
-  const seen = new Set<JobSpan>(path);
-  for (;;) {
-    const current = path[0] as JobSpan;
-    const before = predecessor(current, byEnd, limited, seen);
-    if (before === null) break;
-    path.unshift(before);
-    seen.add(before);
+export function criticalPath(table: SpanTable, limited: boolean): CriticalPath {
+  if (table.length === 0) return { spans: [], ms: 0, gapMs: 0 };
+  const byEnd = Uint32Array.from({ length: table.length }, (_, index) => index).sort(
+    (a, b) => table.endMs(a) - table.endMs(b),
+  );
+  let first = Number.POSITIVE_INFINITY;
+  for (let index = 0; index < table.length; index += 1) {
+    first = Math.min(first, table.startMs(index));
   }
-  const ms = path.reduce((sum, span) => sum + span.durationMs, 0);
-  const wall = last.endedAt.getTime() - first;
+  const last = byEnd[byEnd.length - 1] as number;
+  const backwards: number[] = [last];
+  const seen = new Set<number>(backwards);
+  for (let current = last; ; ) {
+    const before = predecessor(table, current, byEnd, limited, seen);
+    if (before === null) break;
+    backwards.push(before);
+    seen.add(before);
+    current = before;
+  }
+  const path = backwards.reverse();
+  const ms = path.reduce((sum, span) => sum + table.durationMs(span), 0);
+  const wall = table.endMs(last) - first;
   return { spans: path, ms, gapMs: Math.max(0, wall - ms) };
 }
 
 function predecessor(
-  span: JobSpan,
-  byEnd: readonly JobSpan[],
+  table: SpanTable,
+  span: number,
+  byEnd: Uint32Array,
   limited: boolean,
-  seen: ReadonlySet<JobSpan>,
-): JobSpan | null {
-  const start = span.startedAt.getTime() + TOLERANCE_MS;
-  const needs = new Set(span.needs ?? []);
-  const attempt = span.attempt ?? 1;
-  const waitedFor = (other: JobSpan) =>
-    needs.has(other.name) || (other.name === span.name && (other.attempt ?? 1) < attempt);
+  seen: ReadonlySet<number>,
+): number | null {
+  const start = table.startMs(span) + TOLERANCE_MS;
+  const end = table.endMs(span);
+  const needs = new Set(table.needs(span));
+  const name = table.name(span);
+  const attempt = table.attempt(span);
+  const waitedFor = (other: number) =>
+    needs.has(table.name(other)) || (table.name(other) === name && table.attempt(other) < attempt);
   // Back from the last span that ended before this one started.
-  let best: JobSpan | null = null;
-  for (let index = lastEndingBy(byEnd, start); index >= 0; index -= 1) {
-    const other = byEnd[index] as JobSpan;
-    if (best !== null && other.endedAt < best.endedAt) break;
-    if (other === span || seen.has(other) || other.endedAt > span.endedAt) continue;
+  let best: number | null = null;
+  for (let index = lastEndingBy(table, byEnd, start); index >= 0; index -= 1) {
+    const other = byEnd[index] as number;
+    if (best !== null && table.endMs(other) < table.endMs(best)) break;
+    if (other === span || seen.has(other) || table.endMs(other) > end) continue;
     if (!limited && !waitedFor(other)) continue;
     // Of two that ended together, the one it waited for by name explains its start best.
     if (best === null || waitedFor(other)) best = other;
@@ -62,19 +71,20 @@ function predecessor(
   return best;
 }
 
-/** The index of the last span (sorted by end) that ended by `ms`; -1 when none did. */
-function lastEndingBy(byEnd: readonly JobSpan[], ms: number): number {
+/** The position in `byEnd` of the last span that ended by `ms`; -1 when none did. */
+function lastEndingBy(table: SpanTable, byEnd: Uint32Array, ms: number): number {
   let low = 0;
   let high = byEnd.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if ((byEnd[middle] as JobSpan).endedAt.getTime() <= ms) low = middle + 1;
+    if (table.endMs(byEnd[middle] as number) <= ms) low = middle + 1;
     else high = middle;
   }
   return low - 1;
 }
 
 /** A span's name for people: the job, and its attempt when it had several. */
-export function spanLabel(span: JobSpan): string {
-  return (span.attempt ?? 1) > 1 ? `${span.name}#${span.attempt}` : span.name;
+export function spanLabel(table: SpanTable, span: number): string {
+  const attempt = table.attempt(span);
+  return attempt > 1 ? `${table.name(span)}#${attempt}` : table.name(span);
 }

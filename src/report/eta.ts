@@ -1,6 +1,6 @@
 // The time left, estimated from the jobs that have finished: each job still to run is taken to
 // last as long as the finished ones did on average, spread over the slots.
-import type { LiveState } from './live-state.js';
+import { type LiveState, runningJobs } from './live-state.js';
 
 /** Milliseconds until the run ends; null before any job has finished (nothing to go by), and
  * when only jobs that have outlived the average are left (no way to tell). */
@@ -12,7 +12,7 @@ export function estimateRemainingMs(state: LiveState, now: number): number | nul
   let work = queued * mean;
   let longest = 0;
   if (running > 0) {
-    for (const job of state.jobs) {
+    for (const job of runningJobs(state)) {
       if (job.state !== 'running' && job.state !== 'stopping') continue;
       const left = Math.max(0, mean - (now - job.startedAt));
       work += left;

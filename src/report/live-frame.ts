@@ -8,10 +8,12 @@ import { displayPath, formatDuration, formatSeconds } from './format.js';
 import {
   bucketOf,
   find,
+  jobAt,
   type LiveJob,
   type LiveSpend,
   type LiveState,
   pendingNeeds,
+  runningJobs,
 } from './live-state.js';
 import { describeOutcome } from './outcome-words.js';
 import { cut, padColumns } from './text-width.js';
@@ -72,7 +74,10 @@ export function renderFrame(
     // Cut before colouring, so that escape sequences never count against the width.
     return colour(cut(`  ${symbol} ${name}  ${rest}`, width));
   };
-  if (state.jobs.length <= room) return [...header, ...state.jobs.map(row)];
+  if (state.names.length <= room) {
+    const every = state.names.map((_, at) => jobAt(state, at));
+    if (every.every((job) => job !== undefined)) return [...header, ...every.map(row)];
+  }
   const shown = chooseRows(state, room - 1);
   return [...header, ...shown.map(row), palette.dim(cut(foldLine(state, shown), width))];
 }
@@ -93,12 +98,16 @@ function headerText(state: LiveState, now: number): string {
 /** Running and stopping jobs first, then the latest failures, then the next queued jobs, then
  * the latest successes if there is still room. */
 function chooseRows(state: LiveState, room: number): LiveJob[] {
-  const running: LiveJob[] = [];
+  const running = runningJobs(state).slice(0, Math.max(0, room));
   const queued: LiveJob[] = [];
-  for (const job of state.jobs) {
-    if (job.state === 'running' || job.state === 'stopping') {
-      if (running.length < room) running.push(job);
-    } else if (job.state === 'queued' && queued.length < room) queued.push(job);
+  while (
+    state.queuedFrom < state.names.length &&
+    jobAt(state, state.queuedFrom)?.state !== 'queued'
+  )
+    state.queuedFrom += 1;
+  for (let at = state.queuedFrom; at < state.names.length && queued.length < room; at += 1) {
+    const job = jobAt(state, at);
+    if (job?.state === 'queued') queued.push(job);
   }
   const failures = latest(state, state.failures, room - running.length, false);
   const next = queued.slice(0, Math.max(0, room - running.length - failures.length));

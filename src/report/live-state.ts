@@ -33,20 +33,29 @@ export interface LiveCounts {
   notStarted: number;
 }
 
-/** Everything on screen. `applyEvent` changes it in place. */
+/** Everything on screen. `applyEvent` changes it in place. A job is one byte (its bucket)
+ * unless it is running or among the latest that ended, so that a group of 100,000 jobs keeps
+ * no row, and no result, per job. */
 export interface LiveState {
   runId: string;
   logDir: string;
   startedAt: number;
   /** Jobs at once; 0 = all. */
   concurrency: number;
-  readonly jobs: LiveJob[];
+  /** Every job's name, by position. */
+  readonly names: string[];
   readonly index: Map<string, number>;
+  /** Every job's bucket (BUCKETS), by position. */
+  buckets: Uint8Array;
+  /** No job before this position is queued (jobs never go back to the queue). */
+  queuedFrom: number;
+  /** The rows kept: running and stopping jobs, and the latest jobs that ended. */
+  readonly rows: Map<number, LiveJob>;
   /** The jobs each job needs, for those that need any. */
   readonly needs: Map<string, readonly string[]>;
-  /** Names of the jobs that ended without success (not skipped), in the order they ended. */
+  /** Names of the latest jobs that ended without success (not skipped), in the order they ended. */
   readonly failures: string[];
-  /** Names of the jobs that succeeded, in the order they ended. */
+  /** Names of the latest jobs that succeeded (or were skipped), in the order they ended. */
   readonly successes: string[];
   readonly counts: LiveCounts;
   /** The durations of the jobs that ran to an end, for the ETA. */
@@ -57,6 +66,20 @@ export interface LiveState {
   /** What the agent jobs and the run have spent so far (from `usage` events). */
   spend?: LiveSpend;
 }
+
+/** The buckets, in the order of their codes in `LiveState.buckets`. */
+const BUCKETS: readonly (keyof LiveCounts)[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+  'notStarted',
+];
+
+/** How many ended jobs keep their row (more than any terminal has lines). */
+export const KEPT_ENDED = 1000;
 
 /** The spend part of the live view. */
 export interface LiveSpend {
@@ -75,8 +98,11 @@ export function emptyLiveState(): LiveState {
     logDir: '',
     startedAt: 0,
     concurrency: 0,
-    jobs: [],
+    names: [],
     index: new Map(),
+    buckets: new Uint8Array(0),
+    queuedFrom: 0,
+    rows: new Map(),
     needs: new Map(),
     failures: [],
     successes: [],
@@ -131,8 +157,9 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
         state.finishedMs += result.durationMs;
         state.finishedCount += 1;
       }
-      if (result.outcome === 'success') state.successes.push(result.name);
-      else if (result.outcome !== 'skipped') state.failures.push(result.name);
+      // Skipped jobs are named among the successes, whose rows go first (the frame tells them apart).
+      const failed = result.outcome !== 'success' && result.outcome !== 'skipped';
+      keepLatest(state, failed ? state.failures : state.successes, result.name);
       return state;
     }
     case 'usage': {
@@ -159,19 +186,40 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
   }
 }
 
-/** The job called `name`, if the state knows it. */
+/** The job called `name`, if the state knows it (an ended job only among the latest). */
 export function find(state: LiveState, name: string): LiveJob | undefined {
   const at = state.index.get(name);
-  return at === undefined ? undefined : state.jobs[at];
+  return at === undefined ? undefined : jobAt(state, at);
+}
+
+/** Job number `at`: its row, or a queued or not-started one; undefined for an ended job whose
+ * row was let go. */
+export function jobAt(state: LiveState, at: number): LiveJob | undefined {
+  const row = state.rows.get(at);
+  if (row !== undefined) return row;
+  const name = state.names[at] as string;
+  const bucket = BUCKETS[state.buckets[at] ?? 0];
+  if (bucket === 'queued') return { name, state: 'queued' };
+  if (bucket === 'notStarted') return { name, state: 'not_started' };
+  return undefined;
 }
 
 /** The needs of a queued job that have not succeeded yet; empty when it only waits for a slot. */
 export function pendingNeeds(state: LiveState, name: string): string[] {
   const needs = state.needs.get(name) ?? [];
   return needs.filter((need) => {
-    const job = find(state, need);
-    return !(job?.state === 'done' && job.result.outcome === 'success');
+    const at = state.index.get(need);
+    return at === undefined || BUCKETS[state.buckets[at] ?? 0] !== 'succeeded';
   });
+}
+
+/** The running and stopping jobs, in the order given. */
+export function runningJobs(state: LiveState): LiveJob[] {
+  const running: LiveJob[] = [];
+  for (const job of state.rows.values()) {
+    if (job.state === 'running' || job.state === 'stopping') running.push(job);
+  }
+  return running.sort((a, b) => (state.index.get(a.name) ?? 0) - (state.index.get(b.name) ?? 0));
 }
 
 /** The counts' bucket for a job. */
@@ -200,6 +248,7 @@ function startRun(
   for (const [name, needs] of Object.entries(event.needs ?? {})) {
     if (needs.length > 0) state.needs.set(name, needs);
   }
+  state.buckets = new Uint8Array(event.names.length);
   for (const name of event.names) {
     if (state.index.has(name)) continue;
     put(state, { name, state: 'queued' });
@@ -208,16 +257,35 @@ function startRun(
 }
 
 function put(state: LiveState, job: LiveJob): void {
-  const at = state.index.get(job.name);
+  let at = state.index.get(job.name);
   if (at === undefined) {
-    state.index.set(job.name, state.jobs.length);
-    state.jobs.push(job);
+    at = state.names.length;
+    state.index.set(job.name, at);
+    state.names.push(job.name);
+    if (at >= state.buckets.length) {
+      const grown = new Uint8Array(Math.max(16, 2 * state.buckets.length));
+      grown.set(state.buckets);
+      state.buckets = grown;
+    }
   } else {
-    const before = state.jobs[at] as LiveJob;
-    state.counts[bucketOf(before)] -= 1;
-    state.jobs[at] = job;
+    state.counts[BUCKETS[state.buckets[at] ?? 0] ?? 'queued'] -= 1;
   }
-  state.counts[bucketOf(job)] += 1;
+  const bucket = bucketOf(job);
+  state.buckets[at] = BUCKETS.indexOf(bucket);
+  state.counts[bucket] += 1;
+  if (job.state === 'queued' || job.state === 'not_started') state.rows.delete(at);
+  else state.rows.set(at, job);
+}
+
+/** Adds an ended job to `latest`; past twice KEPT_ENDED names, the oldest half go, and with
+ * them the rows of those jobs (never the row of a job that runs again). */
+function keepLatest(state: LiveState, latest: string[], name: string): void {
+  latest.push(name);
+  if (latest.length <= 2 * KEPT_ENDED) return;
+  for (const old of latest.splice(0, latest.length - KEPT_ENDED)) {
+    const at = state.index.get(old);
+    if (at !== undefined && state.rows.get(at)?.state === 'done') state.rows.delete(at);
+  }
 }
 
 function emptyCounts(): LiveCounts {

@@ -57,7 +57,7 @@ function reasonText(reason: StopReason | 'leftovers'): string {
 /** "[parex] 12/40 done, 8 running, 2 failed, ETA 30s", with cancelled and skipped jobs apart. */
 export function groupProgressLine(state: LiveState, now: number): string {
   const { queued, running, succeeded, failed, cancelled, skipped, notStarted } = state.counts;
-  const total = state.jobs.length;
+  const total = state.names.length;
   const done = succeeded + failed + cancelled + skipped;
   const extra = [
     cancelled > 0 ? `, ${cancelled} cancelled` : '',

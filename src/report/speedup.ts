@@ -2,17 +2,18 @@
 // together; efficiency over the slots actually available; the critical path.
 import type { JobSpan, SpeedupFigures } from '../model.js';
 import { criticalPath, spanLabel } from './critical-path.js';
+import { type SpanTable, spanTable } from './span-table.js';
 
 /**
  * The figures of a set of spans. `slots` is the -j limit of the run (null: unknown, taken as one
  * slot per job), `widest` the most jobs its needs let run at once (null: every job).
  */
 export function computeSpeedup(
-  spans: readonly JobSpan[],
+  given: readonly JobSpan[] | SpanTable,
   slots: number | null = null,
   widest: number | null = null,
 ): SpeedupFigures {
-  const names = new Set(spans.map((span) => span.name)).size;
+  const spans = Array.isArray(given) ? spanTable(given) : (given as SpanTable);
   if (spans.length === 0) {
     return {
       jobs: 0,
@@ -27,15 +28,16 @@ export function computeSpeedup(
       gapMs: 0,
     };
   }
+  const names = spans.jobCount();
   let sumMs = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  let longest = spans[0] as JobSpan;
-  for (const span of spans) {
-    sumMs += span.durationMs;
-    first = Math.min(first, span.startedAt.getTime());
-    last = Math.max(last, span.endedAt.getTime());
-    if (span.durationMs > longest.durationMs) longest = span;
+  let longest = 0;
+  for (let span = 0; span < spans.length; span += 1) {
+    sumMs += spans.durationMs(span);
+    first = Math.min(first, spans.startMs(span));
+    last = Math.max(last, spans.endMs(span));
+    if (spans.durationMs(span) > spans.durationMs(longest)) longest = span;
   }
   const wallMs = Math.max(0, last - first);
   const speedup = wallMs > 0 ? sumMs / wallMs : 0;
@@ -46,10 +48,10 @@ export function computeSpeedup(
     sumMs,
     wallMs,
     speedup,
-    longest: longest.name,
+    longest: spans.name(longest),
     slots: available,
     efficiency: speedup / available,
-    criticalPath: path.spans.map(spanLabel),
+    criticalPath: path.spans.map((span) => spanLabel(spans, span)),
     criticalPathMs: path.ms,
     gapMs: path.gapMs,
   };

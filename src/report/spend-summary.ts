@@ -76,10 +76,15 @@ export function figuresOf(spend: Spend): JobSpendFigures {
   return { costUsd: spend.cost_usd, source: spend.cost_source, tokens: spend.tokens, agent: null };
 }
 
-/** The summary's spend lines: by agent, then the run's total against its budget; none without spend. */
+/** The summary's spend lines: by agent, then the run's total against its budget; none when no
+ * agent ran and no budget was set (a run of commands has nothing to say about money). */
 export function spendLines(group: GroupResult): string[] {
   const report = group.spend ?? null;
   if (report === null) return [];
+  const agentsRan =
+    Object.keys(report.jobs).length > 0 ||
+    group.results.some((result) => typeof result.details.agent === 'string');
+  if (!agentsRan && report.maxCostUsd === null && report.maxTokens === null) return [];
   const byAgent = Object.entries(report.byAgent).map(([agent, spend]) => {
     const jobs = Object.keys(report.jobs).filter((name) =>
       group.results.some((result) => result.name === name && result.details.agent === agent),

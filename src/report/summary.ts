@@ -26,7 +26,9 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
   const jobSpend = group.spend?.jobs ?? {};
   const spent = Object.keys(jobSpend).length > 0;
   const failed = group.results.filter((result) => result.outcome !== 'success');
-  const short = group.results.length + group.notStarted.length > maxRows;
+  // Successes a compact run did not keep are counted, never listed.
+  const omitted = group.omitted ?? 0;
+  const short = group.results.length + omitted + group.notStarted.length > maxRows;
   const shown = short ? failed.slice(0, maxRows) : group.results;
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
   const rows = [['JOB', 'COMMAND', 'OUTCOME', 'TIME', ...(spent ? ['SPEND'] : []), 'LOG']];
@@ -46,8 +48,9 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
     rows.push([name, '', `NOT STARTED (${why})`, '-', ...(spent ? ['-'] : []), '-']);
   }
   const { speedup } = group;
-  const hidden = group.results.length - shown.length + group.notStarted.length - notStarted.length;
-  const succeeded = group.results.length - failed.length;
+  const hidden =
+    group.results.length + omitted - shown.length + group.notStarted.length - notStarted.length;
+  const succeeded = group.results.length - failed.length + omitted;
   const status = `'parex status ${displayPath(group.logDir)}' lists every job`;
   const lines = [`parex: summary of run ${group.runId}${labels(group)}`];
   if (rows.length > 1) lines.push(...alignColumns(rows).map((row) => `  ${row}`));
@@ -81,7 +84,7 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
 
 /** "failed: 2 of 40: ...", then the cancelled, skipped and never-started jobs, each counted apart. */
 function countLines(group: GroupResult): string[] {
-  const total = group.results.length + group.notStarted.length;
+  const total = group.results.length + (group.omitted ?? 0) + group.notStarted.length;
   const kinds: [string, readonly JobResult[]][] = [
     [
       'failed',

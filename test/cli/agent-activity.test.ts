@@ -128,3 +128,33 @@ test('parex logs prints an agent log in words (also with -f); --raw prints it as
     'the log holds the raw stream',
   );
 });
+
+test('--output stream shows each agent in words, prefixed with its name; the log keeps the stream', async (t) => {
+  const made = project(t);
+  const run = await runCli(['run', 'flow.yaml', '--feature', 'feat', '--output', 'stream'], {
+    cwd: made.dir,
+    env: made.env,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  for (const expected of [
+    '[c] tool Write notes.md',
+    '[c] Notes written.',
+    '[x] $ sleep 4',
+    '[x] Checked the build.',
+    '[g] tool run_shell_command sleep 4 && echo ok',
+    '[g] All good.',
+  ]) {
+    assert.ok(lines.includes(expected), `${expected} in:\n${run.stdout}`);
+  }
+  assert.ok(
+    lines.every((line) => /^\[[cxg]\] /.test(line)),
+    run.stdout,
+  );
+  assert.doesNotMatch(run.stdout, /\{"/, 'no raw event on stdout');
+  const words = await runCli(['logs', 'c', '--log-dir', LOGS], { cwd: made.dir });
+  const streamed = lines.filter((line) => line.startsWith('[c] ')).map((line) => line.slice(4));
+  assert.deepEqual(streamed, words.stdout.trim().split('\n'), 'the same words as parex logs');
+  const file = readFileSync(path.join(made.dir, LOGS, 'c.log'), 'utf8');
+  assert.ok(file.startsWith('{"type"'), 'the log holds the raw stream');
+});

@@ -94,3 +94,34 @@ test('-a with a file of only comments is a usage error, nothing written', async 
   assert.match(run.stderr, /the commands file empty\.txt holds no command/);
   assert.deepEqual(readdirSync(dir), ['empty.txt']);
 });
+
+test('-a with 60 commands: the summary counts the successes it did not keep, lists the failures; --json keeps every result', async (t) => {
+  const dir = tempDir(t);
+  const lines = Array.from({ length: 60 }, (_, i) =>
+    i === 2 ? 'exit 3' : i === 49 ? 'exit 4' : 'true',
+  );
+  writeFileSync(path.join(dir, 'commands.txt'), `${lines.join('\n')}\n`);
+  const run = await runCli(['exec', '-j', '8', '-a', 'commands.txt', '--log-dir', 'logs'], {
+    cwd: dir,
+    env: { ...parexEnv(null), NO_COLOR: '1' },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /^ {2}job3 +exit 3 +FAILED \(exit 3\)/m);
+  assert.match(run.stderr, /^ {2}job50 +exit 4 +FAILED \(exit 4\)/m);
+  assert.match(run.stderr, /^ {2}\.\.\. 58 more jobs \(58 succeeded\): /m);
+  assert.match(run.stderr, /^ {2}failed: 2 of 60: job3 \(exit 3\), job50 \(exit 4\)$/m);
+  assert.match(run.stderr, /speedup \d+\.\d\dx/);
+  assert.equal(endLines(manifestLines(path.join(dir, 'logs', 'manifest.jsonl'))).length, 60);
+  const json = await runCli(['exec', '--json', '-a', 'commands.txt', '--log-dir', 'json'], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  const summary = JSON.parse(json.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    type: string;
+    results: unknown[];
+    omitted: number;
+  };
+  assert.equal(summary.type, 'summary');
+  assert.equal(summary.results.length, 60);
+  assert.equal(summary.omitted, 0);
+});

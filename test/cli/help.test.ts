@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
 
+import { COMMAND_NAMES } from '../../src/cli/command-names.js';
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -14,6 +15,23 @@ test('parex --help exits 0 and documents the exit statuses', async (t) => {
   assert.ok(run.stdout.includes('Exit status'), run.stdout);
   for (const command of ['exec', 'speedup', 'name', 'selftest']) {
     assert.match(run.stdout, new RegExp(`^ {2}${command} `, 'm'));
+  }
+});
+
+test('parex --help lists every registered command, each with its own help', async (t) => {
+  const cwd = tempDir(t);
+  const run = await runCli(['--help'], { cwd, env: parexEnv(null) });
+  assert.equal(run.code, 0, run.stderr);
+  const section = run.stdout.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+  const listed = [...section.matchAll(/^ {2}([a-z]+)\b/gm)].map((match) => match[1]);
+  assert.deepEqual(listed, [...COMMAND_NAMES, 'help'], run.stdout);
+  // docs/cli.md's synopsis names every command too.
+  const synopsis = readFileSync(`${REPO_ROOT}docs/cli.md`, 'utf8');
+  for (const name of COMMAND_NAMES) {
+    assert.match(synopsis, new RegExp(`^parex ${name}\\b`, 'm'), `docs/cli.md: no parex ${name}`);
+    const own = await runCli([name, '--help'], { cwd, env: parexEnv(null) });
+    assert.equal(own.code, 0, `${name} --help: ${own.stderr}`);
+    assert.match(own.stdout, new RegExp(`^Usage: parex ${name}\\b`, 'm'), own.stdout);
   }
 });
 

@@ -2,9 +2,25 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { runInSlots, type SchedulableJob } from '../../src/engine/scheduler.js';
+import { runInSlots, type SchedulableJobs } from '../../src/engine/scheduler.js';
+
+interface SchedulableJob {
+  readonly name: string;
+  readonly needs: readonly string[];
+}
 
 const job = (name: string, ...needs: string[]): SchedulableJob => ({ name, needs });
+
+/** A list of jobs as the scheduler reads them, by position. */
+function byPosition(list: readonly SchedulableJob[]): SchedulableJobs<SchedulableJob> {
+  return {
+    length: list.length,
+    at: (index) => list[index] as SchedulableJob,
+    names: list.map((entry) => entry.name),
+    needs: (index) => (list[index] as SchedulableJob).needs,
+    after: () => [],
+  };
+}
 
 /** Runs `jobs` with `slots`; `fails` end unsuccessfully. Returns what happened, in order. */
 async function schedule(
@@ -16,7 +32,7 @@ async function schedule(
   const events: string[] = [];
   let running = 0;
   let most = 0;
-  const left = await runInSlots(jobs, slots, null, {
+  const left = await runInSlots(byPosition(jobs), slots, null, {
     run: async (job) => {
       running += 1;
       most = Math.max(most, running);
@@ -29,7 +45,7 @@ async function schedule(
     refuse: (job, reason) => events.push(`refuse ${job.name} (${reason})`),
     ...(admit === undefined ? {} : { admit }),
   });
-  return { events, most, left: left.map((job) => job.name) };
+  return { events, most, left: left.map((index) => (jobs[index] as SchedulableJob).name) };
 }
 
 test('jobs start in the order given, each after its needs, at most N at once', async () => {
@@ -66,7 +82,7 @@ test('a job told to wait starts when woken, still before later jobs if it is fir
   let open = false;
   let wake: () => void = () => {};
   const events: string[] = [];
-  const done = runInSlots([job('a'), job('b')], 1, null, {
+  const done = runInSlots(byPosition([job('a'), job('b')]), 1, null, {
     run: async (j) => {
       events.push(`run ${j.name}`);
       return true;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import type { GroupResult } from '../../src/model.js';
 import { renderFrame } from '../../src/report/live-frame.js';
-import { applyEvent, emptyLiveState } from '../../src/report/live-state.js';
+import { applyEvent, emptyLiveState, KEPT_ENDED } from '../../src/report/live-state.js';
 import { groupProgressLine } from '../../src/report/progress.js';
 import { displayWidth } from '../../src/report/text-width.js';
 import { jobStart, NO_COLOR, result, runStart, T0 } from '../helpers/live-events.js';
@@ -150,5 +150,41 @@ test('a second group in the same session (a regeneration) starts the view afresh
       '  logs: /logs',
       '  · a     queued',
     ],
+  );
+});
+
+test('20,000 jobs: the live state keeps a row only for running and the latest ended jobs, and the counts of all', () => {
+  const many = Array.from({ length: 20_000 }, (_, index) => `job${index + 1}`);
+  const state = emptyLiveState();
+  applyEvent(state, runStart(many, 4), T0);
+  for (const [index, name] of many.entries()) {
+    applyEvent(state, jobStart(name, index, T0), T0);
+    // job5 fails early; every other job succeeds.
+    const outcome = name === 'job5' ? 'failed' : 'success';
+    if (index < many.length - 4) {
+      applyEvent(state, { type: 'job-end', result: result(name, outcome) }, T0 + 1500);
+    }
+  }
+  assert.equal(state.counts.succeeded, 19_995);
+  assert.equal(state.counts.failed, 1);
+  assert.equal(state.counts.running, 4);
+  assert.ok(state.rows.size <= 2 * KEPT_ENDED + 4, `${state.rows.size} rows kept`);
+  assert.ok(state.successes.length <= 2 * KEPT_ENDED);
+  const frame = renderFrame(state, T0 + 2000, { width: 99, rows: 12 }, NO_COLOR, () => 'out');
+  assert.equal(frame.length, 12, frame.join('\n'));
+  // The failure that ended 19,990 jobs ago is still among the latest failures.
+  assert.ok(
+    frame.some((line) => /^ {2}✖ job5 .*FAILED/.test(line)),
+    frame.join('\n'),
+  );
+  for (const name of many.slice(-4)) {
+    assert.ok(
+      frame.some((line) => line.includes(` ${name} `)),
+      `${name} running:\n${frame.join('\n')}`,
+    );
+  }
+  assert.match(
+    groupProgressLine(state, T0 + 2000),
+    /^\[parex\] 19996\/20000 done, 4 running, 1 failed/,
   );
 });

@@ -101,3 +101,32 @@ test('the failure tails: each job that did not succeed, at most N of them, skipp
     "── ... and 1 more job that did not succeed: 'parex logs NAME' shows a job's log",
   ]);
 });
+
+test('the spend line only when agents ran or a budget is set', () => {
+  const none = { input_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0 };
+  const spent = { ...none, output_tokens: 0, reasoning_tokens: 0, tokens: 0, cost_usd: 0 };
+  const run = { ...spent, cost_source: 'reported' as const };
+  const spend = {
+    run,
+    maxCostUsd: null,
+    maxTokens: null,
+    reached: null,
+    pricesAsOf: '2026-12-01',
+    jobs: {},
+    byAgent: {},
+  };
+  const commands = [result('a', 'success')];
+  const plain = formatSummary({ ...group(commands), spend });
+  assert.ok(!plain.some((line) => line.includes('spent')), plain.join('\n'));
+  const budget = formatSummary({ ...group(commands), spend: { ...spend, maxCostUsd: 1 } });
+  assert.ok(
+    budget.some((line) => /spent \$0\.00.*budget \$1\.00: not reached; prices of/.test(line)),
+    budget.join('\n'),
+  );
+  const agent = [result('a', 'success', { details: { agent: 'codex' } })];
+  const ran = formatSummary({ ...group(agent), spend });
+  assert.ok(
+    ran.some((line) => line.includes('no budget set; prices of 2026-12-01')),
+    ran.join('\n'),
+  );
+});

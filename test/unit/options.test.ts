@@ -16,13 +16,16 @@ describe('normalizeGroupOptions', () => {
     assert.equal(plan.logDir, path.join('/work/x', DEFAULTS.runsDir, 'r1'));
     assert.equal(plan.manifestPath, path.join(plan.logDir, 'manifest.jsonl'));
     assert.deepEqual(
-      plan.jobs.map((job) => [job.name, job.argv, job.timeoutSec, job.logPath]),
+      [0, 1].map((index) => {
+        const job = plan.jobs.at(index);
+        return [job.name, job.argv, job.timeoutSec, job.logPath];
+      }),
       [
         ['job1', ['/bin/sh', '-c', 'true'], 600, path.join(plan.logDir, 'job1.log')],
         ['job2', ['/bin/sh', '-c', 'false'], 600, path.join(plan.logDir, 'job2.log')],
       ],
     );
-    assert.deepEqual(plan.jobs[0]?.stopSignals, ['SIGTERM', 'SIGKILL']);
+    assert.deepEqual(plan.jobs.at(0).stopSignals, ['SIGTERM', 'SIGKILL']);
     assert.equal(plan.feature, null);
   });
 
@@ -32,10 +35,34 @@ describe('normalizeGroupOptions', () => {
     assert.equal(normalizeGroupOptions({ jobs: ['a', 'b'], concurrency: 0 }).concurrency, 2);
   });
 
+  test('plans the jobs of a source one at a time, and checks each before anything runs', () => {
+    const asked: number[] = [];
+    const source = {
+      length: 3,
+      at: (index: number) => {
+        asked.push(index);
+        return `echo ${index}`;
+      },
+    };
+    const plan = normalizeGroupOptions({ jobs: source, cwd: '/work/x', runId: 'r1' });
+    assert.deepEqual(asked, [0, 1, 2]);
+    assert.deepEqual(plan.jobs.names, ['job1', 'job2', 'job3']);
+    assert.deepEqual(plan.jobs.at(2).argv, ['/bin/sh', '-c', 'echo 2']);
+    assert.deepEqual(asked, [0, 1, 2, 2]);
+    const bad = { length: 2, at: (index: number) => (index === 1 ? 42 : 'true') } as never;
+    assert.throws(() => normalizeGroupOptions({ jobs: bad }), /job 2 must be a command string/);
+    const blank = { length: 1, at: () => '  ' };
+    assert.throws(() => normalizeGroupOptions({ jobs: blank }), /job job1 has an empty command/);
+    assert.throws(
+      () => normalizeGroupOptions({ jobs: ['a'], keepResults: 'some' as never }),
+      /keepResults must be "all" or "unsuccessful"/,
+    );
+  });
+
   test('keeps argv jobs without a shell', () => {
     const plan = normalizeGroupOptions({ jobs: [{ name: 'x', argv: ['echo', 'a b'] }] });
-    assert.deepEqual(plan.jobs[0]?.argv, ['echo', 'a b']);
-    assert.equal(plan.jobs[0]?.command, 'echo a b');
+    assert.deepEqual(plan.jobs.at(0).argv, ['echo', 'a b']);
+    assert.equal(plan.jobs.at(0).command, 'echo a b');
   });
 
   const invalid: [string, Parameters<typeof normalizeGroupOptions>[0], RegExp][] = [

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
+import type { JobSource } from '../../options/job-list.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
@@ -102,11 +103,15 @@ async function execAction(args: string[], command: Command): Promise<number> {
     ENVIRONMENT.killAfter,
     '0 sends SIGKILL right after SIGTERM',
   );
+  const mode = outputMode(command);
   const settings = {
-    jobs: commands.map((line, index) => ({
-      name: names[index] ?? `job${index + 1}`,
-      command: line,
-    })),
+    jobs: names.length === 0 ? commands : namedJobs(commands, names),
+    // Past SUMMARY_MAX_ROWS jobs the text summary lists only the jobs that did not succeed and
+    // counts the others, so their results need not be kept; a JSON summary lists every result.
+    keepResults:
+      mode.json || commands.length <= SUMMARY_MAX_ROWS
+        ? ('all' as const)
+        : ('unsuccessful' as const),
     concurrency: countOption(command, 'jobs', '--jobs', ENVIRONMENT.jobs),
     timeoutSec: secondsOption(
       command,
@@ -137,7 +142,7 @@ async function execAction(args: string[], command: Command): Promise<number> {
     flags.isolate || flags.worktreesDir !== undefined
       ? worktreeWorkspaces({ isolated: null, worktreesDir: flags.worktreesDir, asked: '--isolate' })
       : null;
-  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, outputMode(command), async (hooks) => {
+  return withSession(killAfterSec ?? DEFAULTS.killAfterSec, mode, async (hooks) => {
     const { note: _note, ...groupHooks } = hooks;
     const result = await runGroup({ ...withoutUndefined(settings), ...groupHooks, workspace });
     const applied = flags.apply ? await applyAfterRun(result, process.cwd()) : null;
@@ -148,6 +153,14 @@ async function execAction(args: string[], command: Command): Promise<number> {
       messages: applied?.lines ?? [],
     };
   });
+}
+
+/** The commands with the names of --names, each job made when it is asked for. */
+function namedJobs(commands: JobSource, names: readonly string[]): JobSource {
+  return {
+    length: commands.length,
+    at: (index) => ({ name: names[index] as string, command: commands.at(index) as string }),
+  };
 }
 
 function parseNames(list: string | undefined, count: number): string[] {

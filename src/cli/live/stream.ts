@@ -2,9 +2,11 @@
 // Each job's log is followed a bounded piece at a time and nothing more is read while stdout
 // is full, so memory stays flat whatever the jobs print. Lines are written whole, one job's
 // line never inside another's; an unfinished line is written after a second of silence or at
-// the job's end.
+// the job's end. An agent's log (its JSON event stream) is shown in words, as the live view and
+// `parex logs` show it; the log file keeps the stream as written.
 import pc from 'picocolors';
 
+import { type LineTranslator, readableLog } from '../../agents/readable.js';
 import { LogFollower } from '../../journal/log-follow.js';
 import type { GroupEvent } from '../../model.js';
 
@@ -18,6 +20,8 @@ const READ_BYTES = 256 * 1024;
 interface Followed {
   readonly follower: LogFollower;
   readonly prefix: string;
+  /** An agent's words for each line of its stream; null for a command (lines as written). */
+  readonly translate: LineTranslator | null;
   lastData: number;
   ended: boolean;
 }
@@ -49,10 +53,14 @@ export function streamOutput(
   /** Writes what one read of the job's log gives; false when the sink is full. */
   const pump = (job: Followed, now: number): boolean => {
     const before = job.follower.bytesRead;
-    const lines = job.follower.readLines(READ_BYTES);
+    let lines = job.follower.readLines(READ_BYTES);
     if (job.follower.bytesRead > before) job.lastData = now;
-    const silent = job.ended ? job.follower.atEnd : now - job.lastData >= PARTIAL_FLUSH_MS;
+    // An agent's unfinished line is half an event: it waits for the rest, or for the job's end.
+    const silent = job.ended
+      ? job.follower.atEnd
+      : job.translate === null && now - job.lastData >= PARTIAL_FLUSH_MS;
     if (silent && job.follower.hasPartial) lines.push(job.follower.takePartial() ?? '');
+    if (job.translate !== null) lines = wordsOf(lines, job.translate);
     if (lines.length === 0) return true;
     return sink.write(redact(`${job.prefix}${lines.join(`\n${job.prefix}`)}\n`));
   };
@@ -93,6 +101,9 @@ export function streamOutput(
         followed.set(event.logPath, {
           follower: new LogFollower(event.logPath),
           prefix: paint(`[${event.name}] `),
+          translate: readableLog(
+            typeof event.fields.agent === 'string' ? event.fields.agent : null,
+          ),
           lastData: Date.now(),
           ended: false,
         });
@@ -108,4 +119,14 @@ export function streamOutput(
       await loop;
     },
   };
+}
+
+/** The readable lines of an agent's stream lines (an event may say nothing). */
+function wordsOf(lines: readonly string[], translate: LineTranslator): string[] {
+  const words: string[] = [];
+  for (const line of lines) {
+    const text = translate(line);
+    if (text !== null) words.push(...text.split('\n'));
+  }
+  return words;
 }
