@@ -83,7 +83,10 @@ export function spendLines(group: GroupResult): string[] {
   if (report === null) return [];
   const agentsRan =
     Object.keys(report.jobs).length > 0 ||
-    group.results.some((result) => typeof result.details.agent === 'string');
+    // A workflow's command phases carry agent "command", which spends nothing.
+    group.results.some(
+      (result) => typeof result.details.agent === 'string' && result.details.agent !== 'command',
+    );
   if (!agentsRan && report.maxCostUsd === null && report.maxTokens === null) return [];
   const byAgent = Object.entries(report.byAgent).map(([agent, spend]) => {
     const jobs = Object.keys(report.jobs).filter((name) =>

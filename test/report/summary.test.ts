@@ -115,7 +115,11 @@ test('the spend line only when agents ran or a budget is set', () => {
     jobs: {},
     byAgent: {},
   };
-  const commands = [result('a', 'success')];
+  // A plain command, and a workflow's command phase (agent "command"): neither spends.
+  const commands = [
+    result('a', 'success'),
+    result('b', 'success', { details: { agent: 'command' } }),
+  ];
   const plain = formatSummary({ ...group(commands), spend });
   assert.ok(!plain.some((line) => line.includes('spent')), plain.join('\n'));
   const budget = formatSummary({ ...group(commands), spend: { ...spend, maxCostUsd: 1 } });
