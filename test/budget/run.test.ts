@@ -224,16 +224,22 @@ test('a phase budget covers every attempt of the phase: warned in the first, rea
     /budget warning: phase capped has spent 26\.4k tokens, 88% of its 30\.0k/,
   );
   assert.match(run.stderr, /no new agent job of phase capped starts/);
-  assert.match(
-    run.stderr,
-    /spend by phase: capped \$[\d.]+ est\. \(1 job, 3[5-9]\.\dk tok\) of its 30\.0k tokens budget; free /,
+  // Under load the retry may print one more message before its stop lands, so the figure is
+  // checked against what the manifest recorded for both attempts, not a fixed value.
+  const both = capped.reduce(
+    (sum, line) => sum + Number(line.input_tokens) + Number(line.output_tokens),
+    0,
   );
+  assert.ok(both >= 35200, `both attempts spent ${both}`);
+  const shown = `${(both / 1000).toFixed(1)}k tok`;
+  const summary =
+    /spend by phase: capped \$[\d.]+ est\. \(1 job, ([\d.]+k tok)\) of its 30\.0k tokens budget; free /.exec(
+      run.stderr,
+    );
+  assert.equal(summary?.[1], shown, run.stderr);
   const report = await runCli(['report', FEATURE_LOGS], { cwd: project.dir, env: project.env });
-  assert.match(
-    report.stdout,
-    /\| capped \| 1 \| \$[\d.]+ est\., 3[5-9]\.\dk tok \|/,
-    'both attempts',
-  );
+  const row = /\| capped \| 1 \| \$[\d.]+ est\., ([\d.]+k tok) \|/.exec(report.stdout);
+  assert.equal(row?.[1], shown, `both attempts: ${report.stdout}`);
 });
 
 /** The most jobs of `agent` that overlapped, from the manifest's start and end times. */
