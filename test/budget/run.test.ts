@@ -232,8 +232,9 @@ test('a phase budget covers every attempt of the phase: warned in the first, rea
   );
   assert.ok(both >= 35200, `both attempts spent ${both}`);
   const shown = `${(both / 1000).toFixed(1)}k tok`;
+  // Phases are listed in the order their first spend was seen, which load may swap.
   const summary =
-    /spend by phase: capped \$[\d.]+ est\. \(1 job, ([\d.]+k tok)\) of its 30\.0k tokens budget; free /.exec(
+    /spend by phase: (?:free .*; )?capped \$[\d.]+ est\. \(1 job, ([\d.]+k tok)\) of its 30\.0k tokens budget(?:; free |$)/m.exec(
       run.stderr,
     );
   assert.equal(summary?.[1], shown, run.stderr);
@@ -458,17 +459,33 @@ test('prp generate: one budget for the quality gate re-runs; the re-run that no 
   );
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /budget reached: the run has spent \$1\.\d+ of its \$1\.00/);
-  const phase4 = manifestLines(
-    path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl'),
-  ).filter((line) => line.phase === 'phase4' && line.status !== 'started');
-  assert.deepEqual(
-    phase4.map((line) => [line.attempt, line.outcome]),
-    [
+  const lines = manifestLines(path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl'));
+  const phase4 = lines.filter((line) => line.phase === 'phase4' && line.status !== 'started');
+  // The second run's $0.6 reaches the budget. When parex reads that spend only as the job
+  // exits, the job fails at the gate and the third run is refused before it starts; on a
+  // loaded machine parex may read it while the job still runs and stop it there. Either way
+  // no run starts once the budget is reached.
+  const outcomes = phase4.map((line) => [line.attempt, line.outcome]);
+  if (outcomes.length === 3) {
+    assert.deepEqual(outcomes, [
       [1, 'failed'],
       [2, 'failed'],
       [3, 'budget'],
-    ],
+    ]);
+    assert.equal(phase4[2]?.pid, null, 'the third run never started');
+  } else {
+    assert.deepEqual(outcomes, [
+      [1, 'failed'],
+      [2, 'budget'],
+    ]);
+    assert.equal(phase4[1]?.stop_reason, 'budget', JSON.stringify(phase4[1]));
+    assert.equal(typeof phase4[1]?.pid, 'number', 'the second run was stopped while it ran');
+  }
+  assert.deepEqual(
+    lines
+      .filter((line) => line.phase === 'phase4' && line.status === 'started')
+      .map((line) => line.attempt),
+    [1, 2],
   );
-  assert.equal(phase4[2]?.pid, null);
   assert.match(run.stderr, /PRP incomplete/);
 });

@@ -113,8 +113,9 @@ test('a phase waiting on its needs says which ones it waits for', async (t) => {
       'name: waits',
       'defaults: { agent: command }',
       'phases:',
-      '  - { id: first, command: "sleep 1.5" }',
-      '  - { id: second, command: "sleep 3" }',
+      // first ends once the test has seen both needs waited for; second only after first.
+      '  - { id: first, command: "until [ -e go ]; do sleep 0.05; done; touch first.done" }',
+      '  - { id: second, command: "until [ -e first.done ]; do sleep 0.05; done; sleep 1.5" }',
       '  - { id: last, needs: [first, second], command: "true" }',
     ].join('\n'),
   );
@@ -126,6 +127,7 @@ test('a phase waiting on its needs says which ones it waits for', async (t) => {
   );
   const before = await term.waitFor('waiting for first, second');
   assert.match(before, /^ {2}· last +waiting for first, second$/m);
+  writeFileSync(path.join(dir, 'go'), '');
   const after = await term.waitFor('waiting for second\n');
   assert.match(after, /^ {2}✔ first /m);
   assert.match(await term.waitFor('EXIT='), /EXIT=0/);

@@ -132,13 +132,16 @@ test('the live view follows a terminal resize: every line fits the new width', a
   );
   await term.waitFor('some output');
   term.resize(50, 20);
-  // Wait for frames drawn at the new width.
-  await new Promise((resolve) => setTimeout(resolve, 800));
-  const screen = term.screen();
   // Drawn for 50 columns, the job's line is cut by parex itself: 49 characters ending in "…".
-  // A frame drawn for the old width would instead be wrapped by the terminal, uncut.
-  const jobLine = screen.split('\n').findLast((line) => line.includes('a_rather_long'));
-  assert.ok(jobLine?.trimEnd().endsWith('…'), `not cut for the new width:\n${screen}`);
+  // A frame drawn for the old width would instead be wrapped by the terminal, uncut. Wait for
+  // a frame drawn at the new width (a loaded machine may take a while to draw it).
+  const jobLineOf = (shown: string) =>
+    shown.split('\n').findLast((line) => line.includes('a_rather_long'));
+  const screen = await term.waitUntil(
+    (shown) => jobLineOf(shown)?.trimEnd().endsWith('…') === true,
+    'a job line cut for the new width',
+  );
+  const jobLine = jobLineOf(screen);
   assert.equal([...(jobLine ?? '').trimEnd()].length, 49, screen);
   term.keys('C-c');
 });

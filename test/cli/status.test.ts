@@ -11,14 +11,26 @@ test('parex status shows a run in progress from another process, then its end', 
   const dir = tempDir(t);
   const marker = killedAfter(t);
   let during: Awaited<ReturnType<typeof runCli>> | null = null;
+  // slow runs until status has looked (the file "go"), however long status takes to start.
   const run = await runCli(
-    ['exec', '--names', 'quick,slow', '--log-dir', 'logs', '--', 'exit 2', 'echo going; sleep 2'],
+    [
+      'exec',
+      '--names',
+      'quick,slow',
+      '--log-dir',
+      'logs',
+      '--',
+      'exit 2',
+      'echo going; until [ -e go ]; do sleep 0.05; done',
+    ],
     {
       cwd: dir,
       env: { PAREX_TEST_MARKER: marker },
       onSpawn: (child) => {
         waitForStderr(child, 'finished quick').then(async () => {
-          during = await runCli(['status', '--log-dir', 'logs'], { cwd: dir });
+          during = await runCli(['status', '--log-dir', 'logs'], { cwd: dir }).finally(() =>
+            writeFileSync(path.join(dir, 'go'), ''),
+          );
         });
       },
     },
@@ -69,25 +81,22 @@ test('a job with a start line, no completion line and no process is LOST', async
 
 test('parex logs prints a job log, follows it until the job ends, and names the jobs when one is unknown', async (t) => {
   const dir = tempDir(t);
-  let followed: Awaited<ReturnType<typeof runCli>> | null = null;
+  let followed: Promise<Awaited<ReturnType<typeof runCli>>> | null = null;
   await runCli(
     ['exec', '--names', 'talker', '--', 'for i in 1 2 3 4; do echo line $i; sleep 0.3; done'],
     {
       cwd: dir,
       onSpawn: (child) => {
-        waitForStderr(child, 'started  talker').then(async () => {
-          followed = await runCli(['logs', 'talker', '-f'], { cwd: dir });
-        });
+        followed = waitForStderr(child, 'started  talker').then(() =>
+          runCli(['logs', 'talker', '-f'], { cwd: dir }),
+        );
       },
     },
   );
-  // Give the follower its last poll.
-  for (let i = 0; i < 50 && followed === null; i += 1)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(
-    (followed as Awaited<ReturnType<typeof runCli>> | null)?.stdout,
-    'line 1\nline 2\nline 3\nline 4\n',
-  );
+  // The follower ends by itself once the job has ended, however late it started.
+  assert.ok(followed !== null, 'the follower was started');
+  const follow = await (followed as Promise<Awaited<ReturnType<typeof runCli>>>);
+  assert.equal(follow.stdout, 'line 1\nline 2\nline 3\nline 4\n');
   const printed = await runCli(['logs', 'talker'], { cwd: dir });
   assert.equal(printed.stdout, 'line 1\nline 2\nline 3\nline 4\n');
   const unknown = await runCli(['logs', 'nobody'], { cwd: dir });

@@ -12,6 +12,7 @@ import { endLines, parexEnv, startCli, waitForStderrCount } from '../helpers/exe
 import {
   assertNoneMarked,
   deadPid,
+  GONE_WITHIN_MS,
   startTicks,
   waitUntilNoneMarked,
   wholeManifest,
@@ -65,7 +66,7 @@ test('a second run on a busy log directory exits 2 naming the pid; with --force 
   first.child.kill('SIGTERM');
   const firstRun = await first.done;
   assert.equal(firstRun.code, 143, firstRun.stderr);
-  await waitUntilNoneMarked(marker, 2500);
+  await waitUntilNoneMarked(marker, GONE_WITHIN_MS);
   const lines = wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'));
   assert.deepEqual(
     endLines(lines)

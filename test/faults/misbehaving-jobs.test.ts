@@ -121,7 +121,9 @@ test('a job that exits while its grandchild holds the output ends at once; the g
   assert.equal(end.outcome, 'success');
   assert.equal(end.exit_code, 0);
   assert.equal(end.reaped_leftovers, true);
-  assert.ok(num(end, 'duration_ms') < 2000, `the job took ${end.duration_ms} ms`);
+  // The job is its shell, which exits at once: not the grandchild's 30 s (loose for a loaded
+  // machine).
+  assert.ok(num(end, 'duration_ms') < 10_000, `the job took ${end.duration_ms} ms`);
   assert.equal(readFileSync(path.join(dir, 'logs', 'parent.log'), 'utf8'), 'bye\n');
 });
 

@@ -87,7 +87,8 @@ test('--retries 3: a 429 is retried with doubling backoff; exit 2 and plain fail
     'HTTP 429 Too Many Requests\n',
     'ok\n',
   ]);
-  // Backoff: the wait after each failure is at least the delay, and the second is longer.
+  // Backoff: the recorded waits double (above), and each retry started no sooner than its
+  // recorded wait after the failure (a loaded machine may start it later, never earlier).
   const gaps = [0, 1].map(
     (i) =>
       ms(startLines(flaky)[i + 1] as Line, 'started_at') - ms(flakyEnds[i] as Line, 'ended_at'),
@@ -95,7 +96,6 @@ test('--retries 3: a 429 is retried with doubling backoff; exit 2 and plain fail
   t.diagnostic(`gaps between attempts: ${gaps.join(', ')} ms`);
   assert.ok((gaps[0] ?? 0) >= 190, `first wait ${gaps[0]} ms`);
   assert.ok((gaps[1] ?? 0) >= 390, `second wait ${gaps[1]} ms`);
-  assert.ok((gaps[1] ?? 0) > (gaps[0] ?? 0), `waits ${gaps.join(', ')} ms do not grow`);
   assert.match(
     run.stderr,
     /\[parex\] flaky failed with "429", which looks transient: attempt 2 of 4 in 0\.2s/,

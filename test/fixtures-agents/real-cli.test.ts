@@ -7,7 +7,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { tempDir } from '../helpers/tmp.js';
-import { CLAUDE_STREAM, CODEX, jsonLines, killGroup, obj, run, sleep, start } from './helpers.js';
+import { waitForText } from '../helpers/wait.js';
+import { CLAUDE_STREAM, CODEX, jsonLines, killGroup, obj, run, start } from './helpers.js';
 
 const GEMINI = ['-o', 'stream-json', '--approval-mode', 'auto_edit'];
 const UNTRUSTED = { GEMINI_CLI_TRUST_WORKSPACE: undefined };
@@ -97,7 +98,8 @@ test("gemini's shell tool (yolo only) runs in a session of its own that outlives
     { cwd },
   );
   await yolo.waitFor('stdout', '"run_shell_command"');
-  await sleep(300);
+  // The tool's shell writes its pid once it runs, which a loaded machine may delay.
+  await waitForText(pidFile, '\n');
   const shellPid = Number(readFileSync(pidFile, 'utf8'));
   const stat = readFileSync(`/proc/${shellPid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

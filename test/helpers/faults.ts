@@ -17,6 +17,13 @@ export function describePids(pids: readonly number[]): string {
 }
 
 /**
+ * How long the processes of a stopped run may take to be gone: generous for a loaded 2-core
+ * machine (a 1 s grace plus scheduling), yet far short of the 20-30 s that the tests' jobs
+ * would live, or the 20 s grace they set, if nothing stopped them or the grace were not cut.
+ */
+export const GONE_WITHIN_MS = 10_000;
+
+/**
  * Waits until no living process carries `marker`; resolves with how long that took (ms) and
  * fails, naming the survivors, after `limitMs`.
  */
@@ -81,7 +88,10 @@ export function watchdogsOf(runId: string): number[] {
 }
 
 /** Waits until the watchdog of `runId` is gone; fails after `limitMs`. */
-export async function waitUntilWatchdogGone(runId: string, limitMs = 3000): Promise<void> {
+export async function waitUntilWatchdogGone(
+  runId: string,
+  limitMs = GONE_WITHIN_MS,
+): Promise<void> {
   const deadline = performance.now() + limitMs;
   for (;;) {
     const alive = watchdogsOf(runId);

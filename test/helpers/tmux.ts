@@ -13,6 +13,8 @@ export interface Terminal {
   resize(columns: number, rows: number): void;
   /** Resolves once the screen contains `text`; rejects after `limitMs`. */
   waitFor(text: string, limitMs?: number): Promise<string>;
+  /** Resolves with the first screen for which `holds` is true (`what` names it in the error). */
+  waitUntil(holds: (shown: string) => boolean, what: string, limitMs?: number): Promise<string>;
 }
 
 /** Starts `command` (run by bash) in a new tmux server owned by this test; stopped after the test. */
@@ -42,6 +44,16 @@ export function openTerminal(t: TestContext, command: string, columns = 100, row
   });
   const screen = (escapes = false) =>
     tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', 'main');
+  const waitUntil = async (holds: (shown: string) => boolean, what: string, limitMs = 30_000) => {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const shown = screen();
+      if (holds(shown)) return shown;
+      if (Date.now() > deadline)
+        throw new Error(`${what} never appeared; the screen shows:\n${shown}`);
+      await sleep(100);
+    }
+  };
   return {
     screen,
     keys: (...keys) => {
@@ -50,15 +62,8 @@ export function openTerminal(t: TestContext, command: string, columns = 100, row
     resize: (width, height) => {
       tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height));
     },
-    waitFor: async (text, limitMs = 30_000) => {
-      const deadline = Date.now() + limitMs;
-      for (;;) {
-        const shown = screen();
-        if (shown.includes(text)) return shown;
-        if (Date.now() > deadline)
-          throw new Error(`"${text}" never appeared; the screen shows:\n${shown}`);
-        await sleep(100);
-      }
-    },
+    waitFor: (text, limitMs = 30_000) =>
+      waitUntil((shown) => shown.includes(text), `"${text}"`, limitMs),
+    waitUntil,
   };
 }
