@@ -311,7 +311,9 @@ test('a 429 on one claude job pauses the other claude starts but not codex ones;
   assert.ok(startOf('c1', 2) >= pauseEnd(1) - 100, 'the retry waited for the pause');
   assert.ok(startOf('c2') >= pauseEnd(2) - 100, 'c2 waited for the second pause');
   assert.equal(endOf('c2', 1)?.outcome, 'success');
-  assert.ok(startOf('x2') < pauseEnd(1) - 500, 'x2 (codex) started during the claude pause');
+  // x2 waits only for x1 (0.6 s), so it starts inside the 2 s claude pause; a loaded machine
+  // may start it later after c1's end, though not after the pause unless codex was paused too.
+  assert.ok(startOf('x2') < pauseEnd(1), 'x2 (codex) started during the claude pause');
   assert.equal(endOf('x2', 1)?.outcome, 'success');
 });
 
