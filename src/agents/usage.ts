@@ -12,8 +12,19 @@ export const NO_TOKENS: TokenUsage = {
   model: null,
 };
 
-/** Adds two usages like with like; a cost is known when either side knows one. */
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+/** The token counts and the cost that usages and spends share. */
+type Counts = Pick<
+  TokenUsage,
+  | 'input_tokens'
+  | 'cached_input_tokens'
+  | 'cache_write_tokens'
+  | 'output_tokens'
+  | 'reasoning_tokens'
+  | 'cost_usd'
+>;
+
+/** Adds token counts like with like; a cost is known when either side knows one. */
+export function addCounts(a: Counts, b: Counts): Counts {
   return {
     input_tokens: a.input_tokens + b.input_tokens,
     cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
@@ -22,6 +33,10 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
     reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
     cost_usd:
       a.cost_usd === null && b.cost_usd === null ? null : (a.cost_usd ?? 0) + (b.cost_usd ?? 0),
-    model: b.model ?? a.model,
   };
+}
+
+/** Adds two usages like with like; the later side's model wins. */
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { ...addCounts(a, b), model: b.model ?? a.model };
 }

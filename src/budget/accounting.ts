@@ -1,5 +1,6 @@
 // Live accounting: each agent job's usage as it grows (one figure per attempt, the latest
 // cumulative one), priced when the agent does not report its cost, summed per job and run.
+import { addCounts } from '../agents/usage.js';
 import type { CostSource, Spend, TokenUsage } from '../model.js';
 import { costOf, type PriceTable, priceOf } from './prices.js';
 
@@ -34,16 +35,9 @@ export function priceUsage(usage: TokenUsage, table: PriceTable, model: string |
 
 /** Adds spends: tokens and known costs add; the source is the least certain of the parts. */
 export function addSpend(a: Spend, b: Spend): Spend {
-  const cost =
-    a.cost_usd === null && b.cost_usd === null ? null : (a.cost_usd ?? 0) + (b.cost_usd ?? 0);
   return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    cached_input_tokens: a.cached_input_tokens + b.cached_input_tokens,
-    cache_write_tokens: a.cache_write_tokens + b.cache_write_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    reasoning_tokens: a.reasoning_tokens + b.reasoning_tokens,
+    ...addCounts(a, b),
     tokens: a.tokens + b.tokens,
-    cost_usd: cost,
     cost_source: worse(a.cost_source, b.cost_source),
   };
 }

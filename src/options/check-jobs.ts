@@ -1,6 +1,10 @@
 // Checks across the jobs of a group: unique names, needs that name other jobs, no cycles.
 import { UsageError } from '../errors.js';
 import { findCycle, type GraphNode } from '../graph/topology.js';
+import { didYouMean } from '../names/suggest.js';
+
+/** How many job names an error lists before it says how many more there are. */
+const NAMES_SHOWN = 10;
 
 /** Throws a UsageError when a job needs itself, an unknown job, or the needs form a cycle. */
 export function checkNeeds(
@@ -10,10 +14,12 @@ export function checkNeeds(
   for (const job of jobs) {
     for (const need of job.after.length === 0 ? job.needs : [...job.needs, ...job.after]) {
       if (!names.has(need) || need === job.name) {
+        const others = [...names].filter((other) => other !== job.name);
+        const hint = need === job.name ? '' : didYouMean(need, others);
         throw new UsageError(
-          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}`,
+          `job ${job.name} needs ${JSON.stringify(need)}, which is ${need === job.name ? 'itself' : 'not a job of this group'}${hint}`,
           'a job starts only after every job it needs has succeeded',
-          `name only other jobs of the group: ${[...names].filter((other) => other !== job.name).join(', ') || '(none)'}`,
+          `name only other jobs of the group: ${someNames(others)}`,
         );
       }
     }
@@ -45,4 +51,11 @@ export function rejectDuplicates(names: readonly string[]): void {
     }
     seen.add(key);
   }
+}
+
+/** "a, b, c", or the first few and "and N more" for a long list; "(none)" for an empty one. */
+function someNames(names: readonly string[]): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, NAMES_SHOWN).join(', ');
+  return names.length <= NAMES_SHOWN ? shown : `${shown} and ${names.length - NAMES_SHOWN} more`;
 }

@@ -9,8 +9,11 @@ import { cut } from './text-width.js';
 const MAX_COMMAND = 200;
 const MAX_LINE = 1000;
 
-/** What the tails need: the last lines of a job's log, made safe to print. */
-export type TailReader = (result: JobResult) => readonly string[];
+/** A job's last log lines, made safe to print, or why there are none. */
+export type Tail = readonly string[] | { readonly empty: string };
+
+/** What the tails need: the last lines of a job's log. */
+export type TailReader = (result: JobResult) => Tail;
 
 /** The lines shown after the summary for the jobs that did not succeed (skipped ones have no
  * log); at most `maxJobs` of them, `lines` lines each. */
@@ -28,9 +31,9 @@ export function formatFailureTails(
     const log = result.pid === null ? '' : ` · ${displayPath(result.logPath)}`;
     out.push(`── ${result.name} · ${describeOutcome(result)}${log}`);
     out.push(`  $ ${shortCommand(result.command, MAX_COMMAND)}`);
-    const shown = result.pid === null ? [] : tail(result).slice(-lines);
-    if (result.pid !== null && shown.length === 0) out.push('  (its log is empty)');
-    for (const line of shown) out.push(`  │ ${cut(line, MAX_LINE)}`);
+    const shown = result.pid === null ? [] : tail(result);
+    if ('empty' in shown) out.push(`  (${shown.empty})`);
+    else for (const line of shown.slice(-lines)) out.push(`  │ ${cut(line, MAX_LINE)}`);
   }
   const more = failed.length - maxJobs;
   if (more > 0) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { runGroup, UsageError } from '../../src/index.js';
@@ -78,6 +79,30 @@ test('needs of unknown jobs and cycles are usage errors', async (t) => {
     }),
     (error: unknown) => error instanceof UsageError && /cycle: a -> b -> a/.test(error.message),
   );
+});
+
+test('a need that names no job suggests the nearest name and lists only the first ten of a big group', async (t) => {
+  const dir = tempDir(t);
+  const jobs = Array.from({ length: 500 }, (_, i) => ({ name: `shard${i + 1}`, command: 'true' }));
+  await assert.rejects(
+    runGroup({
+      jobs: [...jobs, { name: 'merge', command: 'true', needs: ['shard77x'] }],
+      logDir: dir,
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(
+        error.what,
+        /needs "shard77x", which is not a job of this group \(did you mean "shard77"\?\)/,
+      );
+      assert.equal(
+        error.fix,
+        'name only other jobs of the group: shard1, shard2, shard3, shard4, shard5, shard6, shard7, shard8, shard9, shard10 and 490 more',
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(readdirSync(dir), [], 'nothing written before the error');
 });
 
 test("a job's verdict can fail a process that exited 0, and adds fields to its completion line", async (t) => {

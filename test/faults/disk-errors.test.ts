@@ -51,12 +51,19 @@ for (const fault of ['EROFS', 'EIO'] as const) {
       ],
       dir,
       marker,
+      'echo working; sleep 30',
     );
     const manifest = path.join(logDir, 'manifest.jsonl');
     assertStoppedByFault(stopped, marker, names, manifestError(manifest, fault));
     const { run } = stopped;
     assert.match(run.stderr, /^ {2}breaker +.+ {2}SUCCESS /m);
     assert.match(run.stderr, /^ {2}q1 +NOT STARTED \(run cancelled\)/m);
+    // A read-only disk can still be read; a shut-down one cannot, and the tail says so.
+    const tail = fault === 'EIO' ? ' {2}\\(its log could not be read: EIO\\)' : ' {2}│ working';
+    assert.match(
+      run.stderr,
+      new RegExp(`── sleeper · .*\\n {2}\\$ echo working; sleep 30\\n${tail}\\n`),
+    );
     if (fault === 'EROFS') {
       // A read-only disk can still be read: only whole lines, and the sleeper's start is there.
       const lines = wholeManifest(manifest);

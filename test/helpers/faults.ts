@@ -194,7 +194,7 @@ export function afterSleeperStarted(logDir: string): string {
 }
 
 /**
- * Runs `parex exec -j 2 --timeout 60 --kill-after 1` into `logDir` of a sleeper (`sleep 30`)
+ * Runs `parex exec -j 2 --timeout 60 --kill-after 1` into `logDir` of a sleeper (`sleep 30`, or `sleeper`)
  * followed by `jobs` (name and command), with `marker` in their environment; resolves with
  * the run and how long it took (ms).
  */
@@ -203,6 +203,7 @@ export async function execBesideSleeper(
   jobs: readonly (readonly [string, string])[],
   cwd: string,
   marker: string,
+  sleeper = 'sleep 30',
 ): Promise<{ run: CliRun; elapsed: number }> {
   const names = ['sleeper', ...jobs.map(([name]) => name)];
   const started = performance.now();
@@ -220,7 +221,7 @@ export async function execBesideSleeper(
       '--log-dir',
       logDir,
       '--',
-      'sleep 30',
+      sleeper,
       ...jobs.map(([, command]) => command),
     ],
     { cwd, env: parexEnv(marker) },
@@ -246,6 +247,9 @@ export function assertStoppedByFault(
   assert.match(run.stderr, error);
   for (const name of names)
     assert.match(run.stderr, new RegExp(`^ {2}${name} +.+? {2}[A-Z]{3,}`, 'm'));
-  assert.match(run.stderr, /^ {2}sleeper +sleep 30 +CANCELLED \(stopped with SIGTERM\)/m);
+  assert.match(
+    run.stderr,
+    /^ {2}sleeper +(?:echo working; )?sleep 30 +CANCELLED \(stopped with SIGTERM\)/m,
+  );
   assert.match(run.stderr, /NOT STARTED \(run cancelled\)/);
 }
