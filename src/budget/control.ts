@@ -159,8 +159,12 @@ export class SpendControl implements StartAdmission {
   }
 
   report(): SpendReport {
+    // Jobs in the order they were let start (the plan's order among jobs ready at once), so
+    // that the summary lists phases the same way however their first tokens raced.
+    const order = new Map([...this.phaseOf.keys()].map((name, index) => [name, index]));
+    const rank = (name: string) => order.get(name) ?? order.size;
     return spendReportOf({
-      jobs: this.ledger?.entries() ?? [],
+      jobs: [...(this.ledger?.entries() ?? [])].sort(([a], [b]) => rank(a) - rank(b)),
       run: this.ledger?.run() ?? NO_SPEND,
       agentOf: (name) => this.agentOf.get(name) ?? 'agent',
       phaseOf: (name) => this.phaseOf.get(name) ?? name,
