@@ -9,16 +9,18 @@ import type { RunHalt } from './halt.js';
 export function needsByName(jobs: PlannedJobs): Record<string, readonly string[]> {
   const needs: Record<string, readonly string[]> = {};
   if (!jobs.anyNeeds) return needs;
-  jobs.names.forEach((name, index) => {
-    if (jobs.needs(index).length > 0) needs[name] = jobs.needs(index);
-  });
+  for (let index = 0; index < jobs.length; index += 1) {
+    if (jobs.needs(index).length > 0) needs[jobs.names.at(index)] = jobs.needs(index);
+  }
   return needs;
 }
 
 /** The most jobs the needs let run at once (null without needs: all of them). */
 export function widestWave(jobs: PlannedJobs): number | null {
   if (!jobs.anyNeeds) return null;
-  const nodes = jobs.names.map((name, index) => ({ name, needs: jobs.needs(index) }));
+  const nodes = jobs.names
+    .toArray()
+    .map((name: string, index: number) => ({ name, needs: jobs.needs(index) }));
   return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
 }
 

@@ -70,7 +70,7 @@ export async function runGroup(
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const { jobs } = plan;
   const spans = new SpanStore(
-    (job) => jobs.names[job] as string,
+    (job) => jobs.names.at(job),
     (job) => jobs.needs(job),
   );
   const emit = (event: GroupEvent, job?: number) => {
@@ -92,7 +92,7 @@ export async function runGroup(
     runId: plan.runId,
     logDir: plan.logDir,
     jobs: jobs.length,
-    names: jobs.names,
+    names: jobs.names.toArray(),
     needs: needsByName(jobs),
     concurrency: plan.concurrency,
   });
@@ -220,8 +220,10 @@ export async function runGroup(
     }
   }
   const unstarted = [
-    ...notStarted.map((index) => jobs.names[index] as string),
-    ...jobs.names.filter((name) => neverStarted.has(name)),
+    ...notStarted.map((index) => jobs.names.at(index)),
+    ...(neverStarted.size === 0
+      ? []
+      : jobs.names.toArray().filter((n: string) => neverStarted.has(n))),
   ];
   const ordered = inOrder();
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
