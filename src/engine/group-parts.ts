@@ -1,5 +1,5 @@
-// Small pieces of a group's result: the needs by name, the widest wave, the
-// reason of a job the engine's own halt stopped, and the signal that cancelled the run.
+// Small pieces of a group's result: the needs by name, the widest wave, the jobs never
+// started, the reason of a job the engine's own halt stopped, and the signal that cancelled the run.
 import { waves } from '../graph/topology.js';
 import type { GroupHalt, JobResult } from '../model.js';
 import type { PlannedJobs } from '../options/job-list.js';
@@ -22,6 +22,20 @@ export function widestWave(jobs: PlannedJobs): number | null {
     .toArray()
     .map((name: string, index: number) => ({ name, needs: jobs.needs(index) }));
   return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
+}
+
+/** The jobs never started: those the scheduler left, then those a pool never started. */
+export function unstartedNames(
+  jobs: PlannedJobs,
+  left: readonly number[],
+  neverStarted: ReadonlySet<string>,
+): string[] {
+  const names = left.map((index) => jobs.names.at(index));
+  if (neverStarted.size === 0) return names;
+  for (let index = 0; index < jobs.length; index += 1) {
+    if (neverStarted.has(jobs.names.at(index))) names.push(jobs.names.at(index));
+  }
+  return names;
 }
 
 /** A job the engine's own halt stopped says so in its reason. */
