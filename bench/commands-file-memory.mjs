@@ -26,13 +26,7 @@ for (let at = args.indexOf('--build'); at >= 0; at = args.indexOf('--build')) {
   const [label, file] = args.splice(at, 2)[1].split('=');
   builds.push({ label, cli: path.resolve(file) });
 }
-const own = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'bin',
-  'parex.cjs',
-);
+const own = fileURLToPath(new URL('../dist/bin/parex.cjs', import.meta.url));
 if (builds.length === 0) builds.push({ label: 'this build', cli: option('--cli') ?? own });
 // --together: the builds of one size and output run at the same time (the same load on each).
 const together = args.includes('--together');
