@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// node bench/commands-file-memory.mjs [N...] [--output quiet|plain] [--command true|echo]
-//   [--cli PATH] [--dir PARENT]: `parex exec -j 64 -a FILE` of N commands (default 10000 and
-// 100000), each run's peak RSS (GNU time), its resident memory sampled every 5 s, the V8 heap
-// left live after its last full GC (--trace-gc), wall time, and whether the summary and the
-// manifest tell every job. Issue 13 asks the peak at 100,000 to stay within ~1.3x the peak at
-// 10,000. Figures go to BENCHMARKS.md ("100,000 commands from a file").
+// node bench/commands-file-memory.mjs [N...] [--output quiet|plain|both] [--command true|echo]
+//   [--cli PATH | --build LABEL=PATH ...] [--dir PARENT]: `parex exec -j 64 -a FILE` of N
+// commands (default 10000 and 100000), each run's peak RSS (GNU time), its resident memory
+// sampled every 5 s, the V8 heap left live after its last full GC (--trace-gc), wall time, and
+// whether the summary and the manifest tell every job. Several builds (e.g. --build
+// before=../main/dist/bin/parex.cjs --build after=dist/bin/parex.cjs) run side by side: for
+// each size and output, one build after the other (or with --together, at the same time), so
+// that the machine's load falls on both.
+// `--output both` runs -q with `true` and plain mode with `echo $i`. The target: the peak at
+// 100,000 within 1.15x the peak at 10,000. Figures go to BENCHMARKS.md ("100,000 commands from
+// a file").
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,11 +21,25 @@ const option = (name, fallback) => {
   const at = args.indexOf(name);
   return at < 0 ? fallback : args.splice(at, 2)[1];
 };
-const cli =
-  option('--cli') ??
-  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'parex.cjs');
-const output = option('--output', 'quiet');
-const kind = option('--command', 'true');
+const builds = [];
+for (let at = args.indexOf('--build'); at >= 0; at = args.indexOf('--build')) {
+  const [label, file] = args.splice(at, 2)[1].split('=');
+  builds.push({ label, cli: path.resolve(file) });
+}
+const own = fileURLToPath(new URL('../dist/bin/parex.cjs', import.meta.url));
+if (builds.length === 0) builds.push({ label: 'this build', cli: option('--cli') ?? own });
+// --together: the builds of one size and output run at the same time (the same load on each).
+const together = args.includes('--together');
+if (together) args.splice(args.indexOf('--together'), 1);
+const outputOption = option('--output', 'quiet');
+const kindOption = option('--command', null);
+const modes =
+  outputOption === 'both'
+    ? [
+        { output: 'quiet', kind: kindOption ?? 'true' },
+        { output: 'plain', kind: kindOption ?? 'echo' },
+      ]
+    : [{ output: outputOption, kind: kindOption ?? 'true' }];
 const parent = option('--dir', defaultParent());
 const sizes = args.map(Number).filter((n) => n > 0);
 if (sizes.length === 0) sizes.push(10_000, 100_000);
@@ -38,7 +57,7 @@ function defaultParent() {
 }
 
 /** One run: resolves with its figures. */
-async function runOnce(n) {
+async function runOnce(n, { cli, output, kind }) {
   const dir = mkdtempSync(path.join(parent, 'parex-cmdfile-'));
   const file = path.join(dir, 'commands.txt');
   const lines = Array.from({ length: n }, (_, i) => (kind === 'echo' ? `echo ${i}` : 'true'));
@@ -73,6 +92,8 @@ async function runOnce(n) {
   rmSync(dir, { recursive: true, force: true });
   return {
     n,
+    output: output === 'quiet' ? '-q' : 'plain',
+    command: kind === 'echo' ? 'echo $i' : 'true',
     code,
     peakMb: peakKb / 1024,
     wallS,
@@ -108,17 +129,25 @@ function countEnds(manifest) {
 
 const rows = [];
 for (const n of sizes) {
-  const row = await runOnce(n);
-  rows.push(row);
-  console.log(JSON.stringify(row));
+  for (const mode of modes) {
+    const run = async (build) => {
+      const row = { build: build.label, ...(await runOnce(n, { cli: build.cli, ...mode })) };
+      console.log(JSON.stringify(row));
+      return row;
+    };
+    if (together) rows.push(...(await Promise.all(builds.map(run))));
+    else for (const build of builds) rows.push(await run(build));
+  }
 }
-const first = rows[0];
 console.log(
-  `\n| commands | peak RSS | ÷ ${first.n} | live heap after last full GC | wall | per job | manifest successes | summary |`,
+  `\n| build | output | commands | peak RSS | ÷ ${sizes[0]} | live heap after last full GC | wall | per job | manifest successes | summary |`,
 );
-console.log('| -------: | -------: | ------: | ------: | ---: | ------: | ------: | ------- |');
+console.log(
+  '| ----- | ------ | -------: | -------: | ------: | ------: | ---: | ------: | ------: | ------- |',
+);
 for (const row of rows) {
+  const first = rows.find((other) => other.build === row.build && other.output === row.output);
   console.log(
-    `| ${row.n} | ${row.peakMb.toFixed(1)} MB | ${(row.peakMb / first.peakMb).toFixed(2)}x | ${row.liveHeapMb ?? '-'} MB | ${row.wallS.toFixed(1)} s | ${row.perJobMs.toFixed(2)} ms | ${row.ends} | ${row.summary} |`,
+    `| ${row.build} | ${row.output}, \`${row.command}\` | ${row.n} | ${row.peakMb.toFixed(1)} MB | ${(row.peakMb / first.peakMb).toFixed(2)}x | ${row.liveHeapMb ?? '-'} MB | ${row.wallS.toFixed(1)} s | ${row.perJobMs.toFixed(2)} ms | ${row.ends} | ${row.summary} |`,
   );
 }

@@ -5,11 +5,17 @@ import { JOB_MARKER, type SweptProcesses, sweepMarked } from '../process/termina
 
 const NOTHING: SweptProcesses = { count: 0, signals: [] };
 
+interface Waiting {
+  readonly name: string;
+  readonly resolve: (swept: SweptProcesses) => void;
+}
+
 /** Sweeps ended jobs' markers, in batches, and tells each job what was stopped of it. */
 export class EscapeeSweeper {
-  private pending = new Map<string, (swept: SweptProcesses) => void>();
+  // marker -> the job's name and who waits for its sweep; a batch is dropped once swept, so a
+  // run keeps nothing of the jobs that ended (100,000 of them).
+  private pending = new Map<string, Waiting>();
   private running: Promise<void> | null = null;
-  private names = new Map<string, string>();
 
   /** `warn` is told which job left processes outside its group; ends that come within
    * `gatherMs` of the first join its sweep (a pool worker, which does not wait for them). */
@@ -27,8 +33,9 @@ export class EscapeeSweeper {
 
   /** Sweeps a job that has ended; resolves with what was stopped of it. */
   jobEnded(name: string, marker: string): Promise<SweptProcesses> {
-    this.names.set(marker, name);
-    const swept = new Promise<SweptProcesses>((resolve) => this.pending.set(marker, resolve));
+    const swept = new Promise<SweptProcesses>((resolve) =>
+      this.pending.set(marker, { name, resolve }),
+    );
     this.running ??= this.loop();
     return swept;
   }
@@ -47,11 +54,11 @@ export class EscapeeSweeper {
       const batch = this.pending;
       this.pending = new Map();
       const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
-      for (const [marker, resolve] of batch) {
+      for (const [marker, { name, resolve }] of batch) {
         const swept = found.get(marker) ?? NOTHING;
         if (swept.count > 0) {
           this.warn(
-            `[parex] job ${this.names.get(marker)} left ${swept.count} process${swept.count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them (${swept.signals.join(', then ')})`,
+            `[parex] job ${name} left ${swept.count} process${swept.count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them (${swept.signals.join(', then ')})`,
           );
         }
         resolve(swept);

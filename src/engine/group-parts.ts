@@ -1,5 +1,5 @@
-// Small pieces of a group's result: the needs by name, the widest wave, the
-// reason of a job the engine's own halt stopped, and the signal that cancelled the run.
+// Small pieces of a group's result: the needs by name, the widest wave, the jobs never
+// started, the reason of a job the engine's own halt stopped, and the signal that cancelled the run.
 import { waves } from '../graph/topology.js';
 import type { GroupHalt, JobResult } from '../model.js';
 import type { PlannedJobs } from '../options/job-list.js';
@@ -9,17 +9,33 @@ import type { RunHalt } from './halt.js';
 export function needsByName(jobs: PlannedJobs): Record<string, readonly string[]> {
   const needs: Record<string, readonly string[]> = {};
   if (!jobs.anyNeeds) return needs;
-  jobs.names.forEach((name, index) => {
-    if (jobs.needs(index).length > 0) needs[name] = jobs.needs(index);
-  });
+  for (let index = 0; index < jobs.length; index += 1) {
+    if (jobs.needs(index).length > 0) needs[jobs.names.at(index)] = jobs.needs(index);
+  }
   return needs;
 }
 
 /** The most jobs the needs let run at once (null without needs: all of them). */
 export function widestWave(jobs: PlannedJobs): number | null {
   if (!jobs.anyNeeds) return null;
-  const nodes = jobs.names.map((name, index) => ({ name, needs: jobs.needs(index) }));
+  const nodes = jobs.names
+    .toArray()
+    .map((name: string, index: number) => ({ name, needs: jobs.needs(index) }));
   return waves(nodes).reduce((widest, wave) => Math.max(widest, wave.length), 0);
+}
+
+/** The jobs never started: those the scheduler left, then those a pool never started. */
+export function unstartedNames(
+  jobs: PlannedJobs,
+  left: readonly number[],
+  neverStarted: ReadonlySet<string>,
+): string[] {
+  const names = left.map((index) => jobs.names.at(index));
+  if (neverStarted.size === 0) return names;
+  for (let index = 0; index < jobs.length; index += 1) {
+    if (neverStarted.has(jobs.names.at(index))) names.push(jobs.names.at(index));
+  }
+  return names;
 }
 
 /** A job the engine's own halt stopped says so in its reason. */

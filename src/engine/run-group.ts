@@ -15,8 +15,9 @@ import { OPEN_ADMISSION } from './admission.js';
 import { runAttempts } from './attempts.js';
 import { EscapeeSweeper } from './escapees.js';
 import { failFast } from './fail-fast.js';
-import { needsByName, signalOf, why, widestWave } from './group-parts.js';
+import { needsByName, signalOf, unstartedNames, why, widestWave } from './group-parts.js';
 import { RunHalt } from './halt.js';
+import { KeptResults } from './kept-results.js';
 import { localExecutor } from './local-executor.js';
 import { prepareLogDir } from './prepare-dir.js';
 import { notRunResult, skippedResult } from './run-job.js';
@@ -70,8 +71,9 @@ export async function runGroup(
   // Every attempt's span, for the figures: a retried job counts each of its attempts.
   const { jobs } = plan;
   const spans = new SpanStore(
-    (job) => jobs.names[job] as string,
+    (job) => jobs.names.at(job),
     (job) => jobs.needs(job),
+    jobs.length,
   );
   const emit = (event: GroupEvent, job?: number) => {
     const told = event.type === 'job-end' ? { ...event, result: why(event.result, halt) } : event;
@@ -92,21 +94,13 @@ export async function runGroup(
     runId: plan.runId,
     logDir: plan.logDir,
     jobs: jobs.length,
-    names: jobs.names,
+    names: jobs.names.toArray(),
     needs: needsByName(jobs),
     concurrency: plan.concurrency,
   });
-  // Every result (with keepResults 'unsuccessful', those of the jobs that did not succeed; the
-  // workspaces need every result, so a run with them keeps all).
-  const results = new Map<number, JobResult>();
-  const keepAll = plan.keepResults === 'all' || plan.workspace !== null;
-  let omitted = 0;
-  const keep = (index: number, result: JobResult) => {
-    if (keepAll || result.outcome !== 'success') results.set(index, result);
-    else omitted += 1;
-  };
-  const inOrder = () =>
-    [...results.keys()].sort((a, b) => a - b).map((index) => results.get(index) as JobResult);
+  // The workspaces need every result, so a run with them keeps all.
+  const kept = new KeptResults(plan.keepResults === 'all' || plan.workspace !== null);
+  const keep = (index: number, result: JobResult) => kept.keep(index, result);
   const stagger = new StartGate(plan.staggerMs, plan.signal);
   const sameKey = new Map<string, StartGate>();
   const keyGate = (key: string) => {
@@ -207,7 +201,7 @@ export async function runGroup(
       },
     });
     if (hook !== null) {
-      workspace = await hook.close(inOrder());
+      workspace = await hook.close(kept.inOrder());
     }
   } finally {
     admission.close();
@@ -219,11 +213,8 @@ export async function runGroup(
       await prepared.close();
     }
   }
-  const unstarted = [
-    ...notStarted.map((index) => jobs.names[index] as string),
-    ...jobs.names.filter((name) => neverStarted.has(name)),
-  ];
-  const ordered = inOrder();
+  const unstarted = unstartedNames(jobs, notStarted, neverStarted);
+  const ordered = kept.inOrder();
   const cancelledBy = given.signal?.aborted === true ? signalOf(given.signal.reason) : null;
   const result: GroupResult = {
     runId: plan.runId,
@@ -232,7 +223,7 @@ export async function runGroup(
     logDir: plan.logDir,
     manifestPath: plan.manifestPath,
     results: ordered,
-    omitted,
+    omitted: kept.omitted,
     notStarted: unstarted,
     speedup: computeSpeedup(spans, plan.concurrency, widestWave(jobs)),
     ok:

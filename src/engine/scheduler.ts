@@ -6,6 +6,7 @@
 // a job is made (planned) only when it is about to start, be skipped or be refused. Before each
 // start it asks `admit` (the start admission): a job told to wait stays queued until `wake`,
 // one refused is settled as failed.
+import type { NameList } from '../names/name-list.js';
 import { IndexHeap } from './index-heap.js';
 
 /** The jobs as the scheduler reads them, by position. */
@@ -13,7 +14,8 @@ export interface SchedulableJobs<T> {
   readonly length: number;
   /** Job number `index`, made when it is about to start, be skipped or be refused. */
   at(index: number): T;
-  readonly names: readonly string[];
+  /** The jobs' names by position (`indexOf` is undefined for a name of no job). */
+  readonly names: Pick<NameList, 'at' | 'indexOf'>;
   needs(index: number): readonly string[];
   /** The jobs that must have ended (any outcome) before job number `index` starts. */
   after(index: number): readonly string[];
@@ -74,7 +76,7 @@ export function runInSlots<T>(
     };
     const settle = (index: number, ok: boolean) => {
       running -= 1;
-      const name = jobs.names[index] as string;
+      const name = jobs.names.at(index);
       ended(name, ok);
       // Once cancelled, nothing more is skipped or started: what is left is "not started".
       if (!ok && cancel?.aborted !== true) skipAfter(name);
@@ -90,7 +92,7 @@ export function runInSlots<T>(
         const need = jobs.needs(index).find((other) => failed.has(other));
         if (need === undefined) continue;
         state[index] = FAILED;
-        const skipped = jobs.names[index] as string;
+        const skipped = jobs.names.at(index);
         hooks.skip(jobs.at(index), need, index);
         ended(skipped, false);
         for (const next of dependents.get(skipped) ?? []) candidates.push(next);
@@ -116,7 +118,7 @@ export function runInSlots<T>(
         if (verdict !== 'start') {
           state[index] = FAILED;
           hooks.refuse?.(job, verdict.refuse, index);
-          const name = jobs.names[index] as string;
+          const name = jobs.names.at(index);
           ended(name, false);
           refused.push(name);
           continue;
@@ -166,9 +168,8 @@ function dependencies<T>(jobs: SchedulableJobs<T>): {
     for (const name of distinctAfter) linked.push({ map: waitingAfter, name, index });
   }
   if (linked.length === 0) return { lacking, dependents, waitingAfter };
-  const names = new Set(jobs.names);
   for (const { map, name, index } of linked) {
-    if (!names.has(name)) continue;
+    if (jobs.names.indexOf(name) === undefined) continue;
     const list = map.get(name);
     if (list === undefined) map.set(name, [index]);
     else list.push(index);

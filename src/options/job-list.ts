@@ -1,7 +1,8 @@
 // The jobs of a group, planned: all at once from an array (a library caller's specs), or one
 // at a time from a source (100,000 commands of a file), so that a run keeps only each job's
-// name, not its planned form, until the job starts.
+// name (none for the default names job1..N), not its planned form, until the job starts.
 import type { JobSpec } from '../model.js';
+import { NameList } from '../names/name-list.js';
 import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import type { PlannedJob } from './normalize.js';
 import { NO_ENV, planJob } from './plan-job.js';
@@ -18,8 +19,8 @@ export interface PlannedJobs {
   readonly length: number;
   /** Job number `index`, planned (from a source: planned again at each call). */
   at(index: number): PlannedJob;
-  /** Every job's name, in order. */
-  readonly names: readonly string[];
+  /** Every job's name, by position. */
+  readonly names: NameList;
   /** What job number `index` needs. */
   needs(index: number): readonly string[];
   /** The jobs that must have ended (any outcome) before job number `index` starts. */
@@ -47,7 +48,7 @@ export function planJobs(
     return planJob(job as JobSpec | string, index, logDir, timeoutSec, idleTimeoutSec);
   };
   const kept: PlannedJob[] = [];
-  const names: string[] = [];
+  const names = new NameList();
   const needs = new Map<number, readonly string[]>();
   const after = new Map<number, readonly string[]>();
   const envs = new Set<Readonly<Record<string, string>>>();
@@ -55,17 +56,20 @@ export function planJobs(
   for (let index = 0; index < source.length; index += 1) {
     const job = plan(index);
     if (fromArray) kept.push(job);
-    names.push(job.name);
+    names.add(job.name);
     if (job.needs.length > 0) needs.set(index, job.needs);
     if (job.after.length > 0) after.set(index, job.after);
     if (job.env !== NO_ENV) envs.add(job.env);
     if (job.input === null) allHaveInput = false;
   }
-  rejectDuplicates(names);
+  // The default names job1..N are all different; others are compared ignoring case.
+  if (!names.allDefault || names.length !== source.length) {
+    rejectDuplicates(Array.from({ length: source.length }, (_, at) => plan(at).name));
+  }
   const none: readonly string[] = [];
   if (needs.size + after.size > 0) {
     checkNeeds(
-      names.map((name, index) => ({
+      names.toArray().map((name, index) => ({
         name,
         needs: needs.get(index) ?? none,
         after: after.get(index) ?? none,

@@ -3,6 +3,7 @@
 import { UsageError } from '../errors.js';
 import type { JobSpec, JobSpending } from '../model.js';
 import { resolveInside } from '../names/inside-root.js';
+import { defaultJobName } from '../names/name-list.js';
 import { assertValidName } from '../names/validate.js';
 import { DEFAULTS } from './defaults.js';
 import type { PlannedJob } from './normalize.js';
@@ -23,7 +24,8 @@ export function planJob(
   groupTimeoutSec: number,
   groupIdleSec: number,
 ): PlannedJob {
-  const spec: JobSpec = typeof job === 'string' ? { name: `job${index + 1}`, command: job } : job;
+  const spec: JobSpec =
+    typeof job === 'string' ? { name: defaultJobName(index), command: job } : job;
   const name = assertValidName(spec.name, 'job name');
   const timeoutSec =
     spec.timeoutSec === undefined

@@ -75,7 +75,7 @@ export function renderFrame(
     return colour(cut(`  ${symbol} ${name}  ${rest}`, width));
   };
   if (state.names.length <= room) {
-    const every = state.names.map((_, at) => jobAt(state, at));
+    const every = Array.from({ length: state.names.length }, (_, at) => jobAt(state, at));
     if (every.every((job) => job !== undefined)) return [...header, ...every.map(row)];
   }
   const shown = chooseRows(state, room - 1);

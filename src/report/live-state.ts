@@ -2,6 +2,7 @@
 // from the engine's events. Kept in place (one array, one index), so that a group of 100,000
 // jobs costs the same per event as a group of ten.
 import type { GroupEvent, JobResult, Spend, TokenUsage } from '../model.js';
+import { NameList } from '../names/name-list.js';
 
 /** One job as the live view knows it. */
 export type LiveJob =
@@ -42,9 +43,8 @@ export interface LiveState {
   startedAt: number;
   /** Jobs at once; 0 = all. */
   concurrency: number;
-  /** Every job's name, by position. */
-  readonly names: string[];
-  readonly index: Map<string, number>;
+  /** Every job's name, by position (the default names job1..N are not stored). */
+  readonly names: NameList;
   /** Every job's bucket (BUCKETS), by position. */
   buckets: Uint8Array;
   /** No job before this position is queued (jobs never go back to the queue). */
@@ -98,8 +98,7 @@ export function emptyLiveState(): LiveState {
     logDir: '',
     startedAt: 0,
     concurrency: 0,
-    names: [],
-    index: new Map(),
+    names: new NameList(),
     buckets: new Uint8Array(0),
     queuedFrom: 0,
     rows: new Map(),
@@ -188,7 +187,7 @@ export function applyEvent(state: LiveState, event: GroupEvent, now: number): Li
 
 /** The job called `name`, if the state knows it (an ended job only among the latest). */
 export function find(state: LiveState, name: string): LiveJob | undefined {
-  const at = state.index.get(name);
+  const at = state.names.indexOf(name);
   return at === undefined ? undefined : jobAt(state, at);
 }
 
@@ -197,7 +196,7 @@ export function find(state: LiveState, name: string): LiveJob | undefined {
 export function jobAt(state: LiveState, at: number): LiveJob | undefined {
   const row = state.rows.get(at);
   if (row !== undefined) return row;
-  const name = state.names[at] as string;
+  const name = state.names.at(at);
   const bucket = BUCKETS[state.buckets[at] ?? 0];
   if (bucket === 'queued') return { name, state: 'queued' };
   if (bucket === 'notStarted') return { name, state: 'not_started' };
@@ -208,7 +207,7 @@ export function jobAt(state: LiveState, at: number): LiveJob | undefined {
 export function pendingNeeds(state: LiveState, name: string): string[] {
   const needs = state.needs.get(name) ?? [];
   return needs.filter((need) => {
-    const at = state.index.get(need);
+    const at = state.names.indexOf(need);
     return at === undefined || BUCKETS[state.buckets[at] ?? 0] !== 'succeeded';
   });
 }
@@ -219,7 +218,8 @@ export function runningJobs(state: LiveState): LiveJob[] {
   for (const job of state.rows.values()) {
     if (job.state === 'running' || job.state === 'stopping') running.push(job);
   }
-  return running.sort((a, b) => (state.index.get(a.name) ?? 0) - (state.index.get(b.name) ?? 0));
+  const at = (job: LiveJob) => state.names.indexOf(job.name) ?? 0;
+  return running.sort((a, b) => at(a) - at(b));
 }
 
 /** The counts' bucket for a job. */
@@ -250,18 +250,16 @@ function startRun(
   }
   state.buckets = new Uint8Array(event.names.length);
   for (const name of event.names) {
-    if (state.index.has(name)) continue;
+    if (state.names.indexOf(name) !== undefined) continue;
     put(state, { name, state: 'queued' });
     state.nameWidth = Math.max(state.nameWidth, Math.min(24, name.length));
   }
 }
 
 function put(state: LiveState, job: LiveJob): void {
-  let at = state.index.get(job.name);
+  let at = state.names.indexOf(job.name);
   if (at === undefined) {
-    at = state.names.length;
-    state.index.set(job.name, at);
-    state.names.push(job.name);
+    at = state.names.add(job.name);
     if (at >= state.buckets.length) {
       const grown = new Uint8Array(Math.max(16, 2 * state.buckets.length));
       grown.set(state.buckets);
@@ -283,7 +281,7 @@ function keepLatest(state: LiveState, latest: string[], name: string): void {
   latest.push(name);
   if (latest.length <= 2 * KEPT_ENDED) return;
   for (const old of latest.splice(0, latest.length - KEPT_ENDED)) {
-    const at = state.index.get(old);
+    const at = state.names.indexOf(old);
     if (at !== undefined && state.rows.get(at)?.state === 'done') state.rows.delete(at);
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { runInSlots, type SchedulableJobs } from '../../src/engine/scheduler.js';
+import { NameList } from '../../src/names/name-list.js';
 
 interface SchedulableJob {
   readonly name: string;
@@ -16,10 +17,16 @@ function byPosition(list: readonly SchedulableJob[]): SchedulableJobs<Schedulabl
   return {
     length: list.length,
     at: (index) => list[index] as SchedulableJob,
-    names: list.map((entry) => entry.name),
+    names: nameList(list.map((entry) => entry.name)),
     needs: (index) => (list[index] as SchedulableJob).needs,
     after: () => [],
   };
+}
+
+function nameList(names: readonly string[]): NameList {
+  const list = new NameList();
+  for (const name of names) list.add(name);
+  return list;
 }
 
 /** Runs `jobs` with `slots`; `fails` end unsuccessfully. Returns what happened, in order. */

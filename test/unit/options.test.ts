@@ -46,7 +46,7 @@ describe('normalizeGroupOptions', () => {
     };
     const plan = normalizeGroupOptions({ jobs: source, cwd: '/work/x', runId: 'r1' });
     assert.deepEqual(asked, [0, 1, 2]);
-    assert.deepEqual(plan.jobs.names, ['job1', 'job2', 'job3']);
+    assert.deepEqual(plan.jobs.names.toArray(), ['job1', 'job2', 'job3']);
     assert.deepEqual(plan.jobs.at(2).argv, ['/bin/sh', '-c', 'echo 2']);
     assert.deepEqual(asked, [0, 1, 2, 2]);
     const bad = { length: 2, at: (index: number) => (index === 1 ? 42 : 'true') } as never;

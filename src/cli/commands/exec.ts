@@ -7,6 +7,7 @@ import type { JobSource } from '../../options/job-list.js';
 import { SUMMARY_MAX_ROWS } from '../../report/summary.js';
 import { chooseCommands } from '../commands-file.js';
 import { groupExitCode } from '../exit-codes.js';
+import { holdHeapGrowth } from '../heap-growth.js';
 import { useRunSecrets } from '../redact.js';
 import { addOutputOptions, addRunOptions, outputMode, readRunOptions } from '../run-options.js';
 import { countOption, secondsOption, textOption } from '../sources.js';
@@ -104,14 +105,14 @@ async function execAction(args: string[], command: Command): Promise<number> {
     '0 sends SIGKILL right after SIGTERM',
   );
   const mode = outputMode(command);
+  const big = !mode.json && commands.length > SUMMARY_MAX_ROWS;
+  if (big) holdHeapGrowth();
   const settings = {
     jobs: names.length === 0 ? commands : namedJobs(commands, names),
     // Past SUMMARY_MAX_ROWS jobs the text summary lists only the jobs that did not succeed and
-    // counts the others, so their results need not be kept; a JSON summary lists every result.
-    keepResults:
-      mode.json || commands.length <= SUMMARY_MAX_ROWS
-        ? ('all' as const)
-        : ('unsuccessful' as const),
+    // counts the others, so their results need not be kept (and the heap is held small, see
+    // heap-growth.ts); a JSON summary lists every result.
+    keepResults: big ? ('unsuccessful' as const) : ('all' as const),
     concurrency: countOption(command, 'jobs', '--jobs', ENVIRONMENT.jobs),
     timeoutSec: secondsOption(
       command,
