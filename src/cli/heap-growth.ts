@@ -8,8 +8,10 @@ import { setFlagsFromString } from 'node:v8';
 
 const FLAG = '--heap-growing-percent';
 
-/** Holds the old space's growth to 1.5 times the live heap, unless node was given the flag. */
+/** Holds the old space's growth to 1.5 times the live heap, unless node was given the flag
+ * (on its command line or in NODE_OPTIONS). */
 export function holdHeapGrowth(): void {
-  if (process.execArgv.some((arg) => arg.startsWith(FLAG))) return;
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  if (given.some((arg) => arg.startsWith(FLAG))) return;
   setFlagsFromString(`${FLAG}=50`);
 }
