@@ -1,6 +1,7 @@
 // The time left, estimated from the jobs that have finished: each job still to run is taken to
 // last as long as the finished ones did on average, spread over the slots.
-import { type LiveState, runningJobs } from './live-state.js';
+import { runningJobs } from './live-state.js';
+import type { LiveState } from './live-types.js';
 
 /** Milliseconds until the run ends; null before any job has finished (nothing to go by), and
  * when only jobs that have outlived the average are left (no way to tell). */

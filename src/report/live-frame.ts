@@ -5,16 +5,8 @@
 import { formatBudgetEvent, formatCost, formatPause, formatSpend } from './budget-words.js';
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration, formatSeconds } from './format.js';
-import {
-  bucketOf,
-  find,
-  jobAt,
-  type LiveJob,
-  type LiveSpend,
-  type LiveState,
-  pendingNeeds,
-  runningJobs,
-} from './live-state.js';
+import { bucketOf, find, jobAt, pendingNeeds, runningJobs } from './live-state.js';
+import type { LiveJob, LiveSpend, LiveState } from './live-types.js';
 import { describeOutcome } from './outcome-words.js';
 import { cut, padColumns } from './text-width.js';
 import { formatUsage } from './tokens.js';

@@ -4,7 +4,7 @@ import type { GroupEvent, StopReason } from '../model.js';
 import { formatBudgetEvent, formatPause } from './budget-words.js';
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration } from './format.js';
-import type { LiveState } from './live-state.js';
+import type { LiveState } from './live-types.js';
 import { describeOutcome } from './outcome-words.js';
 
 const PREFIX = '[parex]';

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 
 import type { GroupResult } from '../../src/model.js';
 import { renderFrame } from '../../src/report/live-frame.js';
-import { applyEvent, emptyLiveState, KEPT_ENDED } from '../../src/report/live-state.js';
+import { applyEvent } from '../../src/report/live-state.js';
+import { emptyLiveState, KEPT_ENDED } from '../../src/report/live-types.js';
 import { groupProgressLine } from '../../src/report/progress.js';
 import { displayWidth } from '../../src/report/text-width.js';
 import { jobStart, NO_COLOR, result, runStart, T0 } from '../helpers/live-events.js';

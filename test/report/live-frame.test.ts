@@ -4,7 +4,8 @@ import { stripVTControlCharacters } from 'node:util';
 
 import type { GroupEvent } from '../../src/model.js';
 import { cut, type Palette, renderFrame } from '../../src/report/live-frame.js';
-import { applyEvent, emptyLiveState } from '../../src/report/live-state.js';
+import { applyEvent } from '../../src/report/live-state.js';
+import { emptyLiveState } from '../../src/report/live-types.js';
 import { jobStart, NO_COLOR, result, T0 } from '../helpers/live-events.js';
 
 /** A test renderer: the frames, as text, after each event. */

@@ -4,7 +4,8 @@ import type { GroupEvent, GroupResult } from '../../model.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import type { OutputKind } from '../../options/output.js';
 import type { Palette } from '../../report/live-frame.js';
-import { applyEvent, emptyLiveState } from '../../report/live-state.js';
+import { applyEvent } from '../../report/live-state.js';
+import { emptyLiveState } from '../../report/live-types.js';
 import { groupProgressLine, progressLine } from '../../report/progress.js';
 
 /** What a run tells its renderer. */

@@ -3,7 +3,8 @@
 import { tailLines } from '../../journal/log-tail.js';
 import type { GroupEvent } from '../../model.js';
 import { renderFrame } from '../../report/live-frame.js';
-import { applyEvent, emptyLiveState } from '../../report/live-state.js';
+import { applyEvent } from '../../report/live-state.js';
+import { emptyLiveState } from '../../report/live-types.js';
 import { cliRedactor } from '../redact.js';
 import { colorEnabled, palette } from './colors.js';
 import type { Renderer, RenderSettings } from './renderer.js';
