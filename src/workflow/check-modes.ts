@@ -1,8 +1,8 @@
 // The phases' modes (sandbox, permission_mode, approval_mode) against the choices the installed
 // CLI's --help lists: an unknown mode is a workflow problem at its place in the file.
 import type { AgentBinary } from '../agents/preflight.js';
-import type { AgentRequest } from '../agents/types.js';
 import { ADAPTERS } from '../agents/registry.js';
+import type { AgentRequest } from '../agents/types.js';
 import { phaseAgent } from './plan-phase.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
