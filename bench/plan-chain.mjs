@@ -4,6 +4,7 @@
 // with the peak memory from GNU time when it is there, and that peak less the peak of a
 // 10-phase workflow of the same kind per phase (what each phase costs). Figures go to
 // BENCHMARKS.md. `--cli PATH` times another build's dist/bin/parex.cjs (before/after).
+// `--run`: instead, RUN (not --dry-run) a chain of N `true` command phases, timed the same way.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,8 +17,10 @@ const CLI =
   cliAt >= 0
     ? path.resolve(args[cliAt + 1] ?? '')
     : path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin', 'parex.cjs');
+const realRun = args.includes('--run');
 const sizes = args
   .filter((_, index) => cliAt < 0 || (index !== cliAt && index !== cliAt + 1))
+  .filter((arg) => arg !== '--run')
   .map(Number)
   .filter((n) => n > 0);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'parex-plan-'));
@@ -29,7 +32,7 @@ function phasesOf(n, shape) {
   for (let i = 0; i < n; i += 1) {
     phases.push({
       id: `p${i}`,
-      command: `echo ${i}`,
+      command: realRun ? 'true' : `echo ${i}`,
       needs: shape === 'chain' && i > 0 ? [`p${i - 1}`] : [],
     });
   }
@@ -65,7 +68,8 @@ function plan(n, shape, format) {
     ? ['/usr/bin/time', '-f', '%U %S %M', process.execPath]
     : [process.execPath];
   const started = process.hrtime.bigint();
-  const run = spawnSync(command[0], [...command.slice(1), CLI, 'run', file, '--dry-run'], {
+  const mode = realRun ? ['-q'] : ['--dry-run'];
+  const run = spawnSync(command[0], [...command.slice(1), CLI, 'run', file, ...mode], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -81,14 +85,16 @@ function plan(n, shape, format) {
   };
 }
 
-const KINDS = [
-  ['chain', 'json'],
-  ['wide', 'json'],
-  ['chain', 'yaml'],
-];
+const KINDS = realRun
+  ? [['chain', 'json']]
+  : [
+      ['chain', 'json'],
+      ['wide', 'json'],
+      ['chain', 'yaml'],
+    ];
 try {
   const base = new Map(KINDS.map(([shape, format]) => [shape + format, plan(10, shape, format)]));
-  for (const n of sizes.length > 0 ? sizes : [1000, 10000, 100000]) {
+  for (const n of sizes.length > 0 ? sizes : realRun ? [20000] : [1000, 10000, 100000]) {
     for (const [shape, format] of KINDS) {
       const run = plan(n, shape, format);
       const small = base.get(shape + format);

@@ -1,94 +1,117 @@
 // Checks of the files phases share: no output written by two phases, and every input either
 // present already or made by a phase that runs before (one it needs, directly or not); and
-// that dependents of best-of-N phases are isolated.
+// that dependents of best-of-N phases are isolated. Phases are shown one at a time (planning
+// does not keep them), and only what the checks need is kept of each.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { ancestorsIn } from '../graph/topology.js';
+import { ancestorsIn, type GraphNode } from '../graph/topology.js';
 import type { LoadedWorkflow } from './load.js';
 import { phaseGraph } from './plan.js';
-import type { PlannedPhase } from './plan-types.js';
+import { isolationOf } from './plan-phase.js';
+import type { PhaseList, PlannedPhase, RunSettings } from './plan-types.js';
 import type { Problem } from './problems.js';
 
+/** A phase's inputs, kept for the check at the end (when every producer is known). */
+interface Reading {
+  readonly id: string;
+  readonly at: number;
+  readonly needs: readonly string[];
+  readonly inputs: readonly string[];
+}
+
 /** Adds a problem for each output two phases write and each input no earlier phase makes. */
-export function checkOutputsAndInputs(
-  workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
-  cwd: string,
-  problems: Problem[],
-): void {
-  const producer = new Map<string, PlannedPhase>();
-  const positions = new Map(phases.map((phase, index) => [phase, index]));
-  const indexOf = (phase: PlannedPhase) => positions.get(phase) ?? 0;
-  const byId = new Map(phases.map((phase) => [phase.id, phase]));
-  // A candidate's outputs are its phase's: the judge (under the phase's id) makes one of them its result.
-  const owner = (phase: PlannedPhase) =>
-    (phase.candidate === null ? undefined : byId.get(phase.candidate.of)) ?? phase;
-  for (const phase of phases) {
+export class FileCheck {
+  /** The phase (a candidate's: its phase) that writes each output, by absolute path. */
+  private readonly producer = new Map<string, string>();
+  private readonly readings: Reading[] = [];
+
+  constructor(
+    private readonly workflow: LoadedWorkflow,
+    private readonly cwd: string,
+    private readonly problems: Problem[],
+  ) {}
+
+  /** Notes the outputs and inputs of phase number `index`. */
+  add(index: number, phase: PlannedPhase): void {
+    const at = this.workflow.phases[index]?.index ?? 0;
+    // A candidate's outputs are its phase's: the judge (under the phase's id) makes one of them its result.
+    const owner = phase.candidate?.of ?? phase.id;
     phase.outputs.forEach((output, position) => {
-      const key = path.resolve(cwd, output);
-      const other = producer.get(key);
-      if (other !== undefined && other !== owner(phase)) {
-        problems.push(
-          workflow.source.at(
-            ['phases', indexOf(phase), 'outputs', position],
-            `output ${output} is also an output of phase ${other.id}: two phases would write one file`,
+      const key = path.resolve(this.cwd, output);
+      const other = this.producer.get(key);
+      if (other !== undefined && other !== owner) {
+        this.problems.push(
+          this.workflow.source.at(
+            ['phases', at, 'outputs', position],
+            `output ${output} is also an output of phase ${other}: two phases would write one file`,
           ),
         );
       }
-      producer.set(key, owner(phase));
+      this.producer.set(key, owner);
     });
+    if (phase.inputs.length > 0)
+      this.readings.push({ id: phase.id, at, needs: phase.needs, inputs: phase.inputs });
   }
-  const graph = new Map(phaseGraph(phases).map((node) => [node.name, node]));
-  for (const phase of phases) {
-    // Walked only for an input made by a phase it does not need directly.
-    let before: Set<string> | null = null;
-    phase.inputs.forEach((input, position) => {
-      const from = producer.get(path.resolve(cwd, input));
-      const where = ['phases', indexOf(phase), 'inputs', position];
-      if (from === undefined) {
-        if (input === '')
-          problems.push(
-            workflow.source.at(
-              where,
-              'input is empty (a variable such as ${INITIAL_MD_PATH} is not set: pass --initial FILE)',
-            ),
-          );
-        else if (!existsSync(path.resolve(cwd, input))) {
-          problems.push(
-            workflow.source.at(where, `input ${input} does not exist, and no phase produces it`),
-          );
+
+  /** Checks every input noted against every output noted. */
+  finish(phases: PhaseList): void {
+    let graph: Map<string, GraphNode> | null = null;
+    for (const phase of this.readings) {
+      // Walked only for an input made by a phase it does not need directly.
+      let before: Set<string> | null = null;
+      phase.inputs.forEach((input, position) => {
+        const from = this.producer.get(path.resolve(this.cwd, input));
+        const where = ['phases', phase.at, 'inputs', position];
+        if (from === undefined) {
+          if (input === '')
+            this.problems.push(
+              this.workflow.source.at(
+                where,
+                'input is empty (a variable such as ${INITIAL_MD_PATH} is not set: pass --initial FILE)',
+              ),
+            );
+          else if (!existsSync(path.resolve(this.cwd, input))) {
+            this.problems.push(
+              this.workflow.source.at(
+                where,
+                `input ${input} does not exist, and no phase produces it`,
+              ),
+            );
+          }
+          return;
         }
-        return;
-      }
-      if (from === phase || phase.needs.includes(from.id)) return;
-      before ??= ancestorsIn(graph, phase.id);
-      if (before.has(from.id)) return;
-      problems.push(
-        workflow.source.at(
-          ['phases', indexOf(phase), 'inputs', position],
-          `input ${input} is an output of phase ${from.id}, which ${phase.id} does not need: they may run at the same time (add ${from.id} to needs, or drop the input)`,
-        ),
-      );
-    });
+        if (from === phase.id || phase.needs.includes(from)) return;
+        graph ??= new Map(phaseGraph(phases).map((node) => [node.name, node]));
+        before ??= ancestorsIn(graph, phase.id);
+        if (before.has(from)) return;
+        this.problems.push(
+          this.workflow.source.at(
+            where,
+            `input ${input} is an output of phase ${from}, which ${phase.id} does not need: they may run at the same time (add ${from} to needs, or drop the input)`,
+          ),
+        );
+      });
+    }
   }
 }
 
 /** Phases that need a best-of-N phase start from its winner's commit, so they must be isolated. */
 export function checkJudgedNeeds(
   workflow: LoadedWorkflow,
-  phases: readonly PlannedPhase[],
+  settings: RunSettings,
   problems: Problem[],
 ): void {
-  const judged = new Set(phases.flatMap((phase) => (phase.judging === null ? [] : [phase.id])));
+  const judged = new Set(
+    workflow.phases.flatMap((phase) => (phase.judging === undefined ? [] : [phase.id])),
+  );
   if (judged.size === 0) return;
-  const indexOf = new Map(workflow.phases.map((loaded) => [loaded.id, loaded.index]));
-  for (const phase of phases) {
+  for (const phase of workflow.phases) {
     const needed = phase.needs.filter((need) => judged.has(need));
-    if (needed.length > 0 && phase.isolation !== 'worktree') {
+    if (needed.length > 0 && isolationOf(workflow, phase, settings) !== 'worktree') {
       problems.push(
         workflow.source.at(
-          ['phases', indexOf.get(phase.id) ?? 0, 'needs'],
+          ['phases', phase.index, 'needs'],
           `phase ${phase.id} needs ${needed.join(', ')}, whose result is the winning candidate's commit: give ${phase.id} isolation: worktree to start from it`,
         ),
       );

@@ -1,8 +1,10 @@
 // The phases' modes (sandbox, permission_mode, approval_mode) against the choices the installed
 // CLI's --help lists: an unknown mode is a workflow problem at its place in the file.
 import type { AgentBinary } from '../agents/preflight.js';
+import { ADAPTERS } from '../agents/registry.js';
 import type { AgentRequest } from '../agents/types.js';
-import type { WorkflowPlan } from './plan-types.js';
+import { phaseAgent } from './plan-phase.js';
+import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
 
 /** The workflow key of each mode setting. */
@@ -20,10 +22,11 @@ const ALIASES: Readonly<Record<string, Readonly<Record<string, readonly string[]
 /** Throws one UsageError listing every mode the installed CLIs do not offer. */
 export function checkModes(plan: WorkflowPlan, binaries: ReadonlyMap<string, AgentBinary>): void {
   const problems = new Map<string, Problem>();
-  for (const phase of plan.phases) {
-    const { adapter } = phase;
+  for (const [index, loaded] of plan.workflow.phases.entries()) {
+    const adapter = ADAPTERS[phaseAgent(loaded, plan.settings)];
     const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
     if (binary?.capabilities == null) continue; // no readable --help: the CLI itself will judge
+    const phase = plan.phases.at(index) as PlannedPhase; // built only for an agent phase
     for (const [setting, flag] of Object.entries(adapter.modeFlags) as [
       keyof typeof KEYS,
       string,

@@ -23,12 +23,13 @@ export function* planLines(
   yield `workflow ${workflow.name} (${workflow.file}) for feature ${plan.feature}`;
   yield `  feature dir ${dirs.feature}, planning ${dirs.planning}, logs and manifest ${dirs.logs}`;
   yield `  at most ${plan.concurrency === 0 ? 'all' : plan.concurrency} phases at once, ${formatSeconds(plan.killAfterSec)} grace between stop signals${plan.failFast ? ', fail-fast (the first phase that does not succeed stops the run)' : ''}`;
-  const byId = new Map(plan.phases.map((phase) => [phase.id, phase]));
-  for (const [index, wave] of plan.waves.entries()) {
-    yield `wave ${index + 1}: ${wave.join(', ')}`;
-    for (const id of wave) {
-      const phase = byId.get(id);
+  for (let index = 0; index < plan.waves.length; index += 1) {
+    yield `wave ${index + 1}: ${plan.waves.at(index)?.join(', ')}`;
+    // Each phase built as it is printed, and let go.
+    for (const position of plan.waves.positions(index)) {
+      const phase = plan.phases.at(position);
       if (phase === undefined) continue;
+      const { id } = phase;
       const reuse = reused.get(id);
       const needs = phase.needs.length === 0 ? '' : `, needs ${phase.needs.join(', ')}`;
       yield `  ${id}: ${phase.agent}, timeout ${formatSeconds(phase.timeoutSec)}${phase.idleTimeoutSec > 0 ? `, idle timeout ${formatSeconds(phase.idleTimeoutSec)}` : ''}${needs}${reuse ? `, reused from run ${reuse.runId}` : ''}`;

@@ -1,6 +1,6 @@
 // What shapes a phase, hashed part by part: --resume reuses a phase only when none of the parts
 // changed since its last success, and `--dry-run --resume` says which did.
-import { sha256 } from './hash.js';
+import { HashSlot } from './hash.js';
 
 /** The parts of a phase that decide what it does, each as a hash (or the value, when short). */
 export interface PhaseShape {
@@ -42,6 +42,18 @@ export interface ShapeInput {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** The hash of the last command hashed (a command phase's sha256 is its shape's command). */
+export const COMMAND_HASH = new HashSlot();
+
+/** The last hash of each part (equal parts of consecutive phases share one string). */
+const SLOTS = {
+  prompt: new HashSlot(),
+  command: COMMAND_HASH,
+  variables: new HashSlot(),
+  env: new HashSlot(),
+  options: new HashSlot(),
+};
+
 const REFERENCE = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** The shape of a phase. */
@@ -56,13 +68,15 @@ export function phaseShape(input: ShapeInput): PhaseShape {
     .sort()
     .map((name) => [name, input.variables[name]]);
   return {
-    prompt: input.prompt === null ? null : sha256(input.prompt),
-    command: input.command === null ? null : sha256(JSON.stringify(input.command)),
-    variables: sha256(JSON.stringify(used)),
-    env: sha256(JSON.stringify(Object.entries(input.env).sort(([a], [b]) => (a < b ? -1 : 1)))),
+    prompt: input.prompt === null ? null : SLOTS.prompt.of(input.prompt),
+    command: input.command === null ? null : SLOTS.command.of(JSON.stringify(input.command)),
+    variables: SLOTS.variables.of(JSON.stringify(used)),
+    env: SLOTS.env.of(
+      JSON.stringify(Object.entries(input.env).sort(([a], [b]) => (a < b ? -1 : 1))),
+    ),
     agent: input.agent,
     model: input.model,
-    options: sha256(JSON.stringify(input.options)),
+    options: SLOTS.options.of(JSON.stringify(input.options)),
   };
 }
 

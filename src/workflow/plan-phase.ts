@@ -5,12 +5,12 @@
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/registry.js';
-import type { AgentRequest } from '../agents/types.js';
+import type { AgentName, AgentRequest } from '../agents/types.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { Judging } from './candidates.js';
 import { sha256 } from './hash.js';
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
-import { phaseShape } from './phase-shape.js';
+import { COMMAND_HASH, phaseShape } from './phase-shape.js';
 import type { PlannedPhase, RunSettings } from './plan-types.js';
 import type { PhaseFile } from './schema.js';
 import { renderTemplate } from './template.js';
@@ -55,7 +55,7 @@ export function planPhase(
 ): PlannedPhase {
   const declared = phase.declared;
   const defaults = workflow.declared.defaults ?? {};
-  const agent = phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
+  const agent = phaseAgent(phase, settings);
   const adapter = ADAPTERS[agent];
   const rendered =
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
@@ -84,31 +84,33 @@ export function planPhase(
     ...(isolation === 'worktree' ? { isolated: true } : {}),
   };
   const invocation = adapter.build(request, null);
-  const {
-    phaseId: _id,
-    prompt: _prompt,
-    command,
-    argv: _argv,
-    model,
-    logDir: _logDir,
-    ...options
-  } = request;
-  const shape = phaseShape({
-    prompt,
-    command: prompt === null ? (argv ?? command) : null,
-    texts: [
-      phase.promptTemplate ?? '',
-      command ?? '',
-      ...(declared.argv ?? []),
-      ...(declared.outputs ?? []),
-      ...(declared.inputs ?? []),
-    ],
-    variables,
-    env: declared.env ?? {},
-    agent,
-    model,
-    options: agent === 'command' ? {} : options,
-  });
+  const shape = (() => {
+    const {
+      phaseId: _id,
+      prompt: _prompt,
+      command,
+      argv: _argv,
+      model,
+      logDir: _logDir,
+      ...options
+    } = request;
+    return phaseShape({
+      prompt,
+      command: prompt === null ? (argv ?? command) : null,
+      texts: [
+        phase.promptTemplate ?? '',
+        command ?? '',
+        ...(declared.argv ?? []),
+        ...(declared.outputs ?? []),
+        ...(declared.inputs ?? []),
+      ],
+      variables,
+      env: declared.env ?? {},
+      agent,
+      model,
+      options: agent === 'command' ? {} : options,
+    });
+  })();
   const modePaths = MODE_KEYS.some((key) => declared[key] !== undefined)
     ? Object.fromEntries(
         MODE_KEYS.map((key) => [
@@ -117,7 +119,6 @@ export function planPhase(
         ]),
       )
     : DEFAULT_MODE_PATHS;
-  const hashed = prompt ?? JSON.stringify(invocation.argv ?? invocation.command);
   return {
     id: phase.id,
     agent,
@@ -131,7 +132,10 @@ export function planPhase(
       DEFAULTS.idleTimeoutSec,
     prompt,
     promptFile: phase.promptFile,
-    sha256: sha256(hashed),
+    sha256:
+      prompt === null
+        ? COMMAND_HASH.of(JSON.stringify(invocation.argv ?? invocation.command))
+        : (shape.prompt ?? sha256(prompt)),
     shape,
     request,
     invocation,
@@ -140,7 +144,7 @@ export function planPhase(
     outputs: listOf(declared.outputs?.map((value, index) => render(value, ['outputs', index]))),
     inputs: listOf(declared.inputs?.map((value, index) => render(value, ['inputs', index]))),
     runsOn: listOf(declared.runs_on),
-    env: { ...variables, ...declared.env },
+    env: Object.assign({}, variables, declared.env),
     minScore: declared.min_score === undefined ? null : (settings.minScore ?? declared.min_score),
     expectCostUsd: declared.expect_cost ?? null,
     isolation,
@@ -168,6 +172,11 @@ function candidateList(judging: Judging, logDir: string): string {
     ),
     'Read every patch, choose the best candidate, and end your answer with a line "winner: K" (K its number) and your reasons.',
   ].join('\n');
+}
+
+/** The agent that runs a phase: --agent for every agent phase, else its own. */
+export function phaseAgent(phase: LoadedPhase, settings: RunSettings): AgentName {
+  return phase.agent !== 'command' && settings.agent !== null ? settings.agent : phase.agent;
 }
 
 /** Whether a phase runs in a worktree of its own: --isolate, the phase, else the defaults. */

@@ -6,6 +6,7 @@ import type { WorkspaceSetup } from '../workspace/setup.js';
 import type { CandidateOf, Judging } from './candidates.js';
 import type { LoadedWorkflow } from './load.js';
 import type { PhaseShape } from './phase-shape.js';
+import type { PhaseWaves } from './phase-waves.js';
 
 /** What the caller of a run decides. */
 export interface RunSettings {
@@ -71,13 +72,32 @@ export interface PlannedPhase {
   readonly judging: Judging | null;
 }
 
+/**
+ * The planned phases of a run, by position. Only the ids and the graph are kept; each phase's
+ * request, invocation, environment and shape are built again from the checked workflow when it
+ * is asked for, so that a plan of 100,000 phases holds little more than its workflow.
+ */
+export interface PhaseList extends Iterable<PlannedPhase> {
+  readonly length: number;
+  /** Phase number `index` (from 0), built anew at each call; undefined past the last. */
+  at(index: number): PlannedPhase | undefined;
+  /** Every phase's id, in order. */
+  readonly ids: readonly string[];
+  /** The position of phase `id`; -1 when there is none. */
+  indexOf(id: string): number;
+  /** The positions of the phases that phase `index` waits for (its needs, then `after`). */
+  waitsFor(index: number): readonly number[];
+  /** Every phase's environment (its variables and env:), built one at a time. */
+  envs(): Iterable<Readonly<Record<string, string>>>;
+}
+
 /** A whole run, planned. */
 export interface WorkflowPlan {
   readonly workflow: LoadedWorkflow;
   readonly feature: string;
   readonly dirs: { readonly feature: string; readonly planning: string; readonly logs: string };
-  readonly phases: readonly PlannedPhase[];
-  readonly waves: readonly (readonly string[])[];
+  readonly phases: PhaseList;
+  readonly waves: PhaseWaves;
   readonly concurrency: number;
   readonly killAfterSec: number;
   /** Seconds between two starts of one agent CLI; null when the workflow does not say. */

@@ -1,14 +1,15 @@
 // Planning a workflow run for one feature: variables, directories, and for every phase its
-// rendered prompt, its invocation, its outputs and inputs. Still nothing is written.
+// rendered prompt, its invocation, its outputs and inputs, checked once; the plan keeps only
+// what it needs to build each phase again when it is printed or run. Still nothing is written.
 import path from 'node:path';
 
 import { budgetSettings } from '../budget/settings.js';
-import { waves } from '../graph/topology.js';
 import { DEFAULTS } from '../options/defaults.js';
-import { checkJudgedNeeds, checkOutputsAndInputs } from './check-files.js';
+import { checkJudgedNeeds, FileCheck } from './check-files.js';
 import type { LoadedWorkflow } from './load.js';
-import { isolationOf, planPhase } from './plan-phase.js';
-import type { PlannedPhase, RunSettings, WorkflowPlan } from './plan-types.js';
+import { phaseList } from './phase-list.js';
+import { phaseWaves } from './phase-waves.js';
+import type { PhaseList, RunSettings, WorkflowPlan } from './plan-types.js';
 import { type Problem, throwIfProblems } from './problems.js';
 import { renderTemplate } from './template.js';
 import { DEFAULT_DIRS } from './variables.js';
@@ -46,17 +47,18 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
   );
   base.LOG_DIR = render(declared.dirs?.logs ?? DEFAULT_DIRS.logs, ['dirs', 'logs'], base);
   const dirs = { feature: base.FEATURE_DIR, planning: base.PLANNING_DIR, logs: base.LOG_DIR };
-  const phases = workflow.phases.map((phase) => {
-    const isolated = isolationOf(workflow, phase, settings) === 'worktree';
-    // An isolated phase's logs and side files stay out of its worktree (and out of its commit).
-    const logDir = isolated ? path.resolve(settings.cwd, base.LOG_DIR ?? '') : base.LOG_DIR;
-    const variables = { ...base, LOG_DIR: logDir ?? '', PHASE_NAME: phase.id };
-    return planPhase(workflow, phase, settings, variables, (text, where) =>
-      render(text, ['phases', phase.index, ...where], variables),
+  const phases = phaseList(workflow, settings, base);
+  // Every phase planned once, to find its problems (and its files'), then let go.
+  const files = new FileCheck(workflow, settings.cwd, problems);
+  for (let index = 0; index < phases.length; index += 1) {
+    const where = ['phases', workflow.phases[index]?.index ?? 0];
+    const phase = phases.planAt(index, (name, at) =>
+      problems.push(source.at([...where, ...at], `unknown template variable \${${name}}`)),
     );
-  });
-  checkOutputsAndInputs(workflow, phases, settings.cwd, problems);
-  checkJudgedNeeds(workflow, phases, problems);
+    files.add(index, phase);
+  }
+  files.finish(phases);
+  checkJudgedNeeds(workflow, settings, problems);
   throwIfProblems(problems, workflow.file);
   const defaults = declared.defaults ?? {};
   return {
@@ -64,7 +66,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
     feature: settings.feature,
     dirs,
     phases,
-    waves: waves(phaseGraph(phases)),
+    waves: phaseWaves(phases.ids, phases.waitsFor),
     concurrency: settings.concurrency ?? defaults.concurrency ?? DEFAULTS.concurrency,
     killAfterSec: settings.killAfterSec ?? defaults.kill_after ?? DEFAULTS.killAfterSec,
     staggerSameAgentSec: defaults.stagger_same_agent ?? null,
@@ -74,10 +76,11 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
       {
         ...declared,
         // A best-of-N phase's budget is its own, over its candidates (which carry a copy).
-        phases: workflow.phases.map((phase) => ({
-          id: phase.candidate?.of ?? phase.id,
-          budget: phase.declared.budget,
-        })),
+        phases: workflow.phases.flatMap((phase) =>
+          phase.declared.budget === undefined
+            ? []
+            : [{ id: phase.candidate?.of ?? phase.id, budget: phase.declared.budget }],
+        ),
       },
       settings.budget ?? {},
     ),
@@ -85,11 +88,9 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
 }
 
 /** The phases as a graph: what each waits for, its needs and (a judge) its candidates. */
-export function phaseGraph(
-  phases: readonly PlannedPhase[],
-): { name: string; needs: readonly string[] }[] {
-  return phases.map((phase) => ({
-    name: phase.id,
-    needs: phase.after.length === 0 ? phase.needs : [...phase.needs, ...phase.after],
+export function phaseGraph(phases: PhaseList): { name: string; needs: readonly string[] }[] {
+  return phases.ids.map((name, index) => ({
+    name,
+    needs: phases.waitsFor(index).map((need) => phases.ids[need] as string),
   }));
 }

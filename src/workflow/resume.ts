@@ -1,14 +1,13 @@
 // --resume: which phases a new run may reuse from an earlier one, and why each other one reruns.
 import { existsSync } from 'node:fs';
 
-import { waves } from '../graph/topology.js';
 import type { EndEntry } from '../journal/entries.js';
 import { isEndEntry, readManifest } from '../journal/reader.js';
 import { gitSync } from '../workspace/git.js';
 import { checkOutputs } from './outputs.js';
 import { shapeChanges } from './phase-shape.js';
-import { phaseGraph } from './plan.js';
-import type { PlannedPhase } from './plan-types.js';
+import { phaseWaves } from './phase-waves.js';
+import type { PhaseList, PlannedPhase } from './plan-types.js';
 
 /** Why a phase is reused: the run whose success it keeps. */
 export interface ReusedPhase {
@@ -32,18 +31,14 @@ export interface ResumeDecision {
  */
 export function findReusable(
   manifestPath: string,
-  phases: readonly PlannedPhase[],
+  phases: PhaseList,
   cwd: string,
 ): Map<string, ReusedPhase> {
   return decideResume(manifestPath, phases, cwd).reused;
 }
 
 /** findReusable, with the reason each other phase runs again. */
-export function decideResume(
-  manifestPath: string,
-  phases: readonly PlannedPhase[],
-  cwd: string,
-): ResumeDecision {
+export function decideResume(manifestPath: string, phases: PhaseList, cwd: string): ResumeDecision {
   const reused = new Map<string, ReusedPhase>();
   const rerun = new Map<string, string>();
   // A start line after a phase's last completion (a run killed mid-phase) makes it unfinished.
@@ -53,11 +48,10 @@ export function decideResume(
       last.set(entry.phase, isEndEntry(entry) ? entry : null);
     }
   }
-  const byId = new Map(phases.map((phase) => [phase.id, phase]));
-  const ordered = waves(phaseGraph(phases))
-    .flat()
-    .flatMap((id) => byId.get(id) ?? []);
-  for (const phase of ordered) {
+  // Needs first; each phase built in turn and let go.
+  for (const position of phaseWaves(phases.ids, phases.waitsFor).order) {
+    const phase = phases.at(position);
+    if (phase === undefined) continue;
     const entry = last.get(phase.id) as ResumeEntry | null | undefined;
     const why = rerunReason(phase, entry, reused, cwd);
     if (why !== null) {

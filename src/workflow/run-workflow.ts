@@ -2,18 +2,18 @@
 // in which every phase starts as soon as the phases it needs have succeeded.
 import path from 'node:path';
 
-import { hasOwnHome, seedAgentHome } from '../agents/home.js';
-import { type AgentBinary, preflightAgents } from '../agents/preflight.js';
-import { agentWatcher } from '../agents/watch.js';
+import { preflightAgents } from '../agents/preflight.js';
+import { ADAPTERS } from '../agents/registry.js';
 import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
 import { UsageError } from '../errors.js';
 import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
-import type { GroupResult, JobSpec, OutputWatcher } from '../model.js';
+import type { GroupResult } from '../model.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
-import { judgePhase } from './judge.js';
+import { budgetPhaseOf, phaseJob } from './phase-job.js';
+import { phaseAgent } from './plan-phase.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import { findReusable, leftoverWorktrees, type ReusedPhase } from './resume.js';
 import { phaseWorkspaces } from './workspaces.js';
@@ -57,8 +57,11 @@ export interface WorkflowResult {
  * workflow whose agents all have homes of their own does not need. */
 function staggerSameAgentSec(plan: WorkflowPlan): number {
   if (plan.staggerSameAgentSec !== null) return plan.staggerSameAgentSec;
-  const shared = plan.phases.some(
-    (phase) => phase.agentHome === 'shared' && phase.adapter.binary !== null,
+  const defaults = plan.workflow.declared.defaults ?? {};
+  const shared = plan.workflow.phases.some(
+    (phase) =>
+      (phase.declared.agent_home ?? defaults.agent_home ?? 'shared') === 'shared' &&
+      ADAPTERS[phaseAgent(phase, plan.settings)].binary !== null,
   );
   return shared ? DEFAULTS.staggerSameAgentSec : 0;
 }
@@ -70,7 +73,7 @@ export async function runWorkflow(
 ): Promise<WorkflowResult> {
   const { settings } = plan;
   const binaries = await preflightAgents(
-    [...new Set(plan.phases.map((phase) => phase.adapter))],
+    [...new Set(plan.workflow.phases.map((phase) => ADAPTERS[phaseAgent(phase, settings)]))],
     settings.env,
   );
   checkModes(plan, binaries);
@@ -80,7 +83,8 @@ export async function runWorkflow(
     : new Map();
   const reused = [...reusedMap.values()];
   options.onReuse?.(reused);
-  const toRun = plan.phases.filter((phase) => !reusedMap.has(phase.id));
+  // Positions only: each phase's job is built when the engine asks for it (at its start).
+  const toRun = plan.phases.ids.flatMap((id, index) => (reusedMap.has(id) ? [] : [index]));
   if (toRun.length === 0) return { group: null, reused, ok: true };
   const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
   const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
@@ -92,11 +96,26 @@ export async function runWorkflow(
   ) as Pick<GroupOptions, PassedOn>;
   const spending = options.spending ?? new SpendControl(plan.budget);
   const phaseJobs = agentJobsPerPhase(plan);
+  const jobOf = (position: number) =>
+    phaseJob(
+      plan,
+      plan.phases.at(position) as PlannedPhase,
+      binaries,
+      reusedMap,
+      spending,
+      phaseJobs,
+    );
   const group = await runGroup({
     ...passedOn,
     admission: spending,
     workspace,
-    jobs: toRun.map((phase) => phaseJob(plan, phase, binaries, reusedMap, spending, phaseJobs)),
+    jobs: {
+      length: toRun.length,
+      at: (index) => {
+        const position = toRun[index];
+        return position === undefined ? undefined : jobOf(position);
+      },
+    },
     concurrency: plan.concurrency,
     staggerSameKeyMs: Math.round(1000 * staggerSameAgentSec(plan)),
     killAfterSec: plan.killAfterSec,
@@ -123,109 +142,13 @@ function makeWorkflowDir(cwd: string, dir: string): void {
   }
 }
 
-function phaseJob(
-  plan: WorkflowPlan,
-  planned: PlannedPhase,
-  binaries: ReadonlyMap<string, AgentBinary>,
-  reused: ReadonlyMap<string, ReusedPhase>,
-  spending: SpendControl,
-  phaseJobs: ReadonlyMap<string, number>,
-): JobSpec {
-  const { adapter } = planned;
-  const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
-  // Built again for the installed CLI: its flags decide, e.g. gemini's --skip-trust.
-  const invocation = adapter.build(planned.request, binary?.capabilities ?? null);
-  const phase: PlannedPhase = { ...planned, invocation };
-  const target = invocation.argv ?? null;
-  const logDir = path.resolve(plan.settings.cwd, plan.dirs.logs);
-  const home =
-    phase.agentHome === 'per-job' && hasOwnHome(phase.agent)
-      ? seedAgentHome(
-          phase.agent,
-          path.join(logDir, `${phase.id}.${phase.agent}-home`),
-          plan.settings.env,
-        )
-      : {};
-  return {
-    name: phase.id,
-    ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),
-    ...(invocation.input === null ? {} : { input: invocation.input }),
-    env: { ...phase.env, ...invocation.env, ...home },
-    timeoutSec: phase.timeoutSec,
-    idleTimeoutSec: phase.idleTimeoutSec,
-    stopSignals: invocation.stopSignals,
-    needs: phase.needs.filter((need) => !reused.has(need)),
-    after: phase.after.filter((name) => !reused.has(name)),
-    inputs: phase.inputs,
-    // What travels back from a pool's worker: the declared outputs and the agent's side files.
-    outputs:
-      invocation.lastMessageFile === null
-        ? phase.outputs
-        : [...phase.outputs, invocation.lastMessageFile],
-    runsOn: phase.runsOn,
-    attempt: plan.settings.attempt,
-    ...(adapter.binary === null
-      ? { spending: { phase: budgetPhaseOf(phase) } }
-      : {
-          watch: () => watchingRateLimits(phase.id, agentWatcher(adapter), spending),
-          startKey: adapter.binary,
-          agent: phase.agent,
-          spending: {
-            model: phase.request.model,
-            phase: budgetPhaseOf(phase),
-            phaseJobs: phaseJobs.get(budgetPhaseOf(phase)) ?? 1,
-            expectCostUsd: phase.expectCostUsd,
-          },
-        }),
-    manifestFields: {
-      agent: phase.agent,
-      agent_version: binary?.version ?? null,
-      agent_path: binary?.path ?? null,
-      prompt_file: phase.promptFile,
-      prompt_sha256: phase.sha256,
-      shape: phase.shape,
-      prompt_bytes: phase.prompt === null ? null : Buffer.byteLength(phase.prompt),
-      argv: target,
-      needs: phase.needs,
-      outputs_declared: phase.outputs,
-      ...(Object.keys(home).length === 0 ? {} : { agent_home: Object.values(home)[0] }),
-    },
-    // An isolated phase's outputs are in its worktree.
-    evaluate: (result) =>
-      judgePhase(
-        phase,
-        result,
-        typeof result.details.workdir === 'string' ? result.details.workdir : plan.settings.cwd,
-      ),
-  };
-}
-
-/** The phase whose budget a job counts in: a candidate's phase, else its own. */
-function budgetPhaseOf(phase: PlannedPhase): string {
-  return phase.candidate?.of ?? phase.id;
-}
-
 /** How many agent jobs each phase runs: its candidates and an agent judge, else 1. */
 function agentJobsPerPhase(plan: WorkflowPlan): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const phase of plan.phases) {
-    if (phase.adapter.binary === null) continue;
+  for (const phase of plan.workflow.phases) {
+    if (ADAPTERS[phaseAgent(phase, plan.settings)].binary === null) continue;
     const id = budgetPhaseOf(phase);
     counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
-}
-
-/** The agent's watcher, with each line also shown to the budgets (a rate limit pauses its provider). */
-function watchingRateLimits(
-  name: string,
-  watcher: OutputWatcher,
-  spending: SpendControl,
-): OutputWatcher {
-  return {
-    line: (text) => {
-      spending.watchLine(name, text);
-      return watcher.line(text);
-    },
-  };
 }

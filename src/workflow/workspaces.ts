@@ -6,6 +6,7 @@ import { DEFAULTS } from '../options/defaults.js';
 import type { CandidateSpec, JudgeJobSpec, JudgeSpec } from '../workspace/judge/types.js';
 import { worktreeWorkspaces } from '../workspace/worktrees.js';
 import { phaseGraph } from './plan.js';
+import { isolationOf } from './plan-phase.js';
 import type { WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
 import type { JudgeFile } from './schema.js';
@@ -17,19 +18,27 @@ export function phaseWorkspaces(
   worktreesDir: string | undefined,
   stale: readonly string[],
 ): WorkspaceProvider | null {
-  const isolated = plan.phases.filter((phase) => phase.isolation === 'worktree');
-  if (isolated.length === 0) return null;
-  const byId = new Map(plan.phases.map((phase) => [phase.id, phase]));
+  const isolated = new Set(
+    plan.workflow.phases.flatMap((phase) =>
+      isolationOf(plan.workflow, phase, plan.settings) === 'worktree' ? [phase.id] : [],
+    ),
+  );
+  if (isolated.size === 0) return null;
   const commits = reused.flatMap((phase) =>
     phase.commit === null ? [] : [[phase.id, phase.commit] as const],
   );
   return worktreeWorkspaces({
-    isolated: new Set(isolated.map((phase) => phase.id)),
+    isolated,
     worktreesDir,
     graph: phaseGraph(plan.phases),
     reused: new Map(commits),
     setupOf: (id) =>
-      byId.get(id)?.workspace ?? { copy: [], link: [], setup: null, setupTimeoutSec: 0 },
+      plan.phases.at(plan.phases.indexOf(id))?.workspace ?? {
+        copy: [],
+        link: [],
+        setup: null,
+        setupTimeoutSec: 0,
+      },
     dirs: [plan.dirs.feature, plan.dirs.planning],
     asked: 'isolation: worktree',
     ...bestOfN(plan),
@@ -44,14 +53,16 @@ function bestOfN(plan: WorkflowPlan): {
 } {
   const candidates = new Map<string, CandidateSpec>();
   const judges = new Map<string, JudgeJobSpec>();
-  for (const phase of plan.phases) {
-    if (phase.judging === null) continue;
+  // Only the judges are built (a judge's score file is rendered with its variables).
+  plan.workflow.phases.forEach((loaded, index) => {
+    const phase = loaded.judging === undefined ? undefined : plan.phases.at(index);
+    if (phase?.judging == null) return;
     const judge = judgeSpec(phase.judging.judge);
     judges.set(phase.id, { candidates: phase.judging.candidates, kind: judge.kind });
     phase.judging.candidates.forEach((id, position) => {
       candidates.set(id, { of: phase.id, index: position + 1, judge });
     });
-  }
+  });
   return { candidates, judges };
 }
 

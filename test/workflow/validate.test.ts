@@ -52,10 +52,13 @@ test('a valid workflow plans every phase, in waves', (t) => {
     ].join('\n'),
   });
   const plan = prepareWorkflowRun({ workflowFile: 'flow.yaml', cwd: dir, feature: 'feat' });
-  assert.deepEqual(plan.waves, [['a'], ['b']]);
-  assert.equal(plan.phases[0]?.prompt, 'Analyse feat into .parex/features/feat/planning/a.md\n');
-  assert.deepEqual(plan.phases[1]?.invocation.argv, ['cat', '.parex/features/feat/planning/a.md']);
-  assert.deepEqual(plan.phases[0]?.invocation.argv?.slice(0, 2), ['codex', 'exec']);
+  assert.deepEqual([...plan.waves], [['a'], ['b']]);
+  assert.equal(plan.phases.at(0)?.prompt, 'Analyse feat into .parex/features/feat/planning/a.md\n');
+  assert.deepEqual(plan.phases.at(1)?.invocation.argv, [
+    'cat',
+    '.parex/features/feat/planning/a.md',
+  ]);
+  assert.deepEqual(plan.phases.at(0)?.invocation.argv?.slice(0, 2), ['codex', 'exec']);
 });
 
 test('syntax errors, unknown keys and wrong types are reported at their line and column', (t) => {
@@ -218,7 +221,7 @@ test('variables: names, built-ins, and --var', (t) => {
     feature: 'f',
     vars: ['TOPIC=auth'],
   });
-  assert.deepEqual(plan.phases[0]?.invocation.argv, ['echo', 'auth']);
+  assert.deepEqual(plan.phases.at(0)?.invocation.argv, ['echo', 'auth']);
   for (const bad of ['TOPIC', 'A-B=1', 'FEATURE_NAME=x']) {
     assert.throws(
       () =>
@@ -280,13 +283,11 @@ test('the shipped PRP workflow is valid, and its phase 2c does not read phase 2a
     feature: 'x',
     initial: 'README.md',
   });
-  assert.deepEqual(plan.waves, [
-    ['phase1'],
-    ['phase2a', 'phase2b', 'phase2c'],
-    ['phase3'],
-    ['phase4'],
-  ]);
-  const phase2c = plan.phases.find((phase) => phase.id === 'phase2c');
+  assert.deepEqual(
+    [...plan.waves],
+    [['phase1'], ['phase2a', 'phase2b', 'phase2c'], ['phase3'], ['phase4']],
+  );
+  const phase2c = [...plan.phases].find((phase) => phase.id === 'phase2c');
   assert.ok(phase2c?.prompt?.includes('feature-analysis.md'));
   assert.ok(!phase2c?.prompt?.includes('codebase-patterns.md'));
   assert.equal(plan.dirs.logs, 'prps/x/codex/logs');

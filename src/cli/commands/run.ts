@@ -107,7 +107,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const mode = outputMode(command, plan.workflow.declared.defaults?.output);
   const redactor = useRunSecrets({
     env: plan.settings.env,
-    jobEnvs: plan.phases.map((phase) => phase.env),
+    jobEnvs: plan.phases.envs(),
     patterns: runOptions.secretPatterns,
   });
   if (command.getOptionValue('dryRun') === true) {
