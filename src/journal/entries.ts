@@ -143,7 +143,8 @@ function statusOf(result: JobResult): EndEntry['status'] {
 /** Adds extra fields after the fixed ones; an extra never replaces a fixed field. */
 function withExtras<T extends object>(entry: T, extras: Readonly<Record<string, unknown>>): T {
   const added = Object.entries(extras).filter(([key]) => !(key in entry));
-  return added.length === 0 ? entry : { ...entry, ...Object.fromEntries(added) };
+  // Object.assign, not a spread: a spread that gains keys makes each line its own hidden class.
+  return added.length === 0 ? entry : Object.assign({}, entry, Object.fromEntries(added));
 }
 
 function common(context: RunContext): CommonFields {
