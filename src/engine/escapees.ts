@@ -11,13 +11,11 @@ export class EscapeeSweeper {
   private running: Promise<void> | null = null;
   private names = new Map<string, string>();
 
-  /** `warn` is told which job left processes outside its group; ends that come within
-   * `gatherMs` of the first join its sweep (a pool worker, which does not wait for them). */
+  /** `warn` is told which job left processes outside its group. */
   constructor(
     private readonly graceMs: number,
     private readonly warn: (message: string) => void,
     private readonly force: AbortSignal | null = null,
-    private readonly gatherMs = 0,
   ) {}
 
   /** The marker value of a job: a job's processes carry PAREX_JOB_ID=<marker>. */
@@ -40,23 +38,23 @@ export class EscapeeSweeper {
 
   private async loop(): Promise<void> {
     while (this.pending.size > 0) {
-      // Let the jobs that end in the same turn of the event loop (or within gatherMs) join.
-      await new Promise((resolve) =>
-        this.gatherMs > 0 ? setTimeout(resolve, this.gatherMs) : setImmediate(resolve),
-      );
+      // Let the jobs that end in the same turn of the event loop join.
+      await new Promise(setImmediate);
       const batch = this.pending;
       this.pending = new Map();
       const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
       for (const [marker, resolve] of batch) {
         const swept = found.get(marker) ?? NOTHING;
-        if (swept.count > 0) {
-          this.warn(
-            `[parex] job ${this.names.get(marker)} left ${swept.count} process${swept.count === 1 ? '' : 'es'} outside its process group (setsid or double fork); stopped them (${swept.signals.join(', then ')})`,
-          );
-        }
+        if (swept.count > 0) this.warn(escapeeWarning(this.names.get(marker) ?? marker, swept));
         resolve(swept);
       }
     }
     this.running = null;
   }
+}
+
+/** The warning a run prints for a job whose processes left its group and were stopped. */
+export function escapeeWarning(name: string, swept: SweptProcesses): string {
+  const processes = `${swept.count} process${swept.count === 1 ? '' : 'es'}`;
+  return `[parex] job ${name} left ${processes} outside its process group (setsid or double fork); stopped them (${swept.signals.join(', then ')})`;
 }
