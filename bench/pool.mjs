@@ -3,10 +3,11 @@
 // throw-away redis-server on a free loopback port: 500 x true through one worker vs parex exec
 // here (dispatch overhead per job); 200 x sleep 1 with 1, 2 and 4 workers of concurrency 8
 // (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming).
-// Options: --smoke (tiny sizes). Prints a Markdown table; figures go into BENCHMARKS.md.
+// Options: --smoke (tiny sizes), --workloads dispatch,scaling,logs (some of them), --cpu-prof DIR
+// (V8 profiles of the pool side). Prints a Markdown table; figures go into BENCHMARKS.md.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     workloads: { type: 'string', default: 'dispatch,scaling,logs' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -30,11 +32,30 @@ const base = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-pool-'));
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('PAREX_')),
 );
+// --cpu-prof DIR: V8 CPU profiles of the workers and the pooled coordinators (bench/profile.mjs).
+const profiled =
+  values['cpu-prof'] === undefined
+    ? []
+    : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`];
 
-/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it. */
+/** CPU seconds (user + system) a living process has used so far, or 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it (and
+ * says the CPU time it used). */
 async function startWorker(url, name, concurrency) {
-  const worker = await startTestWorker(url, name, base, ['--concurrency', String(concurrency)]);
+  const flags = ['--concurrency', String(concurrency)];
+  const worker = await startTestWorker(url, name, base, flags, {}, profiled);
   return async () => {
+    say(`  worker ${name}: ${cpuSeconds(worker.child.pid).toFixed(2)} s CPU`);
     await worker.stop();
   };
 }
@@ -43,7 +64,8 @@ async function startWorker(url, name, concurrency) {
 async function timed(label, args) {
   const cwd = mkdtempSync(path.join(base, 'run-'));
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const node = args.includes('--redis') ? profiled : [];
+  const child = spawn(process.execPath, [...node, CLI, ...args], {
     cwd,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -52,11 +74,17 @@ async function timed(label, args) {
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
+  // Its CPU time as last seen (every 20 ms) before it exited.
+  let cpu = 0;
+  const watch = setInterval(() => {
+    cpu = Math.max(cpu, cpuSeconds(child.pid));
+  }, 20);
   const [code] = await once(child, 'exit');
+  clearInterval(watch);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
   rmSync(cwd, { recursive: true, force: true });
-  say(`${label}: ${seconds.toFixed(2)} s`);
+  say(`${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU)`);
   return seconds;
 }
 
