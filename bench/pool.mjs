@@ -2,12 +2,13 @@
 // npm run bench:pool: the pool of workers (issue 15) side by side with local runs, against a
 // throw-away redis-server on a free loopback port: 500 x true through one worker vs parex exec
 // here (dispatch overhead per job); 200 x sleep 1 with 1, 2 and 4 workers of concurrency 8
-// (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming).
-// Options: --smoke (tiny sizes), --workloads dispatch,scaling,logs (some of them), --cpu-prof DIR
+// (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming); 8
+// isolated one-file edits here vs on two workers (git bundles both ways).
+// Options: --smoke (tiny sizes), --workloads dispatch,scaling,logs,isolated (some), --cpu-prof DIR
 // (V8 profiles of the pool side). Prints a Markdown table; figures go into BENCHMARKS.md.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +22,7 @@ const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
-    workloads: { type: 'string', default: 'dispatch,scaling,logs' },
+    workloads: { type: 'string', default: 'dispatch,scaling,logs,isolated' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -60,9 +61,37 @@ async function startWorker(url, name, concurrency) {
   };
 }
 
-/** Runs parex with `args` in a fresh directory; resolves with the wall time in seconds. */
-async function timed(label, args) {
-  const cwd = mkdtempSync(path.join(base, 'run-'));
+/** A repository of a few files pushed to a bare remote (the workers clone it). */
+function isolatedRepo() {
+  const dir = mkdtempSync(path.join(base, 'repo-'));
+  const repo = path.join(dir, 'repo');
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: 'ignore' });
+  execFileSync('mkdir', ['-p', repo]);
+  git(repo, 'init', '-q', '-b', 'main');
+  for (let i = 0; i < 5; i += 1) writeFileSync(path.join(repo, `f${i}.txt`), `file ${i}\n`);
+  writeFileSync(path.join(repo, '.gitignore'), '.parex/\n');
+  git(repo, 'add', '-A');
+  git(
+    repo,
+    '-c',
+    'user.name=bench',
+    '-c',
+    'user.email=bench@localhost',
+    'commit',
+    '-q',
+    '-m',
+    'initial',
+  );
+  git(dir, 'init', '-q', '--bare', 'remote.git');
+  git(repo, 'remote', 'add', 'origin', '../remote.git');
+  git(repo, 'push', '-q', 'origin', 'main');
+  return repo;
+}
+
+/** Runs parex with `args` in `dir` (a fresh directory by default); resolves with the wall time
+ * in seconds. */
+async function timed(label, args, dir = null) {
+  const cwd = dir ?? mkdtempSync(path.join(base, 'run-'));
   const started = process.hrtime.bigint();
   const node = args.includes('--redis') ? profiled : [];
   const child = spawn(process.execPath, [...node, CLI, ...args], {
@@ -83,7 +112,7 @@ async function timed(label, args) {
   clearInterval(watch);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
-  rmSync(cwd, { recursive: true, force: true });
+  if (dir === null) rmSync(cwd, { recursive: true, force: true });
   say(`${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU)`);
   return seconds;
 }
@@ -169,6 +198,32 @@ try {
       `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
       `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
       ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
+    ]);
+  }
+
+  // 4. Isolated jobs: K x a one-file edit in its own worktree, here vs on two workers.
+  if (chosen.has('isolated')) {
+    const k = smoke ? 4 : 8;
+    const repo = isolatedRepo();
+    const edits = Array.from({ length: k }, (_, i) => `echo ${i} > out${i}.txt`);
+    const isolate = ['exec', '-q', '--isolate', '--worktrees-dir', path.join(base, 'wt')];
+    const localRun = await timed(
+      `local ${k} x isolated -j ${k}`,
+      [...isolate, '-j', String(k), '--', ...edits],
+      repo,
+    );
+    const stops = await Promise.all(['i1', 'i2'].map((name) => startWorker(url, name, k / 2)));
+    const pooledRun = await timed(
+      `pool ${k} x isolated, 2 workers x ${k / 2}`,
+      [...isolate, '--redis', url, '--', ...edits],
+      repo,
+    );
+    await Promise.all(stops.map((one) => one()));
+    rows.push([
+      `${k} x isolated edit: local -j ${k} vs 2 workers x ${k / 2}`,
+      `${localRun.toFixed(2)} s vs ${pooledRun.toFixed(2)} s`,
+      `${(pooledRun / localRun).toFixed(2)}x local`,
+      'none (measured)',
     ]);
   }
 } finally {
