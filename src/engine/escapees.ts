@@ -1,13 +1,28 @@
 // Jobs' escaped descendants: when a job ends, a sweep stops whatever still carries its marker
 // outside its process group, before its completion line is written, so that the line can say so.
 // Ends that come while a sweep runs are gathered into the next one: one /proc scan for many jobs.
-import { JOB_MARKER, type SweptProcesses, sweepMarked } from '../process/terminate/sweep.js';
+import {
+  JOB_MARKER,
+  pidFloor,
+  type SweptProcesses,
+  sweepMarked,
+} from '../process/terminate/sweep.js';
 
 const NOTHING: SweptProcesses = { count: 0, signals: [] };
 
+interface JobStart {
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+interface Pending {
+  readonly resolve: (swept: SweptProcesses) => void;
+  readonly started: JobStart | null;
+}
+
 /** Sweeps ended jobs' markers, in batches, and tells each job what was stopped of it. */
 export class EscapeeSweeper {
-  private pending = new Map<string, (swept: SweptProcesses) => void>();
+  private pending = new Map<string, Pending>();
   private running: Promise<void> | null = null;
   private names = new Map<string, string>();
 
@@ -23,10 +38,13 @@ export class EscapeeSweeper {
     return `${runId}/${name}`;
   }
 
-  /** Sweeps a job that has ended; resolves with what was stopped of it. */
-  jobEnded(name: string, marker: string): Promise<SweptProcesses> {
+  /** Sweeps a job that has ended; resolves with what was stopped of it. `started` (its pid and
+   * start, ms) lets a sweep of short jobs look at newer processes only. */
+  jobEnded(name: string, marker: string, started: JobStart | null = null): Promise<SweptProcesses> {
     this.names.set(marker, name);
-    const swept = new Promise<SweptProcesses>((resolve) => this.pending.set(marker, resolve));
+    const swept = new Promise<SweptProcesses>((resolve) =>
+      this.pending.set(marker, { resolve, started }),
+    );
     this.running ??= this.loop();
     return swept;
   }
@@ -42,8 +60,11 @@ export class EscapeeSweeper {
       await new Promise(setImmediate);
       const batch = this.pending;
       this.pending = new Map();
-      const found = await sweepMarked(JOB_MARKER, new Set(batch.keys()), this.graceMs, this.force);
-      for (const [marker, resolve] of batch) {
+      const started = [...batch.values()].map((job) => job.started);
+      const floor = pidFloor(started.includes(null) ? null : (started as JobStart[]));
+      const markers = new Set(batch.keys());
+      const found = await sweepMarked(JOB_MARKER, markers, this.graceMs, this.force, floor);
+      for (const [marker, { resolve }] of batch) {
         const swept = found.get(marker) ?? NOTHING;
         if (swept.count > 0) this.warn(escapeeWarning(this.names.get(marker) ?? marker, swept));
         resolve(swept);

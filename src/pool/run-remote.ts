@@ -102,7 +102,7 @@ export async function runRemoteJob(
   const sender = new LogSender(context.client, stream, logPath);
   const env = { ...jobEnv, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
   let ran: ProcessOutcome;
-  let sweeping: Promise<SweptProcesses> = Promise.resolve({ count: 0, signals: [] });
+  let sweeping: Promise<SweptProcesses> | null = null;
   let placed: PlacedWorkspace | null = null;
   try {
     if (payload.workspace !== undefined) {
@@ -144,10 +144,13 @@ export async function runRemoteJob(
       },
       launcher: context.launcher,
     });
+    // A short job's escapees are newer than its process: the sweep looks at those only.
+    const started = ran.pid === null ? null : { pid: ran.pid, startedAt: ran.startedAt.getTime() };
+    sweeping = context.sweeper.jobEnded(label, marker, started);
   } finally {
     queueSignal?.removeEventListener('abort', onQueueAbort);
     context.jobs.remove(payload.run, key);
-    sweeping = context.sweeper.jobEnded(label, marker);
+    sweeping ??= context.sweeper.jobEnded(label, marker);
   }
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');

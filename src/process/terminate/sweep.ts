@@ -1,6 +1,6 @@
 // The sweep: processes that left their job's process group (setsid, double fork) but still carry
 // the job's marker in their environment are found in /proc and stopped like the group would be.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 import { isProcessAlive } from '../proc-table.js';
 import { waitUntil } from './wait-until.js';
@@ -10,8 +10,13 @@ export const JOB_MARKER = 'PAREX_JOB_ID';
 /** The environment variable that marks every process of a run, for the watchdog. */
 export const RUN_MARKER = 'PAREX_RUN_ID';
 
-/** Living processes (not parex itself) whose `name` variable has one of `values`, by value. */
-export function findMarked(name: string, values: ReadonlySet<string>): Map<string, number[]> {
+/** Living processes (not parex itself) whose `name` variable has one of `values`, by value;
+ * only pids above `above` are looked at (see `pidFloor`). */
+export function findMarked(
+  name: string,
+  values: ReadonlySet<string>,
+  above = 0,
+): Map<string, number[]> {
   const found = new Map<string, number[]>();
   let entries: string[];
   try {
@@ -22,7 +27,7 @@ export function findMarked(name: string, values: ReadonlySet<string>): Map<strin
   const prefix = Buffer.from(`\0${name}=`, 'latin1');
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || pid <= above || pid === process.pid) continue;
     const value = markerValue(readEnviron(entry), prefix);
     if (value !== null && values.has(value) && isProcessAlive(pid))
       found.set(value, [...(found.get(value) ?? []), pid]);
@@ -84,8 +89,9 @@ export async function sweepMarked(
   values: ReadonlySet<string>,
   graceMs: number,
   force: AbortSignal | null = null,
+  above = 0,
 ): Promise<Map<string, SweptProcesses>> {
-  const found = findMarked(name, values);
+  const found = findMarked(name, values, above);
   const pids = [...found.values()].flat();
   if (pids.length === 0) return new Map();
   signalAll(pids, 'SIGTERM');
@@ -107,5 +113,34 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
     } catch {
       // Already gone.
     }
+  }
+}
+
+/** How long a job may have run for its pid to bound its descendants' (pids wrap at pid_max,
+ * 32768 here: a wrap needs that many forks while it ran, impossible within a second). */
+const PID_FLOOR_MS = 1000;
+
+/** The pid below which none of the jobs that started as `pid` at `startedAt` (ms) can have
+ * descendants: the lowest of their pids, when every one of them ran under a second and the
+ * kernel's last pid has not wrapped below it; 0 (look at every process) otherwise. */
+export function pidFloor(jobs: readonly { pid: number; startedAt: number }[] | null): number {
+  if (jobs === null || jobs.length === 0) return 0;
+  const last = lastPid();
+  const now = Date.now();
+  let floor = Number.POSITIVE_INFINITY;
+  for (const job of jobs) {
+    if (last === null || last < job.pid || now - job.startedAt >= PID_FLOOR_MS) return 0;
+    floor = Math.min(floor, job.pid - 1);
+  }
+  return floor;
+}
+
+/** The pid the kernel gave last (the fifth field of /proc/loadavg), or null. */
+function lastPid(): number | null {
+  try {
+    const last = Number(readFileSync('/proc/loadavg', 'latin1').trim().split(' ')[4]);
+    return Number.isInteger(last) ? last : null;
+  } catch {
+    return null;
   }
 }
