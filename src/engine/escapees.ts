@@ -3,17 +3,12 @@
 // Ends that come while a sweep runs are gathered into the next one: one /proc scan for many jobs.
 import {
   JOB_MARKER,
-  pidFloor,
+  type JobStart,
   type SweptProcesses,
   sweepMarked,
 } from '../process/terminate/sweep.js';
 
 const NOTHING: SweptProcesses = { count: 0, signals: [] };
-
-interface JobStart {
-  readonly pid: number;
-  readonly startedAt: number;
-}
 
 interface Pending {
   readonly resolve: (swept: SweptProcesses) => void;
@@ -61,9 +56,9 @@ export class EscapeeSweeper {
       const batch = this.pending;
       this.pending = new Map();
       const started = [...batch.values()].map((job) => job.started);
-      const floor = pidFloor(started.includes(null) ? null : (started as JobStart[]));
+      const since = started.includes(null) ? null : (started as JobStart[]);
       const markers = new Set(batch.keys());
-      const found = await sweepMarked(JOB_MARKER, markers, this.graceMs, this.force, floor);
+      const found = await sweepMarked(JOB_MARKER, markers, this.graceMs, this.force, since);
       for (const [marker, { resolve }] of batch) {
         const swept = found.get(marker) ?? NOTHING;
         if (swept.count > 0) this.warn(escapeeWarning(this.names.get(marker) ?? marker, swept));

@@ -11,11 +11,11 @@ export const JOB_MARKER = 'PAREX_JOB_ID';
 export const RUN_MARKER = 'PAREX_RUN_ID';
 
 /** Living processes (not parex itself) whose `name` variable has one of `values`, by value;
- * only pids above `above` are looked at (see `pidFloor`). */
+ * with `since`, the jobs that carry them, only processes made since those started. */
 export function findMarked(
   name: string,
   values: ReadonlySet<string>,
-  above = 0,
+  since: readonly JobStart[] | null = null,
 ): Map<string, number[]> {
   const found = new Map<string, number[]>();
   let entries: string[];
@@ -24,10 +24,12 @@ export function findMarked(
   } catch {
     return found;
   }
+  const range = newerPids(since) ?? { above: 0, upTo: Number.POSITIVE_INFINITY };
   const prefix = Buffer.from(`\0${name}=`, 'latin1');
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid <= above || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || pid <= range.above || pid > range.upTo) continue;
+    if (pid === process.pid) continue;
     const value = markerValue(readEnviron(entry), prefix);
     if (value !== null && values.has(value) && isProcessAlive(pid))
       found.set(value, [...(found.get(value) ?? []), pid]);
@@ -89,9 +91,9 @@ export async function sweepMarked(
   values: ReadonlySet<string>,
   graceMs: number,
   force: AbortSignal | null = null,
-  above = 0,
+  since: readonly JobStart[] | null = null,
 ): Promise<Map<string, SweptProcesses>> {
-  const found = findMarked(name, values, above);
+  const found = findMarked(name, values, since);
   const pids = [...found.values()].flat();
   if (pids.length === 0) return new Map();
   signalAll(pids, 'SIGTERM');
@@ -120,19 +122,26 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
  * 32768 here: a wrap needs that many forks while it ran, impossible within a second). */
 const PID_FLOOR_MS = 1000;
 
-/** The pid below which none of the jobs that started as `pid` at `startedAt` (ms) can have
- * descendants: the lowest of their pids, when every one of them ran under a second and the
- * kernel's last pid has not wrapped below it; 0 (look at every process) otherwise. */
-export function pidFloor(jobs: readonly { pid: number; startedAt: number }[] | null): number {
-  if (jobs === null || jobs.length === 0) return 0;
+/** A job's process: its pid, and when it started (ms). */
+export interface JobStart {
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+/** The pids that processes made since `jobs` started can have, read once the processes have
+ * been listed: from the lowest job pid to the kernel's last pid, when every job ran under a
+ * second and the last pid has not wrapped below it; null (every pid) otherwise. */
+function newerPids(jobs: readonly JobStart[] | null): { above: number; upTo: number } | null {
+  if (jobs === null || jobs.length === 0) return null;
   const last = lastPid();
+  if (last === null) return null;
   const now = Date.now();
-  let floor = Number.POSITIVE_INFINITY;
+  let above = Number.POSITIVE_INFINITY;
   for (const job of jobs) {
-    if (last === null || last < job.pid || now - job.startedAt >= PID_FLOOR_MS) return 0;
-    floor = Math.min(floor, job.pid - 1);
+    if (last < job.pid || now - job.startedAt >= PID_FLOOR_MS) return null;
+    above = Math.min(above, job.pid - 1);
   }
-  return floor;
+  return { above, upTo: last };
 }
 
 /** The pid the kernel gave last (the fifth field of /proc/loadavg), or null. */
