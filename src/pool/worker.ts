@@ -47,7 +47,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (!down) print(`[parex] Redis: ${error.message}; reconnecting with backoff`);
     down = true;
   };
-  const client = openClient(options.redis, `parex:${options.name}`, onError);
+  const client = openClient(options.redis, `parex:${options.name}`, onError, true);
   client.on('ready', () => {
     if (down) print('[parex] Redis: reconnected');
     down = false;
