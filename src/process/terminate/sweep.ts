@@ -118,9 +118,10 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   }
 }
 
-/** How long a job may have run for its pid to bound its descendants' (pids wrap at pid_max,
- * 32768 here: a wrap needs that many forks while it ran, impossible within a second). */
-const PID_FLOOR_MS = 1000;
+/** How long a job may have run for its pid to bound its descendants': pids wrap at pid_max (32768
+ * at the least), and a whole turn back above the job's pid within 5 s would take over 6,000
+ * forks a second. */
+const PID_FLOOR_MS = 5000;
 
 /** A job's process: its pid, and when it started (ms). */
 export interface JobStart {
@@ -129,8 +130,8 @@ export interface JobStart {
 }
 
 /** The pids that processes made since `jobs` started can have, read once the processes have
- * been listed: from the lowest job pid to the kernel's last pid, when every job ran under a
- * second and the last pid has not wrapped below it; null (every pid) otherwise. */
+ * been listed: from the lowest job pid to the kernel's last pid, when every job ran under
+ * 5 s and the last pid has not wrapped below it; null (every pid) otherwise. */
 function newerPids(jobs: readonly JobStart[] | null): { above: number; upTo: number } | null {
   if (jobs === null || jobs.length === 0) return null;
   const last = lastPid();
