@@ -2,11 +2,13 @@
 // npm run bench:pool: the pool of workers (issue 15) side by side with local runs, against a
 // throw-away redis-server on a free loopback port: 500 x true through one worker vs parex exec
 // here (dispatch overhead per job); 200 x sleep 1 with 1, 2 and 4 workers of concurrency 8
-// (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming).
-// Options: --smoke (tiny sizes). Prints a Markdown table; figures go into BENCHMARKS.md.
-import { spawn } from 'node:child_process';
+// (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming); 8
+// isolated one-file edits here vs on two workers (git bundles both ways).
+// Options: --smoke (tiny sizes), --workloads dispatch,scaling,logs,isolated (some), --cpu-prof DIR
+// (V8 profiles of the pool side). Prints a Markdown table; figures go into BENCHMARKS.md.
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +22,8 @@ const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
-    workloads: { type: 'string', default: 'dispatch,scaling,logs' },
+    workloads: { type: 'string', default: 'dispatch,scaling,logs,isolated' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -30,20 +33,68 @@ const base = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-pool-'));
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('PAREX_')),
 );
+// --cpu-prof DIR: V8 CPU profiles of the workers and the pooled coordinators (bench/profile.mjs).
+const profiled =
+  values['cpu-prof'] === undefined
+    ? []
+    : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`];
 
-/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it. */
+/** CPU seconds (user + system) a living process has used so far, or 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** A `parex worker` of concurrency `concurrency`; resolves with a function that stops it (and
+ * says the CPU time it used). */
 async function startWorker(url, name, concurrency) {
-  const worker = await startTestWorker(url, name, base, ['--concurrency', String(concurrency)]);
+  const flags = ['--concurrency', String(concurrency)];
+  const worker = await startTestWorker(url, name, base, flags, {}, profiled);
   return async () => {
+    say(`  worker ${name}: ${cpuSeconds(worker.child.pid).toFixed(2)} s CPU`);
     await worker.stop();
   };
 }
 
-/** Runs parex with `args` in a fresh directory; resolves with the wall time in seconds. */
-async function timed(label, args) {
-  const cwd = mkdtempSync(path.join(base, 'run-'));
+/** A repository of a few files pushed to a bare remote (the workers clone it). */
+function isolatedRepo() {
+  const dir = mkdtempSync(path.join(base, 'repo-'));
+  const repo = path.join(dir, 'repo');
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: 'ignore' });
+  execFileSync('mkdir', ['-p', repo]);
+  git(repo, 'init', '-q', '-b', 'main');
+  for (let i = 0; i < 5; i += 1) writeFileSync(path.join(repo, `f${i}.txt`), `file ${i}\n`);
+  writeFileSync(path.join(repo, '.gitignore'), '.parex/\n');
+  git(repo, 'add', '-A');
+  git(
+    repo,
+    '-c',
+    'user.name=bench',
+    '-c',
+    'user.email=bench@localhost',
+    'commit',
+    '-q',
+    '-m',
+    'initial',
+  );
+  git(dir, 'init', '-q', '--bare', 'remote.git');
+  git(repo, 'remote', 'add', 'origin', '../remote.git');
+  git(repo, 'push', '-q', 'origin', 'main');
+  return repo;
+}
+
+/** Runs parex with `args` in `dir` (a fresh directory by default); resolves with the wall time
+ * in seconds. */
+async function timed(label, args, dir = null) {
+  const cwd = dir ?? mkdtempSync(path.join(base, 'run-'));
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const node = args.includes('--redis') ? profiled : [];
+  const child = spawn(process.execPath, [...node, CLI, ...args], {
     cwd,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -52,11 +103,17 @@ async function timed(label, args) {
   child.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
+  // Its CPU time as last seen (every 20 ms) before it exited.
+  let cpu = 0;
+  const watch = setInterval(() => {
+    cpu = Math.max(cpu, cpuSeconds(child.pid));
+  }, 20);
   const [code] = await once(child, 'exit');
+  clearInterval(watch);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
-  rmSync(cwd, { recursive: true, force: true });
-  say(`${label}: ${seconds.toFixed(2)} s`);
+  if (dir === null) rmSync(cwd, { recursive: true, force: true });
+  say(`${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU)`);
   return seconds;
 }
 
@@ -141,6 +198,32 @@ try {
       `${localBig.toFixed(2)} s vs ${pooledBig.toFixed(2)} s`,
       `${((k * mib) / pooledBig).toFixed(0)} MiB/s through the pool, ${(ratio * 100).toFixed(0)}% of local`,
       ratio >= 0.5 ? 'met (>= 50%)' : 'missed (>= 50%)',
+    ]);
+  }
+
+  // 4. Isolated jobs: K x a one-file edit in its own worktree, here vs on two workers.
+  if (chosen.has('isolated')) {
+    const k = smoke ? 4 : 8;
+    const repo = isolatedRepo();
+    const edits = Array.from({ length: k }, (_, i) => `echo ${i} > out${i}.txt`);
+    const isolate = ['exec', '-q', '--isolate', '--worktrees-dir', path.join(base, 'wt')];
+    const localRun = await timed(
+      `local ${k} x isolated -j ${k}`,
+      [...isolate, '-j', String(k), '--', ...edits],
+      repo,
+    );
+    const stops = await Promise.all(['i1', 'i2'].map((name) => startWorker(url, name, k / 2)));
+    const pooledRun = await timed(
+      `pool ${k} x isolated, 2 workers x ${k / 2}`,
+      [...isolate, '--redis', url, '--', ...edits],
+      repo,
+    );
+    await Promise.all(stops.map((one) => one()));
+    rows.push([
+      `${k} x isolated edit: local -j ${k} vs 2 workers x ${k / 2}`,
+      `${localRun.toFixed(2)} s vs ${pooledRun.toFixed(2)} s`,
+      `${(pooledRun / localRun).toFixed(2)}x local`,
+      'none (measured)',
     ]);
   }
 } finally {

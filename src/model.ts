@@ -390,6 +390,9 @@ export interface WorkspaceJob {
   /** The jobs it needs, as given to the engine. */
   readonly needs: readonly string[];
   readonly logPath: string;
+  /** True when the job's result is checked in its directory (its own evaluate hook): a job
+   * run elsewhere then has its commit checked out here when it comes back. */
+  readonly evaluated?: boolean;
 }
 
 /** What `prepare` gives a job: its working directory, or why it cannot start. */

@@ -48,7 +48,12 @@ export function openWorkspaces(
 
 /** The job as the hook sees it. */
 export function workspaceJob(job: PlannedJob): WorkspaceJob {
-  return { name: job.name, needs: job.needs, logPath: job.logPath };
+  return {
+    name: job.name,
+    needs: job.needs,
+    logPath: job.logPath,
+    ...(job.evaluate === null ? {} : { evaluated: true }),
+  };
 }
 
 /** The job placed in its workspace: its directory, and the hook's fields on its lines. */

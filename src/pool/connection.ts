@@ -20,14 +20,21 @@ export function redisOptions(address: RedisAddress, name: string) {
   };
 }
 
-/** A client that reconnects by itself; errors are handed to `onError` instead of thrown. */
+/** A client that reconnects by itself; errors are handed to `onError` instead of thrown;
+ * `pipelined`: the commands of one turn of the event loop go out in one write. */
 export function openClient(
   address: RedisAddress,
   name: string,
   onError: (error: Error) => void,
+  pipelined = false,
 ): RedisClient {
   const Redis = loadIoredis();
-  const client = new Redis(redisOptions(address, name));
+  // XADDs of log chunks stay single commands: a pipeline would copy their data once more.
+  const client = new Redis({
+    ...redisOptions(address, name),
+    enableAutoPipelining: pipelined,
+    autoPipeliningIgnoredCommands: ['xadd'],
+  });
   client.on('error', onError);
   return client;
 }

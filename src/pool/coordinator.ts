@@ -2,37 +2,29 @@
 // queue of its tag, and the engine gets back what the worker reports, so the manifest, the logs
 // and the history are written here only, as in a local run. Lost workers (BullMQ's stalled
 // check), a silent worker (the backstop deadline), cancels and a lost Redis end in a true record.
-import { hostname } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Queue } from 'bullmq';
 
-import type { ExecutorFactory, JobExecutor } from '../engine/executor.js';
+import { escapeeWarning } from '../engine/escapees.js';
+import type { AttemptRequest, ExecutorFactory, JobExecutor } from '../engine/executor.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
-import { matchesPattern } from '../options/secrets.js';
 import { failedToStart } from '../process/run-process.js';
 import type { SweptProcesses } from '../process/terminate/sweep.js';
 import { AgentLeases } from './agent-leases.js';
+import { watchBackstop } from './backstop.js';
 import { RunCancels } from './cancels.js';
 import { openClient, probeRedis } from './connection.js';
-import { packFiles } from './files.js';
 import { Heartbeat } from './heartbeat.js';
+import { buildPayload, passedEnv } from './job-payload.js';
 import { LogReader } from './log-reader.js';
 import { PoolQueues } from './pool-queues.js';
-import {
-  bullJobId,
-  type JobPayload,
-  type JobStopReason,
-  PROTOCOL_VERSION,
-  runKeys,
-} from './protocol.js';
+import { bullJobId, type JobStopReason, runKeys } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { RemoteAttempt } from './remote-attempt.js';
-import { BACKSTOP_MARGIN_MS } from './timing.js';
-import { BundleExchange, workspacePayload } from './workspace-exchange.js';
-import { WORKSPACE_MARGIN_MS } from './workspace-protocol.js';
+import { BundleExchange } from './workspace-exchange.js';
 
+const NOTHING_SWEPT: SweptProcesses = { count: 0, signals: [] };
 /** How long closing waits for the last acknowledgements. */
 const ACK_WAIT_MS = 10_000;
 
@@ -65,6 +57,8 @@ class Coordinator implements JobExecutor {
   /** Acknowledgements on their way (a stream deleted once its log is on disk). */
   private readonly acks = new Set<Promise<unknown>>();
   private passedOnce: Record<string, string> | null = null;
+  /** What the workers' sweeps stopped of ended jobs, until the engine asks (by job name). */
+  private readonly swept = new Map<string, SweptProcesses>();
 
   constructor(
     private readonly settings: PoolSettings,
@@ -100,15 +94,17 @@ class Coordinator implements JobExecutor {
     plan.forceSignal?.addEventListener('abort', () => cancelRun(true), { once: true });
   }
 
-  async execute(job: PlannedJob, request: Parameters<JobExecutor['execute']>[1]) {
+  async execute(job: PlannedJob, request: AttemptRequest) {
     const key = `${job.name}.${job.attempt}`;
     const jobId = bullJobId(this.plan.runId, job.name, job.attempt);
-    const cwd = request.cwd;
-    const relative = path.relative(this.plan.cwd, cwd);
-    const filesRoot = relative.startsWith('..') || path.isAbsolute(relative) ? this.plan.cwd : cwd;
+    this.passedOnce ??= passedEnv(this.plan.env, this.settings.passEnv);
+    const built = buildPayload(this.plan, job, request, this.passedOnce);
+    if ('error' in built) {
+      const error = Object.assign(new Error(built.error), { code: 'EFBIG' });
+      return { kind: 'ran' as const, ...failedToStart(new Date(), error) };
+    }
+    const { payload, filesRoot } = built;
     const travel = job.workspace;
-    const workspace =
-      travel === undefined ? null : workspacePayload(travel, this.plan.cwd, this.plan.onWarning);
     const exchange =
       travel === undefined
         ? null
@@ -122,35 +118,11 @@ class Coordinator implements JobExecutor {
       process.pid,
       exchange,
     );
-    // An isolated job's files are in its start commit and come back in its commit.
-    const inputs = workspace === null ? packFiles(filesRoot, job.inputs, 'input') : workspace;
-    if ('error' in inputs) {
-      exchange?.discard();
-      const error = Object.assign(new Error(inputs.error), { code: 'EFBIG' });
-      return { kind: 'ran' as const, ...failedToStart(new Date(), error) };
-    }
-    const payload: JobPayload = {
-      v: PROTOCOL_VERSION,
-      run: this.plan.runId,
-      name: job.name,
-      attempt: job.attempt,
-      coordinator: { host: hostname(), pid: process.pid },
-      argv: job.argv,
-      input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
-      env: { ...this.passed, ...job.env },
-      cwd: filesRoot === cwd && workspace === null ? relative : '',
-      timeoutMs: request.timeoutMs,
-      idleMs: request.idleMs,
-      graceMs: request.graceMs,
-      stopSignals: request.stopSignals,
-      inputs: 'files' in inputs ? inputs.files : [],
-      outputs: 'files' in inputs ? relativeInside(filesRoot, job.outputs) : [],
-      ...('payload' in inputs ? { workspace: inputs.payload } : {}),
-      secretPatterns: this.plan.secretPatterns,
-    };
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);
-    const backstop = this.backstop(attempt, request, travel?.setupTimeoutSec);
+    const backstop = watchBackstop(attempt, request, travel?.setupTimeoutSec, (given) => {
+      void this.cancels.attempt(given, 'force');
+    });
     // The engine stops this job alone (its run's budget is spent): its worker's ladder does it.
     const onStop = () => void this.cancels.attempt(attempt, request.stop?.reason as JobStopReason);
     request.stop?.addEventListener('abort', onStop, { once: true });
@@ -188,6 +160,7 @@ class Coordinator implements JobExecutor {
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
       this.queueOf.delete(jobId);
+      if (attempt.swept !== null) this.swept.set(job.name, attempt.swept);
       // The worker's acknowledgement, once the log is on disk here: its copy may go.
       if (attempt.taken !== null) {
         const ack = attempt.durable.then(() => this.client.del(attempt.stream)).catch(() => {});
@@ -197,9 +170,13 @@ class Coordinator implements JobExecutor {
     }
   }
 
-  // A worker sweeps its own jobs' escapees; nothing of them runs here.
-  async jobEnded(): Promise<SweptProcesses> {
-    return { count: 0, signals: [] };
+  // A worker sweeps its own jobs' escapees before it tells their end; what it stopped is
+  // recorded and told here as in a local run.
+  async jobEnded(name: string): Promise<SweptProcesses> {
+    const swept = this.swept.get(name) ?? NOTHING_SWEPT;
+    this.swept.delete(name);
+    if (swept.count > 0) this.plan.onWarning(escapeeWarning(name, swept));
+    return swept;
   }
 
   async close(): Promise<void> {
@@ -214,54 +191,4 @@ class Coordinator implements JobExecutor {
     await this.queues.close();
     this.client.disconnect();
   }
-
-  /** Gives up on an attempt that has not ended within its timeout, grace and a margin (and, for
-   * an isolated job, its set-up's timeout and the time its git objects may take to travel). */
-  private backstop(
-    attempt: RemoteAttempt,
-    request: Parameters<JobExecutor['execute']>[1],
-    setupTimeoutSec?: number,
-  ) {
-    if (request.timeoutMs === 0) return undefined;
-    const travel = setupTimeoutSec === undefined ? 0 : WORKSPACE_MARGIN_MS + setupTimeoutSec * 1000;
-    const limit =
-      request.timeoutMs +
-      request.graceMs * request.stopSignals.length +
-      BACKSTOP_MARGIN_MS +
-      travel;
-    const timer = setInterval(() => {
-      const taken = attempt.taken;
-      if (taken === null || Date.now() - taken.at < limit) return;
-      void this.cancels.attempt(attempt, 'force');
-      attempt.lose(
-        `no end from worker ${taken.worker} within the timeout, the grace and ${BACKSTOP_MARGIN_MS / 1000}s`,
-      );
-    }, 1000);
-    return timer;
-  }
-
-  /** The variables of this environment that --pass-env names, chosen once per run. */
-  private get passed(): Record<string, string> {
-    this.passedOnce ??= this.passedEnv();
-    return this.passedOnce;
-  }
-
-  private passedEnv(): Record<string, string> {
-    const passed: Record<string, string> = {};
-    for (const [name, value] of Object.entries(this.plan.env)) {
-      if (
-        value !== undefined &&
-        this.settings.passEnv.some((pattern) => matchesPattern(name, pattern))
-      )
-        passed[name] = value;
-    }
-    return passed;
-  }
-}
-
-/** `paths` relative to `root`, leaving out those outside it (they cannot travel). */
-function relativeInside(root: string, paths: readonly string[]): string[] {
-  return paths
-    .map((file) => path.relative(root, path.resolve(root, file)))
-    .filter((file) => !file.startsWith('..') && !path.isAbsolute(file));
 }

@@ -12,11 +12,15 @@ import { CHUNK_BYTES } from './protocol.js';
 export const WINDOW_ENTRIES = 64;
 /** Bytes read and sent in one round trip (16 chunks). */
 const BATCH_BYTES = 16 * CHUNK_BYTES;
+/** Batches sent before the oldest one's replies are waited for. */
+const DEPTH = 2;
 /** How often a quiet log is looked at again. */
 const POLL_MS = 20;
 
 /** Sends a growing log file to a stream until `finish` has sent all of it. */
 export class LogSender {
+  /** Bytes read from the log, and bytes Redis has taken. */
+  private read = 0;
   private sent = 0;
   private done = false;
   private readonly loop: Promise<void>;
@@ -41,21 +45,30 @@ export class LogSender {
 
   private async run(): Promise<void> {
     let file: FileHandle | null = null;
-    // One chunk's buffer for a small log, a batch's once the log proves large.
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    // Batches in flight, each in a buffer of its own (reused once its replies are in): one
+    // chunk's buffer for a small log, a batch's once the log proves large.
+    const flying: { buffer: Buffer; sent: Promise<number> }[] = [];
+    const spare: Buffer[] = [];
+    let size = CHUNK_BYTES;
     try {
       for (;;) {
         file ??= await openIfPresent(this.logPath);
         const finishing = this.done;
+        const buffer = spare.pop() ?? Buffer.allocUnsafe(size);
         const { bytesRead } =
-          file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.sent);
+          file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.read);
         if (bytesRead > 0) {
-          await this.send(buffer.subarray(0, bytesRead));
-          if (bytesRead === buffer.length && buffer.length < BATCH_BYTES) {
-            buffer = Buffer.allocUnsafe(BATCH_BYTES);
-          }
+          this.read += bytesRead;
+          const sent = this.send(buffer.subarray(0, bytesRead));
+          // Its error is thrown where it is waited for, not as an unhandled rejection.
+          sent.catch(() => {});
+          flying.push({ buffer, sent });
+          if (bytesRead === buffer.length) size = BATCH_BYTES;
+          if (flying.length >= DEPTH) await this.landed(flying, spare, size);
           continue;
         }
+        if (buffer.length === size) spare.push(buffer);
+        while (flying.length > 0) await this.landed(flying, spare, size);
         if (finishing) return;
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -64,26 +77,42 @@ export class LogSender {
         this.wake = null;
       }
     } finally {
+      // A failed batch fails the job's log; the others are waited for (their errors are its).
+      await Promise.allSettled(flying.map((batch) => batch.sent));
       await file?.close();
     }
   }
 
-  /** Sends `data` as entries of at most CHUNK_BYTES, in one round trip, then waits while the
-   * coordinator is more than the window behind. */
-  private async send(data: Buffer): Promise<void> {
-    const pipeline = this.client.pipeline();
-    for (let start = 0; start < data.length; start += CHUNK_BYTES) {
-      pipeline.xadd(this.stream, '*', 't', 'log', 'd', data.subarray(start, start + CHUNK_BYTES));
-    }
-    const replies = await pipeline.xlen(this.stream).exec();
-    const failed = replies?.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
-    this.sent += data.length;
-    let behind = Number(replies?.at(-1)?.[1] ?? 0);
+  /** Waits for the oldest batch in flight, then while the coordinator is more than the window
+   * behind; its buffer becomes spare when it has the current size. */
+  private async landed(
+    flying: { buffer: Buffer; sent: Promise<number> }[],
+    spare: Buffer[],
+    size: number,
+  ): Promise<void> {
+    const oldest = flying.shift();
+    if (oldest === undefined) return;
+    let behind = await oldest.sent;
+    if (oldest.buffer.length === size) spare.push(oldest.buffer);
     while (behind > WINDOW_ENTRIES) {
       await sleep(POLL_MS / 2);
       behind = await this.client.xlen(this.stream);
     }
+  }
+
+  /** Sends `data` as entries of at most CHUNK_BYTES (commands of their own, written as they are
+   * built: no batch-wide copy); resolves with the stream's length after them. */
+  private async send(data: Buffer): Promise<number> {
+    const added: Promise<unknown>[] = [];
+    for (let start = 0; start < data.length; start += CHUNK_BYTES) {
+      const chunk = data.subarray(start, start + CHUNK_BYTES);
+      added.push(this.client.xadd(this.stream, '*', 't', 'log', 'd', chunk));
+    }
+    const length = this.client.xlen(this.stream);
+    length.catch(() => {});
+    await Promise.all(added);
+    this.sent += data.length;
+    return await length;
   }
 }
 

@@ -60,6 +60,9 @@ export interface RemoteOutcome {
   readonly stopReason: StopReason | null;
   readonly signalsSent: readonly NodeJS.Signals[];
   readonly reapedLeftovers: boolean;
+  /** What the worker's escapee sweep stopped of the job outside its process group, before it
+   * sent the end (absent from workers before it was sent: nothing known). */
+  readonly swept?: { readonly count: number; readonly signals: readonly NodeJS.Signals[] };
   readonly spawnError: { code?: string; syscall?: string; path?: string; message: string } | null;
   /** Bytes of log the worker sent, to check the coordinator's copy. */
   readonly logBytes: number;

@@ -4,6 +4,7 @@
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
 import type { StopReason } from '../model.js';
 import { failedToStart } from '../process/run-process.js';
+import type { SweptProcesses } from '../process/terminate/sweep.js';
 import { unpackFiles } from './files.js';
 import { LogWriter } from './log-writer.js';
 import type { RemoteOutcome } from './protocol.js';
@@ -23,6 +24,8 @@ export type Entry = ReadonlyMap<string, Buffer>;
 export class RemoteAttempt {
   readonly done: Promise<AttemptOutcome>;
   taken: Taken | null = null;
+  /** What the worker's sweep stopped of the job outside its group (told with its end). */
+  swept: SweptProcesses | null = null;
   /** Settles once the coordinator's copy of the log is on disk (after the outcome). */
   durable: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
@@ -126,6 +129,7 @@ export class RemoteAttempt {
 
   private end(remote: Partial<RemoteOutcome>, extra: ExchangeEnd | null = null): void {
     if (this.settled) return;
+    this.swept = remote.swept ?? null;
     if (remote.notStarted === true) {
       this.settle({ kind: 'not-started' });
       return;

@@ -8,7 +8,7 @@ import type { EscapeeSweeper } from '../engine/escapees.js';
 import { runRedactor } from '../options/secrets.js';
 import type { Launcher } from '../process/launcher.js';
 import { type ProcessOutcome, runProcess } from '../process/run-process.js';
-import { JOB_MARKER, RUN_MARKER } from '../process/terminate/sweep.js';
+import { JOB_MARKER, RUN_MARKER, type SweptProcesses } from '../process/terminate/sweep.js';
 import { inside, packFiles, unpackFiles } from './files.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
@@ -102,6 +102,7 @@ export async function runRemoteJob(
   const sender = new LogSender(context.client, stream, logPath);
   const env = { ...jobEnv, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
   let ran: ProcessOutcome;
+  let sweeping: Promise<SweptProcesses> | null = null;
   let placed: PlacedWorkspace | null = null;
   try {
     if (payload.workspace !== undefined) {
@@ -143,10 +144,13 @@ export async function runRemoteJob(
       },
       launcher: context.launcher,
     });
+    // A short job's escapees are newer than its process: the sweep looks at those only.
+    const started = ran.pid === null ? null : { pid: ran.pid, startedAt: ran.startedAt.getTime() };
+    sweeping = context.sweeper.jobEnded(label, marker, started);
   } finally {
     queueSignal?.removeEventListener('abort', onQueueAbort);
     context.jobs.remove(payload.run, key);
-    context.sweeper.jobEnded(label, marker);
+    sweeping ??= context.sweeper.jobEnded(label, marker);
   }
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
@@ -169,8 +173,11 @@ export async function runRemoteJob(
   }
   print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
+  // Escapees are stopped before the end is told, as a local run stops them before its line.
+  const swept = await sweeping;
   await tell({
     ...outcomeOf(ran, logBytes),
+    swept: { count: swept.count, signals: swept.signals },
     ...(switches.handedBack === null ? {} : { handedBack: switches.handedBack }),
     ...('error' in outputs ? { outputsError: outputs.error } : {}),
     ...work,

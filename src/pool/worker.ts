@@ -20,8 +20,6 @@ import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
-/** How long ended jobs are gathered into one escapee sweep. */
-const SWEEP_GATHER_MS = 100;
 /** How long shutting down waits for Redis beyond the jobs' grace. */
 const CLOSE_WAIT_MS = 5000;
 
@@ -49,7 +47,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (!down) print(`[parex] Redis: ${error.message}; reconnecting with backoff`);
     down = true;
   };
-  const client = openClient(options.redis, `parex:${options.name}`, onError);
+  const client = openClient(options.redis, `parex:${options.name}`, onError, true);
   client.on('ready', () => {
     if (down) print('[parex] Redis: reconnected');
     down = false;
@@ -65,8 +63,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     workdir: options.workdir,
     client,
     launcher,
-    // Nothing waits for a worker's sweeps: one /proc scan serves every job ending within 100 ms.
-    sweeper: new EscapeeSweeper(options.graceMs, print, null, SWEEP_GATHER_MS),
+    // A job's end waits for its sweep (its result goes on the coordinator's completion line);
+    // the ends of one turn of the event loop share one /proc scan, as in a local run.
+    sweeper: new EscapeeSweeper(options.graceMs, print),
     jobs,
     kept,
     env: withoutVariables(process.env, ['PAREX_REDIS']),

@@ -13,6 +13,7 @@ import { finishAgentJudge } from './judge/select.js';
 import { jobRef } from './refs.js';
 import type { Placed, RunState } from './run-state.js';
 import { checkSiblings } from './siblings.js';
+import { checkOutJob } from './travel.js';
 
 /** The fields of the job's completion line: commit, changed files, conflicts, overlaps. */
 export async function finishJob(
@@ -23,9 +24,13 @@ export async function finishJob(
   const place = state.placed.get(job.name);
   if (place === undefined) return { details: {} };
   // A job run elsewhere whose commit never came back (lost, set-up failed): no work to record.
-  if (place.remote === true && !existsSync(place.dir)) return { details: { commit: null } };
+  const returned = place.remote === true ? (place.returned?.() ?? null) : null;
+  if (place.remote === true && returned === null) return { details: { commit: null } };
   try {
-    const fields = await commitJob(state, job.name, place, result);
+    // A failed job's worktree is kept for the user, as in a local run.
+    if (returned !== null && result.outcome !== 'success' && !existsSync(place.dir))
+      await checkOutJob(state.root, state.context.runId, job.name, place.dir, returned);
+    const fields = await commitJob(state, job.name, place, result, returned);
     const judge = state.judges.get(job.name);
     if (judge !== undefined) {
       const judged = await finishAgentJudge(state, job.name, judge, result);
@@ -50,11 +55,22 @@ export async function finishJob(
   }
 }
 
-async function commitJob(state: RunState, name: string, place: Placed, result: JobResult) {
+/** The job's commit (made here, or `returned` from where it ran, already under its ref), its
+ * changes and its patch. */
+async function commitJob(
+  state: RunState,
+  name: string,
+  place: Placed,
+  result: JobResult,
+  returned: string | null,
+) {
   const { root, context } = state;
-  const message = `parex: ${name} (run ${context.runId}): ${result.outcome}`;
-  const commit = await commitWork(place.dir, message, place.exclude);
-  await gitOk(['update-ref', jobRef(context.runId, name), commit], { cwd: root });
+  let commit = returned;
+  if (commit === null) {
+    const message = `parex: ${name} (run ${context.runId}): ${result.outcome}`;
+    commit = await commitWork(place.dir, message, place.exclude);
+    await gitOk(['update-ref', jobRef(context.runId, name), commit], { cwd: root });
+  }
   const stats = await changeStats(root, place.start, commit);
   const patch = resolveInside(context.logDir, `${name}.patch`);
   await writePatch(root, place.start, commit, patch);

@@ -76,9 +76,11 @@ async function placeJob(state: RunState, job: WorkspaceJob): Promise<WorkspaceRe
     remote,
   };
   if (remote) {
-    const place = { dir, start: start.commit, setup, setupLog, dirs: state.dirs };
-    const travel = await travellingWorkspace(state, job.name, place);
-    state.placed.set(job.name, placed);
+    // Its directory here is read after it ran when it is evaluated there, or judged.
+    const checkout = job.evaluated === true || state.candidates.has(job.name);
+    const place = { dir, start: start.commit, setup, setupLog, dirs: state.dirs, checkout };
+    const { travel, returned } = await travellingWorkspace(state, job.name, place);
+    state.placed.set(job.name, { ...placed, returned });
     return { ok: true, cwd, details, travel };
   }
   await addWorktree(root, dir, jobBranch(context.runId, job.name), start.commit);

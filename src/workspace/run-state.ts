@@ -15,8 +15,11 @@ export interface Placed {
   readonly start: string;
   /** Paths left out of its commit: what was copied or linked in. */
   readonly exclude: readonly string[];
-  /** True when the job runs elsewhere: the worktree here exists once its commit is back. */
+  /** True when the job runs elsewhere: its commit comes back under its ref, and the worktree
+   * here is made only when something reads it (its evaluation, a judge, a failed job kept). */
   readonly remote?: boolean;
+  /** For a job run elsewhere: the commit that came back (its last attempt's), or null. */
+  readonly returned?: () => string | null;
 }
 
 /** The run's workspace state. */

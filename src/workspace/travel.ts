@@ -1,7 +1,8 @@
 // An isolated job of a pooled run: its worktree is made on the worker, from its start commit
-// sent there as a bundle; its commit comes back as a bundle, is named refs/parex/RUN/job/JOB
-// here and checked out in the job's local worktree, so that what follows the job (its output
-// checks, the judges, finish, conflicts, the result, apply) is what a local run does.
+// sent there as a bundle; its commit comes back as a bundle and is named refs/parex/RUN/job/JOB
+// (and its branch) here, so that what follows the job (finish, conflicts, the result, apply)
+// is what a local run does, on commits alone. Only a job whose result is read in its directory
+// (its evaluation, a judge) has the commit checked out here at once; a failed one, when kept.
 import type { TravellingWorkspace } from '../model.js';
 import { createBundle, fetchBundle, knownCommits, verifyBundle } from './bundle.js';
 import { gitOk } from './git.js';
@@ -18,6 +19,14 @@ export interface TravelPlace {
   readonly setup: WorkspaceSetup;
   readonly setupLog: string;
   readonly dirs: readonly string[];
+  /** True when something reads the job's directory here once it has run. */
+  readonly checkout: boolean;
+}
+
+/** What travels, and the commit that came back (its last attempt's), once one has. */
+export interface Travelling {
+  readonly travel: TravellingWorkspace;
+  readonly returned: () => string | null;
 }
 
 /** Names the job's start and describes what travels; the job's worktree here waits for its commit. */
@@ -25,7 +34,7 @@ export async function travellingWorkspace(
   state: RunState,
   job: string,
   place: TravelPlace,
-): Promise<TravellingWorkspace> {
+): Promise<Travelling> {
   const { root, context } = state;
   const { runId } = context;
   const repo = state.repo;
@@ -33,7 +42,8 @@ export async function travellingWorkspace(
   const named = startRef(runId, job);
   await gitOk(['update-ref', named, place.start], { cwd: root });
   const ref = jobRef(runId, job);
-  return {
+  let returned: string | null = null;
+  const travel: TravellingWorkspace = {
     repo,
     start: place.start,
     startRef: named,
@@ -74,13 +84,31 @@ export async function travellingWorkspace(
             if (fetched !== commit)
               return `the bundle holds ${fetched}, not the job's commit ${commit}`;
           }
-          // An earlier attempt's checkout goes; this attempt's commit is checked out.
+          // An earlier attempt's checkout goes; the job's branch names this attempt's commit,
+          // checked out only when its directory is read here.
           await removeWorktree(root, place.dir);
-          await addWorktree(root, place.dir, jobBranch(runId, job), commit);
+          if (place.checkout) await checkOutJob(root, runId, job, place.dir, commit);
+          else
+            await gitOk(['update-ref', `refs/heads/${jobBranch(runId, job)}`, commit], {
+              cwd: root,
+            });
+          returned = commit;
           return null;
         } catch (error) {
           return `could not take the job's commit back: ${error instanceof Error ? error.message : String(error)}`;
         }
       }),
   };
+  return { travel, returned: () => returned };
+}
+
+/** Checks out a job's commit in its worktree here, on its branch. */
+export function checkOutJob(
+  root: string,
+  runId: string,
+  job: string,
+  dir: string,
+  commit: string,
+): Promise<void> {
+  return addWorktree(root, dir, jobBranch(runId, job), commit);
 }

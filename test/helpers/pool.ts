@@ -100,19 +100,32 @@ export interface TestWorker {
   stop(limitMs?: number): Promise<number | null>;
 }
 
-/** Starts `parex worker --redis URL --name NAME --workdir DIR ...extra`; resolves once it serves. */
+/** Starts `parex worker --redis URL --name NAME --workdir DIR ...extra` (node run with `nodeArgs`,
+ * e.g. --cpu-prof); resolves once it serves. */
 export async function startWorker(
   redisUrl: string,
   name: string,
   root: string,
   extra: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<TestWorker> {
   const workdir = path.join(root, name);
   mkdirSync(workdir, { recursive: true });
   const child = spawn(
     process.execPath,
-    [CLI_PATH, 'worker', '--redis', redisUrl, '--name', name, '--workdir', workdir, ...extra],
+    [
+      ...nodeArgs,
+      CLI_PATH,
+      'worker',
+      '--redis',
+      redisUrl,
+      '--name',
+      name,
+      '--workdir',
+      workdir,
+      ...extra,
+    ],
     {
       cwd: workdir,
       env: { ...process.env, ...parexEnv(null), ...env },

@@ -110,9 +110,10 @@ test('an isolated exec on two workers: commits arrive under refs/parex/RUN/job/J
       { cwd: repo, env, limitMs: 60_000 },
     );
   const run = await pooled(
-    'first,second',
+    'first,second,third',
     "sleep 1; sed -i 's/^line 2$/FIRST/' f.txt",
     "sleep 1.5; sed -i 's/^line 2$/SECOND/' f.txt",
+    'echo kept > kept.txt; exit 3',
   );
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /warning: second and first conflict in f\.txt \(1 hunk\)/);
@@ -134,19 +135,34 @@ test('an isolated exec on two workers: commits arrive under refs/parex/RUN/job/J
     assert.ok(Number(line.bundle_returned_bytes) > 0);
   }
   assert.deepEqual(second.conflicts, [{ job: 'first', files: ['f.txt'], hunks: 1 }]);
+  // A failed job's commit is checked out here and kept for the user, as in a local run.
+  const third = onlyLineOf(all, 'third');
+  assert.equal(third.outcome, 'failed');
+  const kept = path.join(dir, 'wt', runId, 'third');
+  assert.equal(readFileSync(path.join(kept, 'kept.txt'), 'utf8'), 'kept\n');
+  assert.equal(git(kept, 'rev-parse', 'HEAD'), third.commit);
+  assert.equal(git(repo, 'rev-parse', `parex/${runId}/job/third`), third.commit);
   assert.equal(parexRefs(repo).includes(`refs/parex/${runId}/result`), false);
 
   // Side by side on different files, with the user's uncommitted work: a result, and apply.
   writeFileSync(path.join(repo, 'notes.txt'), 'untracked notes\n');
   const before = userState(repo);
+  // Two waits for one's completion line, then lists the coordinator's worktrees of the run:
+  // none is made for a job whose directory nothing reads here.
+  const manifests = path.join(repo, '.parex/runs/*/manifest.jsonl');
   const clean = await pooled(
     'one,two',
     'sleep 1; cat notes.txt > seen.txt; echo one >> a.txt',
-    "sleep 1; sed -i 's/^line 9$/NINE/' f.txt",
+    `for i in $(seq 300); do grep -s '"phase":"one"' ${manifests} | grep -q '"outcome"' && break; sleep 0.1; done; echo "worktrees: $(ls -A ${path.join(dir, 'wt')}/*/ 2>&1 | tr '\n' ' ')"; sed -i 's/^line 9$/NINE/' f.txt`,
   );
   assert.equal(clean.code, 0, clean.stderr);
   assert.equal(userState(repo), before, "the run changed the user's tree");
   const cleanId = runIdOf(clean.stderr);
+  const listed = readFileSync(path.join(repo, '.parex/runs', cleanId, 'two.log'), 'utf8');
+  assert.doesNotMatch(listed, /\bone\b/, listed);
+  assert.match(listed, /^worktrees: /m);
+  const one = onlyLineOf(ends(repo, cleanId), 'one');
+  assert.equal(git(repo, 'rev-parse', `parex/${cleanId}/job/one`), one.commit, 'its branch');
   const result = `refs/parex/${cleanId}/result`;
   assert.equal(git(repo, 'show', `${result}:seen.txt`), 'untracked notes');
   const applied = await runCli(['apply'], { cwd: repo });

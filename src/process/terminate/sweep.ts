@@ -1,6 +1,6 @@
 // The sweep: processes that left their job's process group (setsid, double fork) but still carry
 // the job's marker in their environment are found in /proc and stopped like the group would be.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 import { isProcessAlive } from '../proc-table.js';
 import { waitUntil } from './wait-until.js';
@@ -10,8 +10,13 @@ export const JOB_MARKER = 'PAREX_JOB_ID';
 /** The environment variable that marks every process of a run, for the watchdog. */
 export const RUN_MARKER = 'PAREX_RUN_ID';
 
-/** Living processes (not parex itself) whose `name` variable has one of `values`, by value. */
-export function findMarked(name: string, values: ReadonlySet<string>): Map<string, number[]> {
+/** Living processes (not parex itself) whose `name` variable has one of `values`, by value;
+ * with `since`, the jobs that carry them, only processes made since those started. */
+export function findMarked(
+  name: string,
+  values: ReadonlySet<string>,
+  since: readonly JobStart[] | null = null,
+): Map<string, number[]> {
   const found = new Map<string, number[]>();
   let entries: string[];
   try {
@@ -19,10 +24,12 @@ export function findMarked(name: string, values: ReadonlySet<string>): Map<strin
   } catch {
     return found;
   }
+  const range = newerPids(since) ?? { above: 0, upTo: Number.POSITIVE_INFINITY };
   const prefix = Buffer.from(`\0${name}=`, 'latin1');
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || pid <= range.above || pid > range.upTo) continue;
+    if (pid === process.pid) continue;
     const value = markerValue(readEnviron(entry), prefix);
     if (value !== null && values.has(value) && isProcessAlive(pid))
       found.set(value, [...(found.get(value) ?? []), pid]);
@@ -84,8 +91,9 @@ export async function sweepMarked(
   values: ReadonlySet<string>,
   graceMs: number,
   force: AbortSignal | null = null,
+  since: readonly JobStart[] | null = null,
 ): Promise<Map<string, SweptProcesses>> {
-  const found = findMarked(name, values);
+  const found = findMarked(name, values, since);
   const pids = [...found.values()].flat();
   if (pids.length === 0) return new Map();
   signalAll(pids, 'SIGTERM');
@@ -107,5 +115,42 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
     } catch {
       // Already gone.
     }
+  }
+}
+
+/** How long a job may have run for its pid to bound its descendants': pids wrap at pid_max (32768
+ * at the least), and a whole turn back above the job's pid within 5 s would take over 6,000
+ * forks a second. */
+const PID_FLOOR_MS = 5000;
+
+/** A job's process: its pid, and when it started (ms). */
+export interface JobStart {
+  readonly pid: number;
+  readonly startedAt: number;
+}
+
+/** The pids that processes made since `jobs` started can have, read once the processes have
+ * been listed: from the lowest job pid to the kernel's last pid, when every job ran under
+ * 5 s and the last pid has not wrapped below it; null (every pid) otherwise. */
+function newerPids(jobs: readonly JobStart[] | null): { above: number; upTo: number } | null {
+  if (jobs === null || jobs.length === 0) return null;
+  const last = lastPid();
+  if (last === null) return null;
+  const now = Date.now();
+  let above = Number.POSITIVE_INFINITY;
+  for (const job of jobs) {
+    if (last < job.pid || now - job.startedAt >= PID_FLOOR_MS) return null;
+    above = Math.min(above, job.pid - 1);
+  }
+  return { above, upTo: last };
+}
+
+/** The pid the kernel gave last (the fifth field of /proc/loadavg), or null. */
+function lastPid(): number | null {
+  try {
+    const last = Number(readFileSync('/proc/loadavg', 'latin1').trim().split(' ')[4]);
+    return Number.isInteger(last) ? last : null;
+  } catch {
+    return null;
   }
 }
