@@ -10,27 +10,12 @@ export { isUsageError, USAGE_EXIT_CODE, UsageError } from './errors.js';
 export type { EndEntry, ManifestEntry, StartEntry } from './journal/entries.js';
 export { MANIFEST_SCHEMA_VERSION } from './journal/entries.js';
 export { lastCompletions, readManifest } from './journal/reader.js';
-export type {
-  CostSource,
-  GroupEvent,
-  GroupResult,
-  JobResult,
-  JobSpan,
-  JobSpec,
-  JobSpending,
-  JobStatus,
-  Outcome,
-  OutputWatcher,
-  SpeedupFigures,
-  Spend,
-  SpendReport,
-  StopReason,
-  TokenUsage,
-  WatchedLine,
-  WorkspaceHook,
-  WorkspaceProvider,
-  WorkspaceSummary,
-} from './model.js';
+export type { GroupEvent } from './model/events.js';
+export type { JobSpec, JobSpending, JobStatus, OutputWatcher, WatchedLine } from './model/job.js';
+export type { CostSource, Outcome, Spend, StopReason, TokenUsage } from './model/outcome.js';
+export type { GroupResult, JobResult, JobSpan, SpeedupFigures } from './model/result.js';
+export type { SpendReport } from './model/spend.js';
+export type { WorkspaceHook, WorkspaceProvider, WorkspaceSummary } from './model/workspace.js';
 export { extractFeatureName } from './names/feature-name.js';
 export { resolveInside } from './names/inside-root.js';
 export { assertValidName, checkName, MAX_NAME_LENGTH, type NameProblem } from './names/validate.js';

@@ -1,5 +1,5 @@
 // Reading claude's stream-json messages: one readable line per message, tokens, the result.
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 import { formatUsage } from '../report/tokens.js';
 import { type AgentEvent, pick, pickNumber, pickString } from './events.js';
 import { firstLine, toolLine } from './text.js';

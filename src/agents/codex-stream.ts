@@ -1,5 +1,5 @@
 // Reading codex's `--json` events: one readable line per event, tokens, failures and denials.
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 import { formatUsage } from '../report/tokens.js';
 import { type AgentEvent, pick, pickNumber, pickString } from './events.js';
 import { firstLine, shortPath } from './text.js';

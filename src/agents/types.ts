@@ -1,5 +1,5 @@
 // What an agent adapter is: how to invoke one agent CLI and how to read what it did.
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 import type { AgentEvent } from './events.js';
 
 /** The agents a phase can run. */

@@ -1,5 +1,5 @@
 // Token counts in the one meaning of TokenUsage (docs/manifest.md), and their sums.
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 
 /** No tokens yet. */
 export const NO_TOKENS: TokenUsage = {

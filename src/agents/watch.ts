@@ -1,6 +1,6 @@
 // An agent's event stream as the engine's live events: each line read while the agent runs goes
 // through the agent's own stream reader.
-import type { OutputWatcher } from '../model.js';
+import type { OutputWatcher } from '../model/job.js';
 import { parseEvent } from './events.js';
 import type { AgentAdapter } from './types.js';
 

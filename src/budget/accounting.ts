@@ -1,7 +1,7 @@
 // Live accounting: each agent job's usage as it grows (one figure per attempt, the latest
 // cumulative one), priced when the agent does not report its cost, summed per job and run.
 import { addCounts } from '../agents/usage.js';
-import type { CostSource, Spend, TokenUsage } from '../model.js';
+import type { CostSource, Spend, TokenUsage } from '../model/outcome.js';
 import { costOf, type PriceTable, priceOf } from './prices.js';
 
 /** Nothing spent. */

@@ -1,6 +1,7 @@
 // One budget (the run's, or a phase's): a cost and a token limit, a warning line at 80%, and
 // the moment the limit is reached, after which no new agent job of its scope starts.
-import type { GroupEvent, Spend } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { Spend } from '../model/outcome.js';
 import { formatCost, formatTokens } from '../report/budget-words.js';
 
 /** A budget's limits; null means none. */

@@ -2,7 +2,10 @@
 // every job-usage event, warns at 80%, stops the agent jobs of a budget that is spent and
 // starts none after, holds back a capped agent's jobs and a rate-limited provider's starts.
 import type { AdmissionControl, AdmitVerdict, StartAdmission } from '../engine/admission.js';
-import type { GroupEvent, JobResult, Spend, SpendReport } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { Spend } from '../model/outcome.js';
+import type { JobResult } from '../model/result.js';
+import type { SpendReport } from '../model/spend.js';
 import type { PlannedJob } from '../options/normalize.js';
 import { Ledger, NO_SPEND } from './accounting.js';
 import { ProviderPauses } from './backoff.js';

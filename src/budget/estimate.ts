@@ -1,7 +1,7 @@
 // What a phase is expected to need before it starts: its declared expect_cost, else its jobs
 // (candidates) times the mean spend of the agent jobs of earlier phases. A phase whose need
 // exceeds what is left of a budget is not started (unless --budget-soft).
-import type { Spend } from '../model.js';
+import type { Spend } from '../model/outcome.js';
 import type { PlannedJob } from '../options/normalize.js';
 import { formatCost, formatTokens } from '../report/budget-words.js';
 import { type BudgetLine, describe } from './budget.js';

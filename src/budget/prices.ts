@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 import { UsageError } from '../errors.js';
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 import { packageInfo } from '../package-root.js';
 
 const rate = z.number().nonnegative().finite();

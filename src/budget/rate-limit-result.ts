@@ -1,6 +1,6 @@
 // A failed agent job's rate limit, read back from the end of its log.
 import { tailLines } from '../journal/log-tail.js';
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 import { type RateLimit, rateLimitInLine } from './rate-limits.js';
 
 /** How much of the end of a failed job's log is searched. */

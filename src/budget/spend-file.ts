@@ -4,7 +4,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { PhaseSpend, Spend, SpendReport } from '../model.js';
+import type { Spend } from '../model/outcome.js';
+import type { PhaseSpend, SpendReport } from '../model/spend.js';
 import { monotonicMs } from '../process/clock.js';
 import type { LiveSpendFigures } from '../report/live-spend.js';
 

@@ -1,6 +1,7 @@
 // The run's spend report: every agent job's spend, summed per agent and per phase (a phase's
 // candidates, judge and retries in it), against the run's and each phase's budget.
-import type { PhaseSpend, Spend, SpendReport } from '../model.js';
+import type { Spend } from '../model/outcome.js';
+import type { PhaseSpend, SpendReport } from '../model/spend.js';
 import { addSpend, NO_SPEND } from './accounting.js';
 import type { BudgetLine } from './budget.js';
 

@@ -1,6 +1,6 @@
 // Between a job's completion-line details and the accounting: the usage the agent's final
 // event reported (read by the adapter when the job ended), and the spend fields written back.
-import type { Spend, TokenUsage } from '../model.js';
+import type { Spend, TokenUsage } from '../model/outcome.js';
 
 /** The usage in a completion line's details, when it says more than the live figure did; else null. */
 export function finalUsage(

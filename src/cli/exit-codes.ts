@@ -1,6 +1,6 @@
 // The exit statuses of the parex command, documented under EXIT STATUS in docs/cli.md.
 import { signalExitCode } from '../engine/classify.js';
-import type { GroupResult } from '../model.js';
+import type { GroupResult } from '../model/result.js';
 
 /** Every job succeeded (or the command did what it was asked). */
 export const EXIT_OK = 0;

@@ -2,7 +2,7 @@
 // characters: the one place that reads them, whatever the source.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { tailLines } from '../journal/log-tail.js';
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { Tail } from '../report/failure-tails.js';
 

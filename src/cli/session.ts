@@ -4,7 +4,8 @@ import path from 'node:path';
 
 import { refuseUnsafeFile } from '../files/refuse-unsafe.js';
 import { appendHistory, historyPath } from '../journal/history.js';
-import type { GroupEvent, GroupResult } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { GroupResult } from '../model/result.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { formatFailureTails } from '../report/failure-tails.js';
 import { formatSummary } from '../report/summary.js';

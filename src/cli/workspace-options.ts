@@ -2,7 +2,7 @@
 // and --apply's step after the run.
 import type { Command } from 'commander';
 
-import type { GroupResult } from '../model.js';
+import type { GroupResult } from '../model/result.js';
 import { textOption } from './sources.js';
 
 /** What the flags ask for. */

@@ -2,7 +2,10 @@
 // (per-agent caps, budget left, a provider paused after a rate limit). An admission that says
 // "wait" wakes the scheduler when the answer may have changed. The engine knows no budget: it
 // calls this small interface, which src/budget/ implements.
-import type { GroupEvent, JobResult, SpendReport, StopReason } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { StopReason } from '../model/outcome.js';
+import type { JobResult } from '../model/result.js';
+import type { SpendReport } from '../model/spend.js';
 import type { PlannedJob } from '../options/normalize.js';
 
 /** The answer to "may this job start now?". */

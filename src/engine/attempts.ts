@@ -1,6 +1,7 @@
 // A job's attempts: the first, then a retry for each transient failure, each attempt with its
 // own log file and its own manifest lines.
-import type { GroupEvent, JobResult } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { JobResult } from '../model/result.js';
 import { resolveInside } from '../names/inside-root.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { OPEN_ADMISSION, type StartAdmission } from './admission.js';

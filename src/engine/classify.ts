@@ -1,7 +1,7 @@
 // Turns what happened to a process into the job's outcome and its normalised exit code.
 import { constants } from 'node:os';
 
-import type { Outcome } from '../model.js';
+import type { Outcome } from '../model/outcome.js';
 import type { ProcessOutcome } from '../process/run-process.js';
 
 /** Exit code of a job stopped at its deadline by the first signals (GNU timeout's convention). */

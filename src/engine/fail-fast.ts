@@ -1,6 +1,6 @@
 // --fail-fast: at the first job that does not succeed, stop the run through its own stop: the
 // running jobs by their stop ladder (as a cancel would), and no further start.
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 import type { RunHalt } from './halt.js';
 
 /** The fail-fast policy of a run. */

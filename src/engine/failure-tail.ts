@@ -2,7 +2,7 @@
 // the run knows its secrets, so that what is stored (the manifest's log_tail) and shown later
 // (summary, report, status, --output errors) never needs the raw log or the secrets again.
 import { tailLines } from '../journal/log-tail.js';
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupPlan } from '../options/normalize.js';
 

@@ -1,7 +1,7 @@
 // Small pieces of a group's result: the needs by name, the widest wave, the jobs never
 // started, the reason of a job the engine's own halt stopped, and the signal that cancelled the run.
 import { waves } from '../graph/topology.js';
-import type { GroupHalt, JobResult } from '../model.js';
+import type { GroupHalt, JobResult } from '../model/result.js';
 import type { PlannedJobs } from '../options/job-list.js';
 import type { RunHalt } from './halt.js';
 

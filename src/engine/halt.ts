@@ -3,7 +3,7 @@
 // and say why.
 import { setMaxListeners } from 'node:events';
 
-import type { GroupHalt } from '../model.js';
+import type { GroupHalt } from '../model/result.js';
 
 /** The caller's cancel signal joined with the engine's own reasons to stop the run. */
 export class RunHalt {

@@ -1,7 +1,7 @@
 // The results a group hands back: every job's, or (keepResults 'unsuccessful', a run of 100,000
 // commands) only those of the jobs that did not succeed, the successes counted. The manifest on
 // disk is the full record either way.
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 
 /** The results kept so far, by job position. */
 export class KeptResults {

@@ -1,7 +1,7 @@
 // Retries: only failures that look transient (rate limits, overload, a locked database at
 // start-up) are tried again, after an exponential backoff; usage errors (exit 2) never are.
 import { tailLines } from '../journal/log-tail.js';
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 
 /**
  * What in a failed job's output marks the failure as transient: rate limits and overload, and

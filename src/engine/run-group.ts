@@ -4,7 +4,9 @@
 // running job down its stop ladder, nothing more started); every result still comes back.
 import { access } from 'node:fs/promises';
 
-import type { GroupEvent, GroupResult, JobResult, WorkspaceSummary } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { GroupResult, JobResult } from '../model/result.js';
+import type { WorkspaceSummary } from '../model/workspace.js';
 import { type GroupOptions, normalizeGroupOptions } from '../options/normalize.js';
 import { directLauncher, type Launcher } from '../process/launcher.js';
 import type { SpawnFunction } from '../process/spawn.js';

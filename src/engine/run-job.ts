@@ -1,6 +1,8 @@
 // One job of a group: run its process, classify the ending, let the job's own verdict speak.
 import { isUnsafeFileError } from '../files/regular-file.js';
-import type { GroupEvent, JobResult, JobVerdict } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { JobVerdict } from '../model/job.js';
+import type { JobResult } from '../model/result.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { classify } from './classify.js';
 import type { JobExecutor } from './executor.js';

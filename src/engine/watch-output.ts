@@ -3,7 +3,8 @@
 // job-usage events. Only the unfinished last line is kept in memory.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-import type { GroupEvent, OutputWatcher } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { OutputWatcher } from '../model/job.js';
 
 /** How often the log is read for new lines. */
 const INTERVAL_MS = 250;

@@ -1,7 +1,8 @@
 // The engine's side of the workspace hook (src/workspace/): before a job starts it may get
 // another directory or be refused (conflict, setup_failed); after its last attempt its result
 // gets the hook's fields; the hook's setup commands run like jobs, in their own process group.
-import type { JobResult, WorkspaceHook, WorkspaceJob, WorkspaceReady } from '../model.js';
+import type { JobResult } from '../model/result.js';
+import type { WorkspaceHook, WorkspaceJob, WorkspaceReady } from '../model/workspace.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { Launcher } from '../process/launcher.js';

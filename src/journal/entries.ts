@@ -1,6 +1,6 @@
 // The manifest's line formats, built from the engine's events. Field names are a contract:
 // the first five match the original tool's manifest so that existing jq scripts keep working.
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 
 /** Bumped whenever a field changes meaning or disappears. */
 export const MANIFEST_SCHEMA_VERSION = 1;

@@ -6,7 +6,7 @@
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, writeSync } from 'node:fs';
 
 import { openRegular } from '../files/regular-file.js';
-import type { GroupEvent } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
 import { endEntry, type RunContext, startEntry } from './entries.js';
 
 /** Writes start and completion lines to an open manifest file. */

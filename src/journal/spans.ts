@@ -1,6 +1,6 @@
 // Job spans from completion lines, including those of the original tool (whole seconds only),
 // and the runs of a manifest that several runs appended to.
-import type { JobSpan } from '../model.js';
+import type { JobSpan } from '../model/result.js';
 import type { EndEntry, ManifestEntry } from './entries.js';
 import { isEndEntry, isStartEntry } from './reader.js';
 

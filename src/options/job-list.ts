@@ -1,7 +1,7 @@
 // The jobs of a group, planned: all at once from an array (a library caller's specs), or one
 // at a time from a source (100,000 commands of a file), so that a run keeps only each job's
 // name (none for the default names job1..N), not its planned form, until the job starts.
-import type { JobSpec } from '../model.js';
+import type { JobSpec } from '../model/job.js';
 import { NameList } from '../names/name-list.js';
 import { checkNeeds, rejectDuplicates } from './check-jobs.js';
 import type { PlannedJob } from './normalize.js';

@@ -4,16 +4,10 @@ import type { StartAdmission } from '../engine/admission.js';
 
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
-import type {
-  GroupEvent,
-  JobResult,
-  JobSpec,
-  JobSpending,
-  JobVerdict,
-  OutputWatcher,
-  TravellingWorkspace,
-  WorkspaceProvider,
-} from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { JobSpec, JobSpending, JobVerdict, OutputWatcher } from '../model/job.js';
+import type { JobResult } from '../model/result.js';
+import type { TravellingWorkspace, WorkspaceProvider } from '../model/workspace.js';
 import { assertValidName } from '../names/validate.js';
 import type { Redactor } from '../redact/redactor.js';
 import { DEFAULTS, ENVIRONMENT } from './defaults.js';

@@ -1,7 +1,7 @@
 // One job of a group, validated and with the group's defaults applied: its name, command or
 // argv, limits, stop signals and log path.
 import { UsageError } from '../errors.js';
-import type { JobSpec, JobSpending } from '../model.js';
+import type { JobSpec, JobSpending } from '../model/job.js';
 import { resolveInside } from '../names/inside-root.js';
 import { defaultJobName } from '../names/name-list.js';
 import { assertValidName } from '../names/validate.js';

@@ -4,7 +4,7 @@
 import { constants } from 'node:os';
 
 import { UsageError } from '../errors.js';
-import type { JobSpec } from '../model.js';
+import type { JobSpec } from '../model/job.js';
 import { didYouMean } from '../names/suggest.js';
 import type { GroupOptions } from './normalize.js';
 

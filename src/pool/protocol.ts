@@ -1,6 +1,6 @@
 // What coordinator and workers say to each other through Redis: the job payload (versioned),
 // the names of the keys and streams of a run, and the entries of a job's stream.
-import type { StopReason } from '../model.js';
+import type { StopReason } from '../model/outcome.js';
 import type { WorkspacePayload } from './workspace-protocol.js';
 
 /** The payload version this parex writes; a worker refuses a newer one. */

@@ -2,7 +2,7 @@
 // entries applied in order (log bytes appended to LOG_DIR/NAME.log, signals, files), and its end
 // (or its loss) turned into the outcome the engine classifies.
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
-import type { StopReason } from '../model.js';
+import type { StopReason } from '../model/outcome.js';
 import { failedToStart } from '../process/run-process.js';
 import type { SweptProcesses } from '../process/terminate/sweep.js';
 import { unpackFiles } from './files.js';

@@ -2,7 +2,7 @@
 // its stop ladder, `force` skips the rest of its grace. Cancels from the coordinator, its
 // missing heartbeat and the worker's own shutdown all stop jobs through here; `stop` stops one
 // job for a reason of its own (its run's budget is spent).
-import type { StopReason } from '../model.js';
+import type { StopReason } from '../model/outcome.js';
 
 /** How one running job can be stopped. */
 export interface RunningJob {

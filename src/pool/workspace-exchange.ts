@@ -6,7 +6,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { TravellingWorkspace } from '../model.js';
+import type { TravellingWorkspace } from '../model/workspace.js';
 import { sendFile } from './bundles.js';
 import { packFiles } from './files.js';
 import type { RedisClient } from './modules.js';

@@ -2,7 +2,7 @@
 // the worker asks for its start with the commits it has (`want`), the coordinator answers with a
 // bundle on the attempt's bundle stream; the worker's set-up log and commit bundle come back on
 // the attempt's own stream before its end.
-import type { TravellingWorkspace } from '../model.js';
+import type { TravellingWorkspace } from '../model/workspace.js';
 import type { FilePayload } from './protocol.js';
 
 /** An isolated job's workspace, as the worker receives it: the travelling workspace's data

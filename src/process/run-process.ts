@@ -1,6 +1,6 @@
 // One job's process from spawn to the end of its whole group: deadline, cancellation,
 // the stop ladder, and the reaping of anything it left behind.
-import type { StopReason } from '../model.js';
+import type { StopReason } from '../model/outcome.js';
 import { monotonicMs } from './clock.js';
 import { hasLeaderEnded, isGroupAlive } from './group.js';
 import type { Launcher } from './launcher.js';

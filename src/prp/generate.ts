@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { SpendControl } from '../budget/control.js';
 import type { BudgetFlags } from '../budget/settings.js';
-import type { GroupResult, JobResult } from '../model.js';
+import type { GroupResult, JobResult } from '../model/result.js';
 import { packageInfo } from '../package-root.js';
 import { formatPlan } from '../workflow/dry-run.js';
 import type { WorkflowPlan } from '../workflow/plan-types.js';

@@ -1,7 +1,7 @@
 // Where the time went: per wave (or group) wall time, summed time, speedup and efficiency,
 // the critical path, the slowest job, failures, and token and cost totals. Every attempt of a
 // job is a span of its own; efficiency is over the slots the run actually had.
-import type { JobSpan, SpeedupFigures } from '../model.js';
+import type { JobSpan, SpeedupFigures } from '../model/result.js';
 import type { JobView } from './run-view.js';
 import { computeSpeedup } from './speedup.js';
 import { sumTokens, type TokenTotals } from './tokens.js';

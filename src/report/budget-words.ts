@@ -1,6 +1,7 @@
 // Spend, budgets and rate-limit pauses in words, for the progress lines, the live view, the
 // summary and the report: "$0.0123", "12.3k tokens", "claude paused 30s (rate limit)".
-import type { GroupEvent, Spend } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { Spend } from '../model/outcome.js';
 
 /** A cost in USD: four decimals below a dollar, two above; "-" when unknown. */
 export function formatCost(usd: number | null): string {

@@ -1,6 +1,6 @@
 // The `errors` output: after the summary, each job that did not succeed with its command and
 // the last lines of its log, so that the error is on screen, not only in a file.
-import type { GroupResult, JobResult } from '../model.js';
+import type { GroupResult, JobResult } from '../model/result.js';
 import { displayPath, shortCommand } from './format.js';
 import { describeOutcome } from './outcome-words.js';
 import { cut } from './text-width.js';

@@ -1,6 +1,7 @@
 // `parex status` while agents run: the manifest has no spend for a running job until it ends,
 // so the figures of spend.json (rewritten as usage comes in) fill them in.
-import type { Spend, SpendReport } from '../model.js';
+import type { Spend } from '../model/outcome.js';
+import type { SpendReport } from '../model/spend.js';
 import type { JobView } from './run-view.js';
 import { budgetLine } from './spend-summary.js';
 

@@ -1,7 +1,7 @@
 // The state the live view and the progress lines draw: every job's place in its life, folded
 // from the engine's events. Kept in place (one array, one index), so that a group of 100,000
 // jobs costs the same per event as a group of ten.
-import type { GroupEvent } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
 import {
   BUCKETS,
   emptyLiveState,

@@ -1,6 +1,8 @@
 // What the live view knows: every job's place in its life, kept compact (one byte a job
 // unless it is running or among the latest ended), and the state before the first event.
-import type { GroupEvent, JobResult, Spend, TokenUsage } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { Spend, TokenUsage } from '../model/outcome.js';
+import type { JobResult } from '../model/result.js';
 import { NameList } from '../names/name-list.js';
 
 /** One job as the live view knows it. */

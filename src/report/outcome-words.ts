@@ -1,5 +1,5 @@
 // A job's outcome in plain words: SUCCESS, FAILED (exit 3), TIMEOUT (exceeded 600s), ...
-import type { JobResult } from '../model.js';
+import type { JobResult } from '../model/result.js';
 import { formatSeconds } from './format.js';
 
 const EXIT_HINTS: Readonly<Record<number, string>> = {

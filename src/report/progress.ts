@@ -1,6 +1,7 @@
 // The lines parex prints to stderr while a group runs: one when a job starts, one when it ends,
 // and on a non-terminal the progress of the whole group with an ETA.
-import type { GroupEvent, StopReason } from '../model.js';
+import type { GroupEvent } from '../model/events.js';
+import type { StopReason } from '../model/outcome.js';
 import { formatBudgetEvent, formatPause } from './budget-words.js';
 import { estimateRemainingMs } from './eta.js';
 import { displayPath, formatDuration } from './format.js';

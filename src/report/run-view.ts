@@ -1,6 +1,6 @@
 // What a manifest says about its jobs: the latest state of each, for status, runs and report.
 import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
-import type { Outcome } from '../model.js';
+import type { Outcome } from '../model/outcome.js';
 import { AttemptSpend, SPEND_NUMBERS } from './attempt-spend.js';
 
 /** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */

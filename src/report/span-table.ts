@@ -1,6 +1,6 @@
 // Spans as the figures read them: by position, from an array of JobSpan objects (a manifest's
 // attempts) or from a compact store of typed arrays (a run of 100,000 jobs keeps 22 bytes a span).
-import type { JobSpan } from '../model.js';
+import type { JobSpan } from '../model/result.js';
 
 /** The spans of a run, read by position. */
 export interface SpanTable {

@@ -1,6 +1,6 @@
 // Speedup: the sum of the jobs' own durations (every attempt) over the wall time they spanned
 // together; efficiency over the slots actually available; the critical path.
-import type { JobSpan, SpeedupFigures } from '../model.js';
+import type { JobSpan, SpeedupFigures } from '../model/result.js';
 import { criticalPath, spanLabel } from './critical-path.js';
 import { type SpanTable, spanTable } from './span-table.js';
 

@@ -1,6 +1,8 @@
 // Spend in the end-of-run summary: a cell per job, then the run's total by agent, with the
 // budget line. Read from each job's completion details (cost_usd, cost_source, tokens).
-import type { GroupResult, Spend, SpendReport } from '../model.js';
+import type { Spend } from '../model/outcome.js';
+import type { GroupResult } from '../model/result.js';
+import type { SpendReport } from '../model/spend.js';
 import { formatCost, formatTokens } from './budget-words.js';
 
 /** A job's spend as its completion details give it, or null when it spent nothing known. */

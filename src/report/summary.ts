@@ -1,5 +1,6 @@
 // The summary printed when a group ends: every job's outcome, duration and log, then the speedup.
-import type { GroupResult, JobResult, SpeedupFigures, Spend } from '../model.js';
+import type { Spend } from '../model/outcome.js';
+import type { GroupResult, JobResult, SpeedupFigures } from '../model/result.js';
 import {
   alignColumns,
   criticalPathText,

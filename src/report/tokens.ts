@@ -1,7 +1,7 @@
 // Token counts for people, and their totals over a run. Every agent's counts have one meaning
 // (TokenUsage, docs/manifest.md), so the totals add like with like: input with input (cache
 // reads and writes included), cache reads with cache reads, and costs only where agents gave one.
-import type { TokenUsage } from '../model.js';
+import type { TokenUsage } from '../model/outcome.js';
 
 /** The token totals of a run's agent jobs. */
 export interface TokenTotals {

@@ -1,6 +1,6 @@
 // The summary's lines about an isolated run: its result ref, or why there is none, and the
 // worktrees kept for inspection.
-import type { WorkspaceSummary } from '../model.js';
+import type { WorkspaceSummary } from '../model/workspace.js';
 
 /** The workspace lines of the end-of-run summary. */
 export function workspaceLines(runId: string, workspace: WorkspaceSummary): string[] {

@@ -4,7 +4,8 @@ import path from 'node:path';
 
 import { blockingDenials, denialReason, settingsForbidWrites } from '../agents/denials.js';
 import type { AgentReport, PermissionDenial } from '../agents/types.js';
-import type { JobResult, JobVerdict } from '../model.js';
+import type { JobVerdict } from '../model/job.js';
+import type { JobResult } from '../model/result.js';
 import { scoreFile } from '../prp/score.js';
 import { checkOutputs } from './outputs.js';
 import type { PlannedPhase } from './plan-types.js';

@@ -6,7 +6,7 @@ import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import type { AgentBinary } from '../agents/preflight.js';
 import { agentWatcher } from '../agents/watch.js';
 import type { SpendControl } from '../budget/control.js';
-import type { JobSpec, OutputWatcher } from '../model.js';
+import type { JobSpec, OutputWatcher } from '../model/job.js';
 import { judgePhase } from './judge.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';

@@ -8,7 +8,7 @@ import { SpendControl } from '../budget/control.js';
 import { runGroup } from '../engine/run-group.js';
 import { UsageError } from '../errors.js';
 import { DirectoryError, makeDirectories } from '../files/make-dirs.js';
-import type { GroupResult } from '../model.js';
+import type { GroupResult } from '../model/result.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';

@@ -1,7 +1,7 @@
 // The workspaces of a workflow run: the phases with `isolation: worktree` run in git worktrees;
 // phases reused by --resume give their commits to the phases that need them.
 
-import type { WorkspaceProvider } from '../model.js';
+import type { WorkspaceProvider } from '../model/workspace.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { CandidateSpec, JudgeJobSpec, JudgeSpec } from '../workspace/judge/types.js';
 import { worktreeWorkspaces } from '../workspace/worktrees.js';

@@ -4,7 +4,8 @@
 // the result: its judge's winner is); an agent judge's winner becomes its phase's commit.
 import { existsSync } from 'node:fs';
 
-import type { JobResult, WorkspaceFinish, WorkspaceJob } from '../model.js';
+import type { JobResult } from '../model/result.js';
+import type { WorkspaceFinish, WorkspaceJob } from '../model/workspace.js';
 import { resolveInside } from '../names/inside-root.js';
 import { changeStats, commitWork, writePatch } from './commit.js';
 import { gitOk } from './git.js';

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { ancestorsIn } from '../graph/topology.js';
-import type { WorkspaceJob, WorkspaceReady } from '../model.js';
+import type { WorkspaceJob, WorkspaceReady } from '../model/workspace.js';
 import { resolveInside } from '../names/inside-root.js';
 import { settleJudge } from './judge/select.js';
 import { jobBranch } from './refs.js';

@@ -1,7 +1,7 @@
 // What the workspaces of one run share while it runs: the repository, the base, the commits of
 // finished jobs, the worktrees made, and the conflicts found so far.
 import type { GraphNode } from '../graph/topology.js';
-import type { WorkspaceContext, WorkspaceSummary } from '../model.js';
+import type { WorkspaceContext, WorkspaceSummary } from '../model/workspace.js';
 import type { FinishedWork } from './conflicts.js';
 import type { CandidateSpec, CandidateVerdict, JudgeJobSpec } from './judge/types.js';
 import type { RepoIdentity } from './repo-id.js';

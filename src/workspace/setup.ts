@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 
-import type { WorkspaceContext } from '../model.js';
+import type { WorkspaceContext } from '../model/workspace.js';
 
 /** A job's workspace settings (workflow `workspace:`). */
 export interface WorkspaceSetup {

@@ -3,7 +3,7 @@
 // (and its branch) here, so that what follows the job (finish, conflicts, the result, apply)
 // is what a local run does, on commits alone. Only a job whose result is read in its directory
 // (its evaluation, a judge) has the commit checked out here at once; a failed one, when kept.
-import type { TravellingWorkspace } from '../model.js';
+import type { TravellingWorkspace } from '../model/workspace.js';
 import { createBundle, fetchBundle, knownCommits, verifyBundle } from './bundle.js';
 import { gitOk } from './git.js';
 import { jobBranch, jobRef, startRef } from './refs.js';

@@ -5,13 +5,13 @@ import { existsSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { type GraphNode, waves } from '../graph/topology.js';
+import type { JobResult } from '../model/result.js';
 import type {
-  JobResult,
   WorkspaceContext,
   WorkspaceHook,
   WorkspaceProvider,
   WorkspaceSummary,
-} from '../model.js';
+} from '../model/workspace.js';
 import { checkRepository, defaultWorktreesDir, ownPaths } from './check.js';
 import { finishJob } from './finish.js';
 import { git, gitOk } from './git.js';

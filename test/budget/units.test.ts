@@ -15,7 +15,7 @@ import {
 } from '../../src/budget/prices.js';
 import { rateLimitInLine } from '../../src/budget/rate-limits.js';
 import { waitInText, waitUntilClock } from '../../src/budget/wait-text.js';
-import type { TokenUsage } from '../../src/model.js';
+import type { TokenUsage } from '../../src/model/outcome.js';
 import { parseLimitFlags, parseMaxCost } from '../../src/options/budget-flags.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';

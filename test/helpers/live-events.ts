@@ -1,5 +1,6 @@
 // Events and results for tests of the live view and the summary, without running anything.
-import type { GroupEvent, JobResult } from '../../src/model.js';
+import type { GroupEvent } from '../../src/model/events.js';
+import type { JobResult } from '../../src/model/result.js';
 import type { Palette } from '../../src/report/live-frame.js';
 
 const plain = (text: string) => text;

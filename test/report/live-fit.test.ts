@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { GroupResult } from '../../src/model.js';
+import type { GroupResult } from '../../src/model/result.js';
 import { renderFrame } from '../../src/report/live-frame.js';
 import { applyEvent } from '../../src/report/live-state.js';
 import { emptyLiveState, KEPT_ENDED } from '../../src/report/live-types.js';

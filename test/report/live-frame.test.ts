@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 
-import type { GroupEvent } from '../../src/model.js';
+import type { GroupEvent } from '../../src/model/events.js';
 import { cut, type Palette, renderFrame } from '../../src/report/live-frame.js';
 import { applyEvent } from '../../src/report/live-state.js';
 import { emptyLiveState } from '../../src/report/live-types.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import type { GroupResult, JobResult } from '../../src/model.js';
+import type { GroupResult, JobResult } from '../../src/model/result.js';
 import { formatFailureTails } from '../../src/report/failure-tails.js';
 import { formatSummary } from '../../src/report/summary.js';
 import { result } from '../helpers/live-events.js';

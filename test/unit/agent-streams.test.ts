@@ -10,7 +10,7 @@ import { ClaudeStream } from '../../src/agents/claude-stream.js';
 import { CodexStream } from '../../src/agents/codex-stream.js';
 import type { AgentEvent } from '../../src/agents/events.js';
 import { watchOutput } from '../../src/engine/watch-output.js';
-import type { GroupEvent } from '../../src/model.js';
+import type { GroupEvent } from '../../src/model/events.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('parseHelp reads the flags and choices of commander, yargs and clap help texts', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { classify, signalExitCode } from '../../src/engine/classify.js';
-import type { JobResult } from '../../src/model.js';
+import type { JobResult } from '../../src/model/result.js';
 import type { ProcessOutcome } from '../../src/process/run-process.js';
 import { describeOutcome } from '../../src/report/outcome-words.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { endEntry } from '../../src/journal/entries.js';
-import type { JobResult } from '../../src/model.js';
+import type { JobResult } from '../../src/model/result.js';
 import { runRedactor, secretValues } from '../../src/options/secrets.js';
 import { makeRedactor } from '../../src/redact/redactor.js';
 

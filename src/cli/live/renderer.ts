@@ -1,6 +1,7 @@
 // How a run shows itself: a live view on a terminal, plain lines elsewhere, JSON for programs,
 // or nothing. Every renderer gets the same events.
-import type { GroupEvent, GroupResult } from '../../model.js';
+import type { GroupEvent } from '../../model/events.js';
+import type { GroupResult } from '../../model/result.js';
 import { DEFAULTS } from '../../options/defaults.js';
 import type { OutputKind } from '../../options/output.js';
 import type { Palette } from '../../report/live-frame.js';

@@ -8,7 +8,7 @@ import pc from 'picocolors';
 
 import { type LineTranslator, readableLog } from '../../agents/readable.js';
 import { LogFollower } from '../../journal/log-follow.js';
-import type { GroupEvent } from '../../model.js';
+import type { GroupEvent } from '../../model/events.js';
 
 /** How often the logs are read when they are quiet. */
 const POLL_MS = 50;

@@ -1,7 +1,7 @@
 // The live view on a terminal: redrawn in place at most ten times a second, never taller than
 // the terminal, redrawn whole on a resize, leaving the last frame and the summary on screen.
 import { tailLines } from '../../journal/log-tail.js';
-import type { GroupEvent } from '../../model.js';
+import type { GroupEvent } from '../../model/events.js';
 import { renderFrame } from '../../report/live-frame.js';
 import { applyEvent } from '../../report/live-state.js';
 import { emptyLiveState } from '../../report/live-types.js';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { WorkspaceContext } from '../../model.js';
+import type { WorkspaceContext } from '../../model/workspace.js';
 import { resolveInside } from '../../names/inside-root.js';
 import { readScore } from '../../prp/score.js';
 import type { JudgeSpec } from './types.js';

@@ -1,7 +1,8 @@
 // The judge job of a best-of-N phase: once every candidate has ended, the winner's commit becomes
 // the phase's commit (and what its dependents start from). With a command or score judge parex
 // settles it without a process; an agent judge runs, and names the winner with "winner: K".
-import type { JobResult, WorkspaceReady } from '../../model.js';
+import type { JobResult } from '../../model/result.js';
+import type { WorkspaceReady } from '../../model/workspace.js';
 import { gitOk } from '../git.js';
 import { jobRef } from '../refs.js';
 import type { RunState } from '../run-state.js';
