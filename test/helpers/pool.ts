@@ -34,44 +34,45 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts redis-server on a free port with its own directory and no persistence. */
+/** Starts redis-server on a free port with its own directory and no persistence. A free port
+ * can be taken by another process before redis binds it: then redis exits, or someone else
+ * answers there; either way it is tried again on another port (unless `port` was given). */
 export async function startRedis(port?: number): Promise<TestRedis> {
   assert.ok(existsSync(REDIS_SERVER), `${REDIS_SERVER} is missing: apt-get install redis-server`);
-  const chosen = port ?? (await freePort());
+  for (let tries = 1; ; tries += 1) {
+    const started = await tryRedis(port ?? (await freePort()));
+    if (started !== null) return started;
+    if (port !== undefined || tries === 5) throw new Error('redis-server did not start: see above');
+  }
+}
+
+/** One redis-server on `port`; null when the one that answers there is not it. */
+async function tryRedis(port: number): Promise<TestRedis | null> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parex-redis-'));
   const child = spawn(
     REDIS_SERVER,
-    [
-      '--port',
-      String(chosen),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: 'ignore' },
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore', cwd: dir },
   );
   const exited = once(child, 'exit');
-  await waitForPort(chosen, 10_000);
-  return {
-    port: chosen,
-    url: `redis://127.0.0.1:${chosen}`,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
+  await waitForPort(port, 10_000);
+  if ((await serverPid(port)) !== child.pid) {
+    await stop();
+    return null;
+  }
+  return { port, url: `redis://127.0.0.1:${port}`, stop };
 }
 
+/** Resolves once something listens on `port` of 127.0.0.1; fails after `limitMs`. */
 async function waitForPort(port: number, limitMs: number): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (Date.now() < deadline) {
@@ -87,6 +88,28 @@ async function waitForPort(port: number, limitMs: number): Promise<void> {
     await sleep(50);
   }
   throw new Error(`redis-server did not listen on ${port} within ${limitMs} ms`);
+}
+
+/** The process id of the redis-server that answers on `port` (INFO server), or null. */
+async function serverPid(port: number): Promise<number | null> {
+  const socket = new Socket();
+  let reply = '';
+  try {
+    socket.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('INFO server\r\n');
+    for await (const chunk of socket) {
+      reply += String(chunk);
+      const found = /process_id:(\d+)\r\n/.exec(reply);
+      if (found !== null) return Number(found[1]);
+      if (reply.length > 65_536) break;
+    }
+  } catch {
+    // Not a redis, or gone: not ours.
+  } finally {
+    socket.destroy();
+  }
+  return null;
 }
 
 /** A running `parex worker`. */
