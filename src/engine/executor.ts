@@ -3,7 +3,7 @@
 // give back what happened to the process, so that one engine classifies, retries and records.
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import type { ProcessOutcome, ProcessRequest } from '../process/run-process.js';
-import type { SweptProcesses } from '../process/terminate/sweep.js';
+import type { JobStart, SweptProcesses } from '../process/terminate/sweep.js';
 
 /** One attempt, as the engine hands it over: the job, and its process as it would run here. */
 export type AttemptRequest = Omit<ProcessRequest, 'launcher' | 'onSpawn'> & {
@@ -35,9 +35,10 @@ export interface JobExecutor {
   /** True when attempts run on other machines: isolated jobs' worktrees are made there. */
   readonly remote?: boolean;
   execute(job: PlannedJob, request: AttemptRequest): Promise<AttemptOutcome>;
-  /** Says that a job's attempt has ended, with the marker its processes carry; resolves with
-   * what was stopped of it outside its process group (escapees), before its completion line. */
-  jobEnded(name: string, marker: string): Promise<SweptProcesses>;
+  /** Says that a job's attempt has ended, with the marker its processes carry (and its pid and
+   * start, which let a short job's sweep look at newer processes only); resolves with what was
+   * stopped of it outside its process group (escapees), before its completion line. */
+  jobEnded(name: string, marker: string, started?: JobStart | null): Promise<SweptProcesses>;
   close(): Promise<void>;
 }
 

@@ -27,7 +27,7 @@ export async function localExecutor(
       kind: 'ran',
       ...(await runProcess({ ...request, launcher })),
     }),
-    jobEnded: (name, marker) => sweeper.jobEnded(name, marker),
+    jobEnded: (name, marker, started) => sweeper.jobEnded(name, marker, started ?? null),
     close: async () => {
       try {
         await sweeper.drain();

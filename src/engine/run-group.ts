@@ -155,7 +155,9 @@ export async function runGroup(
         const markers = { [RUN_MARKER]: plan.runId, [JOB_MARKER]: marker };
         const settle = async (ended: JobResult) => {
           // Before the completion line: processes that escaped the group are stopped and counted.
-          const swept = await executor.jobEnded(job.name, marker);
+          const { pid, startedAt } = ended;
+          const started = pid === null ? null : { pid, startedAt: startedAt.getTime() };
+          const swept = await executor.jobEnded(job.name, marker, started);
           if (swept.count === 0) return ended;
           return {
             ...ended,
