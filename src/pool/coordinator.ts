@@ -142,7 +142,8 @@ class Coordinator implements JobExecutor {
       const queue = await this.queues.queueFor(job.runsOn);
       this.queueOf.set(jobId, queue);
       attempt.queued();
-      await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
+      const opts = { jobId, removeOnComplete: true, removeOnFail: true };
+      await this.queues.add(queue, job.name, payload, opts);
       if (this.plan.signal?.aborted === true) void this.cancels.attempt(attempt, 'cancel');
       else if (request.stop?.aborted === true) onStop();
     })();
