@@ -4,8 +4,8 @@
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
 import type { StopReason } from '../model/outcome.js';
 import { failedToStart } from '../process/run-process.js';
+import { AttemptLog } from './attempt-log.js';
 import { unpackFiles } from './files.js';
-import { LogWriter } from './log-writer.js';
 import type { RemoteOutcome } from './protocol.js';
 import { type SweepResult, SweepWait } from './sweep-wait.js';
 import type { BundleExchange, ExchangeEnd } from './workspace-exchange.js';
@@ -30,7 +30,7 @@ export class RemoteAttempt {
   /** Settles once the coordinator's copy of the log is on disk (after the outcome). */
   durable: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
-  private log: LogWriter | null = null;
+  private log: AttemptLog | null = null;
   private started: { pid: number; at: Date } | null = null;
   private settled = false;
   private readonly sweepWait = new SweepWait();
@@ -66,7 +66,7 @@ export class RemoteAttempt {
   take(worker: string, host: string): void {
     if (this.taken !== null || this.settled) return;
     this.taken = { worker, host, at: Date.now() };
-    this.log = new LogWriter(this.request.logPath);
+    this.log = new AttemptLog(this.request.logPath);
   }
 
   /** Applies one entry of the job's stream. */
