@@ -15,7 +15,6 @@ import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
 import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-workspace.js';
 import type { RunningJobs } from './running-jobs.js';
-import { HeldStart, sendEnd } from './stream-entries.js';
 import { sendSwept, sweepBoundMs } from './sweep-wait.js';
 import type { KeptLog } from './worker-watch.js';
 
@@ -51,8 +50,7 @@ export async function runRemoteJob(
   const keys = runKeys(String(payload?.run));
   const stream = keys.jobStream(payload?.name, payload?.attempt);
   const key = `${payload?.name}.${payload?.attempt}`;
-  const held = new HeldStart(context.client, stream);
-  const tell = (outcome: Partial<RemoteOutcome>) => sendEnd(context.client, stream, outcome, held);
+  const tell = (outcome: Partial<RemoteOutcome>) => sendEnd(context.client, stream, outcome);
   // The coordinator reads a job's stream once it knows a worker took the job; one round trip
   // tells it and reads whether the job may still run.
   const replies = await context.client
@@ -140,10 +138,11 @@ export async function runRemoteJob(
         print(
           `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${payload.argv.join(' ')}`,
         );
-        held.hold(pid, startedAt);
+        void context.client
+          .xadd(stream, '*', 't', 'start', 'pid', String(pid), 'at', String(startedAt.getTime()))
+          .catch(() => {});
       },
       onSignal: (signal, reason) => {
-        held.send();
         void context.client
           .xadd(stream, '*', 't', 'signal', 'signal', signal, 'reason', reason)
           .catch(() => {});
@@ -165,8 +164,6 @@ export async function runRemoteJob(
   });
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
-  // A start still held goes before the workspace's and the outputs' entries.
-  if (placed !== null || ('files' in outputs && outputs.files.length > 0)) held.send();
   const work = placed === null ? {} : await placed.finish();
   if ('files' in outputs) {
     for (const file of outputs.files) {
@@ -226,6 +223,19 @@ function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome {
           },
     logBytes,
   };
+}
+
+async function sendEnd(
+  client: RedisClient,
+  stream: string,
+  outcome: Partial<RemoteOutcome>,
+): Promise<void> {
+  // The coordinator deletes the stream once it has everything; if it never does, Redis will.
+  await client
+    .pipeline()
+    .xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome))
+    .expire(stream, 24 * 3600)
+    .exec();
 }
 
 function describe(ran: ProcessOutcome): string {
