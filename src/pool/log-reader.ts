@@ -1,11 +1,14 @@
 // The coordinator's one reader of the pool's streams: the run's events stream (which worker took
 // which job) and the stream of every attempt a worker has taken, read together with one blocking
-// XREAD. What is applied is deleted from its stream at once, which is how the worker knows the
-// coordinator keeps up (its window).
+// XREAD on a connection of its own, below ioredis (src/pool/resp/): each log chunk reaches the
+// log's writer as a view of the socket's reads, uncopied. What is written is deleted from its
+// stream, which is how the worker knows the coordinator keeps up (its window).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { RedisClient } from './modules.js';
+import type { RedisAddress } from './redis-url.js';
 import type { Entry, RemoteAttempt } from './remote-attempt.js';
+import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
 const COUNT = 128;
@@ -13,6 +16,8 @@ const COUNT = 128;
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */
 const STOP_WAIT_MS = 1500;
+/** The pause before connecting again after a lost connection. */
+const RETRY_MS = 200;
 
 type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
@@ -21,11 +26,14 @@ export class LogReader {
   private readonly following = new Map<string, { attempt: RemoteAttempt; lastId: string }>();
   private eventsId = '0';
   private stopped = false;
+  private connection: RespConnection | null = null;
   private readonly loop: Promise<void>;
 
-  /** `byKey` finds an attempt from the `name.attempt` key that workers name. */
+  /** Reads from `address` (connection `name`); `client` trims; `byKey` finds an attempt from the
+   * `name.attempt` key that workers name. */
   constructor(
-    private readonly reader: RedisClient,
+    private readonly address: RedisAddress,
+    private readonly name: string,
     private readonly client: RedisClient,
     private readonly events: string,
     private readonly byKey: (key: string) => RemoteAttempt | undefined,
@@ -41,8 +49,7 @@ export class LogReader {
   /** Stops reading; resolves when the loop has ended. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.reader.disconnect();
-    // ioredis leaves a command unsettled when it is disconnected while reconnecting.
+    this.connection?.close();
     await Promise.race([this.loop, sleep(STOP_WAIT_MS, null, { ref: false })]);
   }
 
@@ -52,21 +59,20 @@ export class LogReader {
       const ids = [this.eventsId, ...[...this.following.values()].map((entry) => entry.lastId)];
       let reply: Reply;
       try {
-        reply = (await this.reader.xreadBuffer(
-          'COUNT',
-          COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          ...streams,
-          ...ids,
-        )) as Reply;
+        this.connection ??= await RespConnection.open(this.address, this.name);
+        if (this.stopped) break;
+        const args = ['XREAD', 'COUNT', String(COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS'];
+        reply = (await this.connection.send([...args, ...streams, ...ids])) as Reply;
       } catch {
-        if (!this.stopped) await sleep(200);
+        // Redis lost (or restarting): the next turn connects again, after a pause.
+        this.connection?.close();
+        this.connection = null;
+        if (!this.stopped) await sleep(RETRY_MS);
         continue;
       }
       for (const [name, entries] of reply ?? []) this.applyAll(name.toString(), entries);
     }
+    this.connection?.close();
   }
 
   private applyAll(stream: string, entries: [Buffer, Buffer[]][]): void {
