@@ -27,6 +27,8 @@ export class LogReader {
   private eventsId = '0';
   private stopped = false;
   private connection: RespConnection | null = null;
+  /** Settles once the slabs of the replies applied so far may be read into again. */
+  private recycled: Promise<unknown> = Promise.resolve();
   private readonly loop: Promise<void>;
 
   /** Reads from `address` (connection `name`); `client` trims; `byKey` finds an attempt from the
@@ -70,12 +72,27 @@ export class LogReader {
         if (!this.stopped) await sleep(RETRY_MS);
         continue;
       }
-      for (const [name, entries] of reply ?? []) this.applyAll(name.toString(), entries);
+      const flushes: Promise<void>[] = [];
+      for (const [name, entries] of reply ?? []) {
+        const flushed = this.applyAll(name.toString(), entries);
+        if (flushed !== null) flushes.push(flushed);
+      }
+      this.recycleAfter(this.connection, flushes);
     }
     this.connection?.close();
   }
 
-  private applyAll(stream: string, entries: [Buffer, Buffer[]][]): void {
+  /** Once the log chunks read so far are written (and those of every reply before), the slabs
+   * they were read into are reused: nothing else keeps a view of a reply after it is applied. */
+  private recycleAfter(connection: RespConnection, flushes: Promise<void>[]): void {
+    const upTo = connection.slabs.current;
+    this.recycled = Promise.all([this.recycled, ...flushes])
+      .catch(() => {})
+      .then(() => connection.slabs.recycle(upTo));
+  }
+
+  /** Applies the entries of one stream; the flush of the log chunks among them, if any. */
+  private applyAll(stream: string, entries: [Buffer, Buffer[]][]): Promise<void> | null {
     if (stream === this.events) {
       for (const [id, fields] of entries) {
         this.eventsId = id.toString();
@@ -85,10 +102,10 @@ export class LogReader {
         attempt.take(entry.get('worker')?.toString() ?? '?', entry.get('host')?.toString() ?? '?');
         this.following.set(attempt.stream, { attempt, lastId: '0' });
       }
-      return;
+      return null;
     }
     const followed = this.following.get(stream);
-    if (followed === undefined) return;
+    if (followed === undefined) return null;
     for (const [id, fields] of entries) {
       followed.lastId = id.toString();
       followed.attempt.apply(toEntry(fields));
@@ -96,15 +113,16 @@ export class LogReader {
     // An attempt that is over is acknowledged by its executor (its stream deleted); what is
     // written leaves the stream, which is how its worker knows the coordinator keeps up.
     const attempt = followed.attempt;
+    const flushed = attempt.flushed();
     if (attempt.over) {
       this.following.delete(stream);
-      return;
+      return flushed;
     }
     const upTo = nextId(followed.lastId);
-    void attempt
-      .flushed()
+    void flushed
       .then(() => (attempt.over ? null : this.client.xtrim(stream, 'MINID', upTo)))
       .catch(() => {});
+    return flushed;
   }
 }
 

@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 
 import type { RedisAddress } from '../redis-url.js';
 import { type Arg, encodeCommand } from './command.js';
-import { slabReads } from './read-slabs.js';
+import { SlabReads } from './read-slabs.js';
 import { ReplyParser, RespError, type RespValue } from './reply-parser.js';
 
 /** How long connecting (and the AUTH/SELECT that follow) may take. */
@@ -20,7 +20,11 @@ export class RespConnection {
   private readonly waiting: Waiter[] = [];
   private failure: Error | null = null;
 
-  private constructor(private readonly socket: import('node:net').Socket) {
+  private constructor(
+    private readonly socket: import('node:net').Socket,
+    /** Where replies are read into; a user that keeps reply buffers recycles them here. */
+    readonly slabs: SlabReads,
+  ) {
     const parser = new ReplyParser((reply) => this.settle(reply));
     socket.on('error', (error) => this.fail(error));
     socket.on('close', () => this.fail(new Error('the connection was closed')));
@@ -40,13 +44,13 @@ export class RespConnection {
   /** Connects to `address`, authenticates and selects its database; `name` is CLIENT SETNAME's. */
   static async open(address: RedisAddress, name: string): Promise<RespConnection> {
     let connection: RespConnection | null = null;
-    const onread = slabReads((chunk) => connection?.feed(chunk));
-    const options = { host: address.host, port: address.port, onread, noDelay: true };
+    const slabs = new SlabReads((chunk) => connection?.feed(chunk));
+    const options = { host: address.host, port: address.port, onread: slabs.onread, noDelay: true };
     const socket =
       address.tls === undefined
         ? tcpConnect(options)
         : tlsConnect({ ...options, servername: address.tls.servername });
-    connection = new RespConnection(socket);
+    connection = new RespConnection(socket, slabs);
     socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error('connecting timed out')));
     const ready: Promise<RespValue>[] = [];
     if (address.password !== undefined) {
