@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { RedisClient } from './modules.js';
 import type { RedisAddress } from './redis-url.js';
-import type { Entry, RemoteAttempt } from './remote-attempt.js';
+import type { RemoteAttempt } from './remote-attempt.js';
 import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
@@ -23,12 +23,10 @@ type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
 /** Reads the events stream and the taken attempts' streams until `stop`. */
 export class LogReader {
-  private readonly following = new Map<string, { attempt: RemoteAttempt; lastId: string }>();
+  private readonly following = new Map<string, Followed>();
   private eventsId = '0';
   private stopped = false;
   private connection: RespConnection | null = null;
-  /** Settles once the slabs of the replies applied so far may be read into again. */
-  private recycled: Promise<unknown> = Promise.resolve();
   private readonly loop: Promise<void>;
 
   /** Reads from `address` (connection `name`); `client` trims; `byKey` finds an attempt from the
@@ -77,18 +75,10 @@ export class LogReader {
         const flushed = this.applyAll(name.toString(), entries);
         if (flushed !== null) flushes.push(flushed);
       }
-      this.recycleAfter(this.connection, flushes);
+      // Nothing but the log writers keeps a view of the reply once it is applied.
+      this.connection.slabs.recycleAfter(flushes);
     }
     this.connection?.close();
-  }
-
-  /** Once the log chunks read so far are written (and those of every reply before), the slabs
-   * they were read into are reused: nothing else keeps a view of a reply after it is applied. */
-  private recycleAfter(connection: RespConnection, flushes: Promise<void>[]): void {
-    const upTo = connection.slabs.current;
-    this.recycled = Promise.all([this.recycled, ...flushes])
-      .catch(() => {})
-      .then(() => connection.slabs.recycle(upTo));
   }
 
   /** Applies the entries of one stream; the flush of the log chunks among them, if any. */
@@ -100,7 +90,7 @@ export class LogReader {
         const attempt = this.byKey(entry.get('job')?.toString() ?? '');
         if (attempt === undefined || attempt.over) continue;
         attempt.take(entry.get('worker')?.toString() ?? '?', entry.get('host')?.toString() ?? '?');
-        this.following.set(attempt.stream, { attempt, lastId: '0' });
+        this.following.set(attempt.stream, { attempt, lastId: '0', logBytes: 0 });
       }
       return null;
     }
@@ -108,7 +98,8 @@ export class LogReader {
     if (followed === undefined) return null;
     for (const [id, fields] of entries) {
       followed.lastId = id.toString();
-      followed.attempt.apply(toEntry(fields));
+      const entry = toEntry(fields);
+      if (fresh(followed, entry)) followed.attempt.apply(entry);
     }
     // An attempt that is over is acknowledged by its executor (its stream deleted); what is
     // written leaves the stream, which is how its worker knows the coordinator keeps up.
@@ -126,7 +117,27 @@ export class LogReader {
   }
 }
 
-function toEntry(fields: Buffer[]): Entry {
+/** An attempt followed: its stream's last id read, and the log bytes applied. */
+interface Followed {
+  readonly attempt: RemoteAttempt;
+  lastId: string;
+  logBytes: number;
+}
+
+/** False for a log chunk already applied (a worker that lost its connection sends again what it
+ * had no reply for); a chunk partly applied keeps only its new bytes. */
+function fresh(followed: Followed, entry: Map<string, Buffer>): boolean {
+  const data = entry.get('d');
+  const at = entry.get('o');
+  if (data === undefined || at === undefined || entry.get('t')?.toString() !== 'log') return true;
+  const skip = followed.logBytes - Number(at.toString());
+  if (skip >= data.length) return false;
+  if (skip > 0) entry.set('d', data.subarray(skip));
+  followed.logBytes = Number(at.toString()) + data.length;
+  return true;
+}
+
+function toEntry(fields: Buffer[]): Map<string, Buffer> {
   const entry = new Map<string, Buffer>();
   for (let index = 0; index + 1 < fields.length; index += 2) {
     entry.set((fields[index] as Buffer).toString(), fields[index + 1] as Buffer);

@@ -67,8 +67,8 @@ export class LogSender {
         const { bytesRead } =
           file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.read);
         if (bytesRead > 0) {
+          const sent = this.send(buffer.subarray(0, bytesRead), this.read);
           this.read += bytesRead;
-          const sent = this.send(buffer.subarray(0, bytesRead));
           // Its error is thrown where it is waited for, not as an unhandled rejection.
           sent.catch(() => {});
           flying.push({ buffer, sent });
@@ -93,7 +93,8 @@ export class LogSender {
     } catch (error) {
       // Redis refused an entry, or ioredis failed: the log cannot be sent.
       if (this.bulk === null || error instanceof RespError) throw error;
-      // The bulk connection was lost: what did not surely arrive goes again (ioredis, or a new one).
+      // The bulk connection was lost: what did not surely arrive goes again (ioredis, or a new
+      // one); a chunk that had arrived after all is known by its offset and skipped.
       await Promise.allSettled(flying.splice(0).map((batch) => batch.sent));
       this.bulk.close();
       this.bulk = null;
@@ -128,12 +129,13 @@ export class LogSender {
 
   /** Sends `data` as entries of at most CHUNK_BYTES (commands of their own, written as they are
    * built: no batch-wide copy); resolves with the stream's length after them. */
-  private async send(data: Buffer): Promise<number> {
+  private async send(data: Buffer, offset: number): Promise<number> {
     const added: Promise<void>[] = [];
     for (let start = 0; start < data.length; start += CHUNK_BYTES) {
       const chunk = data.subarray(start, start + CHUNK_BYTES);
+      const at = String(offset + start);
       // Replies come in order: `sent` grows chunk by chunk, up to the first that failed.
-      const entry = this.add(chunk).then(
+      const entry = this.add(chunk, at).then(
         () => {
           if (!this.broken) this.sent += chunk.length;
         },
@@ -150,12 +152,14 @@ export class LogSender {
     return Number(await length);
   }
 
-  /** One XADD of a chunk: written as it is on the bulk connection, a command of its own on
-   * ioredis (a pipeline would copy it). */
-  private add(chunk: Buffer): Promise<unknown> {
-    if (this.bulk !== null)
-      return this.bulk.send(['XADD', this.stream, '*', 't', 'log', 'd', chunk]);
-    return this.client.xadd(this.stream, '*', 't', 'log', 'd', chunk);
+  /** One XADD of a chunk and its offset in the log (a chunk sent twice is then seen as such):
+   * written as it is on the bulk connection, a command of its own on ioredis (a pipeline would
+   * copy it). */
+  private add(chunk: Buffer, at: string): Promise<unknown> {
+    if (this.bulk !== null) {
+      return this.bulk.send(['XADD', this.stream, '*', 't', 'log', 'o', at, 'd', chunk]);
+    }
+    return this.client.xadd(this.stream, '*', 't', 'log', 'o', at, 'd', chunk);
   }
 }
 

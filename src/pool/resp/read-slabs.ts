@@ -19,6 +19,8 @@ export class SlabReads {
   private used = 0;
   private readonly retired: { number: number; slab: Buffer }[] = [];
   private readonly kept: Buffer[] = [];
+  /** Settles once every `recycleAfter` so far has recycled. */
+  private recycling: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly onData: (chunk: Buffer) => void) {}
 
@@ -42,8 +44,17 @@ export class SlabReads {
     },
   };
 
+  /** The slabs read into so far are recycled once `written` (and every earlier one) settles:
+   * the replies read from them are held by nothing else after that. */
+  recycleAfter(written: readonly Promise<unknown>[]): void {
+    const upTo = this.current;
+    this.recycling = Promise.allSettled([this.recycling, ...written]).then(() =>
+      this.recycle(upTo),
+    );
+  }
+
   /** Nothing views the slabs numbered below `number` any more: they may be read into again. */
-  recycle(number: number): void {
+  private recycle(number: number): void {
     while (this.retired.length > 0 && (this.retired[0]?.number ?? number) < number) {
       const { slab } = this.retired.shift() as { slab: Buffer };
       if (this.kept.length < KEPT_SLABS) this.kept.push(slab);
