@@ -56,7 +56,10 @@ test('an ACL user with a password, and a database: chunks go in and come back by
   assert.match(String(await admin('CLIENT', 'LIST')), /name=parex:test:logs /);
   // An error reply fails its command only; the ACL is Redis's to enforce.
   const nogroup = connection.send(['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'parex-run:x', '>']);
-  await assert.rejects(nogroup, (error) => error instanceof RespError && /NOGROUP/.test(error.message));
+  await assert.rejects(
+    nogroup,
+    (error) => error instanceof RespError && /NOGROUP/.test(error.message),
+  );
   await assert.rejects(connection.send(['SET', 'other', '1']), /NOPERM/);
   assert.equal(await connection.send(['PING']), 'PONG');
   connection.close();
@@ -107,11 +110,14 @@ test('concurrent logs arrive byte-exact while the reader’s connection is kille
       })
       .catch(() => {});
   }, 400);
-  const run = await runCli(['exec', '--redis', pool.redis.url, '--log-dir', 'logs', '--', ...jobs], {
-    cwd: dir,
-    env: parexEnv(null),
-    limitMs: 120_000,
-  });
+  const run = await runCli(
+    ['exec', '--redis', pool.redis.url, '--log-dir', 'logs', '--', ...jobs],
+    {
+      cwd: dir,
+      env: parexEnv(null),
+      limitMs: 120_000,
+    },
+  );
   clearInterval(killer);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(kills > 0, 'the reader was killed at least once');

@@ -5,25 +5,39 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { encodeCommand } from '../../src/pool/resp/command.js';
-import { joined, ReplyParser, RespError, type RespValue } from '../../src/pool/resp/reply-parser.js';
+import {
+  joined,
+  ReplyParser,
+  RespError,
+  type RespValue,
+} from '../../src/pool/resp/reply-parser.js';
 
 /** An XREAD reply of two streams (one of them with a 300-byte log chunk), then other replies. */
 const data = Buffer.alloc(300, 0x61);
 data[0] = 0x0d; // CR and LF inside a bulk string are data, not line ends.
 data[1] = 0x0a;
 const wire = Buffer.concat([
-  Buffer.from('*2\r\n*2\r\n$6\r\nevents\r\n*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$3\r\njob\r\n$5\r\nj.1.1\r\n'),
-  Buffer.from('*2\r\n$3\r\nlog\r\n*1\r\n*2\r\n$3\r\n2-5\r\n*4\r\n$1\r\nt\r\n$3\r\nlog\r\n$1\r\nd\r\n$300\r\n'),
+  Buffer.from(
+    '*2\r\n*2\r\n$6\r\nevents\r\n*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$3\r\njob\r\n$5\r\nj.1.1\r\n',
+  ),
+  Buffer.from(
+    '*2\r\n$3\r\nlog\r\n*1\r\n*2\r\n$3\r\n2-5\r\n*4\r\n$1\r\nt\r\n$3\r\nlog\r\n$1\r\nd\r\n$300\r\n',
+  ),
   data,
   Buffer.from('\r\n'),
-  Buffer.from('*-1\r\n$-1\r\n:42\r\n+OK\r\n-NOGROUP No such key\r\n$0\r\n\r\n*0\r\n-ERR unknown command\r\n'),
+  Buffer.from(
+    '*-1\r\n$-1\r\n:42\r\n+OK\r\n-NOGROUP No such key\r\n$0\r\n\r\n*0\r\n-ERR unknown command\r\n',
+  ),
 ]);
 
 function expected(): RespValue[] {
   return [
     [
       [Buffer.from('events'), [[Buffer.from('1-0'), [Buffer.from('job'), Buffer.from('j.1.1')]]]],
-      [Buffer.from('log'), [[Buffer.from('2-5'), ['t', 'log', 'd'].map((s) => Buffer.from(s)).concat([data])]]],
+      [
+        Buffer.from('log'),
+        [[Buffer.from('2-5'), ['t', 'log', 'd'].map((s) => Buffer.from(s)).concat([data])]],
+      ],
     ],
     null,
     null,
@@ -70,7 +84,9 @@ test('a bulk string spanning reads that lie side by side in one buffer is a view
   ] as const) {
     parser.feed(slab.subarray(from, to));
   }
-  const chunk = (((replies[0] as RespValue[])[1] as RespValue[])[1] as RespValue[][])[0]?.[1] as Buffer[];
+  const chunk = (
+    ((replies[0] as RespValue[])[1] as RespValue[])[1] as RespValue[][]
+  )[0]?.[1] as Buffer[];
   const log = chunk[3] as Buffer;
   assert.deepEqual(log, data);
   assert.equal(log.buffer, slab.buffer, 'the log chunk views the reads');
@@ -98,7 +114,9 @@ test('a command is a header string and its Buffer arguments as they are (no copy
   const chunk = Buffer.from('raw\r\nbytes');
   const pieces = encodeCommand(['XADD', 'parex-run:{r}:log:é', '*', 'd', chunk]);
   assert.equal(pieces[1], chunk, 'the chunk itself is written');
-  const bytes = Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
+  const bytes = Buffer.concat(
+    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+  );
   assert.equal(
     bytes.toString('latin1'),
     Buffer.from(
