@@ -107,6 +107,8 @@ export class LogSender {
       // A failed batch fails the job's log; the others are waited for (their errors are its).
       await Promise.allSettled(flying.map((batch) => batch.sent));
       await file?.close();
+      this.bulk?.close();
+      this.bulk = null;
     }
   }
 

@@ -121,6 +121,12 @@ test('concurrent logs arrive byte-exact while the reader’s connection is kille
   clearInterval(killer);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(kills > 0, 'the reader was killed at least once');
+  // Each job's log connection is closed with its job: none is left behind on the worker.
+  const deadline = Date.now() + 5000;
+  while (/name=parex:r1:logs /.test(String(await admin('CLIENT', 'LIST')))) {
+    assert.ok(Date.now() < deadline, 'a log connection outlived its job');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   jobs.forEach((job, index) => {
     const log = readFileSync(path.join(dir, 'logs', `job${index + 1}.log`));
     const expected = execFileSync('sh', ['-c', job], { maxBuffer: 64 << 20 });
