@@ -5,6 +5,7 @@
 // 10-phase workflow of the same kind per phase (what each phase costs). Figures go to
 // BENCHMARKS.md. `--cli PATH` times another build's dist/bin/parex.cjs (before/after).
 // `--run`: instead, RUN (not --dry-run) a chain of N `true` command phases, timed the same way.
+// Last, for each kind, the peak at the biggest N over the peak at the smallest ("flat" is near 1).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -94,9 +95,12 @@ const KINDS = realRun
     ];
 try {
   const base = new Map(KINDS.map(([shape, format]) => [shape + format, plan(10, shape, format)]));
-  for (const n of sizes.length > 0 ? sizes : realRun ? [20000] : [1000, 10000, 100000]) {
+  const peaks = new Map();
+  const runSizes = sizes.length > 0 ? sizes : realRun ? [20000] : [1000, 10000, 100000];
+  for (const n of runSizes) {
     for (const [shape, format] of KINDS) {
       const run = plan(n, shape, format);
+      if (run.kb !== null) peaks.set(`${shape} ${format} ${n}`, run.kb);
       const small = base.get(shape + format);
       const cpu = run.cpu === null ? '' : `, ${run.cpu.toFixed(2)} s CPU`;
       const peak = run.kb === null ? '-' : `${Math.round(run.kb / 1024)} MB`;
@@ -108,6 +112,16 @@ try {
         `${shape} ${n} (${format}): ${run.seconds.toFixed(2)} s wall${cpu}, peak ${peak}${perPhase}, ${run.waves} waves, ${run.ok}\n`,
       );
     }
+  }
+  // "Flat": the peak of the biggest workflow over that of the smallest (1.0 = no growth at all).
+  const [least, most] = [Math.min(...runSizes), Math.max(...runSizes)];
+  for (const [shape, format] of KINDS) {
+    const low = peaks.get(`${shape} ${format} ${least}`);
+    const high = peaks.get(`${shape} ${format} ${most}`);
+    if (least < most && low !== undefined && high !== undefined)
+      process.stdout.write(
+        `${shape} (${format}): peak at ${most} is ${(high / low).toFixed(2)} times the peak at ${least}\n`,
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -6,11 +6,12 @@ import type { AgentName } from '../agents/types.js';
 import { checkName } from '../names/validate.js';
 import { type CandidateOf, expandCandidates, type Judging } from './candidates.js';
 import { checkIdsAndNeeds } from './check-graph.js';
+import { checkShape } from './check-shape.js';
 import { checkVariableNames } from './check-variables.js';
 import { loadPhase } from './load-phase.js';
 import type { Problem } from './problems.js';
 import { throwIfProblems } from './problems.js';
-import { type PhaseFile, type WorkflowFile, workflowSchema } from './schema.js';
+import type { PhaseFile, WorkflowFile } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { readWorkflowSource, type WorkflowSource } from './source.js';
 import { BUILTIN_VARIABLES } from './variables.js';
@@ -64,14 +65,14 @@ export function loadWorkflow(
 ): LoadedWorkflow {
   const source = readWorkflowSource(file);
   throwIfProblems(source.syntaxProblems, file);
-  const parsed = workflowSchema.safeParse(source.data, { reportInput: true });
-  if (!parsed.success) {
+  const checked = checkShape(source.data);
+  if (checked.data === null) {
     // The graph's problems too, from what could be read of the phases: every problem at once.
-    const problems = schemaProblems(parsed.error.issues, source);
+    const problems = schemaProblems(checked.issues, source);
     checkIdsAndNeeds(readablePhases(source.data), source, problems);
     throwIfProblems(problems, file);
   }
-  const given = parsed.data as WorkflowFile;
+  const given = checked.data as WorkflowFile;
   const declared: WorkflowFile = {
     ...given,
     // Copied only where the caller changes something (100,000 phases are not copied for nothing).

@@ -71,7 +71,8 @@ const judgeSchema = z.union([
   }),
 ]);
 
-const phaseSchema = z.strictObject({
+/** One phase (checked one at a time: check-shape.ts). */
+export const phaseSchema = z.strictObject({
   id: z.string(),
   description: z.string().optional(),
   needs: z.array(z.string()).optional(),

@@ -1,17 +1,19 @@
 // A workflow file as text and value, so that every problem can name its line and column. A file
 // that is JSON is read with JSON.parse (fast for generated workflows of 100,000 phases); anything
-// else is parsed as YAML. Either way only the text and the value are kept: positions are parsed
-// again if a problem needs one.
+// else is parsed as YAML. Either way only the value and the text's hash are kept: the file is
+// read and parsed again for positions if a problem needs one.
 import { readFileSync, statSync } from 'node:fs';
 
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from '../options/defaults.js';
+import { sha256 } from './hash.js';
 import type { Problem } from './problems.js';
 import { MAX_ALIAS_COUNT, type ParsedYaml, parseYaml } from './yaml-document.js';
 import { parseYamlInSlices } from './yaml-slices.js';
 
-/** YAML texts from this size on are parsed a slice of phases at a time (yaml-slices.ts). */
-const SLICED_YAML_CHARS = 256 * 1024;
+/** YAML texts from this size on (about 300 phases) are parsed a slice of phases at a time
+ * (yaml-slices.ts): a whole parse of 1,000 phases peaked 14 MB higher. */
+const SLICED_YAML_CHARS = 16 * 1024;
 
 /** A parsed workflow file that can say where each of its values stands. */
 export interface WorkflowSource {
@@ -53,18 +55,36 @@ export function readWorkflowSource(file: string): WorkflowSource {
   return withLazyPositions(file, text, parsed.data);
 }
 
-/** A source whose positions come from parsing `text` again, once, when a problem needs one. */
+/** A source whose positions come from reading and parsing the file again, once, when a problem
+ * needs one: the text is not kept (6 MB for 100,000 phases, held for the whole run), only its
+ * hash, so that a file changed since is never used for places. */
 function withLazyPositions(file: string, text: string, data: unknown): WorkflowSource {
-  let parsed: ParsedYaml | null = null;
+  const digest = sha256(text);
+  let parsed: ParsedYaml | null | undefined;
   return {
     file,
     data,
     syntaxProblems: [],
     at: (path, message, key) => {
-      parsed ??= parseYaml(file, text);
+      parsed ??= sameText(file, digest);
+      if (parsed === null) {
+        return { file, line: 0, column: 0, message: `${message} (${CHANGED})` };
+      }
       return parsed.at(path, message, key);
     },
   };
+}
+
+const CHANGED = 'no line given: the file changed after parex read it; run again';
+
+/** The file parsed again for positions, if it still has the text whose hash is `digest`. */
+function sameText(file: string, digest: string): ParsedYaml | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return sha256(text) === digest ? parseYaml(file, text) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The value of a text that is a JSON object; undefined otherwise (then YAML says what is wrong). */
