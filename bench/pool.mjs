@@ -120,6 +120,17 @@ async function timed(label, args, dir = null) {
 const rows = [];
 const redis = await startRedis();
 const url = redis.url;
+/** The redis-server's own CPU seconds so far (INFO server's process_id), or NaN without redis-cli. */
+function redisCpu() {
+  try {
+    const info = execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'server'], {
+      encoding: 'utf8',
+    });
+    return cpuSeconds(Number(/process_id:(\d+)/.exec(info)?.[1]));
+  } catch {
+    return Number.NaN;
+  }
+}
 try {
   // 1. Dispatch overhead: N x true.
   if (chosen.has('dispatch')) {
@@ -183,6 +194,7 @@ try {
     const big = Array.from({ length: k }, () => `head -c ${mib * 1048576} /dev/zero`);
     const localBig = await timed(`local ${k} x ${mib} MiB`, ['exec', '-q', '--', ...big]);
     const stopOut = await startWorker(url, 'o1', 8);
+    const redisBefore = redisCpu();
     const pooledBig = await timed(`pool ${k} x ${mib} MiB, 1 worker x 8`, [
       'exec',
       '-q',
@@ -191,6 +203,7 @@ try {
       '--',
       ...big,
     ]);
+    say(`  redis-server: ${(redisCpu() - redisBefore).toFixed(2)} s CPU`);
     await stopOut();
     const ratio = localBig / pooledBig;
     rows.push([

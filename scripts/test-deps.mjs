@@ -17,6 +17,7 @@ const NEEDS = [
   { why: 'the benchmark smoke run measures peak memory', file: '/usr/bin/time', pkg: 'time' },
   { why: 'mkfifo, for the special-file tests', command: 'mkfifo', pkg: 'coreutils' },
   { why: 'the pool tests start a real Redis', file: '/usr/bin/redis-server', pkg: 'redis-server' },
+  { why: "the pool's TLS test makes a certificate", file: '/usr/bin/openssl', pkg: 'openssl' },
   {
     why: 'the disk-error tests format an ext4 disk',
     file: '/usr/sbin/mkfs.ext4',

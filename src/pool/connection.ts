@@ -20,6 +20,14 @@ export function redisOptions(address: RedisAddress, name: string) {
   };
 }
 
+/** The address each client of openClient was opened on, for connections below ioredis. */
+const addresses = new WeakMap<RedisClient, RedisAddress>();
+
+/** The address `client` was opened on (by openClient), or undefined. */
+export function addressOf(client: RedisClient): RedisAddress | undefined {
+  return addresses.get(client);
+}
+
 /** A client that reconnects by itself; errors are handed to `onError` instead of thrown;
  * `pipelined`: the commands of one turn of the event loop go out in one write. */
 export function openClient(
@@ -36,6 +44,7 @@ export function openClient(
     autoPipeliningIgnoredCommands: ['xadd'],
   });
   client.on('error', onError);
+  addresses.set(client, address);
   return client;
 }
 

@@ -72,7 +72,8 @@ class Coordinator implements JobExecutor {
     this.keys = runKeys(plan.runId);
     this.leases = new AgentLeases(this.client, plan.admission?.agentCaps?.() ?? new Map());
     this.reader = new LogReader(
-      openClient(settings.redis, `parex:${plan.runId}:reader`, warn),
+      settings.redis,
+      `parex:${plan.runId}:reader`,
       this.client,
       this.keys.events,
       (key) => this.attempts.get(key),

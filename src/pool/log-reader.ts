@@ -1,11 +1,14 @@
 // The coordinator's one reader of the pool's streams: the run's events stream (which worker took
 // which job) and the stream of every attempt a worker has taken, read together with one blocking
-// XREAD. What is applied is deleted from its stream at once, which is how the worker knows the
-// coordinator keeps up (its window).
+// XREAD on a connection of its own, below ioredis (src/pool/resp/): each log chunk reaches the
+// log's writer as a view of the socket's reads, uncopied. What is written is deleted from its
+// stream, which is how the worker knows the coordinator keeps up (its window).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { RedisClient } from './modules.js';
-import type { Entry, RemoteAttempt } from './remote-attempt.js';
+import type { RedisAddress } from './redis-url.js';
+import type { RemoteAttempt } from './remote-attempt.js';
+import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
 const COUNT = 128;
@@ -13,19 +16,24 @@ const COUNT = 128;
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */
 const STOP_WAIT_MS = 1500;
+/** The pause before connecting again after a lost connection. */
+const RETRY_MS = 200;
 
 type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
 /** Reads the events stream and the taken attempts' streams until `stop`. */
 export class LogReader {
-  private readonly following = new Map<string, { attempt: RemoteAttempt; lastId: string }>();
+  private readonly following = new Map<string, Followed>();
   private eventsId = '0';
   private stopped = false;
+  private connection: RespConnection | null = null;
   private readonly loop: Promise<void>;
 
-  /** `byKey` finds an attempt from the `name.attempt` key that workers name. */
+  /** Reads from `address` (connection `name`); `client` trims; `byKey` finds an attempt from the
+   * `name.attempt` key that workers name. */
   constructor(
-    private readonly reader: RedisClient,
+    private readonly address: RedisAddress,
+    private readonly name: string,
     private readonly client: RedisClient,
     private readonly events: string,
     private readonly byKey: (key: string) => RemoteAttempt | undefined,
@@ -41,8 +49,7 @@ export class LogReader {
   /** Stops reading; resolves when the loop has ended. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.reader.disconnect();
-    // ioredis leaves a command unsettled when it is disconnected while reconnecting.
+    this.connection?.close();
     await Promise.race([this.loop, sleep(STOP_WAIT_MS, null, { ref: false })]);
   }
 
@@ -52,24 +59,30 @@ export class LogReader {
       const ids = [this.eventsId, ...[...this.following.values()].map((entry) => entry.lastId)];
       let reply: Reply;
       try {
-        reply = (await this.reader.xreadBuffer(
-          'COUNT',
-          COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          ...streams,
-          ...ids,
-        )) as Reply;
+        this.connection ??= await RespConnection.open(this.address, this.name);
+        if (this.stopped) break;
+        const args = ['XREAD', 'COUNT', String(COUNT), 'BLOCK', String(BLOCK_MS), 'STREAMS'];
+        reply = (await this.connection.send([...args, ...streams, ...ids])) as Reply;
       } catch {
-        if (!this.stopped) await sleep(200);
+        // Redis lost (or restarting): the next turn connects again, after a pause.
+        this.connection?.close();
+        this.connection = null;
+        if (!this.stopped) await sleep(RETRY_MS);
         continue;
       }
-      for (const [name, entries] of reply ?? []) this.applyAll(name.toString(), entries);
+      const flushes: Promise<void>[] = [];
+      for (const [name, entries] of reply ?? []) {
+        const flushed = this.applyAll(name.toString(), entries);
+        if (flushed !== null) flushes.push(flushed);
+      }
+      // Nothing but the log writers keeps a view of the reply once it is applied.
+      this.connection.slabs.recycleAfter(flushes);
     }
+    this.connection?.close();
   }
 
-  private applyAll(stream: string, entries: [Buffer, Buffer[]][]): void {
+  /** Applies the entries of one stream; the flush of the log chunks among them, if any. */
+  private applyAll(stream: string, entries: [Buffer, Buffer[]][]): Promise<void> | null {
     if (stream === this.events) {
       for (const [id, fields] of entries) {
         this.eventsId = id.toString();
@@ -77,32 +90,54 @@ export class LogReader {
         const attempt = this.byKey(entry.get('job')?.toString() ?? '');
         if (attempt === undefined || attempt.over) continue;
         attempt.take(entry.get('worker')?.toString() ?? '?', entry.get('host')?.toString() ?? '?');
-        this.following.set(attempt.stream, { attempt, lastId: '0' });
+        this.following.set(attempt.stream, { attempt, lastId: '0', logBytes: 0 });
       }
-      return;
+      return null;
     }
     const followed = this.following.get(stream);
-    if (followed === undefined) return;
+    if (followed === undefined) return null;
     for (const [id, fields] of entries) {
       followed.lastId = id.toString();
-      followed.attempt.apply(toEntry(fields));
+      const entry = toEntry(fields);
+      if (fresh(followed, entry)) followed.attempt.apply(entry);
     }
     // An attempt that is over is acknowledged by its executor (its stream deleted); what is
     // written leaves the stream, which is how its worker knows the coordinator keeps up.
     const attempt = followed.attempt;
+    const flushed = attempt.flushed();
     if (attempt.over) {
       this.following.delete(stream);
-      return;
+      return flushed;
     }
     const upTo = nextId(followed.lastId);
-    void attempt
-      .flushed()
+    void flushed
       .then(() => (attempt.over ? null : this.client.xtrim(stream, 'MINID', upTo)))
       .catch(() => {});
+    return flushed;
   }
 }
 
-function toEntry(fields: Buffer[]): Entry {
+/** An attempt followed: its stream's last id read, and the log bytes applied. */
+interface Followed {
+  readonly attempt: RemoteAttempt;
+  lastId: string;
+  logBytes: number;
+}
+
+/** False for a log chunk already applied (a worker that lost its connection sends again what it
+ * had no reply for); a chunk partly applied keeps only its new bytes. */
+function fresh(followed: Followed, entry: Map<string, Buffer>): boolean {
+  const data = entry.get('d');
+  const at = entry.get('o');
+  if (data === undefined || at === undefined || entry.get('t')?.toString() !== 'log') return true;
+  const skip = followed.logBytes - Number(at.toString());
+  if (skip >= data.length) return false;
+  if (skip > 0) entry.set('d', data.subarray(skip));
+  followed.logBytes = Number(at.toString()) + data.length;
+  return true;
+}
+
+function toEntry(fields: Buffer[]): Map<string, Buffer> {
   const entry = new Map<string, Buffer>();
   for (let index = 0; index + 1 < fields.length; index += 2) {
     entry.set((fields[index] as Buffer).toString(), fields[index + 1] as Buffer);
