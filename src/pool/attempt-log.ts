@@ -5,6 +5,7 @@
 // durable), so short silent jobs cost the disk no journal commit each.
 import { open } from 'node:fs/promises';
 
+import { explainOpenError, regularOpenFlags, unsafeFileError } from '../files/regular-file.js';
 import { LogWriter } from './log-writer.js';
 
 /** One attempt's log file, written in order. */
@@ -15,12 +16,9 @@ export class AttemptLog {
   private readonly created: Promise<void>;
 
   constructor(private readonly path: string) {
-    this.created = open(path, 'w').then(
-      (file) => file.close(),
-      (error: Error) => {
-        this.failed = error.message;
-      },
-    );
+    this.created = createRegular(path).catch((error: Error) => {
+      this.failed = error.message;
+    });
   }
 
   /** Bytes the kernel has taken. */
@@ -58,5 +56,21 @@ export class AttemptLog {
   async close(): Promise<void> {
     await this.flush();
     await this.writer?.close();
+  }
+}
+
+/** Makes (or empties) `file` as a local run's log: never through a link, never a FIFO or a
+ * file with other hard links (src/files/regular-file.ts), without blocking the event loop. */
+async function createRegular(file: string): Promise<void> {
+  const handle = await open(file, regularOpenFlags('truncate'), 0o666).catch((error) => {
+    throw explainOpenError(file, error as NodeJS.ErrnoException);
+  });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile() || stats.nlink > 1)
+      throw unsafeFileError(file, 'not a regular file', 'ENOTREG');
+    await handle.truncate(0);
+  } finally {
+    await handle.close();
   }
 }

@@ -1,8 +1,18 @@
 // The files that travel with a job that is not isolated: its declared inputs go to the worker,
 // its declared outputs come back, each way at most FILES_LIMIT_BYTES, always inside the job's
 // directory on either side.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
+
+import { openRegular } from '../files/regular-file.js';
 
 import type { FilePayload } from './protocol.js';
 
@@ -57,8 +67,22 @@ export function unpackFiles(root: string, files: readonly FilePayload[]): string
     const full = inside(root, file.path);
     if (full === null) return `file ${file.path} would be written outside ${root}`;
     mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, Buffer.from(file.data, 'base64'));
-    chmodSync(full, file.mode);
+    // As every file parex writes: never through a planted link, into a FIFO or a hard link.
+    let fd: number;
+    try {
+      fd = openRegular(full, 'truncate');
+    } catch (error) {
+      return `file ${file.path} could not be written: ${(error as Error).message}`;
+    }
+    try {
+      const data = Buffer.from(file.data, 'base64');
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
+      fchmodSync(fd, file.mode);
+    } catch (error) {
+      return `file ${file.path} could not be written: ${(error as Error).message}`;
+    } finally {
+      closeSync(fd);
+    }
   }
   return null;
 }

@@ -2,7 +2,9 @@
 // (writev) off the event loop, in order, so that reading from Redis and writing to the disk
 // overlap; a chunk counts as written once the kernel has it. A failed write (a full disk) stops
 // the copy, and the attempt then says its log arrived incomplete, with the error.
-import { close, fdatasync, openSync, writev } from 'node:fs';
+import { close, fdatasync, writev } from 'node:fs';
+
+import { openRegular } from '../files/regular-file.js';
 
 /** An ordered, asynchronous writer of one log file. */
 export class LogWriter {
@@ -14,9 +16,9 @@ export class LogWriter {
   private pending: Buffer[] = [];
   private writing: Promise<void> = Promise.resolve();
 
-  /** Opens (and truncates) `path`, as a local run's log. */
+  /** Opens (and truncates) `path` as a local run's log: never through a link or into a FIFO. */
   constructor(path: string) {
-    this.fd = openSync(path, 'w');
+    this.fd = openRegular(path, 'truncate');
   }
 
   /** Queues a chunk; `flush` writes it. */

@@ -31,6 +31,8 @@ export class RemoteAttempt {
   durable: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
   private log: AttemptLog | null = null;
+  /** Why an output the worker sent back could not be written here (the attempt then fails). */
+  private outputsError: string | null = null;
   private started: { pid: number; at: Date } | null = null;
   private settled = false;
   private readonly sweepWait = new SweepWait();
@@ -86,9 +88,10 @@ export class RemoteAttempt {
       );
     } else if (type === 'file') {
       const data = entry.get('d')?.toString('latin1') ?? '';
-      unpackFiles(this.filesRoot, [
+      const problem = unpackFiles(this.filesRoot, [
         { path: text(entry, 'p'), mode: Number(text(entry, 'm')), data },
       ]);
+      this.outputsError ??= problem;
     } else if (type === 'end') {
       const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;
       // The outcome waits for the log's last bytes, as a local run's ends after its process,
@@ -187,6 +190,7 @@ export class RemoteAttempt {
       reapedLeftovers: remote.reapedLeftovers ?? false,
       spawnError,
       ...(remote.outputsError === undefined ? {} : { failure: remote.outputsError }),
+      ...(this.outputsError === null ? {} : { failure: this.outputsError }),
       ...(extra?.failure === undefined ? {} : { failure: extra.failure }),
       ...(short
         ? {

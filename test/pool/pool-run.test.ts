@@ -1,7 +1,7 @@
 // A pooled run end to end: a real redis-server, three `parex worker`s each with its own
 // --workdir, and coordinators (parex exec|run --redis) in a directory of their own.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -180,6 +180,31 @@ test('declared inputs go to the worker and outputs come back; over 32 MiB is a c
   assert.equal(huge?.outcome, 'failed');
   assert.match(String(huge?.reason), /outputs are larger than 32 MiB/);
   assert.equal(existsSync(path.join(dir, 'big.bin')), false);
+});
+
+test('an output that comes back is never written through a link planted where it lands', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'precious.txt'), 'keep me\n');
+  mkdirSync(path.join(dir, 'out'));
+  symlinkSync(path.join(dir, 'precious.txt'), path.join(dir, 'out', 'result.txt'));
+  writeWorkflow(dir, [
+    'name: planted',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - id: write',
+    '    command: mkdir -p out && echo overwritten > out/result.txt',
+    '    outputs: [out/result.txt]',
+  ]);
+  const run = await runCli(['run', 'flow.yaml', '--redis', pool.redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(readFileSync(path.join(dir, 'precious.txt'), 'utf8'), 'keep me\n');
+  const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
+  assert.equal(end?.outcome, 'failed');
+  assert.match(String(end?.reason), /out\/result\.txt could not be written: .* is a symbolic link/);
 });
 
 test('secrets stay home unless --pass-env names them; passed ones are still redacted', async (t) => {
