@@ -2,7 +2,7 @@
 // every object it makes survives, and V8 answers survivors by doubling the young generation up
 // to its maximum (two 16 MB semi-spaces), which then stays: 16 MB more resident at the peak
 // than needed, the copies promoted all the same. Holding its growth (a growth factor of 1) for
-// the parse alone lowered the peak of a 100,000-phase --dry-run from 143 to 131-135 MB, at no
+// the parse alone lowered the peak of a 100,000-phase --dry-run from about 145 to 135 MB, at no
 // measurable CPU; afterwards it may grow again (held for the whole run, short-lived garbage is
 // promoted instead, and the peak rises: BENCHMARKS.md).
 import { setFlagsFromString } from 'node:v8';

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { unknownVariable } from './check-variables.js';
 import type { LoadedPhase } from './load.js';
-import { declaredAgent } from './loaded-phases.js';
+import { declaredAgent, loadedForm } from './loaded-phases.js';
 import type { Problem } from './problems.js';
 import type { PhaseFile, WorkflowFile } from './schema.js';
 import type { WorkflowSource } from './source.js';
@@ -93,13 +93,5 @@ export function loadPhase(
         ),
       );
   }
-  return {
-    index,
-    id: phase.id,
-    agent,
-    needs: phase.needs ?? [],
-    declared: phase,
-    promptFile,
-    promptTemplate,
-  };
+  return loadedForm(phase, index, agent, promptFile, promptTemplate);
 }

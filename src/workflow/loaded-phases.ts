@@ -22,6 +22,18 @@ export function declaredAgent(
   return phase.agent ?? declared.defaults?.agent ?? 'codex';
 }
 
+/** The loaded form of checked phase number `index`, with its prompt file and text. */
+export function loadedForm(
+  phase: WorkflowFile['phases'][number],
+  index: number,
+  agent: LoadedPhase['agent'],
+  promptFile: string | null,
+  promptTemplate: string | null,
+): LoadedPhase {
+  const needs = phase.needs ?? [];
+  return { index, id: phase.id, agent, needs, declared: phase, promptFile, promptTemplate };
+}
+
 /** The phases of `declared` (none with candidates), whose prompt files' texts are `templates`. */
 export function derivedPhases(
   declared: WorkflowFile,
@@ -35,15 +47,8 @@ export function derivedPhases(
     const agent = declaredAgent(phase, declared);
     const promptFile =
       agent === 'command' || phase.prompt === undefined ? null : path.resolve(dir, phase.prompt);
-    return {
-      index,
-      id: phase.id,
-      agent,
-      needs: phase.needs ?? [],
-      declared: phase,
-      promptFile,
-      promptTemplate: promptFile === null ? null : (templates.get(promptFile) ?? null),
-    };
+    const promptTemplate = promptFile === null ? null : (templates.get(promptFile) ?? null);
+    return loadedForm(phase, index, agent, promptFile, promptTemplate);
   };
   return {
     length: phases.length,
