@@ -6,12 +6,13 @@
 // growth factor, not a limit).
 import { setFlagsFromString } from 'node:v8';
 
+import { nodeFlagGiven } from '../heap/young-generation.js';
+
 const FLAG = '--heap-growing-percent';
 
 /** Holds the old space's growth to 1.5 times the live heap, unless node was given the flag
  * (on its command line or in NODE_OPTIONS). */
 export function holdHeapGrowth(): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (given.some((arg) => arg.startsWith(FLAG))) return;
+  if (nodeFlagGiven(FLAG)) return;
   setFlagsFromString(`${FLAG}=50`);
 }

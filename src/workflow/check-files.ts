@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import { ancestorsIn, type GraphNode } from '../graph/topology.js';
 import type { LoadedWorkflow } from './load.js';
+import { pickPhases } from './loaded-phases.js';
 import { phaseGraph } from './plan.js';
 import { isolationOf } from './plan-phase.js';
 import type { PhaseList, PlannedPhase, RunSettings } from './plan-types.js';
@@ -34,7 +35,7 @@ export class FileCheck {
 
   /** Notes the outputs and inputs of phase number `index`. */
   add(index: number, phase: PlannedPhase): void {
-    const at = this.workflow.phases[index]?.index ?? 0;
+    const at = this.workflow.phases.at(index)?.index ?? 0;
     // A candidate's outputs are its phase's: the judge (under the phase's id) makes one of them its result.
     const owner = phase.candidate?.of ?? phase.id;
     phase.outputs.forEach((output, position) => {
@@ -103,7 +104,7 @@ export function checkJudgedNeeds(
   problems: Problem[],
 ): void {
   const judged = new Set(
-    workflow.phases.flatMap((phase) => (phase.judging === undefined ? [] : [phase.id])),
+    pickPhases(workflow.phases, (phase) => (phase.judging === undefined ? undefined : phase.id)),
   );
   if (judged.size === 0) return;
   for (const phase of workflow.phases) {

@@ -2,11 +2,15 @@
 // cycles; by position, with one map of the ids, so that 100,000 phases leave little behind.
 import { didYouMean } from '../names/suggest.js';
 import { checkName } from '../names/validate.js';
-import type { LoadedPhase } from './load.js';
 import type { Problem } from './problems.js';
 import type { WorkflowSource } from './source.js';
 
-type GraphPhase = Pick<LoadedPhase, 'index' | 'id' | 'needs'>;
+/** A phase as the graph sees it; `index` is its place in the file (default: its position). */
+interface GraphPhase {
+  readonly index?: number;
+  readonly id: string;
+  readonly needs?: readonly string[];
+}
 
 /** Adds a problem for each bad or repeated id, each unknown need, and a dependency cycle. */
 export function checkIdsAndNeeds(
@@ -24,14 +28,14 @@ export function checkIdsAndNeeds(
     if (problem !== null) {
       problems.push(
         source.at(
-          ['phases', phase.index, 'id'],
+          ['phases', phase.index ?? position, 'id'],
           `invalid phase id ${JSON.stringify(phase.id)}: ${problem.why}; ${problem.fix}`,
         ),
       );
     } else if (seen !== undefined) {
       problems.push(
         source.at(
-          ['phases', phase.index, 'id'],
+          ['phases', phase.index ?? position, 'id'],
           `phase id "${phase.id}" is used twice (ids are compared ignoring case)`,
         ),
       );
@@ -44,29 +48,36 @@ export function checkIdsAndNeeds(
     const found = lower.get(id.toLowerCase());
     return found !== undefined && phases[found]?.id === id ? found : variants.get(id);
   };
-  for (const phase of phases) {
-    phase.needs.forEach((need, position) => {
+  phases.forEach((phase, at) => {
+    const index = phase.index ?? at;
+    (phase.needs ?? []).forEach((need, position) => {
       if (need === phase.id) {
         problems.push(
-          source.at(['phases', phase.index, 'needs', position], `phase ${phase.id} needs itself`),
+          source.at(['phases', index, 'needs', position], `phase ${phase.id} needs itself`),
         );
       } else if (positionOf(need) === undefined) {
         const ids = [...new Set(phases.map((known) => known.id))];
         const list = `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? `, ... ${ids.length - 10} more` : ''}`;
         problems.push(
           source.at(
-            ['phases', phase.index, 'needs', position],
+            ['phases', index, 'needs', position],
             `unknown phase "${need}" in needs${didYouMean(need, ids)} (phases: ${list})`,
           ),
         );
       }
     });
-  }
+  });
   const cycle = findCycle(phases, positionOf);
   if (cycle !== null) {
-    const first = phases.find((phase) => phase.id === cycle[0]);
+    const at = Math.max(
+      0,
+      phases.findIndex((phase) => phase.id === cycle[0]),
+    );
     problems.push(
-      source.at(['phases', first?.index ?? 0, 'needs'], `dependency cycle: ${cycle.join(' -> ')}`),
+      source.at(
+        ['phases', phases[at]?.index ?? at, 'needs'],
+        `dependency cycle: ${cycle.join(' -> ')}`,
+      ),
     );
   }
 }

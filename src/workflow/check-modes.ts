@@ -22,7 +22,9 @@ const ALIASES: Readonly<Record<string, Readonly<Record<string, readonly string[]
 /** Throws one UsageError listing every mode the installed CLIs do not offer. */
 export function checkModes(plan: WorkflowPlan, binaries: ReadonlyMap<string, AgentBinary>): void {
   const problems = new Map<string, Problem>();
-  for (const [index, loaded] of plan.workflow.phases.entries()) {
+  let index = -1;
+  for (const loaded of plan.workflow.phases) {
+    index += 1;
     const adapter = ADAPTERS[phaseAgent(loaded, plan.settings)];
     const binary = adapter.binary === null ? undefined : binaries.get(adapter.binary);
     if (binary?.capabilities == null) continue; // no readable --help: the CLI itself will judge

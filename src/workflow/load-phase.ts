@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { unknownVariable } from './check-variables.js';
 import type { LoadedPhase } from './load.js';
+import { declaredAgent, loadedForm } from './loaded-phases.js';
 import type { Problem } from './problems.js';
 import type { PhaseFile, WorkflowFile } from './schema.js';
 import type { WorkflowSource } from './source.js';
@@ -22,7 +23,7 @@ export function loadPhase(
 ): LoadedPhase {
   const at = (key: string, message: string) =>
     problems.push(source.at(['phases', index, key], message));
-  const agent = phase.agent ?? declared.defaults?.agent ?? 'codex';
+  const agent = declaredAgent(phase, declared);
   const isCommand = agent === 'command';
   if (isCommand && (phase.command === undefined) === (phase.argv === undefined)) {
     at('agent', 'a command phase needs exactly one of "command" (a shell line) and "argv"');
@@ -92,13 +93,5 @@ export function loadPhase(
         ),
       );
   }
-  return {
-    index,
-    id: phase.id,
-    agent,
-    needs: phase.needs ?? [],
-    declared: phase,
-    promptFile,
-    promptTemplate,
-  };
+  return loadedForm(phase, index, agent, promptFile, promptTemplate);
 }

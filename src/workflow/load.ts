@@ -9,6 +9,7 @@ import { checkIdsAndNeeds } from './check-graph.js';
 import { checkShape } from './check-shape.js';
 import { checkVariableNames } from './check-variables.js';
 import { loadPhase } from './load-phase.js';
+import { derivedPhases, type LoadedPhases } from './loaded-phases.js';
 import type { Problem } from './problems.js';
 import { throwIfProblems } from './problems.js';
 import type { PhaseFile, WorkflowFile } from './schema.js';
@@ -40,7 +41,7 @@ export interface LoadedWorkflow {
   readonly dir: string;
   readonly name: string;
   readonly declared: WorkflowFile;
-  readonly phases: readonly LoadedPhase[];
+  readonly phases: LoadedPhases;
   readonly source: WorkflowSource;
 }
 
@@ -100,27 +101,39 @@ export function loadWorkflow(
       );
     }
   }
-  // A phase with candidates is checked as each candidate (itself plus that candidate's changes).
-  const phases = declared.phases.map((phase, index) =>
-    loadPhase(
-      phase,
-      index,
-      declared,
-      dir,
-      source,
-      known,
-      phase.candidates === undefined ? problems : [],
-    ),
-  );
-  checkIdsAndNeeds(phases, source, problems);
-  const expanded = expandCandidates(
-    phases,
-    (phase, index) => loadPhase(phase, index, declared, dir, source, known, problems),
-    source,
-    problems,
-  );
+  const phases = loadPhases(declared, dir, source, known, problems);
   throwIfProblems(problems, file);
   const name = declared.name ?? path.basename(file).replace(/\.(ya?ml|json)$/i, '');
   // The checked copy is what planning reads: the raw value is not kept beside it.
-  return { file, dir, name, declared, phases: expanded, source: { ...source, data: null } };
+  return { file, dir, name, declared, phases, source: { ...source, data: null } };
+}
+
+/** Checks each phase and its graph. Without best-of-N phases, each phase's loaded form is let go
+ * at once (only its prompt file's text is kept), and built again by position when asked for. */
+function loadPhases(
+  declared: WorkflowFile,
+  dir: string,
+  source: WorkflowSource,
+  known: ReadonlySet<string>,
+  problems: Problem[],
+): LoadedPhases {
+  const load = (phase: PhaseFile, index: number, into: Problem[]) =>
+    loadPhase(phase, index, declared, dir, source, known, into);
+  if (
+    declared.phases.every((phase) => phase.candidates === undefined && phase.judge === undefined)
+  ) {
+    const templates = new Map<string, string>();
+    declared.phases.forEach((phase, index) => {
+      const { promptFile, promptTemplate } = load(phase, index, problems);
+      if (promptFile !== null && promptTemplate !== null) templates.set(promptFile, promptTemplate);
+    });
+    checkIdsAndNeeds(declared.phases, source, problems);
+    return derivedPhases(declared, dir, templates);
+  }
+  // A phase with candidates is checked as each candidate (itself plus that candidate's changes).
+  const phases = declared.phases.map((phase, index) =>
+    load(phase, index, phase.candidates === undefined ? problems : []),
+  );
+  checkIdsAndNeeds(phases, source, problems);
+  return expandCandidates(phases, (phase, index) => load(phase, index, problems), source, problems);
 }

@@ -4,6 +4,7 @@
 import path from 'node:path';
 
 import type { LoadedPhase, LoadedWorkflow } from './load.js';
+import { pickPhases } from './loaded-phases.js';
 import { isolationOf, planPhase } from './plan-phase.js';
 import type { PhaseList, PlannedPhase, RunSettings } from './plan-types.js';
 import { renderTemplate } from './template.js';
@@ -25,8 +26,12 @@ export function phaseList(
   base: Readonly<Record<string, string>>,
 ): PlannedPhases {
   const loaded = workflow.phases;
-  const ids = loaded.map((phase) => phase.id);
-  const positions = new Map(ids.map((id, index) => [id, index]));
+  const ids = pickPhases(loaded, (phase) => phase.id);
+  // Set one by one: a list of 100,000 [id, position] pairs would live long enough to be promoted.
+  const positions = new Map<string, number>();
+  ids.forEach((id, index) => {
+    positions.set(id, index);
+  });
   const variablesOf = (phase: LoadedPhase): Record<string, string> => {
     // An isolated phase's logs and side files stay out of its worktree (and out of its commit).
     const isolated = isolationOf(workflow, phase, settings) === 'worktree';
@@ -39,7 +44,7 @@ export function phaseList(
     return variables;
   };
   const planAt = (index: number, unknown: UnknownVariable): PlannedPhase => {
-    const phase = loaded[index] as LoadedPhase;
+    const phase = loaded.at(index) as LoadedPhase;
     const variables = variablesOf(phase);
     return planPhase(workflow, phase, settings, variables, (text, where) => {
       const rendered = renderTemplate(text, variables);
@@ -58,7 +63,7 @@ export function phaseList(
     planAt,
     indexOf: (id) => positions.get(id) ?? -1,
     waitsFor: (index) => {
-      const phase = loaded[index];
+      const phase = loaded.at(index);
       if (phase === undefined) return [];
       const named = phase.after === undefined ? phase.needs : [...phase.needs, ...phase.after];
       return named.flatMap((id) => positions.get(id) ?? []);

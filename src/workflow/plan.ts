@@ -7,6 +7,7 @@ import { budgetSettings } from '../budget/settings.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { checkJudgedNeeds, FileCheck } from './check-files.js';
 import type { LoadedWorkflow } from './load.js';
+import { pickPhases } from './loaded-phases.js';
 import { phaseList } from './phase-list.js';
 import { phaseWaves } from './phase-waves.js';
 import type { PhaseList, RunSettings, WorkflowPlan } from './plan-types.js';
@@ -51,7 +52,7 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
   // Every phase planned once, to find its problems (and its files'), then let go.
   const files = new FileCheck(workflow, settings.cwd, problems);
   for (let index = 0; index < phases.length; index += 1) {
-    const where = ['phases', workflow.phases[index]?.index ?? 0];
+    const where = ['phases', workflow.phases.at(index)?.index ?? 0];
     const phase = phases.planAt(index, (name, at) =>
       problems.push(source.at([...where, ...at], `unknown template variable \${${name}}`)),
     );
@@ -76,10 +77,10 @@ export function planWorkflow(workflow: LoadedWorkflow, settings: RunSettings): W
       {
         ...declared,
         // A best-of-N phase's budget is its own, over its candidates (which carry a copy).
-        phases: workflow.phases.flatMap((phase) =>
+        phases: pickPhases(workflow.phases, (phase) =>
           phase.declared.budget === undefined
-            ? []
-            : [{ id: phase.candidate?.of ?? phase.id, budget: phase.declared.budget }],
+            ? undefined
+            : { id: phase.candidate?.of ?? phase.id, budget: phase.declared.budget },
         ),
       },
       settings.budget ?? {},

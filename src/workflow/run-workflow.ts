@@ -12,6 +12,7 @@ import type { GroupResult } from '../model/result.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { checkModes } from './check-modes.js';
+import { pickPhases } from './loaded-phases.js';
 import { budgetPhaseOf, phaseJob } from './phase-job.js';
 import { phaseAgent } from './plan-phase.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
@@ -58,12 +59,14 @@ export interface WorkflowResult {
 function staggerSameAgentSec(plan: WorkflowPlan): number {
   if (plan.staggerSameAgentSec !== null) return plan.staggerSameAgentSec;
   const defaults = plan.workflow.declared.defaults ?? {};
-  const shared = plan.workflow.phases.some(
-    (phase) =>
+  for (const phase of plan.workflow.phases) {
+    if (
       (phase.declared.agent_home ?? defaults.agent_home ?? 'shared') === 'shared' &&
-      ADAPTERS[phaseAgent(phase, plan.settings)].binary !== null,
-  );
-  return shared ? DEFAULTS.staggerSameAgentSec : 0;
+      ADAPTERS[phaseAgent(phase, plan.settings)].binary !== null
+    )
+      return DEFAULTS.staggerSameAgentSec;
+  }
+  return 0;
 }
 
 /** Runs the plan; throws only UsageError (missing agent, unknown mode), before anything is spawned. */
@@ -73,7 +76,11 @@ export async function runWorkflow(
 ): Promise<WorkflowResult> {
   const { settings } = plan;
   const binaries = await preflightAgents(
-    [...new Set(plan.workflow.phases.map((phase) => ADAPTERS[phaseAgent(phase, settings)]))],
+    [
+      ...new Set(
+        pickPhases(plan.workflow.phases, (phase) => ADAPTERS[phaseAgent(phase, settings)]),
+      ),
+    ],
     settings.env,
   );
   checkModes(plan, binaries);

@@ -3,8 +3,8 @@
 // else is parsed as YAML. Either way only the value and the text's hash are kept: the file is
 // read and parsed again for positions if a problem needs one.
 import { readFileSync, statSync } from 'node:fs';
-
 import { UsageError } from '../errors.js';
+import { withYoungGenerationHeld } from '../heap/young-generation.js';
 import { DEFAULTS } from '../options/defaults.js';
 import { sha256 } from './hash.js';
 import type { Problem } from './problems.js';
@@ -91,7 +91,7 @@ function sameText(file: string, digest: string): ParsedYaml | null {
 function asJson(text: string): unknown {
   if (!text.trimStart().startsWith('{')) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return withYoungGenerationHeld(text.length, () => JSON.parse(text) as unknown);
   } catch {
     return undefined;
   }

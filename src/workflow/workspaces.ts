@@ -5,6 +5,7 @@ import type { WorkspaceProvider } from '../model/workspace.js';
 import { DEFAULTS } from '../options/defaults.js';
 import type { CandidateSpec, JudgeJobSpec, JudgeSpec } from '../workspace/judge/types.js';
 import { worktreeWorkspaces } from '../workspace/worktrees.js';
+import { pickPhases } from './loaded-phases.js';
 import { phaseGraph } from './plan.js';
 import { isolationOf } from './plan-phase.js';
 import type { WorkflowPlan } from './plan-types.js';
@@ -19,8 +20,8 @@ export function phaseWorkspaces(
   stale: readonly string[],
 ): WorkspaceProvider | null {
   const isolated = new Set(
-    plan.workflow.phases.flatMap((phase) =>
-      isolationOf(plan.workflow, phase, plan.settings) === 'worktree' ? [phase.id] : [],
+    pickPhases(plan.workflow.phases, (phase) =>
+      isolationOf(plan.workflow, phase, plan.settings) === 'worktree' ? phase.id : undefined,
     ),
   );
   if (isolated.size === 0) return null;
@@ -54,15 +55,17 @@ function bestOfN(plan: WorkflowPlan): {
   const candidates = new Map<string, CandidateSpec>();
   const judges = new Map<string, JudgeJobSpec>();
   // Only the judges are built (a judge's score file is rendered with its variables).
-  plan.workflow.phases.forEach((loaded, index) => {
+  let index = -1;
+  for (const loaded of plan.workflow.phases) {
+    index += 1;
     const phase = loaded.judging === undefined ? undefined : plan.phases.at(index);
-    if (phase?.judging == null) return;
+    if (phase?.judging == null) continue;
     const judge = judgeSpec(phase.judging.judge);
     judges.set(phase.id, { candidates: phase.judging.candidates, kind: judge.kind });
     phase.judging.candidates.forEach((id, position) => {
       candidates.set(id, { of: phase.id, index: position + 1, judge });
     });
-  });
+  }
   return { candidates, judges };
 }
 
