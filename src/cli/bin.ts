@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runWithCodeCache } from '../files/code-cache.js';
 import { packageInfo } from '../package-root.js';
-import { runWithCodeCache } from './code-cache.js';
 import { COMMAND_NAMES } from './command-names.js';
 
 /** Bundle file names by command ('all': the whole CLI), written in by scripts/bundle.mjs. */

@@ -22,6 +22,7 @@ import { PoolQueues } from './pool-queues.js';
 import { bullJobId, type JobStopReason, runKeys } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { RemoteAttempt } from './remote-attempt.js';
+import type { SweepResult } from './sweep-wait.js';
 import { BundleExchange } from './workspace-exchange.js';
 
 const NOTHING_SWEPT: SweptProcesses = { count: 0, signals: [] };
@@ -57,8 +58,9 @@ class Coordinator implements JobExecutor {
   /** Acknowledgements on their way (a stream deleted once its log is on disk). */
   private readonly acks = new Set<Promise<unknown>>();
   private passedOnce: Record<string, string> | null = null;
-  /** What the workers' sweeps stopped of ended jobs, until the engine asks (by job name). */
-  private readonly swept = new Map<string, SweptProcesses>();
+  /** What the workers' sweeps stopped of ended jobs (or why it is unknown), until the engine
+   * asks (by job name). */
+  private readonly swept = new Map<string, SweepResult>();
 
   constructor(
     private readonly settings: PoolSettings,
@@ -141,7 +143,8 @@ class Coordinator implements JobExecutor {
       const queue = await this.queues.queueFor(job.runsOn);
       this.queueOf.set(jobId, queue);
       attempt.queued();
-      await queue.add(job.name, payload, { jobId, removeOnComplete: true, removeOnFail: true });
+      const opts = { jobId, removeOnComplete: true, removeOnFail: true };
+      await this.queues.add(queue, job.name, payload, opts);
       if (this.plan.signal?.aborted === true) void this.cancels.attempt(attempt, 'cancel');
       else if (request.stop?.aborted === true) onStop();
     })();
@@ -161,7 +164,7 @@ class Coordinator implements JobExecutor {
       this.attempts.delete(key);
       this.byJobId.delete(jobId);
       this.queueOf.delete(jobId);
-      if (attempt.swept !== null) this.swept.set(job.name, attempt.swept);
+      if (attempt.sweep !== null) this.swept.set(job.name, attempt.sweep);
       // The worker's acknowledgement, once the log is on disk here: its copy may go.
       if (attempt.taken !== null) {
         const ack = attempt.durable.then(() => this.client.del(attempt.stream)).catch(() => {});
@@ -171,13 +174,20 @@ class Coordinator implements JobExecutor {
     }
   }
 
-  // A worker sweeps its own jobs' escapees before it tells their end; what it stopped is
-  // recorded and told here as in a local run.
+  // A worker sweeps its own jobs' escapees and tells what it stopped after their end (their
+  // outcome waits for it); it is recorded and told here as in a local run.
   async jobEnded(name: string): Promise<SweptProcesses> {
-    const swept = this.swept.get(name) ?? NOTHING_SWEPT;
+    const sweep = this.swept.get(name);
     this.swept.delete(name);
-    if (swept.count > 0) this.plan.onWarning(escapeeWarning(name, swept));
-    return swept;
+    if (sweep === undefined) return NOTHING_SWEPT;
+    if ('unknown' in sweep) {
+      this.plan.onWarning(
+        `[parex] job ${name}: what its worker's escapee sweep stopped is unknown (${sweep.unknown}); a lost worker's fork server stops the job's processes on its machine`,
+      );
+      return NOTHING_SWEPT;
+    }
+    if (sweep.swept.count > 0) this.plan.onWarning(escapeeWarning(name, sweep.swept));
+    return sweep.swept;
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
 // BullMQ's verdicts on jobs a worker could not finish (stalled: its worker died; failed).
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Queue, QueueEvents } from 'bullmq';
+import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
 
 import { redisOptions } from './connection.js';
 import { loadBullmq } from './modules.js';
@@ -13,6 +13,17 @@ import type { RedisAddress } from './redis-url.js';
 const CLOSE_WAIT_MS = 2000;
 /** How long a failed job's stream may still take to arrive before its attempt is lost. */
 const FAILED_GRACE_MS = 3000;
+/** Jobs added to a queue in one write, at most. */
+const ADD_BATCH = 100;
+
+/** A job on its way into a queue. */
+interface Adding {
+  readonly name: string;
+  readonly data: unknown;
+  readonly opts: JobsOptions;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
 
 /** Told when BullMQ gives up on a job: `why` in words, given the worker's name if known. */
 export type LostHandler = (jobId: string, why: (worker: string) => string) => void;
@@ -22,6 +33,8 @@ export class PoolQueues {
   private readonly queues = new Map<string, Promise<Queue>>();
   /** Every BullMQ object opened, to close even those whose opening never finished. */
   private readonly opened: (Queue | QueueEvents)[] = [];
+  /** The jobs of this turn of the event loop still to add, by queue. */
+  private readonly adding = new Map<Queue, Adding[]>();
 
   constructor(
     private readonly address: RedisAddress,
@@ -42,6 +55,33 @@ export class PoolQueues {
       if (best === null || load < best.load) best = { load, queue };
     }
     return (best as { queue: Queue }).queue;
+  }
+
+  /** Adds a job to `queue`: the jobs added in one turn of the event loop go in one write
+   * (addBulk, at most ADD_BATCH at once), which at the start of a run is every job. */
+  add(queue: Queue, name: string, data: unknown, opts: JobsOptions): Promise<void> {
+    let batch = this.adding.get(queue);
+    if (batch === undefined || batch.length >= ADD_BATCH) {
+      const fresh: Adding[] = [];
+      batch = fresh;
+      this.adding.set(queue, fresh);
+      setImmediate(() => void this.addAll(queue, fresh));
+    }
+    const into = batch;
+    return new Promise((resolve, reject) => into.push({ name, data, opts, resolve, reject }));
+  }
+
+  private async addAll(queue: Queue, batch: Adding[]): Promise<void> {
+    if (this.adding.get(queue) === batch) this.adding.delete(queue);
+    try {
+      await queue.addBulk(batch.map(({ name, data, opts }) => ({ name, data, opts })));
+      for (const job of batch) job.resolve();
+    } catch {
+      // One by one, so that each job hears its own error (a job id already added is kept).
+      for (const job of batch) {
+        queue.add(job.name, job.data, job.opts).then(() => job.resolve(), job.reject);
+      }
+    }
   }
 
   /** Closes every queue, then drops what did not close in time. */

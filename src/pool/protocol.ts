@@ -60,9 +60,12 @@ export interface RemoteOutcome {
   readonly stopReason: StopReason | null;
   readonly signalsSent: readonly NodeJS.Signals[];
   readonly reapedLeftovers: boolean;
-  /** What the worker's escapee sweep stopped of the job outside its process group, before it
-   * sent the end (absent from workers before it was sent: nothing known). */
+  /** What the worker's escapee sweep stopped of the job outside its process group, when told
+   * with the end (workers before the `swept` entry; absent from older ones: nothing known). */
   readonly swept?: { readonly count: number; readonly signals: readonly NodeJS.Signals[] };
+  /** Set instead of `swept` when the sweep's result follows as its own `swept` entry: within
+   * this many ms of the end (the worker's bound), unless the worker is lost. */
+  readonly sweptWithinMs?: number;
   readonly spawnError: { code?: string; syscall?: string; path?: string; message: string } | null;
   /** Bytes of log the worker sent, to check the coordinator's copy. */
   readonly logBytes: number;

@@ -4,10 +4,10 @@
 import type { AttemptOutcome, AttemptRequest } from '../engine/executor.js';
 import type { StopReason } from '../model/outcome.js';
 import { failedToStart } from '../process/run-process.js';
-import type { SweptProcesses } from '../process/terminate/sweep.js';
+import { AttemptLog } from './attempt-log.js';
 import { unpackFiles } from './files.js';
-import { LogWriter } from './log-writer.js';
 import type { RemoteOutcome } from './protocol.js';
+import { type SweepResult, SweepWait } from './sweep-wait.js';
 import type { BundleExchange, ExchangeEnd } from './workspace-exchange.js';
 
 /** Who took an attempt, and when the coordinator heard of it. */
@@ -24,14 +24,16 @@ export type Entry = ReadonlyMap<string, Buffer>;
 export class RemoteAttempt {
   readonly done: Promise<AttemptOutcome>;
   taken: Taken | null = null;
-  /** What the worker's sweep stopped of the job outside its group (told with its end). */
-  swept: SweptProcesses | null = null;
+  /** What the worker's sweep stopped of the job outside its group (told after its end), or
+   * why that is unknown; null until the attempt has ended. */
+  sweep: SweepResult | null = null;
   /** Settles once the coordinator's copy of the log is on disk (after the outcome). */
   durable: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
-  private log: LogWriter | null = null;
+  private log: AttemptLog | null = null;
   private started: { pid: number; at: Date } | null = null;
   private settled = false;
+  private readonly sweepWait = new SweepWait();
   private enqueuedAt = Date.now();
 
   /** `filesRoot` is where the job's outputs land (its cwd on the coordinator). */
@@ -64,7 +66,7 @@ export class RemoteAttempt {
   take(worker: string, host: string): void {
     if (this.taken !== null || this.settled) return;
     this.taken = { worker, host, at: Date.now() };
-    this.log = new LogWriter(this.request.logPath);
+    this.log = new AttemptLog(this.request.logPath);
   }
 
   /** Applies one entry of the job's stream. */
@@ -90,11 +92,14 @@ export class RemoteAttempt {
     } else if (type === 'end') {
       const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;
       // The outcome waits for the log's last bytes, as a local run's ends after its process,
-      // and, for an isolated job, for its commit to arrive.
+      // for the escapee sweep told after the end, and, for an isolated job, for its commit.
+      const sweep = this.sweepWait.wait(remote, this.taken?.worker ?? '(unknown)');
       void this.flushed().then(async () => {
-        if (this.exchange === null) this.end(remote);
-        else this.end(remote, await this.exchange.finish(remote));
+        const extra = this.exchange === null ? null : await this.exchange.finish(remote);
+        this.end(remote, extra, await sweep);
       });
+    } else if (type === 'swept') {
+      this.sweepWait.tell(text(entry, 'r'));
     } else {
       this.exchange?.apply(type, entry);
     }
@@ -108,6 +113,11 @@ export class RemoteAttempt {
   /** Records the attempt lost: its worker died or stopped answering. */
   lose(reason: string): void {
     if (this.settled) return;
+    // The end is in hand: it is recorded as told, the sweep that was to follow unknown.
+    if (this.sweepWait.waiting) {
+      this.sweepWait.giveUp(reason);
+      return;
+    }
     const at = this.started?.at ?? new Date();
     this.settle({
       kind: 'ran',
@@ -127,18 +137,19 @@ export class RemoteAttempt {
     else this.settle({ kind: 'ran', ...failedToStart(new Date(), null), stopReason: why });
   }
 
-  private end(remote: Partial<RemoteOutcome>, extra: ExchangeEnd | null = null): void {
+  private end(remote: Partial<RemoteOutcome>, extra: ExchangeEnd | null, sweep: SweepResult) {
     if (this.settled) return;
-    this.swept = remote.swept ?? null;
+    this.sweep = sweep;
     if (remote.notStarted === true) {
       this.settle({ kind: 'not-started' });
       return;
     }
     const at = this.started?.at ?? new Date();
+    const unknown = 'unknown' in sweep ? { leftovers_unknown: sweep.unknown } : {};
     const base = {
       kind: 'ran' as const,
       ...failedToStart(at, null),
-      fields: { ...this.fields(), ...extra?.fields },
+      fields: { ...this.fields(), ...extra?.fields, ...unknown },
     };
     if (extra?.setupFailed !== undefined) {
       this.settle({ ...base, setupFailed: extra.setupFailed });

@@ -15,6 +15,7 @@ import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
 import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-workspace.js';
 import type { RunningJobs } from './running-jobs.js';
+import { sendSwept, sweepBoundMs } from './sweep-wait.js';
 import type { KeptLog } from './worker-watch.js';
 
 /** What every job of a worker shares. */
@@ -27,6 +28,10 @@ export interface WorkerContext {
   readonly client: RedisClient;
   readonly launcher: Launcher;
   readonly sweeper: EscapeeSweeper;
+  /** The grace of the worker's sweeps (SIGTERM, then SIGKILL after it). */
+  readonly graceMs: number;
+  /** Sweep results on their way to Redis (told after their jobs' ends). */
+  readonly telling: Set<Promise<void>>;
   readonly jobs: RunningJobs;
   readonly kept: Set<KeptLog>;
   /** The worker's own environment as jobs get it (without its Redis URL). */
@@ -152,6 +157,11 @@ export async function runRemoteJob(
     context.jobs.remove(payload.run, key);
     sweeping ??= context.sweeper.jobEnded(label, marker);
   }
+  // Whether the sweep is over by the time the end is told.
+  const sweptBy: { value: SweptProcesses | null } = { value: null };
+  void sweeping.then((result) => {
+    sweptBy.value = { count: result.count, signals: result.signals };
+  });
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
   const work = placed === null ? {} : await placed.finish();
@@ -173,15 +183,21 @@ export async function runRemoteJob(
   }
   print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
-  // Escapees are stopped before the end is told, as a local run stops them before its line.
-  const swept = await sweeping;
+  // The end is told at once, so that this slot takes the next job: with the escapee sweep's
+  // result when it is in already, else that follows as its own entry (which the coordinator
+  // waits for before the completion line).
+  const swept = sweptBy.value;
   await tell({
     ...outcomeOf(ran, logBytes),
-    swept: { count: swept.count, signals: swept.signals },
+    ...(swept === null ? { sweptWithinMs: sweepBoundMs(context.graceMs) } : { swept }),
     ...(switches.handedBack === null ? {} : { handedBack: switches.handedBack }),
     ...('error' in outputs ? { outputsError: outputs.error } : {}),
     ...work,
   });
+  if (swept !== null) return;
+  const told = sweeping.then((result) => sendSwept(context.client, stream, result)).catch(() => {});
+  context.telling.add(told);
+  void told.finally(() => context.telling.delete(told));
 }
 
 function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome {

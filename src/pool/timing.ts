@@ -18,6 +18,12 @@ export function redisWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return positive(env.PAREX_POOL_REDIS_WAIT_MS, 30_000);
 }
 
+/** How long past the bound a worker names the coordinator waits for a job's escapee sweep,
+ * told after its end, before it records the sweep unknown. PAREX_POOL_SWEEP_MARGIN_MS. */
+export function sweepMarginMs(env: NodeJS.ProcessEnv = process.env): number {
+  return positive(env.PAREX_POOL_SWEEP_MARGIN_MS, 10_000);
+}
+
 /** The coordinator's heartbeat: refreshed this often, and gone this long after its death. */
 export const HEARTBEAT_EVERY_MS = 2000;
 export const HEARTBEAT_TTL_MS = 10_000;

@@ -63,9 +63,11 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     workdir: options.workdir,
     client,
     launcher,
-    // A job's end waits for its sweep (its result goes on the coordinator's completion line);
-    // the ends of one turn of the event loop share one /proc scan, as in a local run.
+    // A job's sweep result follows its end (it goes on the coordinator's completion line); the
+    // ends that come while a sweep runs share the next /proc scan, as in a local run.
     sweeper: new EscapeeSweeper(options.graceMs, print),
+    graceMs: options.graceMs,
+    telling: new Set(),
     jobs,
     kept,
     env: withoutVariables(process.env, ['PAREX_REDIS']),
@@ -115,6 +117,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   ]);
   stopWatching();
   await context.sweeper.drain();
+  await Promise.race([
+    Promise.allSettled(context.telling),
+    sleep(CLOSE_WAIT_MS, null, { ref: false }),
+  ]);
   launcher.close();
   client.disconnect();
   subscriber.disconnect();

@@ -1,5 +1,6 @@
-// Runs a CommonJS bundle with V8's code cache: the compiled code of an earlier run is read from
-// FILE.cache, so that a start parses and compiles little. Node 20 has no compile cache of its
+// Runs a CommonJS bundle with V8's code cache (a command's bundle, the pool's BullMQ and ioredis):
+// the compiled code of an earlier run is read from FILE.cache, so that a start parses and
+// compiles little. Node 20 has no compile cache of its
 // own. V8 refuses a cache made by another V8 version or with other flags; since it checks the
 // source only by its length, the bundles' file names carry a hash of their content, so that a
 // cache can only ever meet the source it was made from. An installation parex cannot write to
@@ -17,8 +18,9 @@ type ModuleWrapper = (
   dirname: string,
 ) => void;
 
-/** Runs `file` as a CommonJS module; saves its code cache after a run that had none to use. */
-export function runWithCodeCache(file: string): void {
+/** Runs `file` as a CommonJS module and returns its exports; saves its code cache after a run
+ * that had none to use. */
+export function runWithCodeCache(file: string): unknown {
   const cacheFile = `${file}.cache`;
   const cachedData = readIfPresent(cacheFile);
   const source = readFileSync(file, 'utf8');
@@ -46,6 +48,7 @@ export function runWithCodeCache(file: string): void {
     file,
     path.dirname(file),
   );
+  return module.exports;
 }
 
 function writable(file: string): boolean {
