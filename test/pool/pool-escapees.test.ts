@@ -19,7 +19,15 @@ const pool = filePool('parex-pool-escapees', { before, after }, {}, async (start
 });
 
 // An escapee in its own session (the job ends on its own), one after a timeout, a clean job.
-const COMMANDS = ['setsid sleep 60 & echo escaped', 'setsid sleep 61 & sleep 60', 'echo clean'];
+// Each job waits until its escapee has left the job's process group (a file it touches after
+// setsid): one still in the group at the job's end would be stopped as a group leftover.
+const escapee = (seconds: number, file: string) =>
+  `rm -f ${file}; setsid sh -c 'touch ${file}; exec sleep ${seconds}' & while [ ! -f ${file} ]; do sleep 0.05; done`;
+const COMMANDS = [
+  `${escapee(60, 'left1')}; echo escaped`,
+  `${escapee(61, 'left2')}; sleep 60`,
+  'echo clean',
+];
 const SWEEP_FIELDS = ['outcome', 'reaped_leftovers', 'leftovers_stopped', 'leftover_signals'];
 
 /** The sweep's fields of each job's completion line, and the warnings of the run. */
