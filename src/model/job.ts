@@ -33,6 +33,8 @@ export interface JobSpec {
   readonly inputs?: readonly string[];
   /** Files the job writes, relative to its cwd: a pool brings them back from the worker. */
   readonly outputs?: readonly string[];
+  /** Side files parex itself names in the job's argv or env (docs/distributed.md). */
+  readonly sideFiles?: readonly SideFile[];
   /** Tags of the pool workers that may run it (any one of them); any worker when absent. */
   readonly runsOn?: readonly string[];
   /** Extra fields recorded on the job's start and completion lines. */
@@ -47,6 +49,18 @@ export interface JobSpec {
   readonly agent?: string;
   /** What budgets need to know of an agent job. */
   readonly spending?: JobSpending;
+}
+
+/** A file or directory parex itself names in a job's argv or env: an agent's last-message
+ * file, a per-job agent home. A pool's worker makes its own in the attempt's side directory. */
+export interface SideFile {
+  /** As it appears in argv or env (relative: to the job's cwd), on the machine that plans it. */
+  readonly path: string;
+  /** 'file': the job writes it, and a pool brings it back here; 'home': an agent's per-job
+   * home, seeded where the job runs from that machine's own configuration. */
+  readonly kind: 'file' | 'home';
+  /** For a home: the agent whose configuration seeds it. */
+  readonly agent?: string;
 }
 
 /** An agent job as the budgets see it. */

@@ -5,7 +5,7 @@ import type { StartAdmission } from '../engine/admission.js';
 import type { ExecutorFactory } from '../engine/executor.js';
 import { UsageError } from '../errors.js';
 import type { GroupEvent } from '../model/events.js';
-import type { JobSpec, JobSpending, JobVerdict, OutputWatcher } from '../model/job.js';
+import type { JobSpec, JobSpending, JobVerdict, OutputWatcher, SideFile } from '../model/job.js';
 import type { JobResult } from '../model/result.js';
 import type { TravellingWorkspace, WorkspaceProvider } from '../model/workspace.js';
 import { assertValidName } from '../names/validate.js';
@@ -97,6 +97,8 @@ export interface PlannedJob {
   readonly cwd: string | null;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /** The side files parex names in its argv or env (a pool's worker makes its own). */
+  readonly sideFiles?: readonly SideFile[];
   readonly runsOn: readonly string[];
   readonly attempt: number;
   readonly manifestFields: Readonly<Record<string, unknown>>;

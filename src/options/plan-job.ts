@@ -49,6 +49,7 @@ export function planJob(
     cwd: spec.cwd ?? null,
     inputs: spec.inputs ?? NO_NEEDS,
     outputs: spec.outputs ?? NO_NEEDS,
+    ...(spec.sideFiles === undefined ? {} : { sideFiles: spec.sideFiles }),
     runsOn: spec.runsOn ?? NO_NEEDS,
     attempt: validateAttempt(spec.attempt ?? 1, name),
     manifestFields: spec.manifestFields ?? NO_FIELDS,

@@ -22,6 +22,7 @@ type Kind =
   | 'input'
   | 'signals'
   | 'record'
+  | 'side-files'
   | 'keep-results'
   | 'record-or-null';
 
@@ -71,6 +72,7 @@ const JOB_FIELDS: Readonly<Record<keyof JobSpec, Kind>> = {
   attempt: 'number',
   inputs: 'strings',
   outputs: 'strings',
+  sideFiles: 'side-files',
   runsOn: 'strings',
   manifestFields: 'record',
   evaluate: 'function',
@@ -94,6 +96,7 @@ const WORDS: Readonly<Record<Kind, string>> = {
   input: 'a string or a Uint8Array',
   signals: 'an array of signal names such as "SIGTERM"',
   record: 'a plain object',
+  'side-files': 'an array of { path, kind: "file" or "home", agent? }',
   'record-or-null': 'an object or null',
 };
 
@@ -163,6 +166,17 @@ function kindProblem(
       return value === null || (typeof value === 'object' && !Array.isArray(value)) ? null : bad();
     case 'jobs':
       return Array.isArray(value) || isJobSource(value) ? null : bad();
+    case 'side-files': {
+      if (!Array.isArray(value)) return bad();
+      const index = value.findIndex(
+        (item) =>
+          !isRecord(item) ||
+          typeof item.path !== 'string' ||
+          item.path === '' ||
+          (item.kind !== 'file' && item.kind !== 'home'),
+      );
+      return index < 0 ? null : bad(`[${index}]`, value[index]);
+    }
     case 'keep-results':
       return value === 'all' || value === 'unsuccessful' ? null : bad();
     case 'strings':

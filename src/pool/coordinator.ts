@@ -106,7 +106,7 @@ class Coordinator implements JobExecutor {
       const error = Object.assign(new Error(built.error), { code: 'EFBIG' });
       return { kind: 'ran' as const, ...failedToStart(new Date(), error) };
     }
-    const { payload, filesRoot } = built;
+    const { payload, filesRoot, sides } = built;
     const travel = job.workspace;
     const exchange =
       travel === undefined
@@ -120,6 +120,7 @@ class Coordinator implements JobExecutor {
       filesRoot,
       process.pid,
       exchange,
+      sides,
     );
     this.attempts.set(key, attempt);
     this.byJobId.set(jobId, attempt);

@@ -9,11 +9,17 @@ import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { matchesPattern } from '../options/secrets.js';
 import { packFiles } from './files.js';
 import { type JobPayload, PROTOCOL_VERSION } from './protocol.js';
+import { sidesOut } from './side-files.js';
 import { workspacePayload } from './workspace-exchange.js';
 
 /** An attempt's payload and where its files live here, or why its inputs cannot travel. */
 export type BuiltPayload =
-  | { readonly payload: JobPayload; readonly filesRoot: string }
+  | {
+      readonly payload: JobPayload;
+      readonly filesRoot: string;
+      /** Where each side file the worker sends back belongs here, by its payload name. */
+      readonly sides: ReadonlyMap<string, string>;
+    }
   | { readonly error: string; readonly filesRoot: string };
 
 /** Builds the payload of one attempt of `job`; `passed` are the variables --pass-env names. */
@@ -31,15 +37,17 @@ export function buildPayload(
   // An isolated job's files are in its start commit and come back in its commit.
   const inputs = workspace === null ? packFiles(filesRoot, job.inputs, 'input') : workspace;
   if ('error' in inputs) return { error: inputs.error, filesRoot };
+  // The coordinator's own paths in argv and env (last message, per-job home) never travel.
+  const sides = sidesOut(job.sideFiles ?? [], job.argv, { ...passed, ...job.env }, cwd);
   const payload: JobPayload = {
     v: PROTOCOL_VERSION,
     run: plan.runId,
     name: job.name,
     attempt: job.attempt,
     coordinator: { host: hostname(), pid: process.pid },
-    argv: job.argv,
+    argv: sides.argv,
     input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
-    env: { ...passed, ...job.env },
+    env: sides.env,
     cwd: filesRoot === cwd && workspace === null ? relative : '',
     timeoutMs: request.timeoutMs,
     idleMs: request.idleMs,
@@ -47,10 +55,11 @@ export function buildPayload(
     stopSignals: request.stopSignals,
     inputs: 'files' in inputs ? inputs.files : [],
     outputs: 'files' in inputs ? relativeInside(filesRoot, job.outputs) : [],
+    ...(sides.side.length === 0 ? {} : { side: sides.side }),
     ...('payload' in inputs ? { workspace: inputs.payload } : {}),
     secretPatterns: plan.secretPatterns,
   };
-  return { payload, filesRoot };
+  return { payload, filesRoot, sides: sides.places };
 }
 
 /** The variables of `env` that one of `patterns` (--pass-env) names. */

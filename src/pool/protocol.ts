@@ -4,7 +4,7 @@ import type { StopReason } from '../model/outcome.js';
 import type { WorkspacePayload } from './workspace-protocol.js';
 
 /** The payload version this parex writes; a worker refuses a newer one. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** BullMQ's key prefix for the pool's queues. */
 export const QUEUE_PREFIX = 'parex';
 /** The queue of jobs that name no tag, served by every worker. */
@@ -21,6 +21,21 @@ export interface FilePayload {
   readonly mode: number;
   /** The content, base64. */
   readonly data: string;
+}
+
+/** A side path parex itself put in a job's argv or env (version 3): named relative to the
+ * attempt's side directory, which the worker makes in its own job area (src/pool/side-files.ts). */
+export interface SidePayload {
+  /** A plain name inside the side directory. */
+  readonly path: string;
+  /** 'file': the job writes it and it comes back; 'home': a per-job agent home, seeded on the
+   * worker from the worker's own configuration. */
+  readonly kind: 'file' | 'home';
+  readonly agent?: string;
+  /** The argv elements that are this path (given as `path`; the worker puts its own there). */
+  readonly argv: readonly number[];
+  /** The env variables whose value is this path. */
+  readonly env: readonly string[];
 }
 
 /** A job as a worker receives it: no value of the coordinator's environment unless passed. */
@@ -45,6 +60,8 @@ export interface JobPayload {
   readonly outputs: readonly string[];
   /** The run's --secret-env patterns: the worker hides the values they name in what it prints. */
   readonly secretPatterns?: readonly string[];
+  /** The side files parex names in argv and env (version 3); absent when none. */
+  readonly side?: readonly SidePayload[];
   /** Set for an isolated job (version 2): its worktree is made from git objects on the worker. */
   readonly workspace?: WorkspacePayload;
 }

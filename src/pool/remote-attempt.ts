@@ -7,6 +7,7 @@ import { failedToStart } from '../process/run-process.js';
 import { AttemptLog } from './attempt-log.js';
 import { unpackFiles } from './files.js';
 import type { RemoteOutcome } from './protocol.js';
+import { writeSide } from './side-files.js';
 import { type SweepResult, SweepWait } from './sweep-wait.js';
 import type { BundleExchange, ExchangeEnd } from './workspace-exchange.js';
 
@@ -48,6 +49,8 @@ export class RemoteAttempt {
     private readonly coordinatorPid: number,
     /** An isolated attempt's exchange of git objects with its worker. */
     private readonly exchange: BundleExchange | null = null,
+    /** Where each side file (last message) the worker sends back belongs, by its name. */
+    private readonly sides: ReadonlyMap<string, string> = new Map(),
   ) {
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
@@ -86,11 +89,11 @@ export class RemoteAttempt {
         text(entry, 'signal') as NodeJS.Signals,
         text(entry, 'reason') as StopReason | 'leftovers',
       );
-    } else if (type === 'file') {
+    } else if (type === 'file' || type === 'side') {
       const data = entry.get('d')?.toString('latin1') ?? '';
-      const problem = unpackFiles(this.filesRoot, [
-        { path: text(entry, 'p'), mode: Number(text(entry, 'm')), data },
-      ]);
+      const file = { path: text(entry, 'p'), mode: Number(text(entry, 'm')), data };
+      const problem =
+        type === 'file' ? unpackFiles(this.filesRoot, [file]) : writeSide(this.sides, file);
       this.outputsError ??= problem;
     } else if (type === 'end') {
       const remote = JSON.parse(text(entry, 'r')) as Partial<RemoteOutcome>;

@@ -13,8 +13,10 @@ import { inside, packFiles, unpackFiles } from './files.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
+import { describe, outcomeOf, sendEnd, sendFiles } from './remote-end.js';
 import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-workspace.js';
 import type { RunningJobs } from './running-jobs.js';
+import { packSides, placeSides } from './side-files.js';
 import { sendSwept, sweepBoundMs } from './sweep-wait.js';
 import type { KeptLog } from './worker-watch.js';
 
@@ -97,6 +99,10 @@ export async function runRemoteJob(
     const full = inside(cwd, output);
     if (full !== null) mkdirSync(path.dirname(full), { recursive: true });
   }
+  // Its side files (last message, per-job home) live in the worker's own job area.
+  const sideDir = path.join(context.workdir, '.parex', 'side', payload.run, key);
+  const sides = placeSides(sideDir, payload.side ?? [], payload.argv, jobEnv, context.env);
+  if ('error' in sides) return tell({ refused: sides.error });
   const logDir = path.join(context.workdir, '.parex', 'worker-logs', payload.run);
   mkdirSync(logDir, { recursive: true });
   const logPath = path.join(logDir, `${payload.name}.attempt${payload.attempt}.log`);
@@ -105,7 +111,7 @@ export async function runRemoteJob(
   queueSignal?.addEventListener('abort', onQueueAbort, { once: true });
   const marker = `${context.id}/${payload.run}/${key}`;
   const sender = new LogSender(context.client, stream, logPath);
-  const env = { ...jobEnv, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
+  const env = { ...sides.env, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
   let ran: ProcessOutcome;
   let sweeping: Promise<SweptProcesses> | null = null;
   let placed: PlacedWorkspace | null = null;
@@ -122,7 +128,7 @@ export async function runRemoteJob(
       }
     }
     ran = await runProcess({
-      argv: payload.argv,
+      argv: sides.argv,
       cwd: placed?.cwd ?? cwd,
       env,
       input: payload.input === null ? null : Buffer.from(payload.input, 'base64'),
@@ -136,7 +142,7 @@ export async function runRemoteJob(
       force: switches.force.signal,
       onSpawn: (pid, startedAt) => {
         print(
-          `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${payload.argv.join(' ')}`,
+          `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${sides.argv.join(' ')}`,
         );
         void context.client
           .xadd(stream, '*', 't', 'start', 'pid', String(pid), 'at', String(startedAt.getTime()))
@@ -165,22 +171,9 @@ export async function runRemoteJob(
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
   const work = placed === null ? {} : await placed.finish();
-  if ('files' in outputs) {
-    for (const file of outputs.files) {
-      await context.client.xadd(
-        stream,
-        '*',
-        't',
-        'file',
-        'p',
-        file.path,
-        'm',
-        String(file.mode),
-        'd',
-        file.data,
-      );
-    }
-  }
+  const back = packSides(sides);
+  if ('files' in outputs) await sendFiles(context.client, stream, 'file', outputs.files);
+  if ('files' in back) await sendFiles(context.client, stream, 'side', back.files);
   print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
   // The end is told at once, so that this slot takes the next job: with the escapee sweep's
@@ -191,6 +184,7 @@ export async function runRemoteJob(
     ...outcomeOf(ran, logBytes),
     ...(swept === null ? { sweptWithinMs: sweepBoundMs(context.graceMs) } : { swept }),
     ...(switches.handedBack === null ? {} : { handedBack: switches.handedBack }),
+    ...('error' in back ? { outputsError: `a side file: ${back.error}` } : {}),
     ...('error' in outputs ? { outputsError: outputs.error } : {}),
     ...work,
   });
@@ -198,48 +192,4 @@ export async function runRemoteJob(
   const told = sweeping.then((result) => sendSwept(context.client, stream, result)).catch(() => {});
   context.telling.add(told);
   void told.finally(() => context.telling.delete(told));
-}
-
-function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome {
-  const error = ran.spawnError;
-  return {
-    pid: ran.pid,
-    startedAt: ran.startedAt.getTime(),
-    endedAt: ran.endedAt.getTime(),
-    durationMs: ran.durationMs,
-    exitCode: ran.exitCode,
-    signal: ran.signal,
-    stopReason: ran.stopReason,
-    signalsSent: ran.signalsSent,
-    reapedLeftovers: ran.reapedLeftovers,
-    spawnError:
-      error === null
-        ? null
-        : {
-            message: error.message,
-            ...(error.code === undefined ? {} : { code: error.code }),
-            ...(error.syscall === undefined ? {} : { syscall: error.syscall }),
-            ...(error.path === undefined ? {} : { path: error.path }),
-          },
-    logBytes,
-  };
-}
-
-async function sendEnd(
-  client: RedisClient,
-  stream: string,
-  outcome: Partial<RemoteOutcome>,
-): Promise<void> {
-  // The coordinator deletes the stream once it has everything; if it never does, Redis will.
-  await client
-    .pipeline()
-    .xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome))
-    .expire(stream, 24 * 3600)
-    .exec();
-}
-
-function describe(ran: ProcessOutcome): string {
-  if (ran.spawnError !== null) return `could not start (${ran.spawnError.message})`;
-  if (ran.stopReason !== null) return `stopped (${ran.stopReason}, ${ran.signalsSent.join(', ')})`;
-  return ran.signal === null ? `exit ${ran.exitCode}` : `ended by ${ran.signal}`;
 }

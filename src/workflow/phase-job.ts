@@ -6,7 +6,7 @@ import { hasOwnHome, seedAgentHome } from '../agents/home.js';
 import type { AgentBinary } from '../agents/preflight.js';
 import { agentWatcher } from '../agents/watch.js';
 import type { SpendControl } from '../budget/control.js';
-import type { JobSpec, OutputWatcher } from '../model/job.js';
+import type { JobSpec, OutputWatcher, SideFile } from '../model/job.js';
 import { judgePhase } from './judge.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
@@ -27,14 +27,16 @@ export function phaseJob(
   const phase: PlannedPhase = Object.assign({}, planned, { invocation });
   const target = invocation.argv ?? null;
   const logDir = path.resolve(plan.settings.cwd, plan.dirs.logs);
-  const home =
+  const homeDir =
     phase.agentHome === 'per-job' && hasOwnHome(phase.agent)
-      ? seedAgentHome(
-          phase.agent,
-          path.join(logDir, `${phase.id}.${phase.agent}-home`),
-          plan.settings.env,
-        )
-      : {};
+      ? path.join(logDir, `${phase.id}.${phase.agent}-home`)
+      : null;
+  const home = homeDir === null ? {} : seedAgentHome(phase.agent, homeDir, plan.settings.env);
+  // The paths parex itself puts in argv and env: a pool's worker makes its own.
+  const sideFiles: SideFile[] = [];
+  if (invocation.lastMessageFile !== null)
+    sideFiles.push({ path: invocation.lastMessageFile, kind: 'file' });
+  if (homeDir !== null) sideFiles.push({ path: homeDir, kind: 'home', agent: phase.agent });
   return {
     name: phase.id,
     ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),
@@ -46,11 +48,8 @@ export function phaseJob(
     needs: phase.needs.filter((need) => !reused.has(need)),
     after: phase.after.filter((name) => !reused.has(name)),
     inputs: phase.inputs,
-    // What travels back from a pool's worker: the declared outputs and the agent's side files.
-    outputs:
-      invocation.lastMessageFile === null
-        ? phase.outputs
-        : [...phase.outputs, invocation.lastMessageFile],
+    outputs: phase.outputs,
+    sideFiles,
     runsOn: phase.runsOn,
     attempt: plan.settings.attempt,
     ...(adapter.binary === null

@@ -124,7 +124,7 @@ export interface TestWorker {
 }
 
 /** Starts `parex worker --redis URL --name NAME --workdir DIR ...extra` (node run with `nodeArgs`,
- * e.g. --cpu-prof); resolves once it serves. */
+ * e.g. --cpu-prof, under `launch`, e.g. setpriv as another user); resolves once it serves. */
 export async function startWorker(
   redisUrl: string,
   name: string,
@@ -132,12 +132,15 @@ export async function startWorker(
   extra: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
   nodeArgs: readonly string[] = [],
+  launch: readonly string[] = [],
 ): Promise<TestWorker> {
   const workdir = path.join(root, name);
   mkdirSync(workdir, { recursive: true });
   const child = spawn(
-    process.execPath,
+    launch[0] ?? process.execPath,
     [
+      ...launch.slice(1),
+      ...(launch.length === 0 ? [] : [process.execPath]),
       ...nodeArgs,
       CLI_PATH,
       'worker',

@@ -1,0 +1,110 @@
+// The side files of a pooled attempt. The paths parex itself puts in a job's argv or env (a
+// codex phase's last-message file, a per-job agent home) are the coordinator's absolute paths,
+// which a worker on another machine does not have. The payload names each relative to the
+// attempt's side directory instead; the worker makes that directory in its own job area, points
+// argv and env into it, seeds homes from its own configuration, and sends the files back, which
+// the coordinator writes where a local run would have them.
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { seedAgentHome } from '../agents/home.js';
+import type { SideFile } from '../model/job.js';
+import { inside, packFiles, unpackFiles } from './files.js';
+import type { FilePayload, SidePayload } from './protocol.js';
+
+/** An attempt's argv and env with its side paths named as the payload names them, and where
+ * each side file belongs on the coordinator (by that name). */
+export interface SidesOut {
+  readonly argv: readonly [string, ...string[]];
+  readonly env: Readonly<Record<string, string>>;
+  readonly side: readonly SidePayload[];
+  readonly places: ReadonlyMap<string, string>;
+}
+
+/** Names `files` in `argv` and `env` relative to the side directory (coordinator); a relative
+ * side path belongs under `cwd`, the job's directory, where the local run's process has it. */
+export function sidesOut(
+  files: readonly SideFile[],
+  argv: readonly [string, ...string[]],
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+): SidesOut {
+  const named: [string, ...string[]] = [...argv];
+  const namedEnv = { ...env };
+  const side: SidePayload[] = [];
+  const places = new Map<string, string>();
+  for (const [index, file] of files.entries()) {
+    const base = path.basename(file.path);
+    const name = places.has(base) ? `${index}-${base}` : base;
+    places.set(name, path.resolve(cwd, file.path));
+    const at = argv.flatMap((value, i) => (value === file.path ? [i] : []));
+    for (const i of at) named[i] = name;
+    const variables = Object.keys(env).filter((variable) => env[variable] === file.path);
+    for (const variable of variables) namedEnv[variable] = name;
+    const agent = file.agent === undefined ? {} : { agent: file.agent };
+    side.push({ path: name, kind: file.kind, ...agent, argv: at, env: variables });
+  }
+  return { argv: named, env: namedEnv, side, places };
+}
+
+/** An attempt's side directory on a worker, with argv and env pointed into it. */
+export interface PlacedSides {
+  readonly dir: string;
+  readonly argv: [string, ...string[]];
+  readonly env: Record<string, string | undefined>;
+  /** The side files the job writes, relative to `dir`: they go back to the coordinator. */
+  readonly files: readonly string[];
+  /** Whether `dir` was made (the job has side paths). */
+  readonly made: boolean;
+}
+
+/** Makes `dir` and what `side` names in it (homes seeded from `own`, the worker's environment);
+ * or why a side path cannot be placed. */
+export function placeSides(
+  dir: string,
+  side: readonly SidePayload[],
+  argv: readonly [string, ...string[]],
+  env: Readonly<Record<string, string | undefined>>,
+  own: NodeJS.ProcessEnv,
+): PlacedSides | { error: string } {
+  const placed: PlacedSides = { dir, argv: [...argv], env: { ...env }, files: [], made: false };
+  if (side.length === 0) return placed;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const files: string[] = [];
+  for (const entry of side) {
+    const full = inside(dir, entry.path);
+    if (full === null || path.dirname(full) !== dir) {
+      return { error: `side file ${entry.path} would be placed outside ${dir}` };
+    }
+    if (entry.kind === 'home') {
+      mkdirSync(full, { mode: 0o700 });
+      seedAgentHome(entry.agent ?? '', full, own);
+    } else files.push(entry.path);
+    for (const i of entry.argv) if (i > 0 && i < placed.argv.length) placed.argv[i] = full;
+    for (const variable of entry.env) placed.env[variable] = full;
+  }
+  return { ...placed, files, made: true };
+}
+
+/** The side files the job wrote (those it did not write are left out), then the directory is
+ * removed; or why they cannot go back. */
+export function packSides(placed: PlacedSides): { files: FilePayload[] } | { error: string } {
+  if (!placed.made) return { files: [] };
+  const packed = packFiles(placed.dir, placed.files, 'output');
+  rmSync(placed.dir, { recursive: true, force: true });
+  try {
+    // The run's directory goes with its last attempt here (another's makes it again).
+    rmdirSync(path.dirname(placed.dir));
+  } catch {
+    // Another attempt of the run still has its side directory in it.
+  }
+  return packed;
+}
+
+/** Writes a side file a worker sent back where the local run would have it; or why not. */
+export function writeSide(places: ReadonlyMap<string, string>, file: FilePayload): string | null {
+  const target = places.get(file.path);
+  if (target === undefined) return `the worker sent side file ${file.path}, which the job lacks`;
+  return unpackFiles(path.dirname(target), [{ ...file, path: path.basename(target) }]);
+}
