@@ -1,6 +1,6 @@
 // What the fakes print: codex -o and human mode, and each agent's JSON event stream.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -102,4 +102,23 @@ test('each JSON mode emits parseable events that end with the terminal event', a
   assert.equal(obj(gemini.at(-1)?.stats).tool_calls, 1);
   const geminiJson = await run('gemini', ['-o', 'json', '-p', '@fake say pretty'], { cwd });
   assert.equal(JSON.parse(geminiJson.stdout).response, 'pretty');
+});
+
+test('codex: an -o file it cannot write is reported on stderr, and the turn still decides the exit', async (t) => {
+  const cwd = tempDir(t);
+  const missing = path.join(cwd, 'no-such-dir', 'last.md');
+  const result = await run(
+    'codex',
+    ['exec', '--skip-git-repo-check', '--json', '-o', missing, '@fake say the summary'],
+    { cwd },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(
+    result.stderr.includes(
+      `Failed to write last message file "${missing}": No such file or directory (os error 2)`,
+    ),
+    result.stderr,
+  );
+  assert.equal(jsonLines(result.stdout).at(-1)?.type, 'turn.completed');
+  assert.equal(existsSync(missing), false);
 });
