@@ -123,6 +123,7 @@ export async function runRemoteJob(
       placed = await placeWorkspace(context, payload.workspace, at);
       if (placed.failed !== null) {
         await sender.finish();
+        packSides(sides); // nothing ran: its side directory goes
         print(`[parex] could not start ${label}: ${placed.failed.setupFailed}`);
         return await tell(stoppedOr(switches, placed.failed));
       }
