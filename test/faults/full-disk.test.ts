@@ -4,11 +4,9 @@
 // lines, and parex exits 1 naming the file and the errno. A throwing onEvent from the library
 // does the same. (Mounting needs root: the tmpfs case is skipped elsewhere.)
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import test, { type TestContext } from 'node:test';
+import test from 'node:test';
 
 import { runGroup } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -18,22 +16,12 @@ import {
   assertNoneMarked,
   assertStoppedByFault,
   execBesideSleeper,
+  smallDisk,
   statusJson,
   wholeManifest,
 } from '../helpers/faults.js';
 import { killedAfter } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** Mounts a tmpfs of `size` at a new directory, unmounted after the test; null if impossible. */
-function smallDisk(t: TestContext, size: string): string | null {
-  const mountPoint = mkdtempSync(path.join(tmpdir(), 'parex-disk-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint]);
-  t.after(() => {
-    if (mounted.status === 0) spawnSync('umount', ['-l', mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
-  });
-  return mounted.status === 0 ? mountPoint : null;
-}
 
 test('a full disk: the failed manifest write stops the run, every job stopped and in the summary, only whole lines, exit 1', async (t) => {
   const disk = smallDisk(t, '2m');

@@ -3,8 +3,10 @@
 // `parex status` says about a run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { type CliRun, runCli } from './cli.js';
@@ -252,4 +254,15 @@ export function assertStoppedByFault(
     /^ {2}sleeper +(?:echo working; )?sleep 30 +CANCELLED \(stopped with SIGTERM\)/m,
   );
   assert.match(run.stderr, /NOT STARTED \(run cancelled\)/);
+}
+
+/** Mounts a tmpfs of `size` at a new directory, unmounted after the test; null if impossible. */
+export function smallDisk(t: TestContext, size: string): string | null {
+  const mountPoint = mkdtempSync(path.join(tmpdir(), 'parex-disk-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mountPoint]);
+  t.after(() => {
+    if (mounted.status === 0) spawnSync('umount', ['-l', mountPoint]);
+    rmSync(mountPoint, { recursive: true, force: true });
+  });
+  return mounted.status === 0 ? mountPoint : null;
 }

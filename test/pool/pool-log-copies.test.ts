@@ -1,0 +1,66 @@
+// A worker keeps its own copy of a job's log until the coordinator has written it (point 3 of
+// the pool's design): the copy is there while the job runs, and gone once the run is over and
+// the coordinator has acknowledged it (deleted its stream), within a few of the worker's 2 s
+// checks.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { parexEnv, startCli } from '../helpers/exec.js';
+import { filePool, poolExec, type TestWorker } from '../helpers/pool.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let worker: TestWorker | null = null;
+const pool = filePool('parex-pool-copies', { before, after }, {}, async (started) => {
+  worker = await started.worker('c1', 4);
+});
+
+/** Whether job1's copy among `files` holds its line yet. */
+function firstHolds(files: readonly string[]): boolean {
+  const first = files.find((file) => file.endsWith('job1.attempt1.log'));
+  return first !== undefined && readFileSync(first, 'utf8') === 'first\n';
+}
+
+/** The worker's log copies (paths under its runs' directories: this file runs one run). */
+function copies(): string[] {
+  const root = path.join(worker?.workdir ?? '', '.parex', 'worker-logs');
+  if (!existsSync(root)) return [];
+  return readdirSync(root).flatMap((run) =>
+    readdirSync(path.join(root, run))
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => path.join(root, run, name)),
+  );
+}
+
+test('a worker keeps a log copy while its job runs and removes it once acknowledged', async (t) => {
+  const dir = tempDir(t);
+  const commands = ['echo first; sleep 2', 'echo second; sleep 2', 'echo third'];
+  const cli = startCli(poolExec(pool.redis.url, [], ...commands), {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  // The copies exist on the worker while the sleeping jobs run.
+  let seen: string[] = [];
+  for (let waited = 0; waited < 20_000 && !(seen.length === 2 && firstHolds(seen)); waited += 100) {
+    await sleep(100);
+    seen = copies().filter((file) => /job[12]\.attempt1\.log$/.test(file));
+  }
+  assert.deepEqual(seen.map((file) => path.basename(file)).sort(), [
+    'job1.attempt1.log',
+    'job2.attempt1.log',
+  ]);
+  const first = seen.find((file) => file.endsWith('job1.attempt1.log')) ?? '';
+  assert.equal(readFileSync(first, 'utf8'), 'first\n');
+  const ended = await cli.done;
+  assert.equal(ended.code, 0, ended.stderr);
+  assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'first\n');
+  // Acknowledged: each copy is removed by the worker's next checks.
+  let left = copies();
+  for (let waited = 0; waited < 15_000 && left.length > 0; waited += 200) {
+    await sleep(200);
+    left = copies();
+  }
+  assert.deepEqual(left, [], 'the worker kept copies of acknowledged logs');
+});
