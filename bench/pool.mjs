@@ -131,6 +131,32 @@ function redisCpu() {
     return Number.NaN;
   }
 }
+/** Redis's commands so far, by name (INFO commandstats: calls), or an empty map without redis-cli. */
+function redisCalls() {
+  try {
+    const info = execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'commandstats'], {
+      encoding: 'utf8',
+    });
+    return new Map(
+      [...info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map((m) => [m[1], Number(m[2])]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+/** Says redis-server's CPU since `cpu` and its commands since `calls`, per job of `n`. */
+function sayRedis(cpu, calls, n) {
+  say(`  redis-server: ${(redisCpu() - cpu).toFixed(2)} s CPU`);
+  const now = redisCalls();
+  const perJob = [...now]
+    .map(([name, count]) => [name, (count - (calls.get(name) ?? 0)) / n])
+    .filter(([, count]) => count >= 0.01)
+    .sort((a, b) => b[1] - a[1]);
+  const total = perJob.reduce((sum, [, count]) => sum + count, 0);
+  say(
+    `  redis commands per job: ${total.toFixed(2)} (${perJob.map(([name, count]) => `${name} ${count.toFixed(2)}`).join(', ')})`,
+  );
+}
 try {
   // 1. Dispatch overhead: N x true.
   if (chosen.has('dispatch')) {
@@ -138,6 +164,8 @@ try {
     const trues = Array.from({ length: n }, () => 'true');
     const local = await timed(`local ${n} x true -j 8`, ['exec', '-q', '-j', '8', '--', ...trues]);
     const stop = await startWorker(url, 'd1', 8);
+    const redisBefore = redisCpu();
+    const callsBefore = redisCalls();
     const pooled = await timed(`pool ${n} x true, 1 worker x 8`, [
       'exec',
       '-q',
@@ -146,6 +174,7 @@ try {
       '--',
       ...trues,
     ]);
+    sayRedis(redisBefore, callsBefore, n);
     await stop();
     const perJobMs = ((pooled - local) / n) * 1000;
     rows.push([

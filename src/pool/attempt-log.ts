@@ -3,6 +3,7 @@
 // once the first bytes come: made on the loop, 500 short jobs' files held the coordinator for
 // 0.4-1.4 s on a busy disk. A log that got no bytes is not synced (there is nothing to make
 // durable), so short silent jobs cost the disk no journal commit each.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 import { explainOpenError, regularOpenFlags, unsafeFileError } from '../files/regular-file.js';
@@ -60,8 +61,18 @@ export class AttemptLog {
 }
 
 /** Makes (or empties) `file` as a local run's log: never through a link, never a FIFO or a
- * file with other hard links (src/files/regular-file.ts), without blocking the event loop. */
+ * file with other hard links (src/files/regular-file.ts), without blocking the event loop. A
+ * new file (the usual case) takes one open and a close; one already there (a retry's, a resumed
+ * run's) is checked first and then emptied. */
 async function createRegular(file: string): Promise<void> {
+  // O_EXCL makes only a new file (never through a link): nothing to check or empty.
+  const fresh = await open(file, regularOpenFlags('truncate') | constants.O_EXCL, 0o666).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return null;
+      throw explainOpenError(file, error);
+    },
+  );
+  if (fresh !== null) return await fresh.close();
   const handle = await open(file, regularOpenFlags('truncate'), 0o666).catch((error) => {
     throw explainOpenError(file, error as NodeJS.ErrnoException);
   });
@@ -69,7 +80,7 @@ async function createRegular(file: string): Promise<void> {
     const stats = await handle.stat();
     if (!stats.isFile() || stats.nlink > 1)
       throw unsafeFileError(file, 'not a regular file', 'ENOTREG');
-    await handle.truncate(0);
+    if (stats.size > 0) await handle.truncate(0);
   } finally {
     await handle.close();
   }

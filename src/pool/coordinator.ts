@@ -11,6 +11,7 @@ import type { AttemptRequest, ExecutorFactory, JobExecutor } from '../engine/exe
 import type { GroupPlan, PlannedJob } from '../options/normalize.js';
 import { failedToStart } from '../process/run-process.js';
 import type { SweptProcesses } from '../process/terminate/sweep.js';
+import { Acknowledgements } from './acks.js';
 import { AgentLeases } from './agent-leases.js';
 import { watchBackstop } from './backstop.js';
 import { RunCancels } from './cancels.js';
@@ -56,7 +57,7 @@ class Coordinator implements JobExecutor {
   private readonly leases: AgentLeases;
   private readonly cancels: RunCancels;
   /** Acknowledgements on their way (a stream deleted once its log is on disk). */
-  private readonly acks = new Set<Promise<unknown>>();
+  private readonly acks;
   private passedOnce: Record<string, string> | null = null;
   /** What the workers' sweeps stopped of ended jobs (or why it is unknown), until the engine
    * asks (by job name). */
@@ -70,6 +71,7 @@ class Coordinator implements JobExecutor {
     const warn = () => {};
     this.client = openClient(settings.redis, `parex:${plan.runId}`, warn);
     this.keys = runKeys(plan.runId);
+    this.acks = new Acknowledgements(this.client);
     this.leases = new AgentLeases(this.client, plan.admission?.agentCaps?.() ?? new Map());
     this.reader = new LogReader(
       settings.redis,
@@ -167,11 +169,7 @@ class Coordinator implements JobExecutor {
       this.queueOf.delete(jobId);
       if (attempt.sweep !== null) this.swept.set(job.name, attempt.sweep);
       // The worker's acknowledgement, once the log is on disk here: its copy may go.
-      if (attempt.taken !== null) {
-        const ack = attempt.durable.then(() => this.client.del(attempt.stream)).catch(() => {});
-        this.acks.add(ack);
-        void ack.finally(() => this.acks.delete(ack));
-      }
+      if (attempt.taken !== null) this.acks.add(attempt.stream, attempt.durable);
     }
   }
 
@@ -194,8 +192,7 @@ class Coordinator implements JobExecutor {
   async close(): Promise<void> {
     // The last acknowledgements (logs synced, streams deleted), unless Redis is away.
     if (this.client.status === 'ready') {
-      const acked = Promise.allSettled(this.acks);
-      await Promise.race([acked, sleep(ACK_WAIT_MS, null, { ref: false })]);
+      await Promise.race([this.acks.settled(), sleep(ACK_WAIT_MS, null, { ref: false })]);
     }
     this.leases.close();
     await this.reader.stop();

@@ -12,6 +12,8 @@ import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
 const COUNT = 128;
+/** Entries of one read without log bytes that are trimmed all the same. */
+const TRIM_AT = 16;
 /** How long one XREAD blocks; only closing waits for it. */
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */
@@ -96,19 +98,22 @@ export class LogReader {
     }
     const followed = this.following.get(stream);
     if (followed === undefined) return null;
+    const logged = followed.logBytes;
     for (const [id, fields] of entries) {
       followed.lastId = id.toString();
       const entry = toEntry(fields);
       if (fresh(followed, entry)) followed.attempt.apply(entry);
     }
     // An attempt that is over is acknowledged by its executor (its stream deleted); what is
-    // written leaves the stream, which is how its worker knows the coordinator keeps up.
+    // written leaves the stream, which is how its worker knows the coordinator keeps up (its
+    // window counts log chunks: a few entries of other kinds wait for the acknowledgement).
     const attempt = followed.attempt;
     const flushed = attempt.flushed();
     if (attempt.over) {
       this.following.delete(stream);
       return flushed;
     }
+    if (followed.logBytes === logged && entries.length < TRIM_AT) return flushed;
     const upTo = nextId(followed.lastId);
     void flushed
       .then(() => (attempt.over ? null : this.client.xtrim(stream, 'MINID', upTo)))

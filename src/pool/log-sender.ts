@@ -4,6 +4,7 @@
 // writing to its file, and neither side holds more than the window in memory. A log that proves
 // large (its first read fills a chunk) goes on through a connection of its own below ioredis
 // (src/pool/resp/), which writes each chunk without copying it; ioredis again if that is lost.
+import { statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -61,7 +62,8 @@ export class LogSender {
     let size = CHUNK_BYTES;
     try {
       for (;;) {
-        file ??= await openIfPresent(this.logPath);
+        // An empty log is not opened (most short jobs print nothing): a stat, no file handle.
+        if (file === null && hasBytes(this.logPath)) file = await openIfPresent(this.logPath);
         const finishing = this.done;
         const buffer = spare.pop() ?? Buffer.allocUnsafe(size);
         const { bytesRead } =
@@ -174,6 +176,11 @@ async function openBulk(client: RedisClient): Promise<RespConnection | null> {
   } catch {
     return null;
   }
+}
+
+/** Whether `file` exists with bytes in it, asked without opening it. */
+function hasBytes(file: string): boolean {
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > 0;
 }
 
 async function openIfPresent(file: string): Promise<FileHandle | null> {
