@@ -177,6 +177,9 @@ export async function runRemoteJob(
   if ('files' in back) await sendFiles(context.client, stream, 'side', back.files);
   print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
+  // The sweep's scan runs at the next turn of the event loop: a job that left nothing behind has
+  // its result by then, which then goes with the end (one entry, and nothing to wait for).
+  await Promise.race([sweeping, nextTurn()]);
   // The end is told at once, so that this slot takes the next job: with the escapee sweep's
   // result when it is in already, else that follows as its own entry (which the coordinator
   // waits for before the completion line).
@@ -193,4 +196,9 @@ export async function runRemoteJob(
   const told = sweeping.then((result) => sendSwept(context.client, stream, result)).catch(() => {});
   context.telling.add(told);
   void told.finally(() => context.telling.delete(told));
+}
+
+/** Resolves after the callbacks already waiting for the next turn of the event loop. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }

@@ -11,6 +11,7 @@ import { EscapeeSweeper } from '../engine/escapees.js';
 import { withoutVariables } from '../options/secrets.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import { openClient, probeRedis, redisOptions } from './connection.js';
+import { gatheredPrint } from './gathered-print.js';
 import { loadBullmq } from './modules.js';
 import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
@@ -39,7 +40,7 @@ export interface WorkerOptions {
 /** Runs the worker until SIGTERM or SIGINT; resolves with its exit status. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   await probeRedis(options.redis, 'parex worker');
-  const { print } = options;
+  const print = gatheredPrint(options.print);
   const id = `worker-${options.name}-${process.pid}`;
   // One line per outage, not one per reconnection attempt.
   let down = false;
