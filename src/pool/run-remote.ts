@@ -9,6 +9,7 @@ import { runRedactor } from '../options/secrets.js';
 import type { Launcher } from '../process/launcher.js';
 import { type ProcessOutcome, runProcess } from '../process/run-process.js';
 import { JOB_MARKER, RUN_MARKER, type SweptProcesses } from '../process/terminate/sweep.js';
+import type { Redactor } from '../redact/redactor.js';
 import { inside, packFiles, unpackFiles } from './files.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
@@ -39,6 +40,8 @@ export interface WorkerContext {
   /** The worker's own environment as jobs get it (without its Redis URL). */
   readonly env: Readonly<NodeJS.ProcessEnv>;
   readonly print: (line: string) => void;
+  /** The redactors of the jobs' environments and patterns so far (the same for a run's jobs). */
+  readonly redactors: Map<string, Redactor>;
 }
 
 /** Runs one job's payload to its end; never throws for the job's own failures. */
@@ -83,7 +86,7 @@ export async function runRemoteJob(
   const label = `${payload.run}/${payload.name}`;
   // What the worker prints of this job hides the job's secrets, found as a local run finds them.
   const jobEnv = { ...context.env, ...payload.env };
-  const redactor = runRedactor({ env: jobEnv, patterns: payload.secretPatterns ?? [] });
+  const redactor = redactorFor(context, jobEnv, payload);
   const print = (line: string) => context.print(redactor.text(line));
   if (alive === null) {
     print(`[parex] skipped ${label}: its coordinator is gone`);
@@ -201,4 +204,24 @@ export async function runRemoteJob(
 /** Resolves after the callbacks already waiting for the next turn of the event loop. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/** Redactors kept at most (a run's jobs mostly share one). */
+const REDACTORS_KEPT = 64;
+
+/** The redactor of a job's environment and secret patterns, made once for the jobs sharing them
+ * (finding the secrets looks at every variable against every pattern). */
+function redactorFor(
+  context: WorkerContext,
+  jobEnv: NodeJS.ProcessEnv,
+  payload: JobPayload,
+): Redactor {
+  const key = JSON.stringify([payload.env ?? {}, payload.secretPatterns ?? []]);
+  let redactor = context.redactors.get(key);
+  if (redactor === undefined) {
+    if (context.redactors.size >= REDACTORS_KEPT) context.redactors.clear();
+    redactor = runRedactor({ env: jobEnv, patterns: payload.secretPatterns ?? [] });
+    context.redactors.set(key, redactor);
+  }
+  return redactor;
 }

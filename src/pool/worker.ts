@@ -73,6 +73,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     kept,
     env: withoutVariables(process.env, ['PAREX_REDIS']),
     print,
+    redactors: new Map(),
   };
   const stopWatching = watchRuns(client, subscriber, jobs, kept, print);
   const queues = [...new Set([...options.tags, DEFAULT_TAG])];

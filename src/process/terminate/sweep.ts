@@ -1,6 +1,6 @@
 // The sweep: processes that left their job's process group (setsid, double fork) but still carry
 // the job's marker in their environment are found in /proc and stopped like the group would be.
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 
 import { isProcessAlive } from '../proc-table.js';
 import { waitUntil } from './wait-until.js';
@@ -18,23 +18,60 @@ export function findMarked(
   since: readonly JobStart[] | null = null,
 ): Map<string, number[]> {
   const found = new Map<string, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return found;
-  }
-  const range = newerPids(since) ?? { above: 0, upTo: Number.POSITIVE_INFINITY };
+  const listed = candidates(since);
+  if (listed === null) return found;
+  const { entries, range } = listed;
   const prefix = Buffer.from(`\0${name}=`, 'latin1');
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid <= range.above || pid > range.upTo) continue;
     if (pid === process.pid) continue;
     const value = markerValue(readEnviron(entry), prefix);
-    if (value !== null && values.has(value) && isProcessAlive(pid))
+    if (value !== null && values.has(value) && isProcessAlive(pid) && isProcess(pid))
       found.set(value, [...(found.get(value) ?? []), pid]);
   }
   return found;
+}
+
+/** Pids made since a short job started, at most, that are looked up one by one (a handful of
+ * existence checks) rather than by listing /proc (hundreds of entries on a busy machine). */
+const PROBE_MAX = 64;
+
+/** The /proc entries to look at, and the pids among them that count: those made since `since`
+ * started (one by one when they are few; the kernel's last pid is read first, so a process made
+ * after it came after the job's end, as one made after a listing does), else every entry of
+ * /proc, the kernel's last pid read after the listing; null if /proc is unreadable. */
+function candidates(
+  since: readonly JobStart[] | null,
+): { entries: string[]; range: { above: number; upTo: number } } | null {
+  const early = newerPids(since);
+  if (early !== null && early.upTo - early.above <= PROBE_MAX) {
+    const entries: string[] = [];
+    for (let pid = early.above + 1; pid <= early.upTo; pid += 1) {
+      if (existsSync(`/proc/${pid}`)) entries.push(String(pid));
+    }
+    return { entries, range: early };
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const range = newerPids(since) ?? { above: 0, upTo: Number.POSITIVE_INFINITY };
+  return { entries, range };
+}
+
+/** Whether `pid` is a process, not one of its threads (whose /proc/TID a lookup by number also
+ * finds, with the process's environment, though a listing of /proc leaves it out). */
+function isProcess(pid: number): boolean {
+  try {
+    return (
+      /^Tgid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1] === String(pid)
+    );
+  } catch {
+    return false;
+  }
 }
 
 let environBuffer = Buffer.alloc(64 * 1024);
