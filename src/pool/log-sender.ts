@@ -36,11 +36,13 @@ export class LogSender {
   private readonly loop: Promise<void>;
   private wake: (() => void) | null = null;
 
-  /** Starts sending `logPath` (which may not exist yet) to `stream`. */
+  /** Starts sending `logPath` (which may not exist yet) to `stream`; `beforeSend` is called
+   * before each batch is sent (the job's held start entry goes first). */
   constructor(
     private readonly client: RedisClient,
     private readonly stream: string,
     private readonly logPath: string,
+    private readonly beforeSend: () => void = () => {},
   ) {
     this.loop = this.run();
   }
@@ -134,6 +136,7 @@ export class LogSender {
   /** Sends `data` as entries of at most CHUNK_BYTES (commands of their own, written as they are
    * built: no batch-wide copy); resolves with the stream's length after them. */
   private async send(data: Buffer, offset: number): Promise<number> {
+    this.beforeSend();
     const added: Promise<void>[] = [];
     for (let start = 0; start < data.length; start += CHUNK_BYTES) {
       const chunk = data.subarray(start, start + CHUNK_BYTES);

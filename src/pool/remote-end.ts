@@ -30,15 +30,18 @@ export function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome 
   };
 }
 
-/** Adds the end entry to the job's stream (which then expires unless the coordinator drops it). */
+/** Adds the end entry to the job's stream (which then expires unless the coordinator drops it),
+ * after the start entry's `start` fields when that was held until now (one write for both). */
 export async function sendEnd(
   client: RedisClient,
   stream: string,
   outcome: Partial<RemoteOutcome>,
+  start: string[] | null = null,
 ): Promise<void> {
+  const pipeline = client.pipeline();
+  if (start !== null) pipeline.xadd(stream, '*', ...start);
   // The coordinator deletes the stream once it has everything; if it never does, Redis will.
-  await client
-    .pipeline()
+  await pipeline
     .xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome))
     .expire(stream, 24 * 3600)
     .exec();

@@ -5,12 +5,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import type { EscapeeSweeper } from '../engine/escapees.js';
-import { runRedactor } from '../options/secrets.js';
 import type { Launcher } from '../process/launcher.js';
 import { type ProcessOutcome, runProcess } from '../process/run-process.js';
 import { JOB_MARKER, RUN_MARKER, type SweptProcesses } from '../process/terminate/sweep.js';
 import type { Redactor } from '../redact/redactor.js';
 import { inside, packFiles, unpackFiles } from './files.js';
+import { HeldStart } from './held-start.js';
+import { redactorFor } from './job-redactor.js';
 import { LogSender } from './log-sender.js';
 import type { RedisClient } from './modules.js';
 import { type JobPayload, type RemoteOutcome, refusal, runKeys } from './protocol.js';
@@ -55,7 +56,9 @@ export async function runRemoteJob(
   const keys = runKeys(String(payload?.run));
   const stream = keys.jobStream(payload?.name, payload?.attempt);
   const key = `${payload?.name}.${payload?.attempt}`;
-  const tell = (outcome: Partial<RemoteOutcome>) => sendEnd(context.client, stream, outcome);
+  const start = new HeldStart(context.client, stream);
+  const tell = (outcome: Partial<RemoteOutcome>) =>
+    sendEnd(context.client, stream, outcome, start.take());
   // The coordinator reads a job's stream once it knows a worker took the job; one round trip
   // tells it and reads whether the job may still run.
   const replies = await context.client
@@ -86,7 +89,7 @@ export async function runRemoteJob(
   const label = `${payload.run}/${payload.name}`;
   // What the worker prints of this job hides the job's secrets, found as a local run finds them.
   const jobEnv = { ...context.env, ...payload.env };
-  const redactor = redactorFor(context, jobEnv, payload);
+  const redactor = redactorFor(context.redactors, jobEnv, payload);
   const print = (line: string) => context.print(redactor.text(line));
   if (alive === null) {
     print(`[parex] skipped ${label}: its coordinator is gone`);
@@ -113,7 +116,7 @@ export async function runRemoteJob(
   const onQueueAbort = () => switches.cancel.abort('cancelled');
   queueSignal?.addEventListener('abort', onQueueAbort, { once: true });
   const marker = `${context.id}/${payload.run}/${key}`;
-  const sender = new LogSender(context.client, stream, logPath);
+  const sender = new LogSender(context.client, stream, logPath, () => start.send());
   const env = { ...sides.env, [RUN_MARKER]: context.id, [JOB_MARKER]: marker };
   let ran: ProcessOutcome;
   let sweeping: Promise<SweptProcesses> | null = null;
@@ -148,11 +151,10 @@ export async function runRemoteJob(
         print(
           `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${sides.argv.join(' ')}`,
         );
-        void context.client
-          .xadd(stream, '*', 't', 'start', 'pid', String(pid), 'at', String(startedAt.getTime()))
-          .catch(() => {});
+        start.hold(pid, startedAt.getTime());
       },
       onSignal: (signal, reason) => {
+        start.send();
         void context.client
           .xadd(stream, '*', 't', 'signal', 'signal', signal, 'reason', reason)
           .catch(() => {});
@@ -174,10 +176,18 @@ export async function runRemoteJob(
   });
   const logBytes = await sender.finish();
   const outputs = ran.pid === null ? { files: [] } : packFiles(cwd, payload.outputs, 'output');
+  // What a workspace and files send goes after the start entry.
+  if (placed !== null) start.send();
   const work = placed === null ? {} : await placed.finish();
   const back = packSides(sides);
-  if ('files' in outputs) await sendFiles(context.client, stream, 'file', outputs.files);
-  if ('files' in back) await sendFiles(context.client, stream, 'side', back.files);
+  for (const [type, packed] of [
+    ['file', outputs],
+    ['side', back],
+  ] as const) {
+    if (!('files' in packed) || packed.files.length === 0) continue;
+    start.send();
+    await sendFiles(context.client, stream, type, packed.files);
+  }
   print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
   context.kept.add({ stream, path: logPath });
   // The sweep's scan runs at the next turn of the event loop: a job that left nothing behind has
@@ -204,24 +214,4 @@ export async function runRemoteJob(
 /** Resolves after the callbacks already waiting for the next turn of the event loop. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
-}
-
-/** Redactors kept at most (a run's jobs mostly share one). */
-const REDACTORS_KEPT = 64;
-
-/** The redactor of a job's environment and secret patterns, made once for the jobs sharing them
- * (finding the secrets looks at every variable against every pattern). */
-function redactorFor(
-  context: WorkerContext,
-  jobEnv: NodeJS.ProcessEnv,
-  payload: JobPayload,
-): Redactor {
-  const key = JSON.stringify([payload.env ?? {}, payload.secretPatterns ?? []]);
-  let redactor = context.redactors.get(key);
-  if (redactor === undefined) {
-    if (context.redactors.size >= REDACTORS_KEPT) context.redactors.clear();
-    redactor = runRedactor({ env: jobEnv, patterns: payload.secretPatterns ?? [] });
-    context.redactors.set(key, redactor);
-  }
-  return redactor;
 }
