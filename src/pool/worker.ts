@@ -40,7 +40,8 @@ export interface WorkerOptions {
 /** Runs the worker until SIGTERM or SIGINT; resolves with its exit status. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   await probeRedis(options.redis, 'parex worker');
-  const print = gatheredPrint(options.print);
+  const printing = gatheredPrint(options.print);
+  const { print } = printing;
   const id = `worker-${options.name}-${process.pid}`;
   // One line per outage, not one per reconnection attempt.
   let down = false;
@@ -73,6 +74,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     kept,
     env: withoutVariables(process.env, ['PAREX_REDIS']),
     print,
+    printSoon: printing.soon,
     redactors: new Map(),
   };
   const stopWatching = watchRuns(client, subscriber, jobs, kept, print);
