@@ -20,6 +20,8 @@ export const WINDOW_ENTRIES = 64;
 const BATCH_BYTES = 16 * CHUNK_BYTES;
 /** Batches sent before the oldest one's replies are waited for. */
 const DEPTH = 2;
+/** What an empty log is read into: nothing (no buffer is made for it). */
+const NO_BUFFER = Buffer.alloc(0);
 /** How often a quiet log is looked at again. */
 const POLL_MS = 20;
 
@@ -67,7 +69,7 @@ export class LogSender {
         // An empty log is not opened (most short jobs print nothing): a stat, no file handle.
         if (file === null && hasBytes(this.logPath)) file = await openIfPresent(this.logPath);
         const finishing = this.done;
-        const buffer = spare.pop() ?? Buffer.allocUnsafe(size);
+        const buffer = file === null ? NO_BUFFER : (spare.pop() ?? Buffer.allocUnsafe(size));
         const { bytesRead } =
           file === null ? { bytesRead: 0 } : await file.read(buffer, 0, buffer.length, this.read);
         if (bytesRead > 0) {
