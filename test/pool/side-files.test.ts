@@ -29,6 +29,7 @@ test('the payload names side paths, never the coordinator’s; the worker puts i
     { CODEX_HOME: home, OTHER: 'kept' },
     coordinator,
   );
+  assert.ok(!('error' in out));
   assert.deepEqual(out.argv, ['codex', 'exec', '-o', 'p1.last-message.md', '-']);
   assert.deepEqual(out.env, { CODEX_HOME: 'p1.codex-home', OTHER: 'kept' });
   assert.ok(!JSON.stringify(out.side).includes(coordinator));
