@@ -156,3 +156,40 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
   assert.equal(applied.code, 0, applied.stderr);
   assert.equal(readFileSync(path.join(made.dir, 'answer.txt'), 'utf8'), 'the BEST answer\n');
 });
+
+test('an agent judge whose candidates’ patches exceed 32 MiB is not sent: spawn_error saying what to do, nothing of it runs', async (t) => {
+  if (cannot !== null) return t.skip(cannot);
+  const made = agentProject(t, {
+    'judge.md': 'Choose.\n@fake pick-patch BIG\n',
+    '.gitignore': '.fake-scripts/\n.fake-agents.jsonl\n',
+    'flow.yaml': flow(
+      'dirs: { logs: .parex/logs }',
+      'phases:',
+      '  - id: huge',
+      '    agent: command',
+      // 17 MiB each (two are over the limit), and small in git: they compress well.
+      "    candidates: [{ command: 'yes BIG one | head -c 17M > big.txt' }, { command: 'yes BIG two | head -c 17M > big.txt' }]",
+      '    judge: { agent: claude, prompt: judge.md }',
+    ),
+  });
+  git(made.dir, 'init', '-q', '-b', 'main');
+  git(made.dir, 'add', '-A');
+  git(made.dir, 'commit', '-q', '-m', 'initial');
+  const env = { ...parexEnv(null), ...made.env, XDG_CACHE_HOME: tempDir(t) };
+  const before = judgePrompts().length;
+  const run = await runCli(['run', 'flow.yaml', '--redis', (redis as TestRedis).url], {
+    cwd: made.dir,
+    env,
+    limitMs: 90_000,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const all = endLines(manifestLines(path.join(made.dir, '.parex', 'logs', 'manifest.jsonl')));
+  for (const id of ['huge-c1', 'huge-c2']) assert.equal(onlyLineOf(all, id).outcome, 'success');
+  const huge = onlyLineOf(all, 'huge');
+  assert.equal(huge.outcome, 'spawn_error', JSON.stringify(huge));
+  assert.match(
+    String(huge.error),
+    /^claude: the files job huge reads that parex sends to the worker \(a best-of-N judge's candidate patches\) are larger than 32 MiB in all \(at \S+huge-c2\.patch\); a pool job carries at most 32 MiB of them: use a "command" or "score" judge/,
+  );
+  assert.equal(judgePrompts().length, before, 'no judge ran');
+});
