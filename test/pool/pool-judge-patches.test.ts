@@ -3,19 +3,7 @@
 // lists the candidates' patches: they travel with the judge's job, the worker writes them in the
 // attempt's side directory, and the prompt the judge reads names the worker's paths.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -24,82 +12,46 @@ import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf, parexEnv, runIdOf } from '../helpers/exec.js';
 import { git } from '../helpers/git.js';
 import { manifestLines } from '../helpers/manifest.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { startRedis, startWorker, type TestRedis, type TestWorker } from '../helpers/pool.js';
+import { type HiddenWorker, hiddenWorker, otherUser } from '../helpers/other-user.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** A uid no one else uses, which cannot read root's 0700 directories. */
-const UID = 62_000 + (process.pid % 1000);
-const AS_OTHER = ['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups'];
-const cannot =
-  process.getuid?.() !== 0
-    ? 'running a worker as another user needs root'
-    : spawnSync('setpriv', [...AS_OTHER, 'true']).status !== 0
-      ? 'setpriv cannot run a process as another user here'
-      : null;
-
-let redis: TestRedis | null = null;
-let worker: TestWorker | null = null;
-let root = '';
-let scripts = '';
-let agentLog = '';
+const user = otherUser(62_000);
+let pool: HiddenWorker | null = null;
 
 before(async () => {
-  if (cannot !== null) return;
-  redis = await startRedis();
-  root = mkdtempSync(path.join(tmpdir(), 'parex-judge-'));
-  chmodSync(root, 0o755);
-  const home = path.join(root, 'home');
-  scripts = path.join(root, 'scripts');
-  agentLog = path.join(root, 'agents.jsonl');
-  mkdirSync(home);
-  mkdirSync(scripts);
-  mkdirSync(path.join(root, 'judge'));
-  writeFileSync(agentLog, '');
-  // Three candidates edit the same file differently; only the second says "BEST".
-  const edits = ['a plain answer', 'the BEST answer', 'another plain answer'];
-  for (const [index, text] of edits.entries()) {
-    writeFileSync(
-      path.join(scripts, `pick-c${index + 1}.txt`),
-      [...writes('answer.txt', text), `@fake say candidate ${index + 1} done`, ''].join('\n'),
-    );
-  }
-  for (const dir of [home, path.join(root, 'judge'), agentLog]) chownSync(dir, UID, UID);
-  worker = await startWorker(
-    redis.url,
+  if (user.cannot !== null) return;
+  pool = await hiddenWorker(
+    user,
     'judge',
-    root,
-    ['--concurrency', '3'],
-    {
-      PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
-      HOME: home,
-      FAKE_AGENT_SCRIPT_DIR: scripts,
-      FAKE_AGENT_LOG: agentLog,
-      FAKE_AGENT_ALLOW_ALL_WRITES: '1',
-      FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000',
+    (_home, scripts) => {
+      // Three candidates edit the same file differently; only the second says "BEST".
+      const edits = ['a plain answer', 'the BEST answer', 'another plain answer'];
+      for (const [index, text] of edits.entries()) {
+        writeFileSync(
+          path.join(scripts, `pick-c${index + 1}.txt`),
+          [...writes('answer.txt', text), `@fake say candidate ${index + 1} done`, ''].join('\n'),
+        );
+      }
     },
-    [],
-    AS_OTHER,
+    ['--concurrency', '3'],
+    { FAKE_AGENT_ALLOW_ALL_WRITES: '1', FAKE_CLAUDE_STDIN_TIMEOUT_MS: '2000' },
   );
 });
 
 after(async () => {
-  await worker?.stop();
-  await redis?.stop();
-  if (root !== '') rmSync(root, { recursive: true, force: true });
+  await pool?.stop();
 });
 
-/** The worker's invocations of the judge (the one prompt that lists candidates). */
+/** The prompts of the worker's judges (those that list candidates). */
 function judgePrompts(): string[] {
-  return readFileSync(agentLog, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => String((JSON.parse(line) as { prompt?: unknown }).prompt))
+  return (pool as HiddenWorker)
+    .invocations()
+    .map((line) => String(line.prompt))
     .filter((prompt) => prompt.includes('- candidate 1: '));
 }
 
 test('an agent judge on a worker that cannot see the coordinator reads the candidates’ patches there and names the winner; apply brings its commit', async (t) => {
-  if (cannot !== null) return t.skip(cannot);
+  if (user.cannot !== null) return t.skip(user.cannot);
   const made = agentProject(t, {
     'answer.txt': 'no answer yet\n',
     'task.md': 'Answer the question.\n',
@@ -120,7 +72,7 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
   git(made.dir, 'add', '-A');
   git(made.dir, 'commit', '-q', '-m', 'initial');
   const env = { ...parexEnv(null), ...made.env, XDG_CACHE_HOME: tempDir(t) };
-  const run = await runCli(['run', 'flow.yaml', '--redis', (redis as TestRedis).url], {
+  const run = await runCli(['run', 'flow.yaml', '--redis', (pool as HiddenWorker).redis.url], {
     cwd: made.dir,
     env,
     limitMs: 90_000,
@@ -128,7 +80,7 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
   const logs = path.join(made.dir, '.parex', 'logs');
   const all = endLines(manifestLines(path.join(logs, 'manifest.jsonl')));
   const pick = onlyLineOf(all, 'pick');
-  assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(pick)}\n${worker?.output()}`);
+  assert.equal(run.code, 0, `${run.stderr}\n${JSON.stringify(pick)}\n${pool?.worker.output()}`);
   assert.equal((pick.worker as { name?: string } | undefined)?.name, 'judge');
   assert.equal(pick.winner, 'pick-c2', JSON.stringify(pick));
   assert.equal(pick.final_message, 'winner: 2');
@@ -142,7 +94,7 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
   // no path of the coordinator.
   const [prompt, ...others] = judgePrompts();
   assert.equal(others.length, 0);
-  const side = path.join(root, 'judge', '.parex', 'side', runIdOf(run.stderr));
+  const side = path.join((pool as HiddenWorker).workdir, '.parex', 'side', runIdOf(run.stderr));
   for (const k of [1, 2, 3]) {
     const listed = new RegExp(`^- candidate ${k}: (\\S+)$`, 'm').exec(String(prompt))?.[1] ?? '';
     assert.equal(listed, path.join(side, `pick.1`, `pick-c${k}.patch`), String(prompt));
@@ -150,7 +102,7 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
   assert.ok(!String(prompt).includes(made.dir), 'no coordinator path reached the worker');
   // The coordinator's own copies are where a local run has them; the worker kept nothing.
   assert.match(readFileSync(path.join(logs, 'pick-c2.patch'), 'utf8'), /^\+the BEST answer$/m);
-  assert.deepEqual(readdirSync(path.join(root, 'judge', '.parex', 'side')), []);
+  assert.deepEqual(readdirSync(path.join((pool as HiddenWorker).workdir, '.parex', 'side')), []);
 
   const applied = await runCli(['apply'], { cwd: made.dir, env });
   assert.equal(applied.code, 0, applied.stderr);
@@ -158,7 +110,7 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
 });
 
 test('an agent judge whose candidates’ patches exceed 32 MiB is not sent: spawn_error saying what to do, nothing of it runs', async (t) => {
-  if (cannot !== null) return t.skip(cannot);
+  if (user.cannot !== null) return t.skip(user.cannot);
   const made = agentProject(t, {
     'judge.md': 'Choose.\n@fake pick-patch BIG\n',
     '.gitignore': '.fake-scripts/\n.fake-agents.jsonl\n',
@@ -177,7 +129,7 @@ test('an agent judge whose candidates’ patches exceed 32 MiB is not sent: spaw
   git(made.dir, 'commit', '-q', '-m', 'initial');
   const env = { ...parexEnv(null), ...made.env, XDG_CACHE_HOME: tempDir(t) };
   const before = judgePrompts().length;
-  const run = await runCli(['run', 'flow.yaml', '--redis', (redis as TestRedis).url], {
+  const run = await runCli(['run', 'flow.yaml', '--redis', (pool as HiddenWorker).redis.url], {
     cwd: made.dir,
     env,
     limitMs: 90_000,
