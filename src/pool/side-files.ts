@@ -11,7 +11,13 @@ import path from 'node:path';
 import { seedAgentHome } from '../agents/home.js';
 import type { SideFile } from '../model/job.js';
 import { inside, packFiles, unpackFiles } from './files.js';
-import { InboundBudget, type Placement, placeInInput, swapPaths } from './inbound-sides.js';
+import {
+  InboundBudget,
+  type Placement,
+  placeInInput,
+  type Swap,
+  swapPaths,
+} from './inbound-sides.js';
 import type { FilePayload, SidePayload } from './protocol.js';
 
 /** An attempt's argv, env and stdin with its side paths named as the payload names them, and
@@ -39,12 +45,15 @@ export function sidesOut(
   const namedEnv = { ...env };
   const side: SidePayload[] = [];
   const places = new Map<string, string>();
+  const names = new Set<string>();
   const budget = new InboundBudget(job);
-  const swaps: { from: string; to: string }[] = [];
+  const swaps: Swap[] = [];
   for (const [index, file] of files.entries()) {
     const base = path.basename(file.path);
-    const name = places.has(base) ? `${index}-${base}` : base;
-    places.set(name, path.resolve(cwd, file.path));
+    const name = names.has(base) ? `${index}-${base}` : base;
+    names.add(name);
+    // What the job reads never comes back: a worker cannot overwrite it here.
+    if (file.kind !== 'inbound') places.set(name, path.resolve(cwd, file.path));
     const at = argv.flatMap((value, i) => (value === file.path ? [i] : []));
     for (const i of at) named[i] = name;
     const variables = Object.keys(env).filter((variable) => env[variable] === file.path);

@@ -131,6 +131,11 @@ test('files the job reads travel in the payload; its stdin names the worker’s 
     ],
   );
 
+  // A worker cannot send one back over the coordinator's copy.
+  const problem = writeSide(out.places, { path: 'pick-c1.patch', mode: 0o644, data: '' });
+  assert.match(String(problem), /the worker sent side file pick-c1\.patch, which the job lacks/);
+  assert.equal(readFileSync(one, 'utf8'), '+one\n');
+
   const dir = path.join(tempDir(t), '.parex', 'side', 'run', 'pick.1');
   const placed = placeSides(dir, out.side, out.argv, out.env, {}, out.input);
   assert.ok(!('error' in placed));
