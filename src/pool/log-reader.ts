@@ -11,9 +11,7 @@ import type { RemoteAttempt } from './remote-attempt.js';
 import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
-const COUNT = 128;
-/** Entries of one read without log bytes that are trimmed all the same. */
-const TRIM_AT = 16;
+const COUNT = 16;
 /** How long one XREAD blocks; only closing waits for it. */
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */
@@ -113,7 +111,8 @@ export class LogReader {
       this.following.delete(stream);
       return flushed;
     }
-    if (followed.logBytes === logged && entries.length < TRIM_AT) return flushed;
+    // A full read (COUNT entries) is trimmed whatever it held.
+    if (followed.logBytes === logged && entries.length < COUNT) return flushed;
     const upTo = nextId(followed.lastId);
     void flushed
       .then(() => (attempt.over ? null : this.client.xtrim(stream, 'MINID', upTo)))
