@@ -126,6 +126,13 @@ export function readRunOptions(command: Command): RunOptions {
   );
   const redis = command.getOptionValue('redis') as string | undefined;
   const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];
+  if (redis === undefined && passEnv.length > 0) {
+    throw new UsageError(
+      '--pass-env has no effect without --redis',
+      "it names variables of this environment to send to the pool's workers, and this run has no pool: its jobs would run here, with this whole environment",
+      `add --redis URL (or set ${ENVIRONMENT.redis}) to run on the pool, or drop --pass-env to run here`,
+    );
+  }
   const failFast: unknown = command.getOptionValue('failFast');
   return {
     ...(redis === undefined ? {} : { executor: pooled(redis, passEnv, command) }),
