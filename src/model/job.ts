@@ -51,14 +51,16 @@ export interface JobSpec {
   readonly spending?: JobSpending;
 }
 
-/** A file or directory parex itself names in a job's argv or env: an agent's last-message
- * file, a per-job agent home. A pool's worker makes its own in the attempt's side directory. */
+/** A file or directory parex itself names in a job's argv, env or stdin: an agent's
+ * last-message file, a per-job agent home, a judge's candidate patches. A pool's worker makes its
+ * own in the attempt's side directory. */
 export interface SideFile {
-  /** As it appears in argv or env (relative: to the job's cwd), on the machine that plans it. */
+  /** As it appears in argv, env or stdin (relative: to the job's cwd), on the machine that plans it. */
   readonly path: string;
   /** 'file': the job writes it, and a pool brings it back here; 'home': an agent's per-job
-   * home, seeded where the job runs from that machine's own configuration. */
-  readonly kind: 'file' | 'home';
+   * home, seeded where the job runs from that machine's own configuration; 'inbound': the job
+   * reads it (written here before the job starts), and a pool sends it to the worker. */
+  readonly kind: 'file' | 'home' | 'inbound';
   /** For a home: the agent whose configuration seeds it. */
   readonly agent?: string;
 }

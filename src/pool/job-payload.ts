@@ -1,6 +1,6 @@
 // What travels to a worker for one attempt: the job's BullMQ data (argv, stdin, deadlines,
-// declared env, the variables --pass-env names, inputs or an isolated job's workspace), built
-// on the coordinator before the attempt is queued.
+// declared env, the variables --pass-env names, inputs or an isolated job's workspace, side
+// files), built on the coordinator before the attempt is queued.
 import { hostname } from 'node:os';
 import path from 'node:path';
 
@@ -37,8 +37,11 @@ export function buildPayload(
   // An isolated job's files are in its start commit and come back in its commit.
   const inputs = workspace === null ? packFiles(filesRoot, job.inputs, 'input') : workspace;
   if ('error' in inputs) return { error: inputs.error, filesRoot };
-  // The coordinator's own paths in argv and env (last message, per-job home) never travel.
-  const sides = sidesOut(job.sideFiles ?? [], job.argv, { ...passed, ...job.env }, cwd);
+  // The coordinator's own paths in argv, env and stdin (last message, per-job home, a judge's
+  // candidate patches) never travel; the files the job reads go with it.
+  const env = { ...passed, ...job.env };
+  const sides = sidesOut(job.sideFiles ?? [], job.argv, env, cwd, job.input, job.name);
+  if ('error' in sides) return { error: sides.error, filesRoot };
   const payload: JobPayload = {
     v: PROTOCOL_VERSION,
     run: plan.runId,
@@ -46,7 +49,7 @@ export function buildPayload(
     attempt: job.attempt,
     coordinator: { host: hostname(), pid: process.pid },
     argv: sides.argv,
-    input: job.input === null ? null : Buffer.from(job.input).toString('base64'),
+    input: sides.input === null ? null : sides.input.toString('base64'),
     env: sides.env,
     cwd: filesRoot === cwd && workspace === null ? relative : '',
     timeoutMs: request.timeoutMs,

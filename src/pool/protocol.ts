@@ -4,7 +4,7 @@ import type { StopReason } from '../model/outcome.js';
 import type { WorkspacePayload } from './workspace-protocol.js';
 
 /** The payload version this parex writes; a worker refuses a newer one. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** BullMQ's key prefix for the pool's queues. */
 export const QUEUE_PREFIX = 'parex';
 /** The queue of jobs that name no tag, served by every worker. */
@@ -23,19 +23,27 @@ export interface FilePayload {
   readonly data: string;
 }
 
-/** A side path parex itself put in a job's argv or env (version 3): named relative to the
- * attempt's side directory, which the worker makes in its own job area (src/pool/side-files.ts). */
+/** A side path parex itself put in a job's argv or env (version 3) or stdin (version 4): named
+ * relative to the attempt's side directory, which the worker makes in its own job area
+ * (src/pool/side-files.ts). */
 export interface SidePayload {
   /** A plain name inside the side directory. */
   readonly path: string;
   /** 'file': the job writes it and it comes back; 'home': a per-job agent home, seeded on the
-   * worker from the worker's own configuration. */
-  readonly kind: 'file' | 'home';
+   * worker from the worker's own configuration; 'inbound' (version 4): the job reads it, and
+   * `data` is its content, which the worker writes before the job starts. */
+  readonly kind: 'file' | 'home' | 'inbound';
   readonly agent?: string;
   /** The argv elements that are this path (given as `path`; the worker puts its own there). */
   readonly argv: readonly number[];
   /** The env variables whose value is this path. */
   readonly env: readonly string[];
+  /** Byte offsets in the job's stdin where `path` stands for it (version 4; a judge's prompt
+   * names the candidates' patches): the worker puts its own path there. */
+  readonly input?: readonly number[];
+  /** An inbound file's content, base64, and its mode (version 4). */
+  readonly data?: string;
+  readonly mode?: number;
 }
 
 /** A job as a worker receives it: no value of the coordinator's environment unless passed. */
@@ -138,14 +146,14 @@ export interface CancelMessage {
 /** Why a coordinator stops one job of a running run: the value of its cancel key, too. */
 export type JobStopReason = Extract<StopReason, 'budget'>;
 
-/** The refusal of a payload this worker cannot run, or null when it can. */
-export function refusal(data: unknown): string | null {
+/** The refusal of a payload this worker (speaking version `speaks`) cannot run, or null when it can. */
+export function refusal(data: unknown, speaks = PROTOCOL_VERSION): string | null {
   const payload = data as Partial<JobPayload> | null;
   if (payload === null || typeof payload !== 'object' || typeof payload.v !== 'number') {
     return 'the job is not a parex job payload (no protocol version)';
   }
-  if (payload.v > PROTOCOL_VERSION) {
-    return `the job uses pool protocol version ${payload.v}, newer than this worker's ${PROTOCOL_VERSION}: upgrade parex on the worker to the coordinator's version`;
+  if (payload.v > speaks) {
+    return `the job uses pool protocol version ${payload.v}, newer than this worker's ${speaks}: upgrade parex on the worker to the coordinator's version`;
   }
   if (!Array.isArray(payload.argv) || typeof payload.run !== 'string') {
     return 'the job payload lacks its command or run id';

@@ -101,7 +101,8 @@ export async function runRemoteJob(
   }
   // Its side files (last message, per-job home) live in the worker's own job area.
   const sideDir = path.join(context.workdir, '.parex', 'side', payload.run, key);
-  const sides = placeSides(sideDir, payload.side ?? [], payload.argv, jobEnv, context.env);
+  const input = payload.input === null ? null : Buffer.from(payload.input, 'base64');
+  const sides = placeSides(sideDir, payload.side ?? [], payload.argv, jobEnv, context.env, input);
   if ('error' in sides) return tell({ refused: sides.error });
   const logDir = path.join(context.workdir, '.parex', 'worker-logs', payload.run);
   mkdirSync(logDir, { recursive: true });
@@ -132,7 +133,7 @@ export async function runRemoteJob(
       argv: sides.argv,
       cwd: placed?.cwd ?? cwd,
       env,
-      input: payload.input === null ? null : Buffer.from(payload.input, 'base64'),
+      input: sides.input,
       logPath,
       timeoutMs: payload.timeoutMs,
       idleMs: payload.idleMs,

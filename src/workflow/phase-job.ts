@@ -8,6 +8,7 @@ import { agentWatcher } from '../agents/watch.js';
 import type { SpendControl } from '../budget/control.js';
 import type { JobSpec, OutputWatcher, SideFile } from '../model/job.js';
 import { judgePhase } from './judge.js';
+import { candidatePatches } from './plan-phase.js';
 import type { PlannedPhase, WorkflowPlan } from './plan-types.js';
 import type { ReusedPhase } from './resume.js';
 
@@ -32,11 +33,14 @@ export function phaseJob(
       ? path.join(logDir, `${phase.id}.${phase.agent}-home`)
       : null;
   const home = homeDir === null ? {} : seedAgentHome(phase.agent, homeDir, plan.settings.env);
-  // The paths parex itself puts in argv and env: a pool's worker makes its own.
+  // The paths parex itself puts in argv, env and stdin: a pool's worker makes its own.
   const sideFiles: SideFile[] = [];
   if (invocation.lastMessageFile !== null)
     sideFiles.push({ path: invocation.lastMessageFile, kind: 'file' });
   if (homeDir !== null) sideFiles.push({ path: homeDir, kind: 'home', agent: phase.agent });
+  // An agent judge's prompt names the candidates' patches: a worker gets them sent along.
+  for (const patch of candidatePatches(phase.judging, logDir))
+    sideFiles.push({ path: patch, kind: 'inbound' });
   return {
     name: phase.id,
     ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),

@@ -164,12 +164,18 @@ export function planPhase(
   };
 }
 
+/** The patches an agent judge reads, one per candidate (written in `logDir`, absolute, as each
+ * candidate ends); none for a command or score judge. */
+export function candidatePatches(judging: Judging | null, logDir: string): string[] {
+  if (judging === null || !('agent' in judging.judge)) return [];
+  return judging.candidates.map((id) => path.join(logDir, `${id}.patch`));
+}
+
 function candidateList(judging: Judging, logDir: string): string {
+  const patches = candidatePatches(judging, logDir);
   return [
     `There are ${judging.candidates.length} candidates. Each one's changes, as a patch:`,
-    ...judging.candidates.map(
-      (id, index) => `- candidate ${index + 1}: ${path.join(logDir, `${id}.patch`)}`,
-    ),
+    ...patches.map((patch, index) => `- candidate ${index + 1}: ${patch}`),
     'Read every patch, choose the best candidate, and end your answer with a line "winner: K" (K its number) and your reasons.',
   ].join('\n');
 }

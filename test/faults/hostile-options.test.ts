@@ -86,6 +86,11 @@ const CASES: readonly [string, Loose, RegExp][] = [
     { jobs: [{ name: '../evil', command: 'true' }] },
     /invalid job name|"\.\."/,
   ],
+  [
+    'a side file of an unknown kind',
+    { jobs: [{ name: 'a', command: 'true', sideFiles: [{ path: 'x.patch', kind: 'read' }] }] },
+    /sideFiles\[0\] must be an array of \{ path, kind: "file", "home" or "inbound", agent\? \}/,
+  ],
   ['options not an object', null as unknown as Loose, /options of runGroup must be an object/],
 ];
 

@@ -1,6 +1,8 @@
-// The @fake directives that end a run or change it: fail, api-error, exit, spawn-child, mistakes.
+// The @fake directives that end a run or change it: fail, api-error, exit, spawn-child,
+// pick-patch (a judge), mistakes.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { tempDir } from '../helpers/tmp.js';
@@ -120,4 +122,26 @@ test('a malformed directive exits 97 and names the problem', async (t) => {
   const result = await run('gemini', ['-p', '@fake write x.txt\nno end marker'], { cwd });
   assert.equal(result.code, 97);
   assert.match(result.stderr, /bad directive: line 1: "@fake write x.txt" has no "@fake end"/);
+});
+
+test('@fake pick-patch reads every listed patch and names the first that adds WORD; an unreadable one fails the run', async (t) => {
+  const cwd = tempDir(t);
+  writeFileSync(path.join(cwd, 'c1.patch'), '+++ b/a.txt\n+plain BEST-less\n');
+  writeFileSync(path.join(cwd, 'c2.patch'), '--- a/a.txt\n-old\n+the BEST one\n');
+  const listed = (...files: string[]) =>
+    files.map((file, index) => `- candidate ${index + 1}: ${file}`).join('\n');
+  const prompt = `Choose.\n@fake pick-patch BEST one\n${listed('c1.patch', path.join(cwd, 'c2.patch'))}`;
+  const claude = await run('claude', ['-p', '--output-format', 'json', prompt], { cwd });
+  assert.equal(claude.code, 0, claude.stderr);
+  assert.equal(JSON.parse(claude.stdout).result, 'winner: 2');
+
+  const none = `@fake pick-patch WORST\n${listed('c1.patch', 'c2.patch')}`;
+  const codex = await run('codex', [...CODEX, none], { cwd });
+  assert.equal(codex.code, 0, codex.stderr);
+  assert.match(codex.stdout, /no candidate adds \\"WORST\\"/);
+
+  const missing = `@fake pick-patch BEST\n${listed('c1.patch', 'gone.patch')}`;
+  const gemini = await run('gemini', [...GEMINI_STREAM, '-p', missing], { cwd });
+  assert.equal(gemini.code, 1);
+  assert.match(gemini.stdout, /cannot read gone\.patch: ENOENT/);
 });

@@ -3,89 +3,45 @@
 // a job's argv and env (codex's `-o` last-message file, a per-job agent home) are made on the
 // worker, and the last message comes back to where a local run has it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { type AgentProject, agentProject, flow, phaseEnds } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { startRedis, startWorker, type TestRedis, type TestWorker } from '../helpers/pool.js';
+import { type HiddenWorker, hiddenWorker, otherUser } from '../helpers/other-user.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** A uid no one else uses, which cannot read root's 0700 directories. */
-const UID = 61_000 + (process.pid % 1000);
-const AS_OTHER = ['setpriv', `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups'];
-const cannot =
-  process.getuid?.() !== 0
-    ? 'running a worker as another user needs root'
-    : spawnSync('setpriv', [...AS_OTHER, 'true']).status !== 0
-      ? 'setpriv cannot run a process as another user here'
-      : null;
-
-let redis: TestRedis | null = null;
-let worker: TestWorker | null = null;
-let root = '';
-let agentLog = '';
+const user = otherUser(61_000);
+let pool: HiddenWorker | null = null;
 
 before(async () => {
-  if (cannot !== null) return;
-  redis = await startRedis();
-  root = mkdtempSync(path.join(tmpdir(), 'parex-side-'));
-  chmodSync(root, 0o755);
-  // The worker's own home (its codex configuration), scripts and invocation log.
-  const home = path.join(root, 'home');
-  mkdirSync(path.join(home, '.codex'), { recursive: true });
-  writeFileSync(path.join(home, '.codex', 'config.toml'), 'model = "configured-on-the-worker"\n');
-  const scripts = path.join(root, 'scripts');
-  mkdirSync(scripts);
-  writeFileSync(path.join(scripts, 'p1.txt'), '@fake say p1 said this on the worker\n');
-  writeFileSync(
-    path.join(scripts, 'p2.txt'),
-    ['@fake shell cat "$CODEX_HOME/config.toml"', '@fake say p2 ran in its own home', ''].join(
-      '\n',
-    ),
-  );
-  mkdirSync(path.join(root, 'other'));
-  agentLog = path.join(root, 'agents.jsonl');
-  writeFileSync(agentLog, '');
-  for (const dir of [home, path.join(home, '.codex'), path.join(root, 'other'), agentLog]) {
-    chownSync(dir, UID, UID);
-  }
-  worker = await startWorker(
-    redis.url,
+  if (user.cannot !== null) return;
+  pool = await hiddenWorker(
+    user,
     'other',
-    root,
-    ['--concurrency', '2'],
-    {
-      PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
-      HOME: home,
-      FAKE_AGENT_SCRIPT_DIR: scripts,
-      FAKE_AGENT_LOG: agentLog,
+    (home, scripts) => {
+      // The worker's own codex configuration, and what its phases do.
+      mkdirSync(path.join(home, '.codex'));
+      writeFileSync(
+        path.join(home, '.codex', 'config.toml'),
+        'model = "configured-on-the-worker"\n',
+      );
+      writeFileSync(path.join(scripts, 'p1.txt'), '@fake say p1 said this on the worker\n');
+      writeFileSync(
+        path.join(scripts, 'p2.txt'),
+        ['@fake shell cat "$CODEX_HOME/config.toml"', '@fake say p2 ran in its own home', ''].join(
+          '\n',
+        ),
+      );
     },
-    [],
-    AS_OTHER,
+    ['--concurrency', '2'],
   );
 });
 
 after(async () => {
-  await worker?.stop();
-  await redis?.stop();
-  if (root !== '') rmSync(root, { recursive: true, force: true });
+  await pool?.stop();
 });
 
 /** A project whose codex phases are p1 and p2 (its own home); the coordinator's own codex
@@ -108,10 +64,8 @@ function project(t: Parameters<typeof agentProject>[0], logs: string): AgentProj
 
 /** The worker's invocations of `phase` (known by its last-message file). */
 function invocations(phase: string): Record<string, unknown>[] {
-  return readFileSync(agentLog, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
+  return (pool as HiddenWorker)
+    .invocations()
     .filter((line) =>
       (line.argv as string[]).some((arg) => arg.endsWith(`/${phase}.last-message.md`)),
     );
@@ -119,12 +73,12 @@ function invocations(phase: string): Record<string, unknown>[] {
 
 for (const where of ['inside', 'outside'] as const) {
   test(`codex phases on a worker that cannot see the coordinator's files: log dir ${where} the project`, async (t) => {
-    if (cannot !== null) return t.skip(cannot);
+    if (user.cannot !== null) return t.skip(user.cannot);
     const elsewhere = tempDir(t);
     const made = project(t, where === 'inside' ? 'logs' : elsewhere);
     assert.equal(statSync(made.dir).mode & 0o777, 0o700, 'the coordinator’s directory is hidden');
     const logs = where === 'inside' ? path.join(made.dir, 'logs') : elsewhere;
-    const flags = ['--feature', `side-${where}`, '--redis', (redis as TestRedis).url];
+    const flags = ['--feature', `side-${where}`, '--redis', (pool as HiddenWorker).redis.url];
     const run = await runCli(['run', 'flow.yaml', ...flags], {
       cwd: made.dir,
       env: { ...parexEnv(null), ...made.env },
@@ -132,7 +86,7 @@ for (const where of ['inside', 'outside'] as const) {
     });
     const p1log = path.join(logs, 'p1.log');
     const seen = existsSync(p1log) ? readFileSync(p1log, 'utf8') : '(no log)';
-    assert.equal(run.code, 0, `${run.stderr}\n${seen}\n${worker?.output()}`);
+    assert.equal(run.code, 0, `${run.stderr}\n${seen}\n${pool?.worker.output()}`);
     const ends = phaseEnds(logs, '.');
     for (const [phase, said] of [
       ['p1', 'p1 said this on the worker'],
@@ -147,18 +101,21 @@ for (const where of ['inside', 'outside'] as const) {
       // On the worker, codex wrote it in the worker's own job area.
       const argv = (invocations(phase).at(-1)?.argv ?? []) as string[];
       const written = argv[argv.indexOf('-o') + 1] ?? '';
-      assert.ok(written.startsWith(path.join(root, 'other', '.parex', 'side')), written);
+      assert.ok(
+        written.startsWith(path.join((pool as HiddenWorker).workdir, '.parex', 'side')),
+        written,
+      );
       assert.ok(!String(argv).includes(made.dir), 'no coordinator path reached the worker');
     }
     // p2's home was made and seeded on the worker from the worker's own configuration.
     const env = invocations('p2').at(-1)?.env as Record<string, string> | undefined;
     const home = env?.CODEX_HOME ?? '';
-    assert.ok(home.startsWith(path.join(root, 'other', '.parex', 'side')), home);
+    assert.ok(home.startsWith(path.join((pool as HiddenWorker).workdir, '.parex', 'side')), home);
     const p2log = readFileSync(path.join(logs, 'p2.log'), 'utf8');
     assert.match(p2log, /configured-on-the-worker/);
     assert.doesNotMatch(p2log, /the-coordinator-own/);
     // The coordinator's home for p2 is where a local run makes it; the worker kept nothing.
     assert.ok(existsSync(path.join(logs, 'p2.codex-home')));
-    assert.deepEqual(readdirSync(path.join(root, 'other', '.parex', 'side')), []);
+    assert.deepEqual(readdirSync(path.join((pool as HiddenWorker).workdir, '.parex', 'side')), []);
   });
 }
