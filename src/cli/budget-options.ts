@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import type { BudgetFlags } from '../budget/settings.js';
 import { parseMaxCost, parseMaxTokens } from '../options/budget-flags.js';
+import { collect } from './collect.js';
 import { textOption } from './sources.js';
 
 /** Adds the budget flags to a command. */
@@ -25,7 +26,6 @@ export function addBudgetOptions(command: Command): Command {
       '--limit <agent=n>',
       'at most N jobs of that agent at once, on top of -j (repeatable), e.g. --limit claude=2',
       collect,
-      [] as string[],
     )
     .option('--prices <file>', 'prices per model (JSON or YAML, USD per million tokens) to use');
 }
@@ -39,8 +39,4 @@ export function readBudgetOptions(command: Command): BudgetFlags {
     limits: (command.getOptionValue('limit') as string[] | undefined) ?? [],
     pricesFile: textOption(command, 'prices'),
   };
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

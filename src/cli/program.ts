@@ -18,6 +18,7 @@ Quick start:
 Environment (parex exec; a flag beats its variable):
   PAREX_JOBS  PAREX_LOG_DIR  PAREX_FEATURE  PAREX_GROUP
   PAREX_TIMEOUT (default 600 s)  PAREX_KILL_AFTER (default 5 s)
+  PAREX_REDIS (exec, run, prp generate, worker: the pool's Redis, as --redis)
 
 Run 'parex COMMAND --help' for a command's options and examples.
 Full reference: docs/cli.md. Exit status: 0 success, 1 a job failed,

@@ -8,6 +8,7 @@ import { DEFAULTS, ENVIRONMENT } from '../options/defaults.js';
 import type { GroupOptions } from '../options/normalize.js';
 import { validateOutputMode } from '../options/output.js';
 import { parseRedisUrl } from '../pool/redis-url.js';
+import { collect } from './collect.js';
 import type { OutputMode } from './live/renderer.js';
 import { countOption, secondsOption, sourceLabel } from './sources.js';
 
@@ -66,13 +67,11 @@ export function addRunOptions(command: Command): Command {
       '--unset-env <name>',
       "remove a variable (or a NAME_* pattern) from the jobs' environment (repeatable)",
       collect,
-      [] as string[],
     )
     .option(
       '--secret-env <pattern>',
       `also hide the values of variables matching this (default: ${DEFAULTS.secretPatterns.join(', ')}) (repeatable)`,
       collect,
-      [] as string[],
     )
     .addOption(
       new Option(
@@ -99,7 +98,6 @@ export function addRunOptions(command: Command): Command {
       '--pass-env <pattern>',
       'with --redis: send this variable (or NAME_* pattern) of this environment to the workers (repeatable); by default none',
       collect,
-      [] as string[],
     )
     .option(
       '--fail-fast',
@@ -128,6 +126,13 @@ export function readRunOptions(command: Command): RunOptions {
   );
   const redis = command.getOptionValue('redis') as string | undefined;
   const passEnv = (command.getOptionValue('passEnv') as string[] | undefined) ?? [];
+  if (redis === undefined && passEnv.length > 0) {
+    throw new UsageError(
+      '--pass-env has no effect without --redis',
+      "it names variables of this environment to send to the pool's workers, and this run has no pool: its jobs would run here, with this whole environment",
+      `add --redis URL (or set ${ENVIRONMENT.redis}) to run on the pool, or drop --pass-env to run here`,
+    );
+  }
   const failFast: unknown = command.getOptionValue('failFast');
   return {
     ...(redis === undefined ? {} : { executor: pooled(redis, passEnv, command) }),
@@ -149,10 +154,6 @@ function pooled(url: string, passEnv: string[], command: Command): GroupOptions[
     const { poolExecutor } = await import('../pool/coordinator.js');
     return poolExecutor(settings)(plan);
   };
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** The limits a workflow run takes from its flags (run, prp generate): each undefined when unset. */

@@ -151,6 +151,11 @@ const CASES: readonly Case[] = [
     env: { PAREX_LOG_DIR: '' },
     says: 'the log directory is an empty string',
   },
+  {
+    title: '--pass-env without --redis (a run with no pool)',
+    args: ['--pass-env', 'API_TOKEN', '--', TOUCH],
+    says: '--pass-env has no effect without --redis',
+  },
 ];
 
 /** Runs `parex exec ARGS` in `dir` and checks the usage error; returns stderr. */

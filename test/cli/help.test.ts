@@ -40,6 +40,16 @@ test('parex --help mentions --timeout and PAREX_TIMEOUT', async (t) => {
   assert.equal(run.code, 0, run.stderr);
   assert.ok(run.stdout.includes('--timeout'), run.stdout);
   assert.ok(run.stdout.includes('PAREX_TIMEOUT'), run.stdout);
+  assert.match(run.stdout, /PAREX_REDIS \(exec, run, prp generate, worker/);
+});
+
+test('repeatable flags do not print an empty default list in --help', async (t) => {
+  for (const command of [['exec'], ['run'], ['prp', 'generate']]) {
+    const run = await runCli([...command, '--help'], { cwd: tempDir(t), env: parexEnv(null) });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /--pass-env <pattern>/);
+    assert.doesNotMatch(run.stdout, /\(default: \[\]\)/, command.join(' '));
+  }
 });
 
 test('parex exec --help exits 0 and mentions --timeout, PAREX_TIMEOUT and Exit status', async (t) => {

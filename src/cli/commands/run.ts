@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Command, Option } from 'commander';
 
 import { addBudgetOptions, readBudgetOptions } from '../budget-options.js';
+import { collect } from '../collect.js';
 import { EXIT_OK, groupExitCode } from '../exit-codes.js';
 import { printLines } from '../print-lines.js';
 import { useRunSecrets } from '../redact.js';
@@ -51,7 +52,7 @@ export function registerRun(program: Command): void {
       '--initial <file>',
       'the feature request, e.g. prps/INITIAL_user_auth.md (sets INITIAL_MD_PATH)',
     )
-    .option('--var <key=value>', 'set a template variable (repeatable)', collect, [] as string[])
+    .option('--var <key=value>', 'set a template variable (repeatable)', collect)
     .addOption(
       new Option('--agent <name>', 'run every agent phase with this agent').choices([
         'codex',
@@ -86,7 +87,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
   const { decideResume } = await import('../../workflow/resume.js');
   const runOptions = readRunOptions(command);
   const flags = readWorkspaceFlags(command);
-  const vars = command.getOptionValue('var') as string[];
+  const vars = (command.getOptionValue('var') as string[] | undefined) ?? [];
   // Secret-named --var values are secrets from the start: in errors, the plan and the records.
   useRunSecrets({
     env: process.env,
@@ -161,8 +162,4 @@ function varsAsEnv(pairs: readonly string[]): Record<string, string> {
         : [],
     ),
   );
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -10,7 +10,7 @@ import { assertValidName } from '../../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { parseRedisUrl } from '../../pool/redis-url.js';
 import { printError } from '../session.js';
-import { countOption, secondsOption, textOption } from '../sources.js';
+import { secondsOption, textOption } from '../sources.js';
 
 const HELP_AFTER = `
 The worker serves the queue "default" and one queue per tag; a workflow phase
@@ -75,30 +75,37 @@ async function workerAction(command: Command): Promise<number> {
     );
   }
   const source = command.getOptionValueSource('redis') === 'env' ? ENVIRONMENT.redis : '--redis';
-  const concurrency =
-    countOption(command, 'concurrency', '--concurrency', '') ?? availableParallelism();
-  if (concurrency === 0) {
-    throw new UsageError(
-      '--concurrency must be at least 1',
-      'a worker that runs no job at once takes none',
-      'e.g. --concurrency 4',
-    );
-  }
+  const concurrency = workerConcurrency(textOption(command, 'concurrency'));
   const options = {
     redis: parseRedisUrl(url, source),
     concurrency,
     name: assertValidName(textOption(command, 'name') ?? defaultName(), 'worker name'),
     tags: parseTags(textOption(command, 'tags')),
-    workdir: workdirOf(textOption(command, 'workdir')),
-    forkServer: process.env[ENVIRONMENT.forkServer] !== '0',
     graceMs:
       1000 *
       (secondsOption(command, 'killAfter', '--kill-after', '', '0 stops at once') ??
         DEFAULTS.killAfterSec),
+    // Made when missing, so checked after every other flag.
+    workdir: workdirOf(textOption(command, 'workdir')),
+    forkServer: process.env[ENVIRONMENT.forkServer] !== '0',
     print: printError,
   };
   const { runWorker } = await import('../../pool/worker.js');
   return runWorker(options);
+}
+
+/** --concurrency of a worker: a whole number, 1 or more (0, "all at once", means nothing here). */
+function workerConcurrency(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const value = /^\s*[0-9]+\s*$/.test(text) ? Number(text) : 0;
+  if (value < 1 || !Number.isSafeInteger(value)) {
+    throw new UsageError(
+      `--concurrency must be a whole number of jobs, 1 or more; got ${JSON.stringify(text)}`,
+      'it is how many jobs this worker runs at once, and a worker that runs none takes none',
+      'e.g. --concurrency 4 (default: the number of CPUs)',
+    );
+  }
+  return value;
 }
 
 function defaultName(): string {
@@ -130,10 +137,15 @@ function workdirOf(dir: string | undefined): string {
     mkdirSync(full, { recursive: true });
     accessSync(full, constants.W_OK);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const what =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'is not a directory (a file is there, or on its path)'
+        : `cannot be used (${code ?? String(error)})`;
     throw new UsageError(
-      `--workdir ${full} cannot be used (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `--workdir ${full} ${what}`,
       'jobs run there, and the worker keeps its copies of their logs there',
-      'give a writable directory',
+      'give a writable directory (it is made when missing)',
     );
   }
   return full;
