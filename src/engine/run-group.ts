@@ -59,6 +59,7 @@ export async function runGroup(
         ? await localExecutor(plan, spawnFunction)
         : await options.executor(plan);
     try {
+      options.prepareDirs?.();
       prepared = prepareLogDir(plan, (message) => halt.fail(message, plan.onWarning));
     } catch (error) {
       await executor.close();

@@ -78,6 +78,9 @@ export interface GroupOptions {
   readonly workspace?: WorkspaceProvider | null;
   /** Runs the jobs somewhere else than on this machine (a pool, src/pool/); local when absent. */
   readonly executor?: ExecutorFactory;
+  /** Makes the caller's own directories once the executor is open (a pool reached and its
+   * checks passed) and before the run writes anything; may throw a UsageError. */
+  readonly prepareDirs?: () => void;
 }
 
 /** One job, ready to spawn. */

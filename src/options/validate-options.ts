@@ -52,6 +52,7 @@ const GROUP_FIELDS: Readonly<Record<keyof GroupOptions, Kind>> = {
   forkServer: 'boolean',
   failFast: 'boolean',
   executor: 'function',
+  prepareDirs: 'function',
   admission: 'record',
   keepResults: 'keep-results',
   workspace: 'record-or-null',

@@ -19,6 +19,7 @@ import { runRemoteJob, type WorkerContext } from './run-remote.js';
 import { RunningJobs } from './running-jobs.js';
 import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
+import { makeWorkdir } from './workdir.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
 /** How long shutting down waits for Redis beyond the jobs' grace. */
@@ -40,6 +41,7 @@ export interface WorkerOptions {
 /** Runs the worker until SIGTERM or SIGINT; resolves with its exit status. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   await probeRedis(options.redis, 'parex worker');
+  makeWorkdir(options.workdir);
   const printing = gatheredPrint(options.print);
   const { print } = printing;
   const id = `worker-${options.name}-${process.pid}`;

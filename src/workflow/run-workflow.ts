@@ -96,7 +96,6 @@ export async function runWorkflow(
   const stale = options.resume ? leftoverWorktrees(manifestPath) : [];
   const workspace = phaseWorkspaces(plan, reused, options.worktreesDir, stale);
   workspace?.check(settings.cwd);
-  for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
   // Only the group options: the caller's object may hold more (hooks of its own).
   const passedOn = Object.fromEntries(
     PASSED_ON.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])),
@@ -116,6 +115,10 @@ export async function runWorkflow(
     ...passedOn,
     admission: spending,
     workspace,
+    // Made once a pool has answered: a run refused by the pool leaves nothing behind.
+    prepareDirs: () => {
+      for (const dir of [plan.dirs.feature, plan.dirs.planning]) makeWorkflowDir(settings.cwd, dir);
+    },
     jobs: {
       length: toRun.length,
       at: (index) => {

@@ -37,21 +37,23 @@ export async function freePort(): Promise<number> {
 /** Starts redis-server on a free port with its own directory and no persistence. A free port
  * can be taken by another process before redis binds it: then redis exits, or someone else
  * answers there; either way it is tried again on another port (unless `port` was given). */
-export async function startRedis(port?: number): Promise<TestRedis> {
+export async function startRedis(port?: number, password?: string): Promise<TestRedis> {
   assert.ok(existsSync(REDIS_SERVER), `${REDIS_SERVER} is missing: apt-get install redis-server`);
   for (let tries = 1; ; tries += 1) {
-    const started = await tryRedis(port ?? (await freePort()));
+    const started = await tryRedis(port ?? (await freePort()), password);
     if (started !== null) return started;
     if (port !== undefined || tries === 5) throw new Error('redis-server did not start: see above');
   }
 }
 
-/** One redis-server on `port`; null when the one that answers there is not it. */
-async function tryRedis(port: number): Promise<TestRedis | null> {
+/** One redis-server on `port` (with `requirepass` when a password is given); null when the
+ * one that answers there is not it. */
+async function tryRedis(port: number, password?: string): Promise<TestRedis | null> {
   const dir = mkdtempSync(path.join(tmpdir(), 'parex-redis-'));
+  const auth = password === undefined ? [] : ['--requirepass', password];
   const child = spawn(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth],
     { stdio: 'ignore', cwd: dir },
   );
   const exited = once(child, 'exit');
@@ -65,11 +67,12 @@ async function tryRedis(port: number): Promise<TestRedis | null> {
     rmSync(dir, { recursive: true, force: true });
   };
   await waitForPort(port, 10_000);
-  if ((await serverPid(port)) !== child.pid) {
+  if ((await serverPid(port, password)) !== child.pid) {
     await stop();
     return null;
   }
-  return { port, url: `redis://127.0.0.1:${port}`, stop };
+  const user = password === undefined ? '' : `:${encodeURIComponent(password)}@`;
+  return { port, url: `redis://${user}127.0.0.1:${port}`, stop };
 }
 
 /** Resolves once something listens on `port` of 127.0.0.1; fails after `limitMs`. */
@@ -91,12 +94,13 @@ async function waitForPort(port: number, limitMs: number): Promise<void> {
 }
 
 /** The process id of the redis-server that answers on `port` (INFO server), or null. */
-async function serverPid(port: number): Promise<number | null> {
+async function serverPid(port: number, password?: string): Promise<number | null> {
   const socket = new Socket();
   let reply = '';
   try {
     socket.connect(port, '127.0.0.1');
     await once(socket, 'connect');
+    if (password !== undefined) socket.write(`AUTH ${password}\r\n`);
     socket.write('INFO server\r\n');
     for await (const chunk of socket) {
       reply += String(chunk);

@@ -1,7 +1,5 @@
 // parex worker: join the pool behind a Redis and run its jobs with parex's own process machinery.
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
-import path from 'node:path';
 
 import { type Command, Option } from 'commander';
 
@@ -9,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import { assertValidName } from '../../names/validate.js';
 import { DEFAULTS, ENVIRONMENT } from '../../options/defaults.js';
 import { parseRedisUrl } from '../../pool/redis-url.js';
+import { checkWorkdir } from '../../pool/workdir.js';
 import { printError } from '../session.js';
 import { secondsOption, textOption } from '../sources.js';
 
@@ -85,8 +84,8 @@ async function workerAction(command: Command): Promise<number> {
       1000 *
       (secondsOption(command, 'killAfter', '--kill-after', '', '0 stops at once') ??
         DEFAULTS.killAfterSec),
-    // Made when missing, so checked after every other flag.
-    workdir: workdirOf(textOption(command, 'workdir')),
+    // Checked here, made by the worker once Redis has answered.
+    workdir: checkWorkdir(textOption(command, 'workdir')),
     forkServer: process.env[ENVIRONMENT.forkServer] !== '0',
     print: printError,
   };
@@ -129,24 +128,4 @@ function parseTags(list: string | undefined): string[] {
     }
   }
   return tags;
-}
-
-function workdirOf(dir: string | undefined): string {
-  const full = path.resolve(dir ?? '.');
-  try {
-    mkdirSync(full, { recursive: true });
-    accessSync(full, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const what =
-      code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'is not a directory (a file is there, or on its path)'
-        : `cannot be used (${code ?? String(error)})`;
-    throw new UsageError(
-      `--workdir ${full} ${what}`,
-      'jobs run there, and the worker keeps its copies of their logs there',
-      'give a writable directory (it is made when missing)',
-    );
-  }
-  return full;
 }
