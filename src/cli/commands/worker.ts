@@ -52,7 +52,7 @@ export function registerWorker(program: Command): void {
     .option('--tags <list>', 'comma-separated tags whose queues it serves besides "default"')
     .option(
       '--workdir <dir>',
-      "where jobs run and their files land, and isolated jobs' cached clones (.parex/repos) are kept (default: the current directory)",
+      "where jobs run and their files land, and isolated jobs' cached clones (.parex/repos) are kept (default: the current directory; made when missing, once Redis answers)",
     )
     .option(
       '--kill-after <sec>',
