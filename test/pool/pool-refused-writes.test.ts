@@ -3,7 +3,7 @@
 // worker's) directory lists byte for byte as before, with no .parex/, prps/F/ or --workdir.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -118,5 +118,32 @@ describe('a pool that cannot be used: exit 2 and nothing written', { concurrency
       assert.match(run.stderr, fault.says);
       assert.deepEqual(listing(project.dir), before);
     });
+  }
+});
+
+it('a pool that answers, and a feature directory that cannot be made: exit 2, run id released', async (t) => {
+  const project = agentProject(t);
+  writeWorkflow(project.dir, [
+    'name: flow',
+    'phases:',
+    "  - { id: one, agent: command, command: 'echo one > one.txt' }",
+  ]);
+  writeFileSync(path.join(project.dir, '.parex'), 'a file, not a directory\n');
+  const before = listing(project.dir);
+  const url = `redis://:right-secret@127.0.0.1:${locked.port}`;
+  const run = await runCli(['run', 'flow.yaml', '--redis', url, '--feature', 'billing'], {
+    cwd: project.dir,
+    env: parexEnv(null),
+  });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /cannot make the workflow directory \.parex\/features\/billing/);
+  assert.deepEqual(listing(project.dir), before);
+  // The coordinator's claim on its run id is gone: nothing of the run stays in Redis.
+  const { Redis } = await import('ioredis');
+  const client = new Redis({ port: locked.port, host: '127.0.0.1', password: 'right-secret' });
+  try {
+    assert.deepEqual(await client.keys('parex-run:*'), []);
+  } finally {
+    client.disconnect();
   }
 });
