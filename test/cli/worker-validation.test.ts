@@ -55,6 +55,21 @@ describe('parex worker: bad flags exit 2 before Redis is reached', { concurrency
     assert.doesNotMatch(run.stderr, /cannot reach Redis/);
   });
 
+  it('a --workdir under a file', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(path.join(dir, 'file'), 'keep me\n');
+    const run = await runCli(['worker', '--redis', NOWHERE, '--workdir', 'file/sub'], {
+      cwd: dir,
+      env: parexEnv(null),
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /--workdir \S+file\/sub is not a directory \(a file is there, or on its path\)/,
+    );
+    assert.doesNotMatch(run.stderr, /cannot reach Redis/);
+  });
+
   it('no --redis and no PAREX_REDIS', async (t) => {
     const run = await runCli(['worker'], { cwd: tempDir(t), env: parexEnv(null) });
     assert.equal(run.code, 2, run.stderr);

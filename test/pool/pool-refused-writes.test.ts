@@ -3,7 +3,7 @@
 // worker's) directory lists byte for byte as before, with no .parex/, prps/F/ or --workdir.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -12,7 +12,8 @@ import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
 import { writeWorkflow } from '../helpers/faults.js';
 import { git } from '../helpers/git.js';
-import { freePort, startRedis, type TestRedis } from '../helpers/pool.js';
+import { freePort, startRedis, startWorker, type TestRedis } from '../helpers/pool.js';
+import { tempDir } from '../helpers/tmp.js';
 
 /** Every entry under `dir`: its path, kind, mode, and its bytes' digest for a file. */
 function listing(dir: string): string[] {
@@ -145,5 +146,19 @@ it('a pool that answers, and a feature directory that cannot be made: exit 2, ru
     assert.deepEqual(await client.keys('parex-run:*'), []);
   } finally {
     client.disconnect();
+  }
+});
+
+it('a worker whose Redis answers makes a missing --workdir, parents and all', async (t) => {
+  const root = tempDir(t);
+  const workdir = path.join(root, 'missing', 'deeper');
+  const url = `redis://:right-secret@127.0.0.1:${locked.port}`;
+  // The later --workdir wins over the helper's own.
+  const worker = await startWorker(url, 'w-made', root, ['--workdir', workdir]);
+  try {
+    assert.ok(existsSync(workdir), worker.output());
+    assert.match(worker.output(), new RegExp(`in ${workdir}, Redis`));
+  } finally {
+    assert.equal(await worker.stop(), 0);
   }
 });
