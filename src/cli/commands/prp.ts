@@ -85,8 +85,10 @@ export function registerPrp(program: Command): void {
 
 async function generateAction(initial: string, command: Command): Promise<number> {
   const { describePrpPlan, generatePrp, phaseWords } = await import('../../prp/generate.js');
+  const runOptions = readRunOptions(command);
   const request = {
     initial,
+    pooled: runOptions.executor !== undefined,
     agent: textOption(command, 'agent'),
     minScore: parseScore(textOption(command, 'minScore'), '--min-score', 8),
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
@@ -95,7 +97,6 @@ async function generateAction(initial: string, command: Command): Promise<number
     ...readLimitOptions(command),
     budget: readBudgetOptions(command),
   };
-  const runOptions = readRunOptions(command);
   const mode = outputMode(command);
   const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
   if (command.getOptionValue('dryRun') === true) {

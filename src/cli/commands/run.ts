@@ -98,6 +98,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     isolate: flags.isolate,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
+    pooled: runOptions.executor !== undefined,
     vars,
     agent: textOption(command, 'agent'),
     ...readLimitOptions(command),
