@@ -1,7 +1,7 @@
 // The side files of a pooled attempt. The paths parex itself puts in a job's argv, env or stdin
 // (a codex phase's last-message file, a per-job agent home, a judge's candidate patches and the
-// directory it may read them in) are the
-// coordinator's absolute paths, which a worker on another machine does not have. The payload
+// directory it may read them in) are the coordinator's absolute paths, which a worker on another
+// machine does not have. The payload
 // names each relative to the attempt's side directory instead; the worker makes that directory
 // in its own job area, points argv, env and stdin into it, seeds homes from its own
 // configuration, writes the files the job reads (sent along), and sends the files the job wrote
