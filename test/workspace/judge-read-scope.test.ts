@@ -2,14 +2,11 @@
 // gemini judge is given `--include-directories LOG_DIR` and a claude judge `--add-dir LOG_DIR`,
 // without which their file tools refuse the reads (as the fakes do, like the real CLIs).
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject } from '../helpers/agents.js';
-import { runCli } from '../helpers/cli.js';
+import { agentProject, runInRepo } from '../helpers/agents.js';
 import { endLines, onlyLineOf } from '../helpers/exec.js';
-import { git } from '../helpers/git.js';
 import { manifestLines } from '../helpers/manifest.js';
 
 for (const [agent, flag] of [
@@ -30,13 +27,7 @@ for (const [agent, flag] of [
         '',
       ].join('\n'),
     });
-    git(project.dir, 'init', '-q', '-b', 'main');
-    const cache = `${project.dir}-cache`;
-    t.after(() => rmSync(cache, { recursive: true, force: true }));
-    const run = await runCli(['run', 'flow.yaml'], {
-      cwd: project.dir,
-      env: { ...project.env, XDG_CACHE_HOME: cache },
-    });
+    const run = await runInRepo(t, project, ['run', 'flow.yaml']);
     const logs = path.join(project.dir, '.parex', 'logs');
     const all = endLines(manifestLines(path.join(logs, 'manifest.jsonl')));
     const pick = onlyLineOf(all, 'pick');
