@@ -11,7 +11,7 @@ import type { RemoteAttempt } from './remote-attempt.js';
 import { RespConnection } from './resp/connection.js';
 
 /** Entries read from one stream per call. */
-const COUNT = 128;
+const COUNT = 16;
 /** How long one XREAD blocks; only closing waits for it. */
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */

@@ -11,6 +11,7 @@ import { addressOf } from './connection.js';
 import type { RedisClient } from './modules.js';
 import { CHUNK_BYTES } from './protocol.js';
 import { RespConnection } from './resp/connection.js';
+import { pageBuffers } from './resp/page-buffers.js';
 import { RespError } from './resp/reply-parser.js';
 
 /** Entries (of CHUNK_BYTES at most) the coordinator may be behind before reading pauses. */
@@ -74,6 +75,8 @@ export class LogSender {
           flying.push({ buffer, sent });
           if (bytesRead === buffer.length && size < BATCH_BYTES) {
             size = BATCH_BYTES;
+            // Page-aligned: the kernel's copy into a large Buffer.allocUnsafe is 4x slower here.
+            spare.push(...pageBuffers(DEPTH + 1, BATCH_BYTES));
             // What ioredis sent (the start entry included) lands before the first bulk write.
             while (flying.length > 0) await this.landed(flying, spare, size);
             this.bulk = await openBulk(this.client);
@@ -130,8 +133,15 @@ export class LogSender {
   }
 
   /** Sends `data` as entries of at most CHUNK_BYTES (commands of their own, written as they are
-   * built: no batch-wide copy); resolves with the stream's length after them. */
-  private async send(data: Buffer, offset: number): Promise<number> {
+   * built: no batch-wide copy; on the bulk connection the batch's commands leave in one write,
+   * not a `writev` each); resolves with the stream's length after them. */
+  private send(data: Buffer, offset: number): Promise<number> {
+    return this.bulk === null
+      ? this.sendAll(data, offset)
+      : this.bulk.corked(() => this.sendAll(data, offset));
+  }
+
+  private async sendAll(data: Buffer, offset: number): Promise<number> {
     const added: Promise<void>[] = [];
     for (let start = 0; start < data.length; start += CHUNK_BYTES) {
       const chunk = data.subarray(start, start + CHUNK_BYTES);

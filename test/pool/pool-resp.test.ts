@@ -68,6 +68,34 @@ test('an ACL user with a password, and a database: chunks go in and come back by
   await assert.rejects(RespConnection.open(wrong, 'x'), /WRONGPASS/);
 });
 
+test('commands sent corked (a log batch in one write) are answered in order, byte-exact', async () => {
+  const connection = await RespConnection.open(parseRedisUrl(pool.redis.url), 'test-corked');
+  try {
+    const stream = 'parex-run:{corked}:log:a.1';
+    const chunks = Array.from({ length: 16 }, (_, i) => Buffer.alloc(65_536, i + 1));
+    const replies = connection.corked(() => [
+      ...chunks.map((chunk) => connection.send(['XADD', stream, '*', 'd', chunk])),
+      // An error among them fails its own command only; the ones after it still land.
+      connection.send(['XADD', stream, 'not-an-id', 'd', 'x']),
+      connection.send(['XADD', stream, '*', 'd', chunks[0] as Buffer]),
+      connection.send(['XLEN', stream]),
+    ]);
+    const settled = await Promise.allSettled(replies);
+    assert.deepEqual(
+      settled.map((one) => one.status),
+      [...chunks.map(() => 'fulfilled'), 'rejected', 'fulfilled', 'fulfilled'],
+    );
+    assert.equal((settled.at(-1) as PromiseFulfilledResult<unknown>).value, 17);
+    const reply = (await connection.send(['XRANGE', stream, '-', '+'])) as [Buffer, Buffer[]][];
+    assert.deepEqual(
+      reply.map(([, fields]) => fields[1]),
+      [...chunks, chunks[0]],
+    );
+  } finally {
+    connection.close();
+  }
+});
+
 test('a connection lost in the middle of a reply fails the commands waiting on it', async (t) => {
   const server = createServer((socket) => {
     socket.once('data', () => {

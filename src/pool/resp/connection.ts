@@ -80,6 +80,16 @@ export class RespConnection {
     return promise;
   }
 
+  /** Runs `write` with the socket corked: the commands it sends leave in one write. */
+  corked<T>(write: () => T): T {
+    this.socket.cork();
+    try {
+      return write();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
   /** Closes the connection; commands still waiting fail. */
   close(): void {
     this.fail(new Error('the connection was closed'));
