@@ -24,6 +24,8 @@ export const claudeAdapter: AgentAdapter = {
     if (request.allowedTools.length > 0)
       argv.push('--allowedTools', request.allowedTools.join(','));
     if (request.maxTurns !== null) argv.push('--max-turns', String(request.maxTurns));
+    // Read outside the working directories (the cwd and these) needs a permission -p cannot ask.
+    for (const dir of request.readDirs ?? []) argv.push('--add-dir', dir);
     return stdinInvocation(argv, request.prompt, ['SIGTERM', 'SIGKILL']);
   },
   reader: () => new ClaudeStream(),

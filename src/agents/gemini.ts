@@ -1,4 +1,5 @@
-// Gemini CLI: `gemini [--approval-mode MODE] --skip-trust -o stream-json -p ...`, the prompt on stdin.
+// Gemini CLI: `gemini [--approval-mode MODE] [--include-directories DIR] --skip-trust -o stream-json
+// -p ...`, the prompt on stdin.
 // Gemini exits 0 when signalled, so a run parex stopped is judged by parex, not by the exit code.
 import { pickString, readEvents } from './events.js';
 import { GeminiStream } from './gemini-stream.js';
@@ -21,6 +22,8 @@ export const geminiAdapter: AgentAdapter = {
     const argv: [string, ...string[]] = ['gemini'];
     if (request.approvalMode) argv.push('--approval-mode', request.approvalMode);
     if (request.model) argv.push('-m', request.model);
+    // read_file reads only inside the workspace directories: the cwd and these.
+    for (const dir of request.readDirs ?? []) argv.push('--include-directories', dir);
     // An untrusted folder is fatal in headless mode (exit 55) and forces approval mode default;
     // a new worktree is always such a folder, so isolated jobs are trusted whatever `trust` says.
     const trust = request.trust || request.isolated === true;

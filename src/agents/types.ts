@@ -30,6 +30,9 @@ export interface AgentRequest {
   readonly logDir: string;
   /** True when the phase runs in its own git worktree (a fresh directory the agent has not seen). */
   readonly isolated?: boolean;
+  /** Directories outside its cwd the agent must be able to read (an agent judge's patches):
+   * gemini's and claude's file tools read only inside their workspace directories. */
+  readonly readDirs?: readonly string[];
 }
 
 /** What the installed CLI offers, read from its `--help` at preflight. */

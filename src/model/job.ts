@@ -59,8 +59,10 @@ export interface SideFile {
   readonly path: string;
   /** 'file': the job writes it, and a pool brings it back here; 'home': an agent's per-job
    * home, seeded where the job runs from that machine's own configuration; 'inbound': the job
-   * reads it (written here before the job starts), and a pool sends it to the worker. */
-  readonly kind: 'file' | 'home' | 'inbound';
+   * reads it (written here before the job starts), and a pool sends it to the worker; 'dir': the
+   * directory holding the inbound files (an agent judge's read scope), the worker's own side
+   * directory there. */
+  readonly kind: 'file' | 'home' | 'inbound' | 'dir';
   /** For a home: the agent whose configuration seeds it. */
   readonly agent?: string;
 }

@@ -96,7 +96,7 @@ const WORDS: Readonly<Record<Kind, string>> = {
   input: 'a string or a Uint8Array',
   signals: 'an array of signal names such as "SIGTERM"',
   record: 'a plain object',
-  'side-files': 'an array of { path, kind: "file", "home" or "inbound", agent? }',
+  'side-files': 'an array of { path, kind: "file", "home", "inbound" or "dir", agent? }',
   'record-or-null': 'an object or null',
 };
 
@@ -173,7 +173,7 @@ function kindProblem(
           !isRecord(item) ||
           typeof item.path !== 'string' ||
           item.path === '' ||
-          !['file', 'home', 'inbound'].includes(String(item.kind)),
+          !['file', 'home', 'inbound', 'dir'].includes(String(item.kind)),
       );
       return index < 0 ? null : bad(`[${index}]`, value[index]);
     }

@@ -4,7 +4,7 @@ import type { StopReason } from '../model/outcome.js';
 import type { WorkspacePayload } from './workspace-protocol.js';
 
 /** The payload version this parex writes; a worker refuses a newer one. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 /** BullMQ's key prefix for the pool's queues. */
 export const QUEUE_PREFIX = 'parex';
 /** The queue of jobs that name no tag, served by every worker. */
@@ -31,8 +31,9 @@ export interface SidePayload {
   readonly path: string;
   /** 'file': the job writes it and it comes back; 'home': a per-job agent home, seeded on the
    * worker from the worker's own configuration; 'inbound' (version 4): the job reads it, and
-   * `data` is its content, which the worker writes before the job starts. */
-  readonly kind: 'file' | 'home' | 'inbound';
+   * `data` is its content, which the worker writes before the job starts; 'dir' (version 5): the
+   * side directory itself (path "."), where the inbound files are: the worker puts its own. */
+  readonly kind: 'file' | 'home' | 'inbound' | 'dir';
   readonly agent?: string;
   /** The argv elements that are this path (given as `path`; the worker puts its own there). */
   readonly argv: readonly number[];

@@ -1,6 +1,7 @@
 // The side files of a pooled attempt. The paths parex itself puts in a job's argv, env or stdin
-// (a codex phase's last-message file, a per-job agent home, a judge's candidate patches) are the
-// coordinator's absolute paths, which a worker on another machine does not have. The payload
+// (a codex phase's last-message file, a per-job agent home, a judge's candidate patches and the
+// directory it may read them in) are the coordinator's absolute paths, which a worker on another
+// machine does not have. The payload
 // names each relative to the attempt's side directory instead; the worker makes that directory
 // in its own job area, points argv, env and stdin into it, seeds homes from its own
 // configuration, writes the files the job reads (sent along), and sends the files the job wrote
@@ -49,14 +50,21 @@ export function sidesOut(
   const budget = new InboundBudget(job);
   const swaps: Swap[] = [];
   for (const [index, file] of files.entries()) {
+    const at = argv.flatMap((value, i) => (value === file.path ? [i] : []));
+    const variables = Object.keys(env).filter((variable) => env[variable] === file.path);
+    if (file.kind === 'dir') {
+      // The directory of the inbound files: the worker's side directory holds them.
+      for (const i of at) named[i] = '.';
+      for (const variable of variables) namedEnv[variable] = '.';
+      side.push({ path: '.', kind: 'dir', argv: at, env: variables });
+      continue;
+    }
     const base = path.basename(file.path);
     const name = names.has(base) ? `${index}-${base}` : base;
     names.add(name);
     // What the job reads never comes back: a worker cannot overwrite it here.
     if (file.kind !== 'inbound') places.set(name, path.resolve(cwd, file.path));
-    const at = argv.flatMap((value, i) => (value === file.path ? [i] : []));
     for (const i of at) named[i] = name;
-    const variables = Object.keys(env).filter((variable) => env[variable] === file.path);
     for (const variable of variables) namedEnv[variable] = name;
     const agent = file.agent === undefined ? {} : { agent: file.agent };
     const entry: SidePayload = { path: name, kind: file.kind, ...agent, argv: at, env: variables };
@@ -122,6 +130,12 @@ export function placeSides(
     return { error };
   };
   for (const entry of side) {
+    if (entry.kind === 'dir') {
+      if (entry.path !== '.') return refuse(`side directory ${entry.path} is not "."`);
+      for (const i of entry.argv) if (i > 0 && i < placed.argv.length) placed.argv[i] = dir;
+      for (const variable of entry.env) placed.env[variable] = dir;
+      continue;
+    }
     const full = inside(dir, entry.path);
     if (full === null || path.dirname(full) !== dir) {
       return refuse(`side file ${entry.path} would be placed outside ${dir}`);

@@ -20,6 +20,8 @@ const ASSEMBLY_PHASE = 'phase4';
 /** What `parex prp generate` is asked. */
 export interface GenerateRequest {
   readonly initial: string;
+  /** The phases run on a pool's workers (--redis). */
+  readonly pooled?: boolean;
   readonly agent?: string | undefined;
   readonly minScore: number;
   /** How many times phase 4 may be re-run after its first attempt. */
@@ -64,6 +66,7 @@ export function planPrp(request: GenerateRequest, attempt = 1, feedback = ''): W
   return prepareWorkflowRun({
     workflowFile: PRP_WORKFLOW,
     initial: request.initial,
+    pooled: request.pooled === true,
     agent: request.agent,
     vars: [`MIN_SCORE=${request.minScore}`, `QUALITY_FEEDBACK=${feedback}`],
     minScore: request.minScore,

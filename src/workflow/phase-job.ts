@@ -38,9 +38,11 @@ export function phaseJob(
   if (invocation.lastMessageFile !== null)
     sideFiles.push({ path: invocation.lastMessageFile, kind: 'file' });
   if (homeDir !== null) sideFiles.push({ path: homeDir, kind: 'home', agent: phase.agent });
-  // An agent judge's prompt names the candidates' patches: a worker gets them sent along.
+  // An agent judge's prompt names the candidates' patches: a worker gets them sent along, and
+  // the directory its file tools may read (argv) is the worker's, where it puts them.
   for (const patch of candidatePatches(phase.judging, logDir))
     sideFiles.push({ path: patch, kind: 'inbound' });
+  for (const dir of phase.request.readDirs ?? []) sideFiles.push({ path: dir, kind: 'dir' });
   return {
     name: phase.id,
     ...(target === null ? { command: invocation.command ?? '' } : { argv: target }),

@@ -59,11 +59,14 @@ export function planPhase(
   const adapter = ADAPTERS[agent];
   const rendered =
     phase.promptTemplate === null ? null : renderTemplate(phase.promptTemplate, variables).text;
-  // An agent judge reads the candidates' patches (they are written when each candidate ends).
+  // An agent judge reads the candidates' patches (they are written when each candidate ends),
+  // outside its worktree: its file tools get read access to the log directory.
+  const patchDir = path.resolve(settings.cwd, variables.LOG_DIR ?? '');
   const prompt =
     rendered === null || phase.judging === undefined
       ? rendered
-      : `${rendered}\n\n${candidateList(phase.judging, path.resolve(settings.cwd, variables.LOG_DIR ?? ''))}`;
+      : `${rendered}\n\n${candidateList(phase.judging, patchDir)}`;
+  const judgeReads = candidatePatches(phase.judging ?? null, patchDir).length > 0;
   const argv = declared.argv?.map((value, index) => render(value, ['argv', index])) ?? null;
   const logDir = variables.LOG_DIR ?? '';
   const isolation = isolationOf(workflow, phase, settings);
@@ -82,6 +85,7 @@ export function planPhase(
     trust: declared.trust ?? defaults.trust ?? true,
     logDir,
     ...(isolation === 'worktree' ? { isolated: true } : {}),
+    ...(judgeReads ? { readDirs: [patchDir] } : {}),
   };
   const invocation = adapter.build(request, null);
   const shape = (() => {
@@ -92,6 +96,7 @@ export function planPhase(
       argv: _argv,
       model,
       logDir: _logDir,
+      readDirs: _readDirs,
       ...options
     } = request;
     return phaseShape({

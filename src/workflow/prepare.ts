@@ -1,5 +1,4 @@
 // From what a user typed to a planned run: the feature, the --var values, the workflow checked.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { AGENT_NAMES, type AgentName } from '../agents/types.js';
@@ -7,6 +6,7 @@ import type { BudgetFlags } from '../budget/settings.js';
 import { UsageError } from '../errors.js';
 import { extractFeatureName } from '../names/feature-name.js';
 import { assertValidName } from '../names/validate.js';
+import { projectInitial } from './initial-file.js';
 import { loadWorkflow } from './load.js';
 import { planWorkflow } from './plan.js';
 import type { RunSettings, WorkflowPlan } from './plan-types.js';
@@ -31,6 +31,8 @@ export interface RunRequest {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly budget?: BudgetFlags;
+  /** The phases run on a pool's workers (--redis): an initial file must be in the project. */
+  readonly pooled?: boolean;
   /** Run every phase in its own git worktree. */
   readonly isolate?: boolean;
   /** Keys set on phases, by phase id (prp generate --candidates sets phase 4's). */
@@ -42,14 +44,10 @@ export function prepareWorkflowRun(request: RunRequest): WorkflowPlan {
   const cwd = request.cwd ?? process.cwd();
   const vars = parseVars(request.vars ?? []);
   const agent = parseAgent(request.agent);
-  const initialPath = request.initial ?? null;
-  if (initialPath !== null && !existsSync(path.resolve(cwd, initialPath))) {
-    throw new UsageError(
-      `the initial file ${initialPath} does not exist`,
-      'the workflow reads the feature request from it (INITIAL_MD_PATH)',
-      'check the path, e.g. prps/INITIAL_user_auth.md',
-    );
-  }
+  const initialPath =
+    request.initial === undefined
+      ? null
+      : projectInitial(request.initial, cwd, request.pooled === true);
   const workflow = loadWorkflow(
     path.resolve(cwd, request.workflowFile),
     Object.keys(vars),

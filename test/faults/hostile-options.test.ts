@@ -89,7 +89,7 @@ const CASES: readonly [string, Loose, RegExp][] = [
   [
     'a side file of an unknown kind',
     { jobs: [{ name: 'a', command: 'true', sideFiles: [{ path: 'x.patch', kind: 'read' }] }] },
-    /sideFiles\[0\] must be an array of \{ path, kind: "file", "home" or "inbound", agent\? \}/,
+    /sideFiles\[0\] must be an array of \{ path, kind: "file", "home", "inbound" or "dir", agent\? \}/,
   ],
   ['options not an object', null as unknown as Loose, /options of runGroup must be an object/],
 ];

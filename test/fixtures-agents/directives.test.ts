@@ -145,3 +145,39 @@ test('@fake pick-patch reads every listed patch and names the first that adds WO
   assert.equal(gemini.code, 1);
   assert.match(gemini.stdout, /cannot read gone\.patch: ENOENT/);
 });
+
+test('@fake pick-patch reads as the real file tools do: gemini only in the cwd and --include-directories, claude in the cwd and --add-dir unless permissions are skipped, codex anywhere', async (t) => {
+  const cwd = tempDir(t);
+  const logs = tempDir(t);
+  writeFileSync(path.join(logs, 'c1.patch'), '+the BEST one\n');
+  const prompt = `@fake pick-patch BEST\n- candidate 1: ${path.join(logs, 'c1.patch')}`;
+  const gemini = (...flags: string[]) =>
+    run('gemini', [...GEMINI_STREAM, ...flags, '-p', prompt], { cwd });
+  const refused = await gemini();
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /File path must be within one of the workspace directories: /);
+  const included = await gemini('--include-directories', logs);
+  assert.equal(included.code, 0, included.stdout);
+  assert.match(included.stdout, /winner: 1/);
+
+  const claude = (...flags: string[]) =>
+    // Flags first: --add-dir is variadic and would take the prompt too.
+    run('claude', [...flags, '-p', '--output-format', 'json', prompt], { cwd });
+  const denied = await claude();
+  assert.equal(denied.code, 1);
+  assert.match(
+    denied.stdout,
+    /Claude requested permissions to read from \S+c1\.patch, but you haven't granted it yet/,
+  );
+  for (const flags of [
+    ['--add-dir', logs],
+    ['--permission-mode', 'bypassPermissions'],
+  ]) {
+    const allowed = await claude(...flags);
+    assert.equal(allowed.code, 0, allowed.stdout);
+    assert.equal(JSON.parse(allowed.stdout).result, 'winner: 1');
+  }
+  const codex = await run('codex', [...CODEX, prompt], { cwd });
+  assert.equal(codex.code, 0, codex.stderr);
+  assert.match(codex.stdout, /winner: 1/);
+});

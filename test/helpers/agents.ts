@@ -1,8 +1,10 @@
 // Projects for workflow tests: fake agent CLIs on PATH, scripted per phase.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 
+import { type CliRun, runCli } from './cli.js';
+import { git } from './git.js';
 import { FIXTURES } from './paths.js';
 import { tempDir } from './tmp.js';
 
@@ -136,4 +138,13 @@ export function burningProject(t: TestContext): AgentProject {
   project.script('a2', burn);
   project.script('a3', ['@fake say never']);
   return project;
+}
+
+/** Runs parex with `args` in `project`, made a git repository first, its worktrees' cache beside
+ * it (removed after the test). */
+export function runInRepo(t: TestContext, project: AgentProject, args: string[]): Promise<CliRun> {
+  git(project.dir, 'init', '-q', '-b', 'main');
+  const cache = `${project.dir}-cache`;
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
+  return runCli(args, { cwd: project.dir, env: { ...project.env, XDG_CACHE_HOME: cache } });
 }

@@ -100,6 +100,12 @@ test('an agent judge on a worker that cannot see the coordinator reads the candi
     assert.equal(listed, path.join(side, `pick.1`, `pick-c${k}.patch`), String(prompt));
   }
   assert.ok(!String(prompt).includes(made.dir), 'no coordinator path reached the worker');
+  // Claude's Read may open them there: the side directory is one of its working directories.
+  const [call] = (pool as HiddenWorker)
+    .invocations()
+    .filter((line) => String(line.prompt).includes('- candidate 1: '));
+  const argv = (call?.argv ?? []) as string[];
+  assert.equal(argv[argv.indexOf('--add-dir') + 1], path.join(side, 'pick.1'), argv.join(' '));
   // The coordinator's own copies are where a local run has them; the worker kept nothing.
   assert.match(readFileSync(path.join(logs, 'pick-c2.patch'), 'utf8'), /^\+the BEST answer$/m);
   assert.deepEqual(readdirSync(path.join((pool as HiddenWorker).workdir, '.parex', 'side')), []);

@@ -324,7 +324,7 @@ test('a worker refuses a payload of a newer protocol version, clearly', async ()
     .find((l) => l.includes('version 99'));
   assert.match(
     String(line),
-    /refused a job: the job uses pool protocol version 99, newer than this worker's 4: upgrade parex on the worker/,
+    /refused a job: the job uses pool protocol version 99, newer than this worker's 5: upgrade parex on the worker/,
   );
 });
 

@@ -92,7 +92,7 @@ test('a side file coming back is never written through a link planted where it l
   assert.ok(lstatSync(last).isSymbolicLink());
 });
 
-test('files the job reads travel in the payload; its stdin names the worker’s copies', (t) => {
+test('files the job reads travel in the payload; its stdin and its read directory name the worker’s copies', (t) => {
   const coordinator = tempDir(t);
   const logs = path.join(coordinator, 'logs');
   mkdirSync(logs);
@@ -109,9 +109,14 @@ test('files the job reads travel in the payload; its stdin names the worker’s 
     `again ${one}, not ${one}.bak nor /x${one}`,
     '',
   ].join('\n');
-  const files = [one, two, gone].map((file) => ({ path: file, kind: 'inbound' as const }));
-  const out = sidesOut(files, ['claude', '-p'], {}, coordinator, prompt, 'pick');
+  const files = [
+    ...[one, two, gone].map((file) => ({ path: file, kind: 'inbound' as const })),
+    { path: logs, kind: 'dir' as const },
+  ];
+  const argv = ['claude', '-p', '--add-dir', logs] as const;
+  const out = sidesOut(files, argv, {}, coordinator, prompt, 'pick');
   assert.ok(!('error' in out));
+  assert.deepEqual(out.argv, ['claude', '-p', '--add-dir', '.'], 'no coordinator path');
   const sent = String(out.input);
   // Whole paths only: one that merely contains a side path is left as it is.
   assert.match(sent, /^- candidate 1: pick-c1\.patch$/m);
@@ -128,6 +133,8 @@ test('files the job reads travel in the payload; its stdin names the worker’s 
       ['pick-c2.patch', 'inbound', 1, true],
       // Absent here, absent on the worker: named all the same.
       ['pick-c3.patch', 'inbound', 1, false],
+      // The directory holding them: the worker's side directory.
+      ['.', 'dir', undefined, false],
     ],
   );
 
@@ -139,6 +146,7 @@ test('files the job reads travel in the payload; its stdin names the worker’s 
   const dir = path.join(tempDir(t), '.parex', 'side', 'run', 'pick.1');
   const placed = placeSides(dir, out.side, out.argv, out.env, {}, out.input);
   assert.ok(!('error' in placed));
+  assert.deepEqual(placed.argv, ['claude', '-p', '--add-dir', dir]);
   const stdin = String(placed.input);
   const mine = (k: number) => path.join(dir, `pick-c${k}.patch`);
   assert.equal(
@@ -185,12 +193,12 @@ test('the files a job reads are refused over 32 MiB in all, saying what to do', 
   );
 });
 
-test('a worker of protocol version 3 refuses this version’s payloads, naming both versions', () => {
-  assert.equal(PROTOCOL_VERSION, 4);
+test('a worker of protocol version 4 refuses this version’s payloads, naming both versions', () => {
+  assert.equal(PROTOCOL_VERSION, 5);
   const payload = { v: PROTOCOL_VERSION, run: 'r', name: 'pick', attempt: 1, argv: ['claude'] };
   assert.equal(refusal(payload), null);
   assert.match(
-    String(refusal(payload, 3)),
-    /^the job uses pool protocol version 4, newer than this worker's 3: upgrade parex on the worker to the coordinator's version$/,
+    String(refusal(payload, 4)),
+    /^the job uses pool protocol version 5, newer than this worker's 4: upgrade parex on the worker to the coordinator's version$/,
   );
 });

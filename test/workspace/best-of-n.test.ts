@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { agentProject, scriptHappyPrp, writes } from '../helpers/agents.js';
+import { agentProject, runInRepo, scriptHappyPrp, writes } from '../helpers/agents.js';
 import { runCli } from '../helpers/cli.js';
 import { endLines, onlyLineOf } from '../helpers/exec.js';
 import { git, testRepo, writeFiles } from '../helpers/git.js';
@@ -123,13 +123,7 @@ test('best-of-2 with an agent judge: it reads the patches and names the winner; 
       '',
     ].join('\n'),
   });
-  git(project.dir, 'init', '-q', '-b', 'main');
-  const cache = `${project.dir}-cache`;
-  t.after(() => rmSync(cache, { recursive: true, force: true }));
-  const run = await runCli(['run', 'flow.yaml'], {
-    cwd: project.dir,
-    env: { ...project.env, XDG_CACHE_HOME: cache },
-  });
+  const run = await runInRepo(t, project, ['run', 'flow.yaml']);
   assert.equal(run.code, 1, run.stderr);
   const all = ends(project.dir);
   const pick = onlyLineOf(all, 'pick');

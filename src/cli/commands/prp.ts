@@ -28,7 +28,10 @@ export function registerPrp(program: Command): void {
     .description(
       'Run the shipped five-phase PRP workflow for prps/INITIAL_<feature>.md (phase 1, then 2a/2b/2c in parallel, then 3, then 4), then the quality gate: the PRP must end with "Score: N/10" of at least --min-score, and phase 4 is re-run up to --max-regenerations times until it does.',
     )
-    .argument('<initial>', 'the feature request, prps/INITIAL_<feature>.md')
+    .argument(
+      '<initial>',
+      'the feature request, prps/INITIAL_<feature>.md (used relative to the project; with --redis it must be inside the project)',
+    )
     .addOption(
       new Option('--agent <name>', 'the agent of every phase (default: codex)').choices([
         'codex',
@@ -85,8 +88,10 @@ export function registerPrp(program: Command): void {
 
 async function generateAction(initial: string, command: Command): Promise<number> {
   const { describePrpPlan, generatePrp, phaseWords } = await import('../../prp/generate.js');
+  const runOptions = readRunOptions(command);
   const request = {
     initial,
+    pooled: runOptions.executor !== undefined,
     agent: textOption(command, 'agent'),
     minScore: parseScore(textOption(command, 'minScore'), '--min-score', 8),
     maxRegenerations: parseCount(textOption(command, 'maxRegenerations'), '--max-regenerations', 3),
@@ -95,7 +100,6 @@ async function generateAction(initial: string, command: Command): Promise<number
     ...readLimitOptions(command),
     budget: readBudgetOptions(command),
   };
-  const runOptions = readRunOptions(command);
   const mode = outputMode(command);
   const redactor = useRunSecrets({ env: process.env, patterns: runOptions.secretPatterns });
   if (command.getOptionValue('dryRun') === true) {

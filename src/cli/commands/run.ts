@@ -50,7 +50,7 @@ export function registerRun(program: Command): void {
     .option('--feature <name>', 'the feature (default: from --initial, else the workflow name)')
     .option(
       '--initial <file>',
-      'the feature request, e.g. prps/INITIAL_user_auth.md (sets INITIAL_MD_PATH)',
+      'the feature request, e.g. prps/INITIAL_user_auth.md (sets INITIAL_MD_PATH, relative to the project; with --redis it must be inside the project)',
     )
     .option('--var <key=value>', 'set a template variable (repeatable)', collect)
     .addOption(
@@ -99,6 +99,7 @@ async function runAction(workflowFile: string, command: Command): Promise<number
     isolate: flags.isolate,
     feature: textOption(command, 'feature'),
     initial: textOption(command, 'initial'),
+    pooled: runOptions.executor !== undefined,
     vars,
     agent: textOption(command, 'agent'),
     ...readLimitOptions(command),
