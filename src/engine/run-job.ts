@@ -158,6 +158,8 @@ function describeSpawnError(job: PlannedJob, error: NodeJS.ErrnoException): stri
   if (isUnsafeFileError(error)) {
     return `log file ${error.path} is ${error.unsafe}: parex never writes through a link or into a special file`;
   }
+  // A pool's worker refused the job: nothing of the program's.
+  if (error.code === 'EREFUSED') return error.message;
   // The fork server says which step failed; Node's spawn reports every step as the program's.
   if (error.syscall === 'chdir') return `working directory ${error.path}: ${errorWords(error)}`;
   if (error.syscall === 'open') return `log file ${error.path}: ${errorWords(error)}`;

@@ -2,7 +2,7 @@
 // writes anything, and long-lived clients that reconnect with a growing backoff.
 import { UsageError } from '../errors.js';
 import { loadIoredis, type RedisClient } from './modules.js';
-import type { RedisAddress } from './redis-url.js';
+import { type RedisAddress, tlsHint } from './redis-url.js';
 
 /** How long the probe waits for Redis to answer. */
 const PROBE_TIMEOUT_MS = 3000;
@@ -82,6 +82,6 @@ function unreachable(address: RedisAddress, who: string, error: Error): UsageErr
     `${who} needs Redis: the pool's queues, logs and heartbeats live there`,
     auth
       ? 'check the user and password in the URL (redis://USER:PASSWORD@HOST:PORT) and the ACL of that user'
-      : 'start it (e.g. sudo apt-get install redis-server; sudo systemctl start redis-server), or fix the host and port; without --redis (and PAREX_REDIS) jobs run on this machine',
+      : `start it (e.g. sudo apt-get install redis-server; sudo systemctl start redis-server), or fix the host and port${tlsHint(address)}; without --redis (and PAREX_REDIS) jobs run on this machine`,
   );
 }

@@ -1,14 +1,15 @@
 // The coordinator's heartbeat: a key it sets when the run starts (refusing a run id another
 // live coordinator holds) and refreshes every 2 s with a TTL of 10 s, so that workers stop the
 // jobs of a coordinator that died. It also watches the connection: Redis unreachable for longer
-// than the wait (PAREX_POOL_REDIS_WAIT_MS) makes the run give up on what is still open.
+// than the wait (PAREX_POOL_REDIS_WAIT_MS) makes the run give up on what is still open. Each
+// beat refreshes the expiry of the run's events stream too; releasing deletes both.
 import { UsageError } from '../errors.js';
 import type { GroupPlan } from '../options/normalize.js';
 import { openClient } from './connection.js';
 import type { RedisClient } from './modules.js';
 import { runKeys } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
-import { HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, redisWaitMs } from './timing.js';
+import { eventsTtlMs, HEARTBEAT_EVERY_MS, HEARTBEAT_TTL_MS, redisWaitMs } from './timing.js';
 
 /** The heartbeat of one run. */
 export class Heartbeat {
@@ -21,6 +22,7 @@ export class Heartbeat {
   private constructor(
     private readonly client: RedisClient,
     private readonly key: string,
+    private readonly events: string,
     private readonly token: string,
     private readonly shown: string,
   ) {
@@ -30,7 +32,7 @@ export class Heartbeat {
   /** Sets the run's key; a UsageError when a live coordinator already runs under that id. */
   static async claim(address: RedisAddress, plan: GroupPlan): Promise<Heartbeat> {
     const client = openClient(address, `parex:${plan.runId}:heartbeat`, () => {});
-    const key = runKeys(plan.runId).alive;
+    const { alive: key, events } = runKeys(plan.runId);
     const token = `${process.pid}-${Date.now()}`;
     const set = await client.set(key, token, 'PX', HEARTBEAT_TTL_MS, 'NX');
     if (set === null) {
@@ -41,7 +43,7 @@ export class Heartbeat {
         'start the run again: it gets a new run id',
       );
     }
-    return new Heartbeat(client, key, token, address.shown);
+    return new Heartbeat(client, key, events, token, address.shown);
   }
 
   /** `giveUp` is told once when Redis has been unreachable for too long. */
@@ -49,11 +51,11 @@ export class Heartbeat {
     this.giveUp = giveUp;
   }
 
-  /** Stops beating and removes the key. */
+  /** Stops beating and removes the key and the run's events stream. */
   async release(): Promise<void> {
     clearInterval(this.timer);
     if (this.client.status === 'ready') {
-      await this.client.del(this.key).catch(() => {});
+      await this.client.del(this.key, this.events).catch(() => {});
     }
     this.client.disconnect();
   }
@@ -61,7 +63,12 @@ export class Heartbeat {
   private beat(): void {
     if (this.client.status === 'ready') {
       this.downSince = null;
-      void this.client.set(this.key, this.token, 'PX', HEARTBEAT_TTL_MS).catch(() => {});
+      void this.client
+        .multi()
+        .set(this.key, this.token, 'PX', HEARTBEAT_TTL_MS)
+        .pexpire(this.events, eventsTtlMs())
+        .exec()
+        .catch(() => {});
       return;
     }
     this.downSince ??= Date.now();

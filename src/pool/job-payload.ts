@@ -42,6 +42,9 @@ export function buildPayload(
   const env = { ...passed, ...job.env };
   const sides = sidesOut(job.sideFiles ?? [], job.argv, env, cwd, job.input, job.name);
   if ('error' in sides) return { error: sides.error, filesRoot };
+  // The command as the manifest shows it, sent only when it hides something.
+  const shownArgv = sides.argv.map((arg) => plan.redactor.text(arg));
+  const hides = shownArgv.some((arg, i) => arg !== sides.argv[i]);
   const payload: JobPayload = {
     v: PROTOCOL_VERSION,
     run: plan.runId,
@@ -58,6 +61,7 @@ export function buildPayload(
     stopSignals: request.stopSignals,
     inputs: 'files' in inputs ? inputs.files : [],
     outputs: 'files' in inputs ? relativeInside(filesRoot, job.outputs) : [],
+    ...(hides ? { shownArgv } : {}),
     ...(sides.side.length === 0 ? {} : { side: sides.side }),
     ...('payload' in inputs ? { workspace: inputs.payload } : {}),
     secretPatterns: plan.secretPatterns,

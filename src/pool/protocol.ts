@@ -67,6 +67,9 @@ export interface JobPayload {
   readonly stopSignals: readonly NodeJS.Signals[];
   readonly inputs: readonly FilePayload[];
   readonly outputs: readonly string[];
+  /** `argv` as the coordinator shows it, its secrets hidden (`***`) as in its manifest: what the
+   * worker prints of the command, since the coordinator's secrets need not be on the worker. */
+  readonly shownArgv?: readonly string[];
   /** The run's --secret-env patterns: the worker hides the values they name in what it prints. */
   readonly secretPatterns?: readonly string[];
   /** The side files parex names in argv and env (version 3); absent when none. */

@@ -1,5 +1,7 @@
 // The pool's address: a redis:// or rediss:// URL (user and password allowed), checked and
 // turned into connection options; shown to people without its password.
+import { isIP } from 'node:net';
+
 import { UsageError } from '../errors.js';
 
 /** How to reach Redis, as ioredis takes it. */
@@ -9,8 +11,9 @@ export interface RedisAddress {
   readonly username?: string;
   readonly password?: string;
   readonly db: number;
-  /** Present for rediss://: TLS, with the host name checked against the certificate. */
-  readonly tls?: { readonly servername: string };
+  /** Present for rediss://: TLS, with the host name checked against the certificate (an IP
+   * address is checked too, but sent as no server name: TLS allows names only). */
+  readonly tls?: { readonly servername?: string };
   /** The URL without its password, for messages. */
   readonly shown: string;
 }
@@ -45,9 +48,16 @@ export function parseRedisUrl(text: string, source = '--redis'): RedisAddress {
     ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
     ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
     db,
-    ...(url.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: isIP(host) === 0 ? { servername: host } : {} } : {}),
     shown: hidePassword(url),
   };
+}
+
+/** What to check when a rediss:// address does not answer: a plain port never completes TLS. */
+export function tlsHint(address: RedisAddress): string {
+  return address.tls === undefined
+    ? ''
+    : '; is it a TLS port? rediss:// speaks TLS only: use redis:// for a plain one';
 }
 
 function hidePassword(url: URL): string {

@@ -20,6 +20,7 @@ import { type PlacedWorkspace, placeWorkspace, stoppedOr } from './remote-worksp
 import type { RunningJobs } from './running-jobs.js';
 import { packSides, placeSides } from './side-files.js';
 import { sendSwept, sweepBoundMs } from './sweep-wait.js';
+import { eventsTtlMs } from './timing.js';
 import type { KeptLog } from './worker-watch.js';
 
 /** What every job of a worker shares. */
@@ -79,11 +80,12 @@ export async function runRemoteJob(
       'host',
       context.host,
     )
+    .pexpire(keys.events, eventsTtlMs())
     .mget(keys.alive, keys.cancel)
     .exec();
   const failed = replies?.find(([error]) => error !== null)?.[0];
   if (failed) throw failed;
-  const [alive, cancelled] = (replies?.[1]?.[1] ?? [null, null]) as (string | null)[];
+  const [alive, cancelled] = (replies?.[2]?.[1] ?? [null, null]) as (string | null)[];
   if (refused !== null) {
     context.print(`[parex] refused a job: ${refused}`);
     return tell({ refused });
@@ -153,7 +155,7 @@ export async function runRemoteJob(
       onSpawn: (pid, startedAt) => {
         context.printSoon(
           redactor.text(
-            `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${sides.argv.join(' ')}`,
+            `[parex] started  ${label} attempt ${payload.attempt} (pid ${pid}): ${shownCommand(payload, sides.argv)}`,
           ),
         );
         start.hold(pid, startedAt.getTime());
@@ -214,6 +216,14 @@ export async function runRemoteJob(
   const told = sweeping.then((result) => sendSwept(context.client, stream, result)).catch(() => {});
   context.telling.add(told);
   void told.finally(() => context.telling.delete(told));
+}
+
+/** The command as the worker prints it: the coordinator's redacted form of each argument, except
+ * where the worker put its own side path (no secret there), for older coordinators its own. */
+function shownCommand(payload: JobPayload, argv: readonly string[]): string {
+  const shown = payload.shownArgv;
+  if (shown === undefined || shown.length !== argv.length) return argv.join(' ');
+  return argv.map((arg, i) => (arg === payload.argv[i] ? shown[i] : arg)).join(' ');
 }
 
 /** Resolves after the callbacks already waiting for the next turn of the event loop. */

@@ -27,6 +27,12 @@ export function sweepMarginMs(env: NodeJS.ProcessEnv = process.env): number {
 /** The coordinator's heartbeat: refreshed this often, and gone this long after its death. */
 export const HEARTBEAT_EVERY_MS = 2000;
 export const HEARTBEAT_TTL_MS = 10_000;
+/** The run's events stream expires this long after the coordinator's last heartbeat (each
+ * refreshes it, and so does each worker's "taken" entry): a coordinator killed with SIGKILL
+ * leaves nothing in Redis for good; one that closes deletes it. */
+export function eventsTtlMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(3_600_000, 2 * redisWaitMs(env));
+}
 /** Added to a job's timeout and grace before the coordinator gives up on its worker. */
 export const BACKSTOP_MARGIN_MS = 15_000;
 

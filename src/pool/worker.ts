@@ -24,6 +24,8 @@ import { type KeptLog, watchRuns } from './worker-watch.js';
 
 /** How long shutting down waits for Redis beyond the jobs' grace. */
 const CLOSE_WAIT_MS = 5000;
+/** Jobs whose loss from Redis a queue remembers having told (so as to tell it once). */
+const GONE_KEPT = 1000;
 
 /** What `parex worker` was asked. */
 export interface WorkerOptions {
@@ -177,9 +179,19 @@ function startQueueWorker(
     },
   );
   // Connection errors are told once by the worker's own client; the queue's others are news.
+  const gone = new Set<string>();
   worker.on('error', (error) => {
-    if (!/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed/.test(error.message))
-      context.print(`[parex] queue ${queue}: ${error.message}`);
+    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed/.test(error.message)) return;
+    const missing = /^Missing key for job (\S+)\. moveTo/.exec(error.message)?.[1];
+    if (missing === undefined) context.print(`[parex] queue ${queue}: ${error.message}`);
+    else if (!gone.has(missing)) {
+      // BullMQ tells it once per try (completed, then failed): one line per job.
+      if (gone.size >= GONE_KEPT) gone.clear();
+      gone.add(missing);
+      context.print(
+        `[parex] queue ${queue}: job ${missing} is no longer in Redis (restarted empty, or the key removed), so its end could not be filed there; its coordinator records the attempt (lost, if its end did not reach it)`,
+      );
+    }
   });
   return worker;
 }

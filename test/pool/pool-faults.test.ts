@@ -264,6 +264,11 @@ test('Redis stopped mid-run: the coordinator records the job lost and exits 1; w
   assert.equal(again.code, 0, again.stderr);
   assert.equal(readFileSync(path.join(dir, 'again', 'job1.log'), 'utf8'), 'back\n');
   await lone.stop();
+  // The lost job's queue entry went with the old Redis: one readable line, no raw BullMQ error.
+  const said = lone.output();
+  assert.doesNotMatch(said, /Missing key for job/);
+  const gone = said.split('\n').filter((line) => line.includes('is no longer in Redis'));
+  assert.ok(gone.length <= 1, said);
 });
 
 test('two coordinators on one Redis never take each other’s jobs', async (t) => {

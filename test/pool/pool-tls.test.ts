@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
-import { freePort, REDIS_SERVER, startWorker } from '../helpers/pool.js';
+import { freePort, REDIS_SERVER, startRedis, startWorker } from '../helpers/pool.js';
 
 test('rediss://: a worker and a coordinator over TLS stream a large log byte-exact', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'parex-tls-'));
@@ -26,7 +26,7 @@ test('rediss://: a worker and a coordinator over TLS stream a large log byte-exa
     [
       ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2'],
       ...['-keyout', key, '-out', cert, '-subj', '/CN=localhost'],
-      ...['-addext', 'subjectAltName=DNS:localhost'],
+      ...['-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
     ],
     { stdio: 'ignore' },
   );
@@ -72,6 +72,32 @@ test('rediss://: a worker and a coordinator over TLS stream a large log byte-exa
   });
   assert.equal(untrusted.code, 2, untrusted.stderr);
   assert.match(untrusted.stderr, /cannot reach Redis at rediss:\/\/localhost.*certificate/);
+  // An IP address is checked against the certificate's IP names; TLS sends no server name for
+  // it (Node warns DEP0123 when one is set).
+  const byIp = await runCli(['exec', '--redis', `rediss://127.0.0.1:${port}`, '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null, trusted),
+    limitMs: 60_000,
+  });
+  assert.equal(byIp.code, 0, byIp.stderr);
+  assert.doesNotMatch(byIp.stderr + byIp.stdout, /DEP0123|DeprecationWarning/);
+});
+
+test('rediss:// to a plain-text port: a usage error that hints at TLS, no Node warning', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parex-tls-plain-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plain = await startRedis();
+  t.after(() => plain.stop());
+  const run = await runCli(['exec', '--redis', `rediss://127.0.0.1:${plain.port}`, '--', 'true'], {
+    cwd: dir,
+    env: parexEnv(null),
+    limitMs: 60_000,
+  });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /cannot reach Redis at rediss:\/\/127\.0\.0\.1:\d+/);
+  assert.match(run.stderr, /is it a TLS port\? .*use redis:\/\/ for a plain one/);
+  assert.doesNotMatch(run.stderr + run.stdout, /DEP0123|DeprecationWarning/);
+  assert.equal(existsSync(path.join(dir, '.parex')), false);
 });
 
 function accepts(port: number): Promise<boolean> {

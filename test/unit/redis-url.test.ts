@@ -21,6 +21,9 @@ test('redis:// and rediss:// URLs become connection options, the password hidden
   assert.equal(tls.db, 3);
   assert.deepEqual(tls.tls, { servername: 'redis.internal' });
   assert.equal(tls.shown, 'rediss://parex:***@redis.internal/3');
+  // TLS takes a server name, never an IP address: the IP is checked against the certificate.
+  assert.deepEqual(parseRedisUrl('rediss://127.0.0.1:6380').tls, {});
+  assert.deepEqual(parseRedisUrl('rediss://[::1]:6380').tls, {});
   assert.equal(parseRedisUrl('redis://:only-password@h').password, 'only-password');
   assert.equal(parseRedisUrl('redis://[::1]:7000').host, '::1');
 });

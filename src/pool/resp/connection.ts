@@ -47,9 +47,7 @@ export class RespConnection {
     const slabs = new SlabReads((chunk) => connection?.feed(chunk));
     const options = { host: address.host, port: address.port, onread: slabs.onread, noDelay: true };
     const socket =
-      address.tls === undefined
-        ? tcpConnect(options)
-        : tlsConnect({ ...options, servername: address.tls.servername });
+      address.tls === undefined ? tcpConnect(options) : tlsConnect({ ...options, ...address.tls });
     connection = new RespConnection(socket, slabs);
     socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error('connecting timed out')));
     const ready: Promise<RespValue>[] = [];
