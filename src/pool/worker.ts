@@ -20,6 +20,7 @@ import { RunningJobs } from './running-jobs.js';
 import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { makeWorkdir } from './workdir.js';
+import { catchWorkerSignals } from './worker-signals.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
 /** How long shutting down waits for Redis beyond the jobs' grace. */
@@ -95,22 +96,18 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       if (worker.concurrency !== share) worker.concurrency = share;
     }
   };
+  const signals = catchWorkerSignals();
   print(
     `[parex] worker ${options.name} on ${context.host}: ${options.concurrency} at once, queues ${queues.join(', ')}, in ${options.workdir}, Redis ${options.redis.shown}`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await signals.first;
   print(
     `[parex] ${signal}: taking no new jobs; ${jobs.size} running get ${options.graceMs / 1000}s to finish`,
   );
-  const again = () => {
+  signals.onAgain(() => {
     print('[parex] stopping every job now');
     jobs.handBackAll(`worker ${options.name} shut down`, true);
-  };
-  process.once('SIGTERM', again);
-  process.once('SIGINT', again);
+  });
   const handBack = setTimeout(() => {
     if (jobs.size > 0) print(`[parex] stopping ${jobs.size} job(s) and handing them back`);
     jobs.handBackAll(`worker ${options.name} shut down`, false);
