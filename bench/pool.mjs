@@ -123,7 +123,9 @@ async function timed(label, args, dir = null) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
   if (dir === null) rmSync(cwd, { recursive: true, force: true });
-  say(`${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU, ${system.toFixed(2)} s system)`);
+  say(
+    `${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU, ${system.toFixed(2)} s system)`,
+  );
   return seconds;
 }
 
