@@ -39,6 +39,9 @@ export interface JobView {
   readonly conflicts: readonly JobConflict[];
   /** A best-of-N judge: every candidate as judged, the winner marked. */
   readonly candidates: readonly JudgedCandidate[];
+  /** A pooled job: the worker that took it ("NAME on HOST"), and how long it waited for one. */
+  readonly worker: string | null;
+  readonly queueMs: number | null;
 }
 
 /** One candidate as its judge's completion line records it. */
@@ -162,6 +165,8 @@ function fields(
   | 'budgetPhase'
   | 'conflicts'
   | 'candidates'
+  | 'worker'
+  | 'queueMs'
 > {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
@@ -178,6 +183,8 @@ function fields(
       ...Object.fromEntries(SPEND_NUMBERS.map((key) => [key, number(key)])),
       ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
     },
+    worker: workerOf(record.worker),
+    queueMs: number('queue_ms'),
     conflicts: Array.isArray(record.conflicts)
       ? (record.conflicts as unknown[]).flatMap(conflictOf)
       : [],
@@ -193,6 +200,13 @@ function fields(
         }))
       : [],
   };
+}
+
+/** A line's `worker` ({name, host}) in words, or null. */
+function workerOf(value: unknown): string | null {
+  const worker = value as { name?: unknown; host?: unknown } | null;
+  if (typeof worker?.name !== 'string') return null;
+  return typeof worker.host === 'string' ? `${worker.name} on ${worker.host}` : worker.name;
 }
 
 function conflictOf(value: unknown): JobConflict[] {

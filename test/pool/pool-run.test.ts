@@ -60,6 +60,26 @@ test('30 jobs across 3 workers: all run, the manifest is complete, each line nam
     );
   }
   assert.deepEqual([...used].sort(), ['w1', 'w2', 'w3'], 'every worker ran jobs');
+  // `status` tells where each job ran (a WORKER column, and worker and queue_ms in --json).
+  const status = await runCli(['status', 'logs'], { cwd: dir });
+  assert.equal(status.code, 0, status.stderr);
+  const table = status.stdout.split('\n');
+  assert.match(table[1] ?? '', /^JOB +STATE .* WORKER +LOG$/);
+  const json = await runCli(['status', 'logs', '--json'], { cwd: dir });
+  const listed = json.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { name: string; worker: string; queue_ms: number });
+  assert.equal(listed.length, 30);
+  for (const end of ends) {
+    const worker = end.worker as { name: string; host: string };
+    const shown = `${worker.name} on ${worker.host}`;
+    const row = table.find((line) => line.startsWith(`${text(end, 'phase')} `));
+    assert.ok(row?.includes(` ${shown} `), `${shown} not in: ${row}`);
+    const entry = listed.find((job) => job.name === text(end, 'phase'));
+    assert.equal(entry?.worker, shown);
+    assert.equal(entry?.queue_ms, end.queue_ms);
+  }
   // The coordinator is the only writer: no worker wrote a manifest.
   for (const worker of workers) assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
 });
