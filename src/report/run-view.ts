@@ -2,6 +2,7 @@
 import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
 import type { Outcome } from '../model/outcome.js';
 import { AttemptSpend, SPEND_NUMBERS } from './attempt-spend.js';
+import { workerWords } from './worker-words.js';
 
 /** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */
 export type JobState = Outcome | 'running' | 'lost';
@@ -183,7 +184,7 @@ function fields(
       ...Object.fromEntries(SPEND_NUMBERS.map((key) => [key, number(key)])),
       ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
     },
-    worker: workerOf(record.worker),
+    worker: workerWords(record.worker),
     queueMs: number('queue_ms'),
     conflicts: Array.isArray(record.conflicts)
       ? (record.conflicts as unknown[]).flatMap(conflictOf)
@@ -200,13 +201,6 @@ function fields(
         }))
       : [],
   };
-}
-
-/** A line's `worker` ({name, host}) in words, or null. */
-function workerOf(value: unknown): string | null {
-  const worker = value as { name?: unknown; host?: unknown } | null;
-  if (typeof worker?.name !== 'string') return null;
-  return typeof worker.host === 'string' ? `${worker.name} on ${worker.host}` : worker.name;
 }
 
 function conflictOf(value: unknown): JobConflict[] {

@@ -100,6 +100,11 @@ test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the
   assert.equal(end?.outcome, 'timeout');
   assert.equal(end?.exit_code, 124);
   assert.deepEqual(end?.signals_sent, ['SIGTERM']);
+  // The summary says which worker ran it.
+  const worker = end?.worker as { name: string; host: string };
+  const header = run.stderr.split('\n').find((line) => line.includes(' OUTCOME '));
+  assert.match(header ?? '', /^ +JOB +COMMAND +OUTCOME +TIME +WORKER +LOG$/, run.stderr);
+  assert.match(run.stderr, new RegExp(`job1 .* TIMEOUT .* ${worker.name} on ${worker.host} `));
   assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'started\n');
   assert.deepEqual(livingWithMarker(marker), [], 'the job left processes on its worker');
 });
