@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { RedisClient } from './modules.js';
 
-/** The key that holds a worker name. */
+/** The key that holds a worker name (under parex-run:, which the pool's ACL user may use). */
 export function workerNameKey(name: string): string {
-  return `parex-worker:${name}`;
+  return `parex-run:workers:${name}`;
 }
 
 /** Who holds a name: the key's value. */

@@ -41,7 +41,7 @@ async function secondWorker(name: string, dir: string) {
 test('a second worker of a live name exits 2 before taking anything; a clean stop frees it', async (t) => {
   const first = await pool.worker('twin', 1);
   const [held, ttl] = await withRedis((client) =>
-    Promise.all([client.get('parex-worker:twin'), client.pttl('parex-worker:twin')]),
+    Promise.all([client.get('parex-run:workers:twin'), client.pttl('parex-run:workers:twin')]),
   );
   const holder = JSON.parse(held ?? '{}') as { host?: string; pid?: number };
   assert.equal(holder.pid, first.child.pid);
@@ -57,9 +57,9 @@ test('a second worker of a live name exits 2 before taking anything; a clean sto
   assert.doesNotMatch(second.stderr, /\[parex\] worker twin on /);
   assert.equal(second.workdirMade, false, 'the refused worker made its --workdir');
   // The first still holds it; stopped cleanly, it deletes its key, and the name is free at once.
-  assert.equal(await withRedis((client) => client.get('parex-worker:twin')), held);
+  assert.equal(await withRedis((client) => client.get('parex-run:workers:twin')), held);
   assert.equal(await first.stop(), 0);
-  assert.equal(await withRedis((client) => client.get('parex-worker:twin')), null);
+  assert.equal(await withRedis((client) => client.get('parex-run:workers:twin')), null);
   const again = await pool.worker('twin', 1);
   assert.match(again.output(), /\[parex\] worker twin on /);
 });
@@ -69,16 +69,16 @@ test('a worker killed with SIGKILL frees its name: at once on its host, by the T
   killed.child.kill('SIGKILL');
   await new Promise((resolve) => killed.child.once('exit', resolve));
   // Its key is still there (nothing deleted it), but its process is gone: a restart takes it.
-  assert.notEqual(await withRedis((client) => client.get('parex-worker:phoenix')), null);
+  assert.notEqual(await withRedis((client) => client.get('parex-run:workers:phoenix')), null);
   const restarted = await pool.worker('phoenix', 1);
   assert.match(restarted.output(), /\[parex\] worker phoenix on /);
   // A holder on another machine that stopped refreshing (killed): refused until its key lapses.
   const far = JSON.stringify({ token: 't', host: 'far.example', pid: 4242, since: Date.now() });
-  await withRedis((client) => client.set('parex-worker:far', far, 'PX', 3000));
+  await withRedis((client) => client.set('parex-run:workers:far', far, 'PX', 3000));
   const refused = await secondWorker('far', tempDir(t));
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /worker far is already running on far\.example \(pid 4242\)/);
-  for (let waited = 0; await withRedis((client) => client.exists('parex-worker:far')); ) {
+  for (let waited = 0; await withRedis((client) => client.exists('parex-run:workers:far')); ) {
     assert.ok(waited < 10_000, 'the name key did not lapse');
     await sleep(200);
     waited += 200;
@@ -92,8 +92,15 @@ test('a live worker renews its name well within the TTL', async () => {
   const live = await pool.worker('steady', 1, { env: { PAREX_POOL_LOCK_MS: '3000' } });
   await sleep(7000);
   const [held, ttl] = await withRedis((client) =>
-    Promise.all([client.get('parex-worker:steady'), client.pttl('parex-worker:steady')]),
+    Promise.all([client.get('parex-run:workers:steady'), client.pttl('parex-run:workers:steady')]),
   );
   assert.equal((JSON.parse(held ?? '{}') as { pid?: number }).pid, live.child.pid);
   assert.ok(ttl > 0 && ttl <= 3000, `the name's TTL: ${ttl}`);
+});
+
+test('parex worker --help tells the name rule and its exit status', async (t) => {
+  const help = await runCli(['worker', '--help'], { cwd: tempDir(t) });
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /a second live worker of that name is refused/);
+  assert.match(help.stdout, /or the name held by another live worker/);
 });
