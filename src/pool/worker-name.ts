@@ -5,9 +5,13 @@
 // worker's lock duration (15 s) after its last refresh, so a worker killed with SIGKILL frees its
 // name by then; a holder on this host whose process is gone frees it at once (a restarted unit).
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { UsageError } from '../errors.js';
 import type { RedisClient } from './modules.js';
+
+/** How long a stopping worker waits for its name's key to be deleted. */
+const RELEASE_WAIT_MS = 2000;
 
 /** The key that holds a worker name (under parex-run:, which the pool's ACL user may use). */
 export function workerNameKey(name: string): string {
@@ -87,6 +91,8 @@ export class WorkerName {
   }
 
   private async refresh(print: (line: string) => void): Promise<void> {
+    // Not queued while Redis is away: the first check after it is back claims the name again.
+    if (this.client.status !== 'ready') return;
     const kept = await this.client.eval(REFRESH, 1, this.key, this.value, this.ttlMs);
     if (kept === 1 || this.warned) return;
     this.warned = true;
@@ -99,7 +105,10 @@ export class WorkerName {
   /** Deletes the claim if it is still this worker's (a clean shutdown frees the name at once). */
   async release(): Promise<void> {
     clearInterval(this.timer);
-    await this.client.eval(SWAP, 1, this.key, this.value, '', 0).catch(() => {});
+    // A Redis that is gone would hold the command (and the worker's exit) until it is back.
+    if (this.client.status !== 'ready') return;
+    const deleting = this.client.eval(SWAP, 1, this.key, this.value, '', 0).catch(() => {});
+    await Promise.race([deleting, sleep(RELEASE_WAIT_MS, null, { ref: false })]);
   }
 }
 

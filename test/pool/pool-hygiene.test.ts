@@ -66,18 +66,22 @@ test('a coordinator killed with SIGKILL mid-job: every key of its run expires wi
   const finished = `[parex] finished ${run}/job1`;
   // While the job still runs (its coordinator's heartbeat lasts 10 s), its log stream carries an
   // expiry from its first entry on, which the worker's checks (every 2 s) renew: a later
-  // reading is higher than an earlier one, with no end told in between.
+  // reading has lost at least a second less than the time between the two, with no end told.
   let first = -2;
   for (let waited = 0; first < 0 && waited < 5000; waited += 50) {
     first = (await runKeysWithTtl(run)).get(stream) ?? -2;
     if (first < 0) await sleep(50);
   }
+  const firstAt = Date.now();
   assert.ok(first > 0 && first <= HOUR_MS, `${stream}: PTTL ${first}`);
   let renewed = false;
-  for (let waited = 0; waited < 6000 && !renewed; waited += 250) {
+  for (let waited = 0; waited < 7000 && !renewed; waited += 250) {
     await sleep(250);
+    // Taken before the reading (and `firstAt` after the first): the time between is never more.
+    const elapsed = Date.now() - firstAt;
+    const ttl = (await runKeysWithTtl(run)).get(stream) ?? 0;
     const running = !(worker?.output() ?? '').includes(finished);
-    renewed = running && ((await runKeysWithTtl(run)).get(stream) ?? 0) > first;
+    renewed = running && ttl > first - elapsed + 1000;
   }
   assert.ok(renewed, `${stream}: its expiry was not renewed while the job ran`);
   // The worker stops the job once the heartbeat is gone; its stream then expires too.
