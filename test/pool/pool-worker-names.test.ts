@@ -11,7 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 
 import { runCli } from '../helpers/cli.js';
-import { parexEnv } from '../helpers/exec.js';
+import { parexEnv, startCli, waitForStderrCount } from '../helpers/exec.js';
+import { writeWorkflow } from '../helpers/faults.js';
 import { filePool } from '../helpers/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -28,11 +29,12 @@ async function withRedis<T>(use: (client: Redis) => Promise<T>): Promise<T> {
   }
 }
 
-/** `parex worker --name NAME` in a workdir that does not exist yet; resolves with how it ended. */
-async function secondWorker(name: string, dir: string) {
+/** `parex worker --name NAME` (serving `tags` too) in a workdir that does not exist yet;
+ * resolves with how it ended. */
+async function secondWorker(name: string, dir: string, tags: readonly string[] = []) {
   const workdir = path.join(dir, 'not-made');
   const run = await runCli(
-    ['worker', '--redis', pool.redis.url, '--name', name, '--workdir', workdir],
+    ['worker', '--redis', pool.redis.url, '--name', name, '--workdir', workdir, ...tags],
     { cwd: dir, env: parexEnv(null), limitMs: 20_000 },
   );
   return { ...run, workdirMade: existsSync(workdir) };
@@ -47,7 +49,21 @@ test('a second worker of a live name exits 2 before taking anything; a clean sto
   assert.equal(holder.pid, first.child.pid);
   assert.equal(holder.host, hostname());
   assert.ok(ttl > 0 && ttl <= 15_000, `the name's TTL: ${ttl}`);
-  const second = await secondWorker('twin', tempDir(t));
+  // A job waits in a queue only the second worker would serve: it must not take it.
+  const dir = tempDir(t);
+  writeWorkflow(dir, [
+    'name: waiting',
+    'defaults: { agent: command }',
+    'dirs: { logs: logs }',
+    'phases:',
+    '  - { id: wait, command: "echo ran", runs_on: [twinq] }',
+  ]);
+  const coordinator = startCli(['run', 'flow.yaml', '--redis', pool.redis.url], {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  await waitForStderrCount(coordinator.child, 'no worker serves the queue "twinq" yet', 1);
+  const second = await secondWorker('twin', tempDir(t), ['--tags', 'twinq']);
   assert.equal(second.code, 2, second.stderr);
   assert.match(
     second.stderr,
@@ -56,6 +72,10 @@ test('a second worker of a live name exits 2 before taking anything; a clean sto
   assert.match(second.stderr, /give this one another --name, or stop that one/);
   assert.doesNotMatch(second.stderr, /\[parex\] worker twin on /);
   assert.equal(second.workdirMade, false, 'the refused worker made its --workdir');
+  coordinator.child.kill('SIGINT');
+  const stopped = await coordinator.done;
+  assert.doesNotMatch(stopped.stderr, /\[parex\] started/);
+  assert.equal(existsSync(path.join(dir, 'logs', 'wait.log')), false, 'the waiting job ran');
   // The first still holds it; stopped cleanly, it deletes its key, and the name is free at once.
   assert.equal(await withRedis((client) => client.get('parex-run:workers:twin')), held);
   assert.equal(await first.stop(), 0);
