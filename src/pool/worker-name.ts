@@ -132,9 +132,11 @@ function parseHolder(text: string): NameHolder | null {
   }
 }
 
-/** Whether a process `pid` exists on this host (EPERM: it exists, another user's). */
+/** Whether a process `pid` other than this one exists on this host (EPERM: another user's). A
+ * holder with this process's pid is an earlier life of it (a container restarted: the same host
+ * name and pid), never a live one. */
 function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
