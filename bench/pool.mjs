@@ -41,12 +41,18 @@ const profiled =
 
 /** CPU seconds (user + system) a living process has used so far, or 0 once it is gone. */
 function cpuSeconds(pid) {
+  const [user, system] = cpuTimes(pid);
+  return user + system;
+}
+
+/** The user and system CPU seconds of `pid` ([0, 0] once it is gone). */
+function cpuTimes(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return [Number(fields[11]) / 100, Number(fields[12]) / 100];
   } catch {
-    return 0;
+    return [0, 0];
   }
 }
 
@@ -56,7 +62,8 @@ async function startWorker(url, name, concurrency) {
   const flags = ['--concurrency', String(concurrency)];
   const worker = await startTestWorker(url, name, base, flags, {}, profiled);
   return async () => {
-    say(`  worker ${name}: ${cpuSeconds(worker.child.pid).toFixed(2)} s CPU`);
+    const [user, system] = cpuTimes(worker.child.pid);
+    say(`  worker ${name}: ${(user + system).toFixed(2)} s CPU (${system.toFixed(2)} s system)`);
     await worker.stop();
   };
 }
@@ -105,15 +112,20 @@ async function timed(label, args, dir = null) {
   });
   // Its CPU time as last seen (every 20 ms) before it exited.
   let cpu = 0;
+  let system = 0;
   const watch = setInterval(() => {
-    cpu = Math.max(cpu, cpuSeconds(child.pid));
+    const [nowUser, nowSystem] = cpuTimes(child.pid);
+    cpu = Math.max(cpu, nowUser + nowSystem);
+    system = Math.max(system, nowSystem);
   }, 20);
   const [code] = await once(child, 'exit');
   clearInterval(watch);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
   if (dir === null) rmSync(cwd, { recursive: true, force: true });
-  say(`${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU)`);
+  say(
+    `${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU, ${system.toFixed(2)} s system)`,
+  );
   return seconds;
 }
 

@@ -64,6 +64,29 @@ const poolDepsEntry = {
   },
 };
 
+/** string-width in the command bundles: a stand-in that loads the real one (its own bundle,
+ * `file`) at the first width asked for. Its start (ICU's grapheme segmenter) took 20-40 ms of
+ * every run, and most runs print printable ASCII only, which text-width.ts measures itself. */
+const lazyStringWidth = (file) => ({
+  name: 'parex-lazy-string-width',
+  setup(builder) {
+    builder.onResolve({ filter: /^string-width$/ }, () => ({
+      path: 'string-width',
+      namespace: 'parex-lazy-string-width',
+    }));
+    builder.onLoad({ filter: /.*/, namespace: 'parex-lazy-string-width' }, () => ({
+      contents: [
+        'let width = null;',
+        'module.exports = (text) => {',
+        `  width ??= require(require('node:path').join(__dirname, ${JSON.stringify(file)}));`,
+        '  return width(text);',
+        '};',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+});
+
 rmSync('dist/bin', { recursive: true, force: true });
 // BullMQ and ioredis in one bundle, which src/pool/modules.ts runs (with its code cache) only
 // when a pool is used: requiring their files one by one took about 250 ms of each pooled start.
@@ -78,6 +101,16 @@ const poolDeps = await build({
   plugins: [poolDepsEntry],
 });
 const poolDepsFile = path.basename(Object.keys(poolDeps.metafile.outputs)[0]);
+// string-width in a bundle of its own, loaded by the command bundles' stand-in when needed.
+const widthDeps = await build({
+  ...common,
+  define: {},
+  banner: {},
+  stdin: { contents: "module.exports = require('string-width').default;", resolveDir: '.' },
+  outfile: 'dist/bin/bundles/width-deps.cjs',
+  metafile: true,
+});
+const widthDepsFile = path.basename(Object.keys(widthDeps.metafile.outputs)[0]);
 const bundles = await build({
   ...common,
   define: { ...common.define, PAREX_POOL_DEPS: JSON.stringify(poolDepsFile) },
@@ -88,7 +121,7 @@ const bundles = await build({
   outdir: 'dist/bin/bundles',
   entryNames: '[name]-[hash]',
   metafile: true,
-  plugins: [commandEntry],
+  plugins: [commandEntry, lazyStringWidth(widthDepsFile)],
 });
 // The bundles run inside vm.Script (src/files/code-cache.ts), which has no import(): esbuild
 // inlines the import() of a bundled module but keeps that of a Node module. (A coarse check:

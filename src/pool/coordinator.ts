@@ -88,6 +88,8 @@ class Coordinator implements JobExecutor {
         attempt?.lose(why(attempt.taken?.worker ?? '(unknown)'));
       },
       plan.onWarning,
+      this.client,
+      (stream, fromId, onEvent) => this.reader.watchQueue(stream, fromId, onEvent),
     );
     heartbeat.onGiveUp((why) => {
       for (const attempt of this.attempts.values()) attempt.lose(why);

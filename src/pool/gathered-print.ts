@@ -1,8 +1,9 @@
 // A worker prints two lines per job (started, finished): at hundreds of short jobs a second,
-// one write per line is a system call each, and a wake-up of whoever reads them. A `started`
-// line may wait up to GATHER_MS to share a write with the lines after it; any other line is
-// written at once, with those waiting before it, so the lines keep their order and a line that
-// tells of something the worker does (a job stopped, an outage) is out before it happens.
+// one write per line is a system call each, and a wake-up of whoever reads them. A `started` or
+// `finished` line (of what has happened) may wait up to GATHER_MS to share a write with the
+// lines after it; any other line is written at once, with those waiting before it, so the lines
+// keep their order and a line that tells of something the worker does (a job stopped, an
+// outage) is out before it happens.
 
 /** How long a line printed `soon` may wait for others to share its write. */
 const GATHER_MS = 10;

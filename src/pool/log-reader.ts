@@ -1,5 +1,6 @@
 // The coordinator's one reader of the pool's streams: the run's events stream (which worker took
-// which job) and the stream of every attempt a worker has taken, read together with one blocking
+// which job), BullMQ's events stream of each queue the run uses (its verdicts: a job stalled,
+// a job failed) and the stream of every attempt a worker has taken, read together with one blocking
 // XREAD on a connection of its own, below ioredis (src/pool/resp/): each log chunk reaches the
 // log's writer as a view of the socket's reads, uncopied. What is written is deleted from its
 // stream, which is how the worker knows the coordinator keeps up (its window).
@@ -16,14 +17,22 @@ const COUNT = 16;
 const BLOCK_MS = 1000;
 /** How long stopping waits for the last XREAD. */
 const STOP_WAIT_MS = 1500;
+/** After a reply of fewer than COUNT entries, the pause before the next XREAD, so that entries
+ * gather: at hundreds of short jobs a second, an XREAD per entry or two is a round trip each. */
+const GATHER_MS = 2;
 /** The pause before connecting again after a lost connection. */
 const RETRY_MS = 200;
 
 type Reply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
+/** Told of each entry of a queue's BullMQ events stream: its fields. */
+export type QueueEventHandler = (fields: Map<string, Buffer>) => void;
+
 /** Reads the events stream and the taken attempts' streams until `stop`. */
 export class LogReader {
   private readonly following = new Map<string, Followed>();
+  /** BullMQ's events streams watched: the last id read of each, and who is told. */
+  private readonly queueEvents = new Map<string, { lastId: string; onEvent: QueueEventHandler }>();
   private eventsId = '0';
   private stopped = false;
   private connection: RespConnection | null = null;
@@ -41,6 +50,12 @@ export class LogReader {
     this.loop = this.run();
   }
 
+  /** Reads BullMQ's events stream `stream` from after `fromId` on, telling `onEvent` of each
+   * entry (from the next XREAD on: a blocking one in progress does not wait for it). */
+  watchQueue(stream: string, fromId: string, onEvent: QueueEventHandler): void {
+    if (!this.queueEvents.has(stream)) this.queueEvents.set(stream, { lastId: fromId, onEvent });
+  }
+
   /** Stops following an attempt (lost, or over). */
   forget(attempt: RemoteAttempt): void {
     this.following.delete(attempt.stream);
@@ -55,8 +70,12 @@ export class LogReader {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const streams = [this.events, ...this.following.keys()];
-      const ids = [this.eventsId, ...[...this.following.values()].map((entry) => entry.lastId)];
+      const streams = [this.events, ...this.queueEvents.keys(), ...this.following.keys()];
+      const ids = [
+        this.eventsId,
+        ...[...this.queueEvents.values()].map((watched) => watched.lastId),
+        ...[...this.following.values()].map((entry) => entry.lastId),
+      ];
       let reply: Reply;
       try {
         this.connection ??= await RespConnection.open(this.address, this.name);
@@ -71,12 +90,15 @@ export class LogReader {
         continue;
       }
       const flushes: Promise<void>[] = [];
+      let count = 0;
       for (const [name, entries] of reply ?? []) {
+        count += entries.length;
         const flushed = this.applyAll(name.toString(), entries);
         if (flushed !== null) flushes.push(flushed);
       }
       // Nothing but the log writers keeps a view of the reply once it is applied.
       this.connection.slabs.recycleAfter(flushes);
+      if (reply !== null && count < COUNT && !this.stopped) await sleep(GATHER_MS);
     }
     this.connection?.close();
   }
@@ -91,6 +113,14 @@ export class LogReader {
         if (attempt === undefined || attempt.over) continue;
         attempt.take(entry.get('worker')?.toString() ?? '?', entry.get('host')?.toString() ?? '?');
         this.following.set(attempt.stream, { attempt, lastId: '0', logBytes: 0 });
+      }
+      return null;
+    }
+    const watched = this.queueEvents.get(stream);
+    if (watched !== undefined) {
+      for (const [id, fields] of entries) {
+        watched.lastId = id.toString();
+        watched.onEvent(toEntry(fields));
       }
       return null;
     }

@@ -1,11 +1,15 @@
-// The coordinator's queues, one per tag, each opened on first use with a QueueEvents reader for
-// BullMQ's verdicts on jobs a worker could not finish (stalled: its worker died; failed).
+// The coordinator's queues, one per tag, each opened on first use, with its BullMQ events stream
+// read for BullMQ's verdicts on jobs a worker could not finish (stalled: its worker died;
+// failed). The coordinator's log reader reads that stream in its one XREAD with the others:
+// BullMQ's QueueEvents would be a connection and an XREAD of its own, and decode every event of
+// every job (added, waiting, active, completed) into an object, where two kinds matter.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { JobsOptions, Queue, QueueEvents } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 
 import { redisOptions } from './connection.js';
-import { loadBullmq } from './modules.js';
+import type { QueueEventHandler } from './log-reader.js';
+import { loadBullmq, type RedisClient } from './modules.js';
 import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 
@@ -28,11 +32,14 @@ interface Adding {
 /** Told when BullMQ gives up on a job: `why` in words, given the worker's name if known. */
 export type LostHandler = (jobId: string, why: (worker: string) => string) => void;
 
+/** Has BullMQ's events stream `stream` read from after `fromId` on (the run's log reader). */
+export type WatchEvents = (stream: string, fromId: string, onEvent: QueueEventHandler) => void;
+
 /** The queues of one run. */
 export class PoolQueues {
   private readonly queues = new Map<string, Promise<Queue>>();
   /** Every BullMQ object opened, to close even those whose opening never finished. */
-  private readonly opened: (Queue | QueueEvents)[] = [];
+  private readonly opened: Queue[] = [];
   /** The jobs of this turn of the event loop still to add, by queue. */
   private readonly adding = new Map<Queue, Adding[]>();
 
@@ -41,6 +48,8 @@ export class PoolQueues {
     private readonly connectionName: string,
     private readonly onLost: LostHandler,
     private readonly warn: (message: string) => void,
+    private readonly client: RedisClient,
+    private readonly watchEvents: WatchEvents,
   ) {}
 
   /** The queue for a job's tags: the one of them with the least work per worker. */
@@ -92,6 +101,24 @@ export class PoolQueues {
     await Promise.race([Promise.allSettled(dropping), sleep(CLOSE_WAIT_MS, null, { ref: false })]);
   }
 
+  /** An entry of a queue's BullMQ events stream: a stalled or failed job is told as lost. */
+  private verdict(fields: Map<string, Buffer>): void {
+    const event = fields.get('event')?.toString();
+    if (event !== 'stalled' && event !== 'failed') return;
+    const jobId = fields.get('jobId')?.toString() ?? '';
+    // A job of a worker that died: BullMQ's stalled check found its lock gone.
+    if (event === 'stalled') {
+      this.onLost(jobId, (worker) => `worker ${worker} lost`);
+      return;
+    }
+    const failedReason = fields.get('failedReason')?.toString() ?? '';
+    // Its stream may still be on its way; only an attempt still open after that is lost.
+    setTimeout(
+      () => this.onLost(jobId, (worker) => `failed on worker ${worker}: ${failedReason}`),
+      FAILED_GRACE_MS,
+    ).unref();
+  }
+
   private queue(tag: string): Promise<Queue> {
     let queue = this.queues.get(tag);
     if (queue === undefined) {
@@ -102,30 +129,19 @@ export class PoolQueues {
   }
 
   private async open(tag: string): Promise<Queue> {
-    const { Queue, QueueEvents } = loadBullmq();
+    const { Queue } = loadBullmq();
     const name = `${this.connectionName}:${tag}`;
     const queue = new Queue(tag, {
       connection: redisOptions(this.address, name),
       prefix: QUEUE_PREFIX,
     });
-    const events = new QueueEvents(tag, {
-      connection: redisOptions(this.address, `${name}:events`),
-      prefix: QUEUE_PREFIX,
-    });
-    this.opened.push(queue, events);
+    this.opened.push(queue);
     queue.on('error', () => {});
-    events.on('error', () => {});
-    // A job of a worker that died: BullMQ's stalled check found its lock gone.
-    events.on('stalled', ({ jobId }) => this.onLost(jobId, (worker) => `worker ${worker} lost`));
-    events.on('failed', ({ jobId, failedReason }) => {
-      // Its stream may still be on its way; only an attempt still open after that is lost.
-      setTimeout(
-        () => this.onLost(jobId, (worker) => `failed on worker ${worker}: ${failedReason}`),
-        FAILED_GRACE_MS,
-      ).unref();
-    });
-    // Events are read from now on: the queue is used only once its reader is ready.
-    await events.waitUntilReady();
+    // Events are read from its last entry now on (all of them if it has none): the queue is
+    // used only once that is known, so that no verdict on a job of this run is missed.
+    const stream = `${QUEUE_PREFIX}:${tag}:events`;
+    const last = await this.client.xrevrange(stream, '+', '-', 'COUNT', 1);
+    this.watchEvents(stream, last[0]?.[0] ?? '0-0', (fields) => this.verdict(fields));
     if ((await queue.getWorkersCount()) === 0) {
       this.warn(
         `[parex] no worker serves the queue "${tag}" yet: its jobs wait until one does (parex worker --redis URL${tag === DEFAULT_TAG ? '' : ` --tags ${tag}`})`,

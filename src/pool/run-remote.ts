@@ -195,7 +195,9 @@ export async function runRemoteJob(
     start.send();
     await sendFiles(context.client, stream, type, packed.files);
   }
-  print(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`);
+  context.printSoon(
+    redactor.text(`[parex] finished ${label} attempt ${payload.attempt}: ${describe(ran)}`),
+  );
   context.kept.add({ stream, path: logPath });
   // The sweep's scan runs at the next turn of the event loop: a job that left nothing behind has
   // its result by then, which then goes with the end (one entry, and nothing to wait for).
