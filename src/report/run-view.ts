@@ -2,6 +2,7 @@
 import type { EndEntry, ManifestEntry, StartEntry } from '../journal/entries.js';
 import type { Outcome } from '../model/outcome.js';
 import { AttemptSpend, SPEND_NUMBERS } from './attempt-spend.js';
+import { workerWords } from './worker-words.js';
 
 /** A job's state as the manifest shows it; `running` and `lost` are jobs with no completion yet. */
 export type JobState = Outcome | 'running' | 'lost';
@@ -39,6 +40,9 @@ export interface JobView {
   readonly conflicts: readonly JobConflict[];
   /** A best-of-N judge: every candidate as judged, the winner marked. */
   readonly candidates: readonly JudgedCandidate[];
+  /** A pooled job: the worker that took it ("NAME on HOST"), and how long it waited for one. */
+  readonly worker: string | null;
+  readonly queueMs: number | null;
 }
 
 /** One candidate as its judge's completion line records it. */
@@ -162,6 +166,8 @@ function fields(
   | 'budgetPhase'
   | 'conflicts'
   | 'candidates'
+  | 'worker'
+  | 'queueMs'
 > {
   const record = entry as unknown as Record<string, unknown>;
   const number = (key: string) =>
@@ -178,6 +184,8 @@ function fields(
       ...Object.fromEntries(SPEND_NUMBERS.map((key) => [key, number(key)])),
       ...(typeof record.cost_source === 'string' ? { cost_source: record.cost_source } : {}),
     },
+    worker: workerWords(record.worker),
+    queueMs: number('queue_ms'),
     conflicts: Array.isArray(record.conflicts)
       ? (record.conflicts as unknown[]).flatMap(conflictOf)
       : [],

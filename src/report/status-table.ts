@@ -29,7 +29,21 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
     .map(([state, count]) => `${count} ${state.toLowerCase()}`)
     .join(', ');
   const runs = [...new Set(jobs.map((job) => job.runId))];
-  const rows = [['JOB', 'STATE', 'EXIT', 'TIME', 'ATTEMPTS', 'TOKENS', 'COST', 'LOG']];
+  // A pooled run's jobs say where they ran; a local run's table has no such column.
+  const pooled = jobs.some((job) => job.worker !== null);
+  const rows = [
+    [
+      'JOB',
+      'STATE',
+      'EXIT',
+      'TIME',
+      'ATTEMPTS',
+      'TOKENS',
+      'COST',
+      ...(pooled ? ['WORKER'] : []),
+      'LOG',
+    ],
+  ];
   for (const job of jobs) {
     rows.push([
       job.name,
@@ -39,6 +53,7 @@ export function formatStatus(jobs: readonly JobView[], logDir: string): string[]
       String(job.attempts),
       tokens(job),
       job.costUsd === null ? '-' : `$${job.costUsd.toFixed(4)}`,
+      ...(pooled ? [job.worker ?? '-'] : []),
       hasLog(job) ? displayPath(job.logPath as string) : '-',
     ]);
   }
@@ -69,6 +84,8 @@ export function statusJson(job: JobView): Record<string, unknown> {
     cost_usd: job.costUsd,
     ...job.tokens,
     reason: job.reason,
+    worker: job.worker,
+    queue_ms: job.queueMs,
     log: hasLog(job) ? job.logPath : null,
     log_tail: job.logTail ?? null,
     conflicts: job.conflicts,

@@ -12,6 +12,7 @@ import {
 import { describeOutcome } from './outcome-words.js';
 import { figuresOf, spendCell, spendLines } from './spend-summary.js';
 import { formatTotals, sumTokens } from './tokens.js';
+import { workerWords } from './worker-words.js';
 import { workspaceLines } from './workspace-lines.js';
 
 /** Groups with more jobs than this get a short summary: only the jobs that did not succeed. */
@@ -32,7 +33,10 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
   const short = group.results.length + omitted + group.notStarted.length > maxRows;
   const shown = short ? failed.slice(0, maxRows) : group.results;
   const notStarted = group.notStarted.slice(0, Math.max(0, maxRows - shown.length));
-  const rows = [['JOB', 'COMMAND', 'OUTCOME', 'TIME', ...(spent ? ['SPEND'] : []), 'LOG']];
+  // A pooled run's jobs say where they ran; a local run's table has no such column.
+  const pooled = shown.some((result) => workerWords(result.details.worker) !== null);
+  const extra = [...(spent ? ['SPEND'] : []), ...(pooled ? ['WORKER'] : [])];
+  const rows = [['JOB', 'COMMAND', 'OUTCOME', 'TIME', ...extra, 'LOG']];
   for (const result of shown) {
     const ran = result.pid !== null;
     rows.push([
@@ -41,12 +45,13 @@ export function formatSummary(group: GroupResult, maxRows = SUMMARY_MAX_ROWS): s
       describeOutcome(result),
       ran ? formatDuration(result.durationMs) : '-',
       ...(spent ? [spendCell(spendOf(result.name, jobSpend))] : []),
+      ...(pooled ? [workerWords(result.details.worker) ?? '-'] : []),
       ran ? displayPath(result.logPath) : '-',
     ]);
   }
   const why = group.haltedBy === null ? 'run cancelled' : `${group.haltedBy.reason}`;
   for (const name of notStarted) {
-    rows.push([name, '', `NOT STARTED (${why})`, '-', ...(spent ? ['-'] : []), '-']);
+    rows.push([name, '', `NOT STARTED (${why})`, '-', ...extra.map(() => '-'), '-']);
   }
   const { speedup } = group;
   const hidden =

@@ -26,6 +26,8 @@ export function jobView(
     group: null,
     conflicts: [],
     candidates: [],
+    worker: null,
+    queueMs: null,
     ...fields,
     startedAt,
     durationMs,

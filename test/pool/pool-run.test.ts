@@ -2,16 +2,14 @@
 // --workdir, and coordinators (parex exec|run --redis) in a directory of their own.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
-import { runCli, waitForStderr } from '../helpers/cli.js';
-import { endLines, parexEnv, startCli, startLines, text } from '../helpers/exec.js';
+import { runCli } from '../helpers/cli.js';
+import { endLines, parexEnv, startLines, text } from '../helpers/exec.js';
 import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
 import { FIXTURES } from '../helpers/paths.js';
-import { filePool, freePort, poolExec, type TestWorker } from '../helpers/pool.js';
+import { filePool, poolExec, type TestWorker } from '../helpers/pool.js';
 import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -60,6 +58,26 @@ test('30 jobs across 3 workers: all run, the manifest is complete, each line nam
     );
   }
   assert.deepEqual([...used].sort(), ['w1', 'w2', 'w3'], 'every worker ran jobs');
+  // `status` tells where each job ran (a WORKER column, and worker and queue_ms in --json).
+  const status = await runCli(['status', 'logs'], { cwd: dir });
+  assert.equal(status.code, 0, status.stderr);
+  const table = status.stdout.split('\n');
+  assert.match(table[1] ?? '', /^JOB +STATE .* WORKER +LOG$/);
+  const json = await runCli(['status', 'logs', '--json'], { cwd: dir });
+  const listed = json.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { name: string; worker: string; queue_ms: number });
+  assert.equal(listed.length, 30);
+  for (const end of ends) {
+    const worker = end.worker as { name: string; host: string };
+    const shown = `${worker.name} on ${worker.host}`;
+    const row = table.find((line) => line.startsWith(`${text(end, 'phase')} `));
+    assert.ok(row?.includes(` ${shown} `), `${shown} not in: ${row}`);
+    const entry = listed.find((job) => job.name === text(end, 'phase'));
+    assert.equal(entry?.worker, shown);
+    assert.equal(entry?.queue_ms, end.queue_ms);
+  }
   // The coordinator is the only writer: no worker wrote a manifest.
   for (const worker of workers) assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
 });
@@ -80,6 +98,11 @@ test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the
   assert.equal(end?.outcome, 'timeout');
   assert.equal(end?.exit_code, 124);
   assert.deepEqual(end?.signals_sent, ['SIGTERM']);
+  // The summary says which worker ran it.
+  const worker = end?.worker as { name: string; host: string };
+  const header = run.stderr.split('\n').find((line) => line.includes(' OUTCOME '));
+  assert.match(header ?? '', /^ +JOB +COMMAND +OUTCOME +TIME +WORKER +LOG$/, run.stderr);
+  assert.match(run.stderr, new RegExp(`job1 .* TIMEOUT .* ${worker.name} on ${worker.host} `));
   assert.equal(readFileSync(path.join(dir, 'logs', 'job1.log'), 'utf8'), 'started\n');
   assert.deepEqual(livingWithMarker(marker), [], 'the job left processes on its worker');
 });
@@ -205,251 +228,6 @@ test('an output that comes back is never written through a link planted where it
   const [end] = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl')));
   assert.equal(end?.outcome, 'failed');
   assert.match(String(end?.reason), /out\/result\.txt could not be written: .* is a symbolic link/);
-});
-
-test('secrets stay home unless --pass-env names them; passed ones are still redacted', async (t) => {
-  const dir = tempDir(t);
-  const env = parexEnv(null, { DEPLOY_API_KEY: 'sekrit-value-123', PLAIN_SETTING: 'plain' });
-  const quiet = await runCli(
-    [
-      'exec',
-      '--redis',
-      pool.redis.url,
-      '--log-dir',
-      'a',
-      '--',
-      'echo "[$DEPLOY_API_KEY][$PLAIN_SETTING]"',
-    ],
-    { cwd: dir, env },
-  );
-  assert.equal(quiet.code, 0, quiet.stderr);
-  assert.equal(readFileSync(path.join(dir, 'a', 'job1.log'), 'utf8'), '[][]\n');
-  const passed = await runCli(
-    [
-      'exec',
-      '--redis',
-      pool.redis.url,
-      '--pass-env',
-      'DEPLOY_*',
-      '--log-dir',
-      'b',
-      '--',
-      'echo "[$DEPLOY_API_KEY]"',
-    ],
-    { cwd: dir, env },
-  );
-  assert.equal(passed.code, 0, passed.stderr);
-  assert.equal(readFileSync(path.join(dir, 'b', 'job1.log'), 'utf8'), '[sekrit-value-123]\n');
-  assert.doesNotMatch(readFileSync(path.join(dir, 'b', 'manifest.jsonl'), 'utf8'), /sekrit/);
-  // A command line that holds the values: the worker prints it with the job's secrets hidden,
-  // those of default names and those of the run's --secret-env patterns alike.
-  const shown = await runCli(
-    [
-      'exec',
-      '--redis',
-      pool.redis.url,
-      '--pass-env',
-      'DEPLOY_*',
-      '--pass-env',
-      'PLAIN_SETTING',
-      '--secret-env',
-      'PLAIN_SETTING',
-      '--log-dir',
-      'c',
-      '--',
-      '[ "$DEPLOY_API_KEY" = sekrit-value-123 ] && [ "$PLAIN_SETTING" = plain ] && echo same-values',
-    ],
-    { cwd: dir, env },
-  );
-  assert.equal(shown.code, 0, shown.stderr);
-  assert.equal(readFileSync(path.join(dir, 'c', 'job1.log'), 'utf8'), 'same-values\n');
-  const printed = workers.map((worker) => worker.output()).join('');
-  const started = printed.split('\n').find((line) => line.includes('echo same-values'));
-  assert.match(
-    String(started),
-    /\[ "\$DEPLOY_API_KEY" = \*\*\* \] && \[ "\$PLAIN_SETTING" = \*\*\* \]/,
-  );
-  assert.doesNotMatch(printed, /sekrit-value-123/);
-});
-
-test('Redis not running: exit 2 with what, why and fix; nothing written', async (t) => {
-  const dir = tempDir(t);
-  const port = await freePort();
-  const run = await runCli(
-    ['exec', '--redis', `redis://:pw-hidden@127.0.0.1:${port}`, '--', 'true'],
-    {
-      cwd: dir,
-      env: parexEnv(null),
-    },
-  );
-  assert.equal(run.code, 2, run.stderr);
-  assert.match(
-    run.stderr,
-    new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127.0.0.1:${port}`),
-  );
-  assert.match(run.stderr, /why: .*needs Redis/);
-  assert.match(run.stderr, /fix: /);
-  assert.doesNotMatch(run.stderr, /pw-hidden/);
-  assert.equal(existsSync(path.join(dir, '.parex')), false);
-  const bad = await runCli(['exec', '--redis', 'http://x', '--', 'true'], {
-    cwd: dir,
-    env: parexEnv(null),
-  });
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /not a Redis URL/);
-});
-
-test('a worker refuses a payload of a newer protocol version, clearly', async () => {
-  const { Queue } = await import('bullmq');
-  const queue = new Queue('default', {
-    connection: { host: '127.0.0.1', port: pool.redis.port },
-    prefix: 'parex',
-  });
-  await queue.add(
-    'future',
-    { v: 99, run: 'future-run', name: 'future', attempt: 1, argv: ['true'] },
-    {
-      jobId: 'future-run.future.1',
-      removeOnComplete: true,
-    },
-  );
-  await queue.close();
-  const deadline = Date.now() + 10_000;
-  const seen = () => workers.some((worker) => worker.output().includes('pool protocol version 99'));
-  while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const line = workers
-    .map((w) => w.output())
-    .join('')
-    .split('\n')
-    .find((l) => l.includes('version 99'));
-  assert.match(
-    String(line),
-    /refused a job: the job uses pool protocol version 99, newer than this worker's 5: upgrade parex on the worker/,
-  );
-});
-
-test('prp generate --redis: the agents run on the workers, their files travel, the PRP passes here', async (t) => {
-  const project = agentProject(t, {
-    'prps/INITIAL_user_auth.md': '# Feature: user auth\n\nEmail and password login.\n',
-  });
-  scriptHappyPrp(project, 'user_auth', 9);
-  const run = await runCli(
-    [
-      'prp',
-      'generate',
-      'prps/INITIAL_user_auth.md',
-      '--redis',
-      pool.redis.url,
-      '--pass-env',
-      'FAKE_*',
-    ],
-    { cwd: project.dir, env: { ...parexEnv(null), ...project.env }, limitMs: 90_000 },
-  );
-  const logs = path.join(project.dir, 'prps/user_auth/codex/logs');
-  assert.equal(run.code, 0, `${run.stderr}${readFileSync(path.join(logs, 'phase1.log'), 'utf8')}`);
-  assert.match(run.stderr, /PRP complete: prps\/user_auth\.md \(score 9\/10 after 1 attempt\)/);
-  assert.ok(existsSync(path.join(project.dir, 'prps/user_auth/examples/login.ts')));
-  const ends = endLines(
-    wholeManifest(path.join(project.dir, 'prps/user_auth/codex/logs/manifest.jsonl')),
-  );
-  assert.equal(ends.length, 6);
-  for (const end of ends) {
-    assert.equal(end.outcome, 'success', JSON.stringify(end));
-    assert.equal(end.agent_ok, true);
-    assert.match(String(end.session_id), /^[0-9a-f-]{36}$/);
-    assert.ok(['w1', 'w2', 'w3'].includes((end.worker as { name: string }).name));
-  }
-});
-
-test('an ACL user limited to the pool’s keys, with its password in the URL, runs the pool', async (t) => {
-  const dir = tempDir(t);
-  const { Redis } = await import('ioredis');
-  const admin = new Redis({ port: pool.redis.port });
-  // The user docs/distributed.md recommends.
-  await admin.call(
-    'ACL',
-    'SETUSER',
-    'pooluser',
-    'on',
-    '>pool-secret-pw',
-    '~parex:*',
-    '~parex-run:*',
-    '&parex-cancel',
-    '+@all',
-    '-@admin',
-    '-@dangerous',
-    '+info',
-    '+client|setname',
-    '+client|list',
-  );
-  admin.disconnect();
-  const url = `redis://pooluser:pool-secret-pw@127.0.0.1:${pool.redis.port}`;
-  const acl = await pool.worker('acl1', 2, { url });
-  t.after(() => acl.stop());
-  assert.match(acl.output(), /Redis redis:\/\/pooluser:\*\*\*@127\.0\.0\.1/);
-  assert.doesNotMatch(acl.output(), /pool-secret-pw/);
-  const run = await runCli(['exec', '--log-dir', 'logs', '--', 'echo acl', 'sleep 0.5; echo two'], {
-    cwd: dir,
-    env: parexEnv(null, { PAREX_REDIS: url }),
-  });
-  assert.equal(run.code, 0, run.stderr);
-  assert.doesNotMatch(run.stderr, /pool-secret-pw/);
-  const wrong = await runCli(['exec', '--', 'true'], {
-    cwd: dir,
-    env: parexEnv(null, { PAREX_REDIS: url.replace('pool-secret-pw', 'wrong-pw') }),
-  });
-  assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /fix: check the user and password/);
-});
-
-test('runs_on: a phase goes to the queue of its tag, served only by workers with that tag', async (t) => {
-  const dir = tempDir(t);
-  writeWorkflow(dir, [
-    'name: tags',
-    'defaults: { agent: command }',
-    'dirs: { logs: logs }',
-    'phases:',
-    '  - { id: anywhere, command: "echo any" }',
-    '  - { id: on_gpu, command: "echo gpu", runs_on: [gpu] }',
-  ]);
-  const { child, done } = startCli(['run', 'flow.yaml', '--redis', pool.redis.url], {
-    cwd: dir,
-    env: parexEnv(null),
-  });
-  // No worker has the tag yet: the run says so, and the phase waits for one.
-  await waitForStderr(child, 'no worker serves the queue "gpu" yet');
-  const gpu = await pool.worker('gpu1', 1, { extra: ['--tags', 'gpu'] });
-  t.after(() => gpu.stop());
-  assert.match(gpu.output(), /queues gpu, default/);
-  const run = await done;
-  assert.equal(run.code, 0, run.stderr);
-  const ends = endLines(wholeManifest(path.join(dir, 'logs', 'manifest.jsonl'))).filter(
-    (end) => end.outcome === 'success',
-  );
-  const onGpu = ends.find((end) => end.phase === 'on_gpu');
-  assert.deepEqual(onGpu?.worker, { name: 'gpu1', host: hostname() });
-});
-
-test('the library: runGroup with poolExecutor runs on the pool', async (t) => {
-  const dir = tempDir(t);
-  const { parseRedisUrl, poolExecutor, runGroup } = await import('../../src/index.js');
-  const executor = poolExecutor({ redis: parseRedisUrl(pool.redis.url), passEnv: [] });
-  const result = await runGroup({
-    jobs: ['echo lib', 'exit 3'],
-    cwd: dir,
-    executor,
-    forkServer: false,
-  });
-  assert.deepEqual(
-    result.results.map((job) => [job.outcome, job.exitCode]),
-    [
-      ['success', 0],
-      ['failed', 3],
-    ],
-  );
-  const worker = result.results[0]?.details.worker as { name?: string } | undefined;
-  assert.ok(['w1', 'w2', 'w3'].includes(String(worker?.name)));
-  assert.equal(readFileSync(result.results[0]?.logPath ?? '', 'utf8'), 'lib\n');
 });
 
 function rss(pid: number | undefined): number {

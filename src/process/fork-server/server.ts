@@ -33,6 +33,8 @@ export class ServedChild extends EventEmitter {
   }
 }
 
+/** The longest a forget request waits for a request to go with. */
+const FORGET_MS = 50;
 /** Errno names by number; the first name of a number wins (EAGAIN, not EWOULDBLOCK). */
 const ERRNO_NAMES = new Map<number, string>();
 for (const [name, number] of Object.entries(constants.errno)) {
@@ -49,6 +51,9 @@ export class ForkServer {
   #partialLine = '';
   #lastStderr = '';
   #goneBecause: string | null = null;
+  /** Forget requests not yet written (see forget). */
+  #forgetting = '';
+  #forgetTimer: NodeJS.Timeout | undefined = undefined;
   /** Resolves with null once the server runs, or with why it could not start. */
   readonly started: Promise<string | null>;
 
@@ -98,7 +103,7 @@ export class ForkServer {
       return child;
     }
     const id = this.#nextId++;
-    this.#server.stdin?.write(encodeRequest(id, request));
+    this.#write(encodeRequest(id, request));
     this.#children.set(id, child);
     this.#untold.push(child);
     this.#hold(true);
@@ -107,17 +112,36 @@ export class ForkServer {
 
   /** Has the server stop process group `pgid` too if parex dies (a job parex spawned). */
   watch(pgid: number): void {
-    if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('w', pgid));
+    if (this.#goneBecause === null) this.#write(encodeGroupRequest('w', pgid));
   }
 
   /** Stops watching a group parex is done with (one of its jobs, or one from `watch`). */
   forget(pgid: number): void {
-    if (this.#goneBecause === null) this.#server.stdin?.write(encodeGroupRequest('f', pgid));
+    if (this.#goneBecause !== null) return;
+    // It goes with the next request, or alone within FORGET_MS: a write (and a wake-up of the
+    // server) fewer per job when jobs follow one another.
+    this.#forgetting += encodeGroupRequest('f', pgid);
+    this.#forgetTimer ??= setTimeout(() => this.#write(''), FORGET_MS).unref();
   }
 
   /** Tells the server the run is over, so that it exits without stopping anything. */
   close(): void {
-    this.#server.stdin?.end(FINISHED_REQUEST);
+    this.#server.stdin?.end(this.#taken(FINISHED_REQUEST));
+  }
+
+  /** Writes `request` to the server, after the groups it is still to forget. */
+  #write(request: string): void {
+    const text = this.#taken(request);
+    if (text !== '') this.#server.stdin?.write(text);
+  }
+
+  /** `request` after the forgets still to send, which are then sent. */
+  #taken(request: string): string {
+    clearTimeout(this.#forgetTimer);
+    this.#forgetTimer = undefined;
+    const text = this.#forgetting + request;
+    this.#forgetting = '';
+    return text;
   }
 
   #read(chunk: string): void {
