@@ -4,6 +4,7 @@
 // chunk, a signal, a file), so the coordinator still reads the job's entries in their order. The
 // time it carries is the worker's, taken at the spawn: holding it changes no record.
 import type { RedisClient } from './modules.js';
+import { eventsTtlMs } from './timing.js';
 
 /** How long a start entry waits for its job's end. */
 export const START_HOLD_MS = 50;
@@ -27,7 +28,15 @@ export class HeldStart {
   /** Sends the held entry now (before another entry of the job); nothing if none is held. */
   send(): void {
     const fields = this.take();
-    if (fields !== null) void this.client.xadd(this.stream, '*', ...fields).catch(() => {});
+    if (fields === null) return;
+    // The entry usually makes the stream: it expires from the start (the worker's checks renew it
+    // while the job runs), so that nothing is kept for good if coordinator and worker both die.
+    void this.client
+      .pipeline()
+      .xadd(this.stream, '*', ...fields)
+      .pexpire(this.stream, eventsTtlMs())
+      .exec()
+      .catch(() => {});
   }
 
   /** The held entry's fields, no longer held (they go with the end), or null. */

@@ -3,6 +3,7 @@
 import type { ProcessOutcome } from '../process/run-process.js';
 import type { RedisClient } from './modules.js';
 import type { FilePayload, RemoteOutcome } from './protocol.js';
+import { eventsTtlMs } from './timing.js';
 
 /** The outcome of `ran` as the end entry carries it. */
 export function outcomeOf(ran: ProcessOutcome, logBytes: number): RemoteOutcome {
@@ -40,10 +41,11 @@ export async function sendEnd(
 ): Promise<void> {
   const pipeline = client.pipeline();
   if (start !== null) pipeline.xadd(stream, '*', ...start);
-  // The coordinator deletes the stream once it has everything; if it never does, Redis will.
+  // The coordinator deletes the stream once it has everything; if it never does (it died), Redis
+  // will, as it does the run's other keys.
   await pipeline
     .xadd(stream, '*', 't', 'end', 'r', JSON.stringify(outcome))
-    .expire(stream, 24 * 3600)
+    .pexpire(stream, eventsTtlMs())
     .exec();
 }
 

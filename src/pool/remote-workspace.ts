@@ -17,6 +17,7 @@ import { setUp, words } from './remote-setup.js';
 import { haves, openRepoCache, pruneRefs, refreshFromUrl } from './repo-cache.js';
 import type { WorkerContext } from './run-remote.js';
 import type { RunningJob } from './running-jobs.js';
+import { eventsTtlMs } from './timing.js';
 import { EXCHANGE, type WorkspacePayload } from './workspace-protocol.js';
 
 /** What one isolated attempt on this worker is. */
@@ -178,7 +179,14 @@ async function askForBundle(
   file: string,
 ): Promise<boolean> {
   await writeFile(file, '');
-  await context.client.xadd(at.stream, '*', 't', EXCHANGE.want, 'have', JSON.stringify(have));
+  // This entry makes the job's stream: it expires from the start, as the start entry's does.
+  const [added] =
+    (await context.client
+      .pipeline()
+      .xadd(at.stream, '*', 't', EXCHANGE.want, 'have', JSON.stringify(have))
+      .pexpire(at.stream, eventsTtlMs())
+      .exec()) ?? [];
+  if (added?.[0]) throw added[0];
   let full = false;
   let bytes = 0;
   await readStream(

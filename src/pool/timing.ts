@@ -28,8 +28,9 @@ export function sweepMarginMs(env: NodeJS.ProcessEnv = process.env): number {
 export const HEARTBEAT_EVERY_MS = 2000;
 export const HEARTBEAT_TTL_MS = 10_000;
 /** The run's events stream expires this long after the coordinator's last heartbeat (each
- * refreshes it, and so does each worker's "taken" entry): a coordinator killed with SIGKILL
- * leaves nothing in Redis for good; one that closes deletes it. */
+ * refreshes it, and so does each worker's "taken" entry), and a job's streams this long after
+ * their worker's last check while the job runs (every 2 s) or after its end: a coordinator
+ * killed with SIGKILL leaves nothing in Redis for good; one that closes deletes them. */
 export function eventsTtlMs(env: NodeJS.ProcessEnv = process.env): number {
   return Math.max(3_600_000, 2 * redisWaitMs(env));
 }

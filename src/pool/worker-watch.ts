@@ -2,13 +2,15 @@
 // every 2 s the keys behind them: a run's cancel, one attempt's cancel, and the coordinator's
 // heartbeat, whose absence means it died: that run's jobs are then stopped (within 15 s of the
 // coordinator's death, with a TTL of 10 s). Log copies whose stream the coordinator has deleted
-// (its acknowledgement) are removed here too.
+// (its acknowledgement) are removed here too, and so is a run's directory of copies once empty.
+// Each check renews the expiry of the running jobs' streams.
 import { rm } from 'node:fs/promises';
 
 import type { RedisClient } from './modules.js';
 import { CANCEL_CHANNEL, type CancelMessage, runKeys } from './protocol.js';
 import type { RunningJobs } from './running-jobs.js';
-import { HEARTBEAT_TTL_MS } from './timing.js';
+import { eventsTtlMs, HEARTBEAT_TTL_MS } from './timing.js';
+import { removeEmptyRunDirs } from './worker-log-dirs.js';
 
 /** How often the keys are checked. */
 export const WATCH_INTERVAL_MS = 2000;
@@ -74,13 +76,27 @@ async function check(
   kept: Set<KeptLog>,
   print: (line: string) => void,
 ): Promise<void> {
-  for (const [run, keys] of jobs.runs()) {
+  const runs = jobs.runs();
+  // One round trip for every run: its keys, and the expiry of its running jobs' streams renewed
+  // (a dead coordinator deletes none of them: they lapse by themselves, and the log path sends
+  // no command of its own for this).
+  const asking = client.pipeline();
+  const ttl = eventsTtlMs();
+  for (const [run, keys] of runs) {
     const names = runKeys(run);
-    const [alive, cancel, ...each] = await client.mget(
-      names.alive,
-      names.cancel,
-      ...keys.map((key) => names.jobCancel(...splitKey(key))),
-    );
+    asking.mget(names.alive, names.cancel, ...keys.map((key) => names.jobCancel(...splitKey(key))));
+    for (const key of keys) {
+      asking.pexpire(names.jobStream(...splitKey(key)), ttl);
+      asking.pexpire(names.jobBundle(...splitKey(key)), ttl);
+    }
+  }
+  const replies = runs.length === 0 ? [] : ((await asking.exec()) ?? []);
+  let at = 0;
+  for (const [run, keys] of runs) {
+    const [error, values] = replies[at] ?? [null, null];
+    at += 1 + 2 * keys.length;
+    if (error !== null || !Array.isArray(values)) continue;
+    const [alive, cancel, ...each] = values as (string | null)[];
     if (alive === null) {
       print(`[parex] run ${run}: its coordinator's heartbeat is gone; stopping its jobs`);
       jobs.stop(run, null, false, 'its coordinator is gone');
@@ -94,12 +110,16 @@ async function check(
         jobs.stop(run, key, value === 'force', 'cancelled by its coordinator');
     });
   }
-  await dropAcknowledged(client, kept);
+  await dropAcknowledged(client, kept, jobs);
 }
 
 /** Removes the log copies whose stream is gone (one round trip for all of them, the files
  * removed off the event loop: a 64 MiB log's unlink held it for 50 ms while others stream). */
-async function dropAcknowledged(client: RedisClient, kept: Set<KeptLog>): Promise<void> {
+async function dropAcknowledged(
+  client: RedisClient,
+  kept: Set<KeptLog>,
+  jobs: RunningJobs,
+): Promise<void> {
   const logs = [...kept];
   if (logs.length === 0) return;
   const asking = client.pipeline();
@@ -111,6 +131,7 @@ async function dropAcknowledged(client: RedisClient, kept: Set<KeptLog>): Promis
   });
   for (const log of gone) kept.delete(log);
   await Promise.all(gone.map((log) => rm(log.path, { force: true }).catch(() => {})));
+  removeEmptyRunDirs(gone, kept, jobs);
 }
 
 /** `name.attempt` into its two parts. */

@@ -12,7 +12,7 @@ import { withoutVariables } from '../options/secrets.js';
 import { directLauncher, forkServerLauncher } from '../process/launcher.js';
 import { openClient, probeRedis, redisOptions } from './connection.js';
 import { gatheredPrint } from './gathered-print.js';
-import { loadBullmq } from './modules.js';
+import { loadBullmq, type RedisClient } from './modules.js';
 import { DEFAULT_TAG, QUEUE_PREFIX } from './protocol.js';
 import type { RedisAddress } from './redis-url.js';
 import { runRemoteJob, type WorkerContext } from './run-remote.js';
@@ -20,6 +20,7 @@ import { RunningJobs } from './running-jobs.js';
 import { Slots } from './slots.js';
 import { lockDurationMs, stalledIntervalMs } from './timing.js';
 import { makeWorkdir } from './workdir.js';
+import { WorkerName } from './worker-name.js';
 import { catchWorkerSignals } from './worker-signals.js';
 import { type KeptLog, watchRuns } from './worker-watch.js';
 
@@ -44,10 +45,10 @@ export interface WorkerOptions {
 /** Runs the worker until SIGTERM or SIGINT; resolves with its exit status. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   await probeRedis(options.redis, 'parex worker');
-  makeWorkdir(options.workdir);
   const printing = gatheredPrint(options.print);
   const { print } = printing;
   const id = `worker-${options.name}-${process.pid}`;
+  const host = hostname();
   // One line per outage, not one per reconnection attempt.
   let down = false;
   const onError = (error: Error) => {
@@ -59,13 +60,16 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (down) print('[parex] Redis: reconnected');
     down = false;
   });
+  // Its name is claimed before anything is written or taken (exit 2 when another worker has it).
+  const name = await claimName(client, options, host);
+  name.keep(print);
   const subscriber = openClient(options.redis, `parex:${options.name}:cancels`, onError);
   const launcher = options.forkServer ? await forkServerLauncher(id, print) : directLauncher(id);
   const jobs = new RunningJobs();
   const kept = new Set<KeptLog>();
   const context: WorkerContext = {
     name: options.name,
-    host: hostname(),
+    host,
     id,
     workdir: options.workdir,
     client,
@@ -127,12 +131,31 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     sleep(CLOSE_WAIT_MS, null, { ref: false }),
   ]);
   launcher.close();
+  await name.release();
   client.disconnect();
   subscriber.disconnect();
   print(`[parex] worker ${options.name} stopped`);
   // Connections BullMQ could not close (Redis gone) would keep the process alive.
   setTimeout(() => process.exit(), CLOSE_WAIT_MS).unref();
   return 0;
+}
+
+/** Claims the worker's name, then makes its workdir; neither left behind when either fails. */
+async function claimName(
+  client: RedisClient,
+  options: WorkerOptions,
+  host: string,
+): Promise<WorkerName> {
+  let name: WorkerName | null = null;
+  try {
+    name = await WorkerName.claim(client, options.name, host, lockDurationMs());
+    makeWorkdir(options.workdir);
+    return name;
+  } catch (error) {
+    await name?.release();
+    client.disconnect();
+    throw error;
+  }
 }
 
 const activeCounts = new WeakMap<Worker, number>();

@@ -18,6 +18,9 @@ const pool = filePool('parex-pool-hygiene', { before, after }, {}, async (starte
   worker = await started.worker('hy1', 2);
 });
 
+/** The bound on any key of a run (PAREX_POOL_REDIS_WAIT_MS unset: 30 s, so 1 h). */
+const HOUR_MS = 3_600_000;
+
 /** Each key of `run` in Redis with its TTL in ms (-1: none). */
 async function runKeysWithTtl(run: string): Promise<Map<string, number>> {
   const { Redis } = await import('ioredis');
@@ -52,26 +55,45 @@ test('a closed run leaves no key without a TTL in Redis, its events stream delet
   );
 });
 
-test('a coordinator killed with SIGKILL leaves no key of its run without a TTL', async (t) => {
+test('a coordinator killed with SIGKILL mid-job: every key of its run expires within the hour', async (t) => {
   const dir = tempDir(t);
-  const args = ['exec', '--redis', pool.redis.url, '--', 'sleep 30'];
+  const args = ['exec', '--redis', pool.redis.url, '--', 'echo streaming; sleep 30'];
   const { child, done } = startCli(args, { cwd: dir, env: parexEnv(null) });
   await waitForStderrCount(child, '[parex] started ', 1);
   child.kill('SIGKILL');
-  const killed = await done;
-  const run = runIdOf(killed.stderr);
-  // The worker stops the job once the heartbeat is gone; its log stream then expires too.
+  const run = runIdOf((await done).stderr);
+  const stream = `parex-run:{${run}}:log:job1.1`;
+  const finished = `[parex] finished ${run}/job1`;
+  // While the job still runs (its coordinator's heartbeat lasts 10 s), its log stream carries an
+  // expiry from its first entry on, which the worker's checks (every 2 s) renew: a later
+  // reading has lost at least a second less than the time between the two, with no end told.
+  let first = -2;
+  for (let waited = 0; first < 0 && waited < 5000; waited += 50) {
+    first = (await runKeysWithTtl(run)).get(stream) ?? -2;
+    if (first < 0) await sleep(50);
+  }
+  const firstAt = Date.now();
+  assert.ok(first > 0 && first <= HOUR_MS, `${stream}: PTTL ${first}`);
+  let renewed = false;
+  for (let waited = 0; waited < 7000 && !renewed; waited += 250) {
+    await sleep(250);
+    // Taken before the reading (and `firstAt` after the first): the time between is never more.
+    const elapsed = Date.now() - firstAt;
+    const ttl = (await runKeysWithTtl(run)).get(stream) ?? 0;
+    const running = !(worker?.output() ?? '').includes(finished);
+    renewed = running && ttl > first - elapsed + 1000;
+  }
+  assert.ok(renewed, `${stream}: its expiry was not renewed while the job ran`);
+  // The worker stops the job once the heartbeat is gone; its stream then expires too.
   const deadline = Date.now() + 30_000;
-  while (!(worker?.output() ?? '').includes(`[parex] finished ${run}/job1`)) {
+  while (!(worker?.output() ?? '').includes(finished)) {
     assert.ok(Date.now() < deadline, `the worker did not stop the job:\n${worker?.output()}`);
     await sleep(100);
   }
   const keys = await runKeysWithTtl(run);
-  assert.ok(
-    [...keys.keys()].some((key) => key.endsWith(':events')),
-    `the events stream was there: ${[...keys.keys()].join(', ')}`,
-  );
-  for (const [key, ttl] of keys) assert.notEqual(ttl, -1, `${key} has no TTL`);
+  const names = [...keys.keys()];
+  assert.ok(keys.has(stream) && names.some((key) => key.endsWith(':events')), names.join(', '));
+  for (const [key, ttl] of keys) assert.ok(ttl > 0 && ttl <= HOUR_MS, `${key}: PTTL ${ttl}`);
 });
 
 test('a coordinator secret typed into a command never shows in a worker’s output', async (t) => {

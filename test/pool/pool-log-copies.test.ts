@@ -3,12 +3,12 @@
 // the coordinator has acknowledged it (deleted its stream), within a few of the worker's 2 s
 // checks.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { parexEnv, startCli } from '../helpers/exec.js';
+import { parexEnv, runIdOf, startCli } from '../helpers/exec.js';
 import { filePool, poolExec, type TestWorker } from '../helpers/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -36,6 +36,11 @@ function copies(): string[] {
 
 test('a worker keeps a log copy while its job runs and removes it once acknowledged', async (t) => {
   const dir = tempDir(t);
+  // What the worker did not write there is never removed: another run's empty directory, a file.
+  const root = path.join(worker?.workdir ?? '', '.parex', 'worker-logs');
+  mkdirSync(path.join(root, 'other-run'), { recursive: true });
+  mkdirSync(path.join(root, 'notes'), { recursive: true });
+  writeFileSync(path.join(root, 'notes', 'keep.txt'), 'mine\n');
   const commands = ['echo first; sleep 2', 'echo second; sleep 2', 'echo third'];
   const cli = startCli(poolExec(pool.redis.url, [], ...commands), {
     cwd: dir,
@@ -63,4 +68,10 @@ test('a worker keeps a log copy while its job runs and removes it once acknowled
     left = copies();
   }
   assert.deepEqual(left, [], 'the worker kept copies of acknowledged logs');
+  // The run's directory, emptied by the last removal, goes with it (within the same check).
+  const runDir = path.join(root, runIdOf(ended.stderr));
+  for (let waited = 0; waited < 5000 && existsSync(runDir); waited += 200) await sleep(200);
+  assert.equal(existsSync(runDir), false, `${runDir} was left behind`);
+  assert.deepEqual(readdirSync(root).sort(), ['notes', 'other-run']);
+  assert.equal(readFileSync(path.join(root, 'notes', 'keep.txt'), 'utf8'), 'mine\n');
 });

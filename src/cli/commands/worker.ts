@@ -27,8 +27,13 @@ Examples:
   parex worker --redis redis://127.0.0.1:6379 --concurrency 4
   PAREX_REDIS=rediss://parex:secret@redis.internal:6380 parex worker --tags gpu --name gpu1
 
-Exit status: 0 stopped by SIGTERM/SIGINT; 2 invalid flags or Redis unreachable
-at start (nothing ran).`;
+A worker's name is its own: it is claimed in Redis (parex-run:workers:NAME) before
+any job is taken, and a second live worker of that name is refused. A clean stop
+frees the name at once; a worker killed with SIGKILL frees it within 15 s (the
+lock duration, PAREX_POOL_LOCK_MS), at once for a worker on the same host.
+
+Exit status: 0 stopped by SIGTERM/SIGINT; 2 invalid flags, Redis unreachable at
+start, or the name held by another live worker (nothing ran, nothing was made).`;
 
 /** Adds the worker command to the program. */
 export function registerWorker(program: Command): void {
@@ -48,7 +53,10 @@ export function registerWorker(program: Command): void {
       '--concurrency <n>',
       `at most N jobs at once (default: the number of CPUs, ${availableParallelism()})`,
     )
-    .option('--name <name>', `the worker's name in manifests and logs (default: ${defaultName()})`)
+    .option(
+      '--name <name>',
+      `the worker's name in manifests and logs, one live worker each (default: ${defaultName()})`,
+    )
     .option('--tags <list>', 'comma-separated tags whose queues it serves besides "default"')
     .option(
       '--workdir <dir>',
