@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { parexEnv } from './exec.js';
-import { CLI_PATH } from './paths.js';
+import { CLI_PATH, FIXTURES } from './paths.js';
 
 /** Debian's redis-server, which .ci/run installs when it is missing. */
 export const REDIS_SERVER = '/usr/bin/redis-server';
@@ -244,6 +244,24 @@ export function filePool(
     },
   };
   return pool;
+}
+
+/** What workers need to have the fake agent CLIs (test/fixtures/bin) installed. */
+export const AGENT_WORKER_ENV: Readonly<Record<string, string>> = {
+  PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}`,
+};
+
+/** A file's pool of three workers, w1 to w3 of 4 slots each, with the fake agent CLIs
+ * installed; `workers()` lists them once the pool has started. */
+export function agentWorkersPool(
+  prefix: string,
+  hooks: Parameters<typeof filePool>[1],
+): { pool: FilePool; workers: () => readonly TestWorker[] } {
+  let workers: TestWorker[] = [];
+  const pool = filePool(prefix, hooks, AGENT_WORKER_ENV, async (started) => {
+    workers = await Promise.all(['w1', 'w2', 'w3'].map((name) => started.worker(name, 4)));
+  });
+  return { pool, workers: () => workers };
 }
 
 /** `parex exec --redis URL` with the test marker passed to the workers, `flags`, logs in

@@ -11,19 +11,10 @@ import { agentProject, scriptHappyPrp } from '../helpers/agents.js';
 import { runCli, waitForStderr } from '../helpers/cli.js';
 import { endLines, parexEnv, startCli } from '../helpers/exec.js';
 import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { filePool, freePort } from '../helpers/pool.js';
+import { agentWorkersPool, freePort } from '../helpers/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// The fake agent CLIs are installed on every worker.
-const pool = filePool(
-  'parex-pool-entry',
-  { before, after },
-  { PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}` },
-  async (started) => {
-    await Promise.all(['w1', 'w2', 'w3'].map((name) => started.worker(name, 4)));
-  },
-);
+const { pool } = agentWorkersPool('parex-pool-entry', { before, after });
 
 test('Redis not running: exit 2 with what, why and fix; nothing written', async (t) => {
   const dir = tempDir(t);

@@ -9,22 +9,16 @@ import { agentProject, burningProject, flow, phaseEnds } from '../helpers/agents
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
 import { manifestLines, mostAtOnce } from '../helpers/manifest.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { filePool, type TestWorker } from '../helpers/pool.js';
+import { AGENT_WORKER_ENV, filePool, type TestWorker } from '../helpers/pool.js';
 
 // The fake agent CLIs are installed on every worker, whose own home is a scratch directory.
 let workers: TestWorker[] = [];
-const pool = filePool(
-  'parex-pool-limits',
-  { before, after },
-  { PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}` },
-  async (started) => {
-    const home = mkdtempSync(path.join(started.root, 'home-'));
-    workers = await Promise.all(
-      ['l1', 'l2'].map((name) => started.worker(name, 4, { env: { HOME: home } })),
-    );
-  },
-);
+const pool = filePool('parex-pool-limits', { before, after }, AGENT_WORKER_ENV, async (started) => {
+  const home = mkdtempSync(path.join(started.root, 'home-'));
+  workers = await Promise.all(
+    ['l1', 'l2'].map((name) => started.worker(name, 4, { env: { HOME: home } })),
+  );
+});
 
 const feature = (name: string) => `.parex/features/${name}/logs`;
 

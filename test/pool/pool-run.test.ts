@@ -8,21 +8,11 @@ import { after, before, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { endLines, parexEnv, startLines, text } from '../helpers/exec.js';
 import { wholeManifest, writeWorkflow } from '../helpers/faults.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { filePool, poolExec, type TestWorker } from '../helpers/pool.js';
+import { agentWorkersPool, poolExec } from '../helpers/pool.js';
 import { killedAfter, livingWithMarker } from '../helpers/processes.js';
 import { tempDir } from '../helpers/tmp.js';
 
-let workers: TestWorker[] = [];
-// The fake agent CLIs are installed on every worker.
-const pool = filePool(
-  'parex-pool',
-  { before, after },
-  { PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}` },
-  async (started) => {
-    workers = await Promise.all(['w1', 'w2', 'w3'].map((name) => started.worker(name, 4)));
-  },
-);
+const { pool, workers: poolWorkers } = agentWorkersPool('parex-pool', { before, after });
 
 test('30 jobs across 3 workers: all run, the manifest is complete, each line names its worker', async (t) => {
   const dir = tempDir(t);
@@ -79,7 +69,8 @@ test('30 jobs across 3 workers: all run, the manifest is complete, each line nam
     assert.equal(entry?.queue_ms, end.queue_ms);
   }
   // The coordinator is the only writer: no worker wrote a manifest.
-  for (const worker of workers) assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
+  for (const worker of poolWorkers())
+    assert.equal(existsSync(path.join(worker.workdir, 'logs')), false);
 });
 
 test('a timeout on a worker: the whole tree is stopped there, timeout/124 on the coordinator', async (t) => {
@@ -140,7 +131,8 @@ test('a large log streams back byte-exact, with flat memory on both sides', asyn
   const job = `i=0; while [ $i -lt ${megabytes} ]; do head -c 1048576 /dev/zero | tr '\\0' "$(printf '%x' $((i % 16)))"; i=$((i+1)); done`;
   const peaks = { coordinator: 0, worker: 0 };
   const poll = setInterval(() => {
-    for (const worker of workers) peaks.worker = Math.max(peaks.worker, rss(worker.child.pid));
+    for (const worker of poolWorkers())
+      peaks.worker = Math.max(peaks.worker, rss(worker.child.pid));
   }, 50);
   let coordinatorPid = 0;
   const pollCoordinator = setInterval(() => {

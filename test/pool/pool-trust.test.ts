@@ -8,20 +8,10 @@ import { after, before, test } from 'node:test';
 
 import { runCli } from '../helpers/cli.js';
 import { parexEnv } from '../helpers/exec.js';
-import { FIXTURES } from '../helpers/paths.js';
-import { filePool, type TestWorker } from '../helpers/pool.js';
+import { agentWorkersPool } from '../helpers/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 
-let workers: TestWorker[] = [];
-// The fake agent CLIs are installed on every worker.
-const pool = filePool(
-  'parex-pool-trust',
-  { before, after },
-  { PATH: `${FIXTURES}/bin:${process.env.PATH ?? ''}` },
-  async (started) => {
-    workers = await Promise.all(['w1', 'w2', 'w3'].map((name) => started.worker(name, 4)));
-  },
-);
+const { pool, workers: poolWorkers } = agentWorkersPool('parex-pool-trust', { before, after });
 
 test('secrets stay home unless --pass-env names them; passed ones are still redacted', async (t) => {
   const dir = tempDir(t);
@@ -79,7 +69,9 @@ test('secrets stay home unless --pass-env names them; passed ones are still reda
   );
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(readFileSync(path.join(dir, 'c', 'job1.log'), 'utf8'), 'same-values\n');
-  const printed = workers.map((worker) => worker.output()).join('');
+  const printed = poolWorkers()
+    .map((worker) => worker.output())
+    .join('');
   const started = printed.split('\n').find((line) => line.includes('echo same-values'));
   assert.match(
     String(started),
@@ -104,9 +96,10 @@ test('a worker refuses a payload of a newer protocol version, clearly', async ()
   );
   await queue.close();
   const deadline = Date.now() + 10_000;
-  const seen = () => workers.some((worker) => worker.output().includes('pool protocol version 99'));
+  const seen = () =>
+    poolWorkers().some((worker) => worker.output().includes('pool protocol version 99'));
   while (!seen() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const line = workers
+  const line = poolWorkers()
     .map((w) => w.output())
     .join('')
     .split('\n')
