@@ -44,9 +44,12 @@ export function openRegular(file: string, mode: RegularMode): number {
     throw explainOpenError(file, error as NodeJS.ErrnoException);
   }
   try {
-    const kind = unsafeKind(fstatSync(fd), mode);
+    const stats = fstatSync(fd);
+    const kind = unsafeKind(stats, mode);
     if (kind !== null) throw unsafeError(file, kind, 'ENOTREG');
-    if (mode === 'truncate') ftruncateSync(fd, 0);
+    // An empty file is left as it is: on ext4 a truncate to 0 makes the file's close start
+    // writing it all out (auto_da_alloc), and the next fdatasync of any file there wait for it.
+    if (mode === 'truncate' && stats.size > 0) ftruncateSync(fd, 0);
     return fd;
   } catch (error) {
     closeSync(fd);

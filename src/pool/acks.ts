@@ -1,5 +1,5 @@
-// The coordinator's acknowledgements: an attempt's stream is deleted once its log is on disk
-// here, which tells its worker that its copy may go. The streams acknowledged within ACK_GATHER_MS
+// The coordinator's acknowledgements: an attempt's stream is deleted once its log is written
+// here (the kernel has every byte, as a local run's log), which tells its worker that its copy may go. The streams acknowledged within ACK_GATHER_MS
 // go in one DEL (a worker looks for its acknowledgements every 2 s), not one command per job.
 import type { RedisClient } from './modules.js';
 
@@ -8,7 +8,7 @@ const ACK_GATHER_MS = 50;
 
 /** The acknowledgements of one run. */
 export class Acknowledgements {
-  /** Acknowledgements whose log is not yet on disk, or whose DEL is not yet answered. */
+  /** Acknowledgements whose log is not yet written, or whose DEL is not yet answered. */
   private readonly pending = new Set<Promise<unknown>>();
   /** The DEL being gathered: its streams, its timer, its answer, and what sends it. */
   private batch: {
@@ -20,9 +20,9 @@ export class Acknowledgements {
 
   constructor(private readonly client: RedisClient) {}
 
-  /** Deletes `stream` once `durable` (its log on disk here) has settled well. */
-  add(stream: string, durable: Promise<void>): void {
-    const ack = durable.then(() => this.gather(stream)).catch(() => {});
+  /** Deletes `stream` once `written` (its log written here) has settled well. */
+  add(stream: string, written: Promise<void>): void {
+    const ack = written.then(() => this.gather(stream)).catch(() => {});
     this.pending.add(ack);
     void ack.finally(() => this.pending.delete(ack));
   }

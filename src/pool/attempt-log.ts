@@ -1,8 +1,8 @@
 // A pooled attempt's log on the coordinator. The file is made (or truncated, as a local run's)
 // off the event loop when a worker takes the job, and its writer (src/pool/log-writer.ts) opened
 // once the first bytes come: made on the loop, 500 short jobs' files held the coordinator for
-// 0.4-1.4 s on a busy disk. A log that got no bytes is not synced (there is nothing to make
-// durable), so short silent jobs cost the disk no journal commit each.
+// 0.4-1.4 s on a busy disk. Like a local run's log it is not synced: the manifest is, and it
+// says how many bytes the log has.
 import { closeSync, constants, open as openCallback } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -56,7 +56,7 @@ export class AttemptLog {
     await this.writer?.flush();
   }
 
-  /** Writes the rest, then makes a written file durable and closes it. */
+  /** Writes the rest, then closes the file. */
   async close(): Promise<void> {
     await this.flush();
     await this.writer?.close();

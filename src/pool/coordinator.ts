@@ -56,7 +56,7 @@ class Coordinator implements JobExecutor {
   private readonly reader: LogReader;
   private readonly leases: AgentLeases;
   private readonly cancels: RunCancels;
-  /** Acknowledgements on their way (a stream deleted once its log is on disk). */
+  /** Acknowledgements on their way (a stream deleted once its log is written). */
   private readonly acks;
   private passedOnce: Record<string, string> | null = null;
   /** What the workers' sweeps stopped of ended jobs (or why it is unknown), until the engine
@@ -170,8 +170,8 @@ class Coordinator implements JobExecutor {
       this.byJobId.delete(jobId);
       this.queueOf.delete(jobId);
       if (attempt.sweep !== null) this.swept.set(job.name, attempt.sweep);
-      // The worker's acknowledgement, once the log is on disk here: its copy may go.
-      if (attempt.taken !== null) this.acks.add(attempt.stream, attempt.durable);
+      // The worker's acknowledgement, once the log is written here: its copy may go.
+      if (attempt.taken !== null) this.acks.add(attempt.stream, attempt.written);
     }
   }
 

@@ -2,7 +2,7 @@
 // (writev) off the event loop, in order, so that reading from Redis and writing to the disk
 // overlap; a chunk counts as written once the kernel has it. A failed write (a full disk) stops
 // the copy, and the attempt then says its log arrived incomplete, with the error.
-import { close, fdatasync, writev } from 'node:fs';
+import { close, writev } from 'node:fs';
 
 import { openRegular } from '../files/regular-file.js';
 
@@ -34,10 +34,10 @@ export class LogWriter {
     return this.writing;
   }
 
-  /** Writes the rest, then makes the file durable and closes it (errors end in `error`). */
+  /** Writes the rest, then closes the file (errors end in `error`). It is not synced: a local
+   * run's log is not either, and syncing 64 MiB held the run's end for the disk's write of it. */
   async close(): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve) => fdatasync(this.fd, () => resolve()));
     await new Promise<void>((resolve) => close(this.fd, () => resolve()));
   }
 

@@ -28,8 +28,8 @@ export class RemoteAttempt {
   /** What the worker's sweep stopped of the job outside its group (told after its end), or
    * why that is unknown; null until the attempt has ended. */
   sweep: SweepResult | null = null;
-  /** Settles once the coordinator's copy of the log is on disk (after the outcome). */
-  durable: Promise<void> = Promise.resolve();
+  /** Settles once the coordinator's copy of the log is written and closed (after the outcome). */
+  written: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
   private log: AttemptLog | null = null;
   /** Why an output the worker sent back could not be written here (the attempt then fails). */
@@ -225,9 +225,9 @@ export class RemoteAttempt {
   private settle(outcome: AttemptOutcome): void {
     if (this.settled) return;
     this.settled = true;
-    // The log is on disk before the worker may drop its copy; the engine goes on meanwhile (its
-    // bytes are written already), as a local run does not wait for its logs to reach the disk.
-    this.durable = this.log?.close() ?? Promise.resolve();
+    // The log is closed before the worker may drop its copy; the engine goes on meanwhile (its
+    // bytes are written already).
+    this.written = this.log?.close() ?? Promise.resolve();
     this.log = null;
     this.resolve(outcome);
   }

@@ -53,7 +53,7 @@ sub launch {
         my @stat = stat $out;
         $stage = 'regular';
         $! = 0; # errno 0 with this stage: not a regular file of one link
-        if (-f _ && $stat[3] == 1 && truncate($out, 0)
+        if (-f _ && $stat[3] == 1 && ($stat[7] == 0 || truncate($out, 0))
             && open(STDOUT, '>&', $out) && open(STDERR, '>&', $out)) {
           close $out;
           $stage = 'exec';
