@@ -5,17 +5,18 @@
 // (throughput against linear); 8 x 64 MiB of output through a worker vs here (log streaming); 8
 // isolated one-file edits here vs on two workers (git bundles both ways).
 // Options: --smoke (tiny sizes), --workloads dispatch,scaling,logs,isolated (some), --cpu-prof DIR
-// (V8 profiles of the pool side). Prints a Markdown table; figures go into BENCHMARKS.md.
+// (V8 profiles of the pool side), --dir PARENT (where the runs, their logs and the workers'
+// workdirs go; default /dev/shm when it has room, as for bench/run.mjs, else the temp dir).
+// Prints a Markdown table; figures go into BENCHMARKS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
 // The pool the tests use (built by npm run build): redis-server on a free port, parex worker.
 import { startRedis, startWorker as startTestWorker } from '../dist/test/helpers/pool.js';
+import { makeWorkDir } from './lib/setup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/bin/parex.cjs');
@@ -24,12 +25,14 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     workloads: { type: 'string', default: 'dispatch,scaling,logs,isolated' },
     'cpu-prof': { type: 'string' },
+    dir: { type: 'string' },
   },
 });
 const smoke = values.smoke;
 const chosen = new Set(values.workloads.split(','));
 const say = (line) => process.stderr.write(`[bench:pool] ${line}\n`);
-const base = mkdtempSync(path.join(os.tmpdir(), 'parex-bench-pool-'));
+const base = makeWorkDir(values.dir);
+say(`runs and workers' workdirs in ${base}`);
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('PAREX_')),
 );
@@ -95,8 +98,10 @@ function isolatedRepo() {
   return repo;
 }
 
-/** Runs parex with `args` in `dir` (a fresh directory by default); resolves with the wall time
- * in seconds. */
+/** Runs parex with `args` in `dir` (a fresh directory by default, kept until the end: on ext4
+ * without a journal, as here, every file made soon after many were deleted costs more, so a
+ * run's logs deleted before the next run would slow that one); resolves with the wall time in
+ * seconds. */
 async function timed(label, args, dir = null) {
   const cwd = dir ?? mkdtempSync(path.join(base, 'run-'));
   const started = process.hrtime.bigint();
@@ -122,7 +127,6 @@ async function timed(label, args, dir = null) {
   clearInterval(watch);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (code !== 0) throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
-  if (dir === null) rmSync(cwd, { recursive: true, force: true });
   say(
     `${label}: ${seconds.toFixed(2)} s (parex itself ${cpu.toFixed(2)} s CPU, ${system.toFixed(2)} s system)`,
   );
