@@ -20,7 +20,8 @@ export class Acknowledgements {
 
   constructor(private readonly client: RedisClient) {}
 
-  /** Deletes `stream` once `written` (its log written here) has settled well. */
+  /** Deletes `stream` once `written` (its log written here) has resolved; not when it rejects
+   * (the log could not be written here, and the worker's copy is the whole one). */
   add(stream: string, written: Promise<void>): void {
     const ack = written.then(() => this.gather(stream)).catch(() => {});
     this.pending.add(ack);

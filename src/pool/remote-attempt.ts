@@ -28,7 +28,8 @@ export class RemoteAttempt {
   /** What the worker's sweep stopped of the job outside its group (told after its end), or
    * why that is unknown; null until the attempt has ended. */
   sweep: SweepResult | null = null;
-  /** Settles once the coordinator's copy of the log is written and closed (after the outcome). */
+  /** Settles once the coordinator's copy of the log is written and closed (after the outcome);
+   * rejects when it could not be written. */
   written: Promise<void> = Promise.resolve();
   private resolve: (outcome: AttemptOutcome) => void = () => {};
   private log: AttemptLog | null = null;
@@ -180,7 +181,10 @@ export class RemoteAttempt {
         : Object.assign(new Error(remote.spawnError.message), remote.spawnError);
     const written = this.log?.written ?? 0;
     const short = remote.logBytes !== undefined && remote.logBytes !== written;
-    const writeError = this.log?.error == null ? '' : ` (${this.log.error})`;
+    const writeError =
+      this.log?.error == null
+        ? ''
+        : ` (${this.log.error}; its worker keeps its copy of the whole log, in its workdir's .parex/worker-logs/, for an hour)`;
     this.settle({
       ...base,
       pid: remote.pid ?? null,
@@ -226,8 +230,13 @@ export class RemoteAttempt {
     if (this.settled) return;
     this.settled = true;
     // The log is closed before the worker may drop its copy; the engine goes on meanwhile (its
-    // bytes are written already).
-    this.written = this.log?.close() ?? Promise.resolve();
+    // bytes are written already). A copy that could not be written (a full disk) is not
+    // acknowledged: the worker keeps the whole log until the stream expires.
+    const log = this.log;
+    this.written = (log?.close() ?? Promise.resolve()).then(() => {
+      if (log?.error != null) throw new Error(`the log could not be written: ${log.error}`);
+    });
+    this.written.catch(() => {}); // its one reader, the acknowledgements, handles it
     this.log = null;
     this.resolve(outcome);
   }

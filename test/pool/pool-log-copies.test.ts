@@ -1,14 +1,25 @@
 // A worker keeps its own copy of a job's log until the coordinator has written it (point 3 of
 // the pool's design): the copy is there while the job runs, and gone once the run is over and
 // the coordinator has acknowledged it (deleted its stream), within a few of the worker's 2 s
-// checks.
+// checks. A log the coordinator could not write (a full disk) is not acknowledged: the worker
+// keeps the whole copy, and the job's failure says so.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { parexEnv, runIdOf, startCli } from '../helpers/exec.js';
+import { endLines, onlyLineOf, parexEnv, runIdOf, startCli } from '../helpers/exec.js';
+import { smallDisk } from '../helpers/faults.js';
+import { manifestLines } from '../helpers/manifest.js';
 import { filePool, poolExec, type TestWorker } from '../helpers/pool.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -74,4 +85,38 @@ test('a worker keeps a log copy while its job runs and removes it once acknowled
   assert.equal(existsSync(runDir), false, `${runDir} was left behind`);
   assert.deepEqual(readdirSync(root).sort(), ['notes', 'other-run']);
   assert.equal(readFileSync(path.join(root, 'notes', 'keep.txt'), 'utf8'), 'mine\n');
+});
+
+test('a log the coordinator cannot write (a full disk): the job fails saying so, the worker keeps its whole copy', async (t) => {
+  const disk = smallDisk(t, '4m');
+  if (disk === null) {
+    t.skip('cannot mount a tmpfs here (needs root)');
+    return;
+  }
+  const dir = tempDir(t);
+  // The log directory is a link to the small disk (the directory the user names may be one).
+  symlinkSync(disk, path.join(dir, 'logs'));
+  const bytes = 8 * 1024 * 1024;
+  const cli = startCli(poolExec(pool.redis.url, [], `head -c ${bytes} /dev/zero`), {
+    cwd: dir,
+    env: parexEnv(null),
+  });
+  const ended = await cli.done;
+  assert.equal(ended.code, 1, ended.stderr);
+  const line = onlyLineOf(endLines(manifestLines(path.join(disk, 'manifest.jsonl'))), 'job1');
+  assert.equal(line.status, 'failed');
+  assert.match(
+    String(line.reason),
+    /^the log arrived incomplete: \d+ of 8388608 bytes \(ENOSPC: no space left on device, write; its worker keeps its copy of the whole log, in its workdir's \.parex\/worker-logs\/, for an hour\)$/,
+  );
+  // Not acknowledged: after three of the worker's 2 s checks its copy is still there, whole.
+  const copy = path.join(
+    worker?.workdir ?? '',
+    '.parex',
+    'worker-logs',
+    runIdOf(ended.stderr),
+    'job1.attempt1.log',
+  );
+  await sleep(6500);
+  assert.equal(existsSync(copy) ? statSync(copy).size : -1, bytes, `${copy} is not whole`);
 });
