@@ -48,7 +48,7 @@ export function openRegular(file: string, mode: RegularMode): number {
     const kind = unsafeKind(stats, mode);
     if (kind !== null) throw unsafeError(file, kind, 'ENOTREG');
     // An empty file is left as it is: on ext4 a truncate to 0 makes the file's close start
-    // writing it all out (auto_da_alloc), and the next fdatasync of any file there wait for it.
+    // writing it all out (auto_da_alloc), and the manifest's next fdatasync waits behind that.
     if (mode === 'truncate' && stats.size > 0) ftruncateSync(fd, 0);
     return fd;
   } catch (error) {

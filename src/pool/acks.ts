@@ -1,6 +1,7 @@
 // The coordinator's acknowledgements: an attempt's stream is deleted once its log is written
-// here (the kernel has every byte, as a local run's log), which tells its worker that its copy may go. The streams acknowledged within ACK_GATHER_MS
-// go in one DEL (a worker looks for its acknowledgements every 2 s), not one command per job.
+// here (the kernel has every byte, as for a local run's log), which tells its worker that its
+// copy may go. The streams acknowledged within ACK_GATHER_MS go in one DEL (a worker looks for
+// its acknowledgements every 2 s), not one command per job.
 import type { RedisClient } from './modules.js';
 
 /** How long an acknowledgement waits for others to share its DEL. */
